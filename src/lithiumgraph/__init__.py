@@ -1,0 +1,36 @@
+"""lithiumgraph: a sourced knowledge graph of the lithium-battery industry chain.
+
+Importing the package is cheap; heavy modules load when first used.
+"""
+from __future__ import annotations
+
+__all__ = ["load", "load_graph", "build_graph", "resolve", "search", "stats", "describe",
+           "LithiumGraphError", "DataError", "NodeNotFound", "StoreUnavailable"]
+__version__ = "0.1.0"
+
+from .errors import DataError, LithiumGraphError, NodeNotFound, StoreUnavailable
+
+
+def load(dirs=None):
+    """Read and validate ``graph_data/`` directories (default: the shipped data) into a Dataset."""
+    from .dataset import load as _load
+    return _load(dirs)
+
+
+def load_graph(dirs=None):
+    """Load data directories and build the networkx MultiDiGraph every analysis reads."""
+    from .graph import build_graph as _build
+    return _build(load(dirs))
+
+
+def __getattr__(name):
+    if name == "build_graph":
+        from .graph import build_graph
+        return build_graph
+    if name in ("resolve", "search"):
+        from . import names
+        return getattr(names, name)
+    if name in ("stats", "describe"):
+        from . import summary
+        return getattr(summary, name)
+    raise AttributeError(f"module 'lithiumgraph' has no attribute {name!r}")

@@ -1,0 +1,4 @@
+"""Run the command line as ``python -m lithiumgraph``."""
+from lithiumgraph.cli import cli
+
+cli()

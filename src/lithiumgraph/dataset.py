@@ -1,0 +1,303 @@
+"""Read and validate ``graph_data/`` directories into records.
+
+Every problem is collected, then raised at once as one :class:`DataError` whose lines read
+``FILE:LINE: FIELD: message``; nothing is returned unless every file is valid.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import model
+from .errors import DataError, Problem
+from .units import CAPACITY_DIMENSIONS, UNITS, dimension
+
+__all__ = ["Dataset", "Row", "load", "default_data_dir"]
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_NUMBER = 1e15
+NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values() if hasattr(c, "node_kind") and "id" in c.__dataclass_fields__)
+
+
+def default_data_dir() -> Path:
+    """The repository's ``graph_data/`` (this package lives in ``src/lithiumgraph``)."""
+    return Path(__file__).resolve().parents[2] / "graph_data"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A parsed record and where it came from."""
+    record: object
+    path: str
+    line: int
+
+
+@dataclass
+class Dataset:
+    """Validated records of one or more data directories, by record class."""
+    rows: dict[type, list[Row]] = field(default_factory=lambda: {c: [] for c in model.RECORD_FILES.values()})
+    dirs: tuple[str, ...] = ()
+
+    def records(self, cls: type) -> list:
+        return [r.record for r in self.rows[cls]]
+
+
+def load(dirs: Iterable[str | Path] | str | Path | None = None) -> Dataset:
+    """Read and validate data directories (later ones layered over earlier ones); raise DataError.
+
+    >>> ds = load()
+    >>> len(ds.records(model.Segment)) >= 30
+    True
+    """
+    if dirs is None:
+        dirs = [default_data_dir()]
+    elif isinstance(dirs, (str, Path)):
+        dirs = [dirs]
+    dirs = [Path(d) for d in dirs]
+    ds = Dataset(dirs=tuple(str(d) for d in dirs))
+    problems: list[Problem] = []
+    for d in dirs:
+        _read_dir(d, ds, problems)
+    if not problems:
+        _cross_check(ds, problems)
+    if problems:
+        raise DataError(problems)
+    return ds
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_dir(d: Path, ds: Dataset, problems: list[Problem]) -> None:
+    if not d.is_dir():
+        problems.append(Problem(str(d), 0, "directory", "not a directory"))
+        return
+    known = set(model.RECORD_FILES)
+    found = False
+    for p in sorted(d.glob("*.csv")):
+        if p.name not in known:
+            problems.append(Problem(_display(p), 0, "file",
+                                    f"unknown data file; expected one of {', '.join(model.RECORD_FILES)}"))
+    for name, cls in model.RECORD_FILES.items():
+        p = d / name
+        if p.is_file():
+            found = True
+            ds.rows[cls].extend(_read_file(p, cls, problems))
+    if not found:
+        problems.append(Problem(_display(d), 0, "directory",
+                                f"no data files ({', '.join(model.RECORD_FILES)})"))
+
+
+def _csv_rows(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, "file", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})"))
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            problems.append(Problem(shown, start, "row", f"malformed CSV: {e}"))
+            return
+        if any(cell.strip() for cell in row):
+            yield start, row
+        start = reader.line_num + 1
+
+
+def _read_file(path: Path, cls: type, problems: list[Problem]) -> list[Row]:
+    shown = _display(path)
+    cols = model.columns(cls)
+    by_column = {c: (attr, rules) for attr, c, rules in cols}
+    rows = _csv_rows(path, shown, problems)
+    first = next(rows, None)
+    if first is None:
+        return []
+    hline, header = first
+    header = [h.strip() for h in header]
+    bad_header = False
+    for i, h in enumerate(header):
+        if h not in by_column:
+            problems.append(Problem(shown, hline, h or f"column {i + 1}",
+                                    f"unknown column; expected {', '.join(by_column)}"))
+            bad_header = True
+        elif header.index(h) != i:
+            problems.append(Problem(shown, hline, h, "duplicate column"))
+            bad_header = True
+    for attr, c, rules in cols:
+        if rules["required"] and c not in header:
+            problems.append(Problem(shown, hline, c, "missing required column"))
+            bad_header = True
+    if bad_header:
+        return []
+    out = []
+    for line, cells in rows:
+        if len(cells) != len(header):
+            problems.append(Problem(shown, line, "row", f"has {len(cells)} fields, the header has {len(header)}"))
+            continue
+        values, ok = {}, True
+        for h, cell in zip(header, cells):
+            attr, rules = by_column[h]
+            try:
+                values[attr] = _parse(cell, rules)
+            except ValueError as e:
+                problems.append(Problem(shown, line, h, str(e)))
+                ok = False
+        if ok:
+            out.append(Row(cls(**values), shown, line))
+    return out
+
+
+def _parse(cell: str, rules: dict):
+    """One cell to a Python value by its column's rules; ValueError with a short message."""
+    text = cell.strip()
+    kind = rules["type"]
+    if CONTROL_RE.search(text):
+        raise ValueError("contains a control character")
+    if not text:
+        if rules["required"]:
+            raise ValueError("missing required value")
+        return () if kind == "list" else None
+    if kind == "id" and not ID_RE.match(text):
+        raise ValueError(f"invalid id {text!r} (use lower-case letters, digits, '.', '_', '-', ':')")
+    if kind == "list":
+        items = tuple(t.strip() for t in text.split("|"))
+        if any(not t for t in items):
+            raise ValueError(f"empty item in list {text!r}")
+        return items
+    if kind in ("number", "percent"):
+        value = _number(text)
+        if kind == "percent" and value > 100:
+            raise ValueError(f"share {text} is over 100%")
+        return value
+    if kind == "date":
+        _date(text)
+    if kind in ("unit", "capacity_unit"):
+        if text not in UNITS:
+            raise ValueError(f"unknown unit {text!r}; known: {', '.join(UNITS)}")
+        if kind == "capacity_unit" and dimension(text) not in CAPACITY_DIMENSIONS:
+            raise ValueError(f"{text!r} is not a capacity unit (t/yr, GWh/yr, m²/yr, vehicles/yr, sets/yr, ...)")
+    if rules["choices"] and text not in rules["choices"]:
+        raise ValueError(f"unknown value {text!r}; expected one of {', '.join(rules['choices'])}")
+    return text
+
+
+def _number(text: str) -> float:
+    if not NUMBER_RE.match(text):
+        raise ValueError(f"malformed number {text!r}")
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise ValueError(f"number {text} is out of range")
+    if value < 0:
+        raise ValueError(f"negative number {text}")
+    return value
+
+
+def _date(text: str) -> None:
+    m = DATE_RE.match(text)
+    if not m:
+        raise ValueError(f"malformed date {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"impossible date {text!r}") from None
+
+
+def _cross_check(ds: Dataset, problems: list[Problem]) -> None:
+    """Checks that span records: unique ids and keys, references, units against segments."""
+    def bad(row: Row, fld: str, msg: str) -> None:
+        problems.append(Problem(row.path, row.line, fld, msg))
+
+    ids: dict[str, tuple[str, Row]] = {}
+    for cls in NODE_CLASSES:
+        for row in ds.rows[cls]:
+            rid = row.record.id
+            if rid in ids:
+                first = ids[rid][1]
+                bad(row, "id", f"duplicate id {rid!r} (first defined at {first.path}:{first.line})")
+            else:
+                ids[rid] = (cls.node_kind, row)
+    kinds = {k: v[0] for k, v in ids.items()}
+    segments = {r.record.id: r.record for r in ds.rows[model.Segment]}
+
+    for cls, rows in ds.rows.items():
+        cols = model.columns(cls)
+        key = getattr(cls, "key", None)
+        seen: dict[tuple, Row] = {}
+        for row in rows:
+            rec = row.record
+            for attr, c, rules in cols:
+                ref, value = rules["ref"], getattr(rec, attr)
+                if not ref or not value:
+                    continue
+                for v in (value if isinstance(value, tuple) else (value,)):
+                    if v not in kinds or (ref != "*" and kinds[v] != ref):
+                        what = "id" if ref == "*" else f"{ref.lower()} id"
+                        hint = f" (it is a {kinds[v]})" if v in kinds else ""
+                        bad(row, c, f"unknown {what} {v!r}{hint}")
+            if key:
+                k = tuple(getattr(rec, a) for a in key)
+                if k in seen:
+                    first = seen[k]
+                    bad(row, ",".join(c for a, c, _ in cols if a in key),
+                        f"duplicate key {k!r} (first at {first.path}:{first.line})")
+                else:
+                    seen[k] = row
+            _check_record(rec, row, segments, bad)
+
+
+def _check_record(rec, row: Row, segments: dict, bad) -> None:
+    """Checks within one record that need other fields or the segment template."""
+    if isinstance(rec, (model.Membership, model.Project)):
+        if (rec.capacity is None) != (rec.unit is None):
+            bad(row, "unit" if rec.unit is None else "capacity",
+                "capacity and unit go together: give both or neither")
+        seg = segments.get(rec.segment) if rec.segment else None
+        if rec.unit and rec.segment is None:
+            bad(row, "segment", "a capacity needs the segment it is a capacity of")
+        elif rec.unit and seg is not None:
+            if not seg.unit:
+                bad(row, "unit", f"segment {seg.id!r} has no capacity unit")
+            elif dimension(rec.unit) != dimension(seg.unit):
+                bad(row, "unit", f"unit {rec.unit!r} does not fit segment {seg.id!r}, which is measured in {seg.unit}")
+    if isinstance(rec, model.SegmentLink) and rec.upstream == rec.downstream:
+        bad(row, "to", "a segment cannot feed itself")
+    if isinstance(rec, model.Supply) and rec.supplier == rec.customer:
+        bad(row, "customer", "an enterprise cannot supply itself")
+    if isinstance(rec, model.Ownership) and rec.owner_from == rec.owner_to:
+        bad(row, "to", "an enterprise cannot own itself")
+    if isinstance(rec, model.Park) and rec.parent == rec.id:
+        bad(row, "parent", "a park cannot contain itself")
+    if isinstance(rec, model.Figure):
+        try:
+            _date(rec.value) if rec.unit == "date" else _number(rec.value)
+        except ValueError as e:
+            bad(row, "value", str(e))
+    if isinstance(rec, model.Intensity):
+        if rec.low > rec.high:
+            bad(row, "high", f"high {rec.high:g} is below low {rec.low:g}")
+        if dimension(rec.unit) not in ("mass/energy", "area/energy"):
+            bad(row, "unit", f"{rec.unit!r} is not a per-GWh unit (t/GWh, t LCE/GWh, m²/GWh)")
+        seg = segments.get(rec.material)
+        if seg is not None and seg.unit and dimension(rec.unit).split("/")[0] != dimension(seg.unit).split("/")[0]:
+            bad(row, "unit", f"unit {rec.unit!r} does not fit segment {seg.id!r}, which is measured in {seg.unit}")

@@ -1,0 +1,43 @@
+"""One exception tree for the library; the CLI turns each into a one-line error and exit 1."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["LithiumGraphError", "DataError", "Problem", "NodeNotFound", "StoreUnavailable"]
+
+
+class LithiumGraphError(Exception):
+    """Base class of every error lithiumgraph raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad value: where it is and what is wrong with it."""
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class DataError(LithiumGraphError):
+    """Input data is invalid; carries every problem found, one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NodeNotFound(LithiumGraphError):
+    """No entity answers to a name; carries the closest matches."""
+
+    def __init__(self, name: str, matches: list[str] = (), what: str = "entity"):
+        self.name, self.matches = name, list(matches)
+        hint = f"; closest matches: {', '.join(self.matches)}" if self.matches else ""
+        super().__init__(f"no {what} named {name!r}{hint}")
+
+
+class StoreUnavailable(LithiumGraphError):
+    """A store (a Neo4j server) cannot be reached or refuses us."""

@@ -1,0 +1,121 @@
+"""Records -> one networkx MultiDiGraph, the canonical in-memory form every analysis reads.
+
+Node attribute ``kind`` is the node kind (Enterprise, Segment, ...), edge attribute ``kind`` the edge
+kind (UPSTREAM_OF, SUPPLIES, ...); every node and edge but Source nodes carries ``sources``,
+``as_of`` and ``confidence``. Values are primitives or lists of them, so the same properties go to Neo4j.
+"""
+from __future__ import annotations
+
+import gc
+from dataclasses import asdict
+
+import networkx as nx
+
+from . import model
+from .dataset import Dataset
+
+__all__ = ["build_graph", "nodes_of", "edges_of", "display_name"]
+
+_PROVENANCE = ("sources", "as_of", "confidence")
+
+
+def _props(rec, drop: tuple[str, ...] = ()) -> dict:
+    """A record's fields as graph properties: None dropped, tuples as lists."""
+    out = {}
+    for k, v in asdict(rec).items():
+        if v is None or v == () or k in drop:
+            continue
+        out[k] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
+def _prov(rec) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v)
+            for k in _PROVENANCE if (v := getattr(rec, k)) not in (None, ())}
+
+
+def build_graph(ds: Dataset) -> nx.MultiDiGraph:
+    """Build the graph from a validated dataset.
+
+    >>> from lithiumgraph.dataset import load
+    >>> G = build_graph(load())
+    >>> G.nodes["catl"]["kind"], G.nodes["catl"]["name_en"]
+    ('Enterprise', 'Contemporary Amperex Technology Co. Limited')
+    """
+    G = nx.MultiDiGraph()
+    nodes: list[tuple[str, dict]] = []
+    edges: list[tuple[str, str, str, dict]] = []
+
+    seen: dict[tuple[str, str, str], int] = {}
+
+    def edge(u: str, v: str, kind: str, props: dict) -> None:
+        # the key is the kind, numbered when one pair has several edges of a kind (two products)
+        n = seen[(u, v, kind)] = seen.get((u, v, kind), 0) + 1
+        edges.append((u, v, kind if n == 1 else f"{kind}#{n}", {"kind": kind, **props}))
+
+    for rec in ds.records(model.Source):
+        nodes.append((rec.id, {"kind": "Source", **_props(rec)}))
+    for rec in ds.records(model.Park):
+        nodes.append((rec.id, {"kind": "Park", **_props(rec)}))
+        if rec.parent:
+            edge(rec.id, rec.parent, "LOCATED_IN", {"role": "part_of", **_prov(rec)})
+    for rec in ds.records(model.Segment):
+        nodes.append((rec.id, {"kind": "Segment", **_props(rec)}))
+    for rec in ds.records(model.SegmentLink):
+        edge(rec.upstream, rec.downstream, "UPSTREAM_OF", _props(rec, ("upstream", "downstream")))
+    for rec in ds.records(model.Enterprise):
+        nodes.append((rec.id, {"kind": "Enterprise", **_props(rec)}))
+    for rec in ds.records(model.Location):
+        edge(rec.enterprise, rec.park, "LOCATED_IN", _props(rec, ("enterprise", "park")))
+    for rec in ds.records(model.Membership):
+        edge(rec.enterprise, rec.segment, "IN_SEGMENT", _props(rec, ("enterprise", "segment")))
+    for rec in ds.records(model.Project):
+        nodes.append((rec.id, {"kind": "Project", **_props(rec)}))
+        edge(rec.enterprise, rec.id, "RUNS", _prov(rec))
+        edge(rec.id, rec.park, "LOCATED_IN", {"role": "site", **_prov(rec)})
+        if rec.segment:
+            extra = {k: getattr(rec, k) for k in ("capacity", "unit", "status") if getattr(rec, k) is not None}
+            edge(rec.id, rec.segment, "IN_SEGMENT", {**extra, **_prov(rec)})
+    for rec in ds.records(model.Supply):
+        edge(rec.supplier, rec.customer, "SUPPLIES", _props(rec, ("supplier", "customer")))
+    for rec in ds.records(model.Ownership):
+        edge(rec.owner_from, rec.owner_to, rec.kind, _props(rec, ("owner_from", "owner_to", "kind")))
+    counts: dict[tuple[str, str], int] = {}
+    for rec in ds.records(model.Figure):
+        n = counts[(rec.subject, rec.metric)] = counts.get((rec.subject, rec.metric), 0) + 1
+        fid = f"fig:{rec.subject}:{rec.metric}:{n}"
+        nodes.append((fid, {"kind": "Figure", **_props(rec, ("subject",))}))
+        edge(rec.subject, fid, "HAS_FIGURE", _prov(rec))
+    for rec in ds.records(model.Intensity):
+        iid = f"int:{rec.material}:{rec.chemistry}"
+        nodes.append((iid, {"kind": "Intensity", **_props(rec)}))
+        edge(rec.material, iid, "HAS_INTENSITY", _prov(rec))
+
+    paused = gc.isenabled()
+    gc.disable()  # building millions of small dicts: the collector would rescan them over and over
+    try:
+        G.add_nodes_from(nodes)
+        G.add_edges_from(edges)
+    finally:
+        if paused:
+            gc.enable()
+    return G
+
+
+def nodes_of(G: nx.MultiDiGraph, kind: str):
+    """``(id, attrs)`` of every node of one kind."""
+    return ((n, d) for n, d in G.nodes(data=True) if d.get("kind") == kind)
+
+
+def edges_of(G: nx.MultiDiGraph, kind: str):
+    """``(u, v, attrs)`` of every edge of one kind."""
+    return ((u, v, d) for u, v, d in G.edges(data=True) if d.get("kind") == kind)
+
+
+def display_name(G: nx.MultiDiGraph, n: str) -> str:
+    """The name a person reads: zh name (with en in brackets), else the title, metric or id."""
+    d = G.nodes[n]
+    zh, en = d.get("name_zh"), d.get("name_en")
+    if zh and en and en != zh:
+        return f"{zh} ({en})"
+    return zh or en or d.get("title") or d.get("metric") or n

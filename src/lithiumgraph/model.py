@@ -1,0 +1,215 @@
+"""The model: node and edge kinds, and one plain record class per file of ``graph_data/``.
+
+Each record field carries its column's rules in ``metadata`` (type, required, choices, the kind of
+node it references), so that one reader validates every file the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import ClassVar
+
+__all__ = [
+    "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
+    "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
+    "Project", "Supply", "Ownership", "Figure", "Intensity", "RECORD_FILES", "columns",
+]
+
+NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity")
+EDGE_KINDS = ("UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF",
+              "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY")
+
+CONFIDENCE = ("stated", "derived", "uncertain", "imported")
+STAGES = ("upstream", "midstream", "downstream", "recycling")
+#: The 三电一车 grouping: battery, motor, electronic control, vehicle.
+GROUPS = ("battery", "motor", "control", "vehicle")
+PARK_LEVELS = ("country", "province", "city", "county", "park")
+STATUSES = ("planned", "signed", "under_construction", "operating", "postponed", "halted")
+OWNERSHIP_KINDS = ("SUBSIDIARY_OF", "INVESTS_IN")
+CHEMISTRIES = ("lfp", "ncm", "ncm811", "any")
+
+
+def col(type: str = "text", *, required: bool = False, ref: str | None = None,
+        choices: tuple[str, ...] | None = None, column: str | None = None):
+    """A record field with the rules of its CSV column."""
+    default = () if type == "list" else None
+    return field(default=default, metadata={
+        "type": type, "required": required, "ref": ref, "choices": choices, "column": column})
+
+
+def columns(cls) -> list[tuple[str, str, dict]]:
+    """``(attribute, column name, rules)`` for each field of a record class, in file order."""
+    return [(f.name, f.metadata.get("column") or f.name, f.metadata) for f in fields(cls)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact:
+    """Provenance that every node and edge record carries."""
+    sources: tuple[str, ...] = col("list", required=True, ref="Source")
+    as_of: str | None = col("date")
+    confidence: str = col(required=True, choices=CONFIDENCE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    """A publication, filing or data set that facts cite."""
+    id: str = col("id", required=True)
+    title: str = col(required=True)
+    publisher: str | None = col()
+    date: str | None = col("date")
+    address: str = col(required=True)
+    quality: str | None = col(choices=("A", "B", "C"))
+    note: str | None = col()
+    node_kind: ClassVar[str] = "Source"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Park(Fact):
+    """A park or region; ``parent`` is the region that contains it."""
+    id: str = col("id", required=True)
+    name_zh: str = col(required=True)
+    name_en: str | None = col()
+    level: str = col(required=True, choices=PARK_LEVELS)
+    parent: str | None = col(ref="Park")
+    note: str | None = col()
+    node_kind: ClassVar[str] = "Park"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment(Fact):
+    """A link of the chain template; ``unit`` is the unit its capacities are stated in."""
+    id: str = col("id", required=True)
+    name_zh: str = col(required=True)
+    name_en: str = col(required=True)
+    stage: str = col(required=True, choices=STAGES)
+    group: str | None = col(choices=GROUPS)
+    unit: str | None = col("capacity_unit")
+    description: str | None = col()
+    node_kind: ClassVar[str] = "Segment"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SegmentLink(Fact):
+    """UPSTREAM_OF: the upstream segment feeds the downstream one."""
+    upstream: str = col(required=True, ref="Segment", column="from")
+    downstream: str = col(required=True, ref="Segment", column="to")
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("upstream", "downstream")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Enterprise(Fact):
+    """A firm, with zh and en names, aliases and its listed code where it has one."""
+    id: str = col("id", required=True)
+    name_zh: str = col(required=True)
+    name_en: str | None = col()
+    aliases: tuple[str, ...] = col("list")
+    listed_code: str | None = col()
+    note: str | None = col()
+    node_kind: ClassVar[str] = "Enterprise"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Location(Fact):
+    """LOCATED_IN: an enterprise has a seat (hq, plant, office) in a park or region."""
+    enterprise: str = col(required=True, ref="Enterprise")
+    park: str = col(required=True, ref="Park")
+    role: str | None = col(choices=("hq", "plant", "office"))
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("enterprise", "park", "role")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Membership(Fact):
+    """IN_SEGMENT: an enterprise is active in a segment (its firm-wide capacity where known)."""
+    enterprise: str = col(required=True, ref="Enterprise")
+    segment: str = col(required=True, ref="Segment")
+    product: str | None = col()
+    capacity: float | None = col("number")
+    unit: str | None = col("capacity_unit")
+    status: str | None = col(choices=STATUSES)
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("enterprise", "segment")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project(Fact):
+    """An investment project: who runs it, where, for which segment, how big."""
+    id: str = col("id", required=True)
+    name_zh: str = col(required=True)
+    name_en: str | None = col()
+    enterprise: str = col(required=True, ref="Enterprise")
+    park: str = col(required=True, ref="Park")
+    segment: str | None = col(ref="Segment")
+    capacity: float | None = col("number")
+    unit: str | None = col("capacity_unit")
+    investment_yuan: float | None = col("number")
+    status: str = col(required=True, choices=STATUSES)
+    start: str | None = col("date")
+    note: str | None = col()
+    node_kind: ClassVar[str] = "Project"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Supply(Fact):
+    """SUPPLIES: a documented supply relation between two enterprises."""
+    supplier: str = col(required=True, ref="Enterprise")
+    customer: str = col(required=True, ref="Enterprise")
+    product: str = col(required=True)
+    segment: str | None = col(ref="Segment")
+    period: str | None = col()
+    evidence: str = col(required=True)
+    key: ClassVar[tuple[str, ...]] = ("supplier", "customer", "segment")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ownership(Fact):
+    """SUBSIDIARY_OF (from = subsidiary, to = parent) or INVESTS_IN (from = investor)."""
+    owner_from: str = col(required=True, ref="Enterprise", column="from")
+    owner_to: str = col(required=True, ref="Enterprise", column="to")
+    kind: str = col(required=True, choices=OWNERSHIP_KINDS)
+    share_pct: float | None = col("percent")
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("owner_from", "owner_to", "kind")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Figure(Fact):
+    """A dated figure about any node; several figures for one metric keep disagreeing sources apart."""
+    subject: str = col(required=True, ref="*")
+    metric: str = col("id", required=True)
+    value: str = col("figure", required=True)
+    unit: str = col("unit", required=True)
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("subject", "metric", "value", "sources")
+    node_kind: ClassVar[str] = "Figure"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Intensity(Fact):
+    """Material use per GWh of cells, as a low-high range for one chemistry."""
+    material: str = col(required=True, ref="Segment")
+    chemistry: str = col(required=True, choices=CHEMISTRIES)
+    low: float = col("number", required=True)
+    high: float = col("number", required=True)
+    unit: str = col("unit", required=True)
+    basis: str | None = col()
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("material", "chemistry")
+    node_kind: ClassVar[str] = "Intensity"
+
+
+#: file name -> record class, in load order (a file may only reference kinds loaded before or with it).
+RECORD_FILES: dict[str, type] = {
+    "sources.csv": Source,
+    "parks.csv": Park,
+    "segments.csv": Segment,
+    "segment_links.csv": SegmentLink,
+    "enterprises.csv": Enterprise,
+    "locations.csv": Location,
+    "enterprise_segments.csv": Membership,
+    "projects.csv": Project,
+    "supplies.csv": Supply,
+    "ownership.csv": Ownership,
+    "figures.csv": Figure,
+    "intensities.csv": Intensity,
+}

@@ -1,0 +1,65 @@
+"""One way to print results: rows of dicts as an aligned table, JSON or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+__all__ = ["FORMATS", "render", "width"]
+
+FORMATS = ("table", "json", "csv")
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, (list, tuple)):
+        return "|".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if width(text) <= limit:
+        return text
+    out, w = [], 0
+    for c in text:
+        w += width(c)
+        if w > limit - 1:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
+def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = None,
+           *, max_width: int = 60, data=None) -> str:
+    """Rows as text. ``data`` is what JSON shows when it should be richer than the rows."""
+    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    if fmt == "json":
+        return json.dumps(rows if data is None else data, ensure_ascii=False, indent=2, default=str)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple))
+                        else "" if v is None else v for c in columns])
+        return buf.getvalue().rstrip("\n")
+    cells = [[_clip(_cell(r.get(c)), max_width) for c in columns] for r in rows]
+    widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(columns)]
+
+    def line(values):
+        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)

@@ -1,0 +1,169 @@
+"""What the graph holds: counts and sourcing (``stats``), and one entity in full (``describe``)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .graph import display_name
+
+__all__ = ["Stats", "stats", "Neighbour", "Entity", "describe"]
+
+
+@dataclass
+class Stats:
+    """Counts by node and edge kind and by confidence; how many facts cite a known source."""
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    confidence: dict[str, int]
+    facts: int
+    sourced: int
+    unsourced: list[str] = field(default_factory=list)
+
+    @property
+    def sourced_share(self) -> float:
+        return self.sourced / self.facts if self.facts else 1.0
+
+    def rows(self) -> list[dict]:
+        out = [{"what": "nodes", "kind": k, "count": v} for k, v in sorted(self.nodes.items())]
+        out += [{"what": "edges", "kind": k, "count": v} for k, v in sorted(self.edges.items())]
+        out += [{"what": "confidence", "kind": k, "count": v} for k, v in sorted(self.confidence.items())]
+        out.append({"what": "facts sourced", "kind": f"{self.sourced}/{self.facts}",
+                    "count": f"{100 * self.sourced_share:.1f}%"})
+        return out
+
+
+def stats(G: nx.MultiDiGraph) -> Stats:
+    """Count nodes and edges by kind; a fact (any node but a Source, or any edge) is sourced when
+    it names at least one source and every source it names is a Source node of the graph.
+
+    >>> from lithiumgraph import load_graph
+    >>> stats(load_graph()).sourced_share
+    1.0
+    """
+    sources = {n for n, d in G.nodes(data=True) if d.get("kind") == "Source"}
+    nodes, edges, conf = Counter(), Counter(), Counter()
+    facts = sourced = 0
+    unsourced: list[str] = []
+
+    def check(label: str, d: dict) -> None:
+        nonlocal facts, sourced
+        facts += 1
+        conf[d.get("confidence", "none")] += 1
+        cited = d.get("sources") or []
+        if cited and all(s in sources for s in cited):
+            sourced += 1
+        else:
+            unsourced.append(label)
+
+    for n, d in G.nodes(data=True):
+        nodes[d.get("kind", "?")] += 1
+        if d.get("kind") != "Source":
+            check(n, d)
+    for u, v, d in G.edges(data=True):
+        edges[d.get("kind", "?")] += 1
+        check(f"{u}-[{d.get('kind')}]->{v}", d)
+    return Stats(dict(nodes), dict(edges), dict(conf), facts, sourced, unsourced)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One edge of an entity, seen from it: ``out`` when the entity is the edge's start."""
+    edge: str
+    direction: str
+    id: str
+    kind: str
+    name: str
+    props: dict
+
+
+@dataclass
+class Entity:
+    """An entity with its attributes, figures, neighbours by edge kind and the sources they cite."""
+    id: str
+    kind: str
+    name: str
+    attrs: dict
+    neighbours: list[Neighbour]
+    figures: list[dict]
+    projects: list[dict]
+    sources: list[dict]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "name": self.name, "attributes": self.attrs,
+                "figures": self.figures, "projects": self.projects,
+                "neighbours": [{"edge": n.edge, "direction": n.direction, "id": n.id, "kind": n.kind,
+                                "name": n.name, **{k: v for k, v in n.props.items() if k != "kind"}}
+                               for n in self.neighbours],
+                "sources": self.sources}
+
+
+def _group(G: nx.MultiDiGraph, n: str) -> list[str]:
+    """``n`` and every enterprise that is (transitively) its subsidiary."""
+    out, todo = [n], [n]
+    while todo:
+        for u, _, e in G.in_edges(todo.pop(), data=True):
+            if e["kind"] == "SUBSIDIARY_OF" and u not in out:
+                out.append(u)
+                todo.append(u)
+    return out
+
+
+def _figures(G: nx.MultiDiGraph, n: str) -> list[dict]:
+    return [{"subject": n, **{k: x for k, x in G.nodes[v].items() if k != "kind"}}
+            for _, v, e in G.out_edges(n, data=True) if e["kind"] == "HAS_FIGURE"]
+
+
+def _projects(G: nx.MultiDiGraph, n: str) -> list[dict]:
+    """Projects that ``n`` or its subsidiaries run, or, for a park, that are sited in it."""
+    kind = G.nodes[n]["kind"]
+    if kind == "Enterprise":
+        pairs = [(v, runner) for runner in _group(G, n)
+                 for _, v, e in G.out_edges(runner, data=True) if e["kind"] == "RUNS"]
+    elif kind in ("Park", "Segment"):
+        pairs = [(u, None) for u, _, e in G.in_edges(n, data=True)
+                 if G.nodes[u]["kind"] == "Project" and e["kind"] in ("LOCATED_IN", "IN_SEGMENT")]
+    else:
+        return []
+    out = []
+    for p, runner in pairs:
+        d = G.nodes[p]
+        out.append({"id": p, "name": d.get("name_zh"), "run_by": runner or d.get("enterprise"),
+                    **{k: d.get(k) for k in ("park", "segment", "capacity", "unit", "investment_yuan",
+                                             "status", "start", "confidence", "sources", "note")}})
+    return out
+
+
+def describe(G: nx.MultiDiGraph, n: str) -> Entity:
+    """Everything the graph says about node ``n``, each fact with its sources; for an enterprise,
+    also the projects its subsidiaries run and their figures."""
+    d = G.nodes[n]
+    neighbours, cited = [], list(d.get("sources", []))
+    projects = _projects(G, n)
+    figures = _figures(G, n)
+    for p in projects:
+        figures += _figures(G, p["id"])
+        cited += p["sources"] or []
+    cited += [s for f in figures for s in f.get("sources", [])]
+    for _, v, e in G.out_edges(n, data=True):
+        if e["kind"] == "HAS_FIGURE":
+            continue
+        if e["kind"] == "HAS_INTENSITY":
+            figures.append({"subject": n, "metric": f"intensity ({G.nodes[v]['chemistry']})",
+                            "value": f"{G.nodes[v]['low']:g}–{G.nodes[v]['high']:g}",
+                            **{k: x for k, x in G.nodes[v].items()
+                               if k in ("unit", "note", "sources", "as_of", "confidence")}})
+            cited += G.nodes[v].get("sources", [])
+            continue
+        neighbours.append(Neighbour(e["kind"], "out", v, G.nodes[v]["kind"], display_name(G, v), e))
+        cited += e.get("sources", [])
+    for u, _, e in G.in_edges(n, data=True):
+        neighbours.append(Neighbour(e["kind"], "in", u, G.nodes[u]["kind"], display_name(G, u), e))
+        cited += e.get("sources", [])
+    neighbours.sort(key=lambda x: (x.edge, x.direction, x.id))
+    order = list(dict.fromkeys(cited))
+    sources = [{"id": s, **{k: G.nodes[s].get(k) for k in ("title", "publisher", "date", "address")}}
+               for s in order if s in G]
+    attrs = {k: v for k, v in d.items() if k != "kind"}
+    return Entity(n, d["kind"], display_name(G, n), attrs, neighbours, figures, projects, sources)
