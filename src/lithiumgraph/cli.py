@@ -137,11 +137,12 @@ def show(name, data_dirs, fmt):
 
 def _detail(props: dict) -> str:
     """The few edge properties that say what a link is (product, capacity, share, role)."""
+    from .output import format_value
     parts = []
     for k in ("product", "role", "capacity", "unit", "share_pct", "status", "period", "note"):
         v = props.get(k)
         if v is not None:
-            parts.append(f"{v:g}%" if k == "share_pct" else f"{v:g}" if isinstance(v, float) else str(v))
+            parts.append(f"{v:g}%" if k == "share_pct" else format_value(v))
     return "; ".join(parts)
 
 

@@ -46,6 +46,10 @@ class Dataset:
     """Validated records of one or more data directories, by record class."""
     rows: dict[type, list[Row]] = field(default_factory=lambda: {c: [] for c in model.RECORD_FILES.values()})
     dirs: tuple[str, ...] = ()
+    #: ids of rows, and record classes of whole files, that failed to parse: references to them
+    #: are not reported again as unknown
+    broken_ids: set[str] = field(default_factory=set)
+    broken_kinds: set[str] = field(default_factory=set)
 
     def records(self, cls: type) -> list:
         return [r.record for r in self.rows[cls]]
@@ -67,8 +71,7 @@ def load(dirs: Iterable[str | Path] | str | Path | None = None) -> Dataset:
     problems: list[Problem] = []
     for d in dirs:
         _read_dir(d, ds, problems)
-    if not problems:
-        _cross_check(ds, problems)
+    _cross_check(ds, problems)
     if problems:
         raise DataError(problems)
     return ds
@@ -95,7 +98,7 @@ def _read_dir(d: Path, ds: Dataset, problems: list[Problem]) -> None:
         p = d / name
         if p.is_file():
             found = True
-            ds.rows[cls].extend(_read_file(p, cls, problems))
+            ds.rows[cls].extend(_read_file(p, cls, problems, ds))
     if not found:
         problems.append(Problem(_display(d), 0, "directory",
                                 f"no data files ({', '.join(model.RECORD_FILES)})"))
@@ -124,13 +127,16 @@ def _csv_rows(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple
         start = reader.line_num + 1
 
 
-def _read_file(path: Path, cls: type, problems: list[Problem]) -> list[Row]:
+def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset) -> list[Row]:
     shown = _display(path)
+    before = len(problems)
     cols = model.columns(cls)
     by_column = {c: (attr, rules) for attr, c, rules in cols}
     rows = _csv_rows(path, shown, problems)
     first = next(rows, None)
     if first is None:
+        if len(problems) > before:
+            ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
         return []
     hline, header = first
     header = [h.strip() for h in header]
@@ -148,11 +154,14 @@ def _read_file(path: Path, cls: type, problems: list[Problem]) -> list[Row]:
             problems.append(Problem(shown, hline, c, "missing required column"))
             bad_header = True
     if bad_header:
+        ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
         return []
     out = []
     for line, cells in rows:
         if len(cells) != len(header):
             problems.append(Problem(shown, line, "row", f"has {len(cells)} fields, the header has {len(header)}"))
+            if "id" in header and cells:
+                ds.broken_ids.add(cells[min(header.index("id"), len(cells) - 1)].strip())
             continue
         values, ok = {}, True
         for h, cell in zip(header, cells):
@@ -164,6 +173,10 @@ def _read_file(path: Path, cls: type, problems: list[Problem]) -> list[Row]:
                 ok = False
         if ok:
             out.append(Row(cls(**values), shown, line))
+        elif "id" in header:
+            ds.broken_ids.add(cells[header.index("id")].strip())
+    if len(problems) > before and len(out) == 0:
+        ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
     return out
 
 
@@ -251,6 +264,8 @@ def _cross_check(ds: Dataset, problems: list[Problem]) -> None:
                 if not ref or not value:
                     continue
                 for v in (value if isinstance(value, tuple) else (value,)):
+                    if v in ds.broken_ids or ref in ds.broken_kinds or (ref == "*" and ds.broken_kinds):
+                        continue
                     if v not in kinds or (ref != "*" and kinds[v] != ref):
                         what = "id" if ref == "*" else f"{ref.lower()} id"
                         hint = f" (it is a {kinds[v]})" if v in kinds else ""

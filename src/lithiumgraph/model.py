@@ -26,6 +26,8 @@ PARK_LEVELS = ("country", "province", "city", "county", "park")
 STATUSES = ("planned", "signed", "under_construction", "operating", "postponed", "halted")
 OWNERSHIP_KINDS = ("SUBSIDIARY_OF", "INVESTS_IN")
 CHEMISTRIES = ("lfp", "ncm", "ncm811", "any")
+#: A membership's ``leader``: the source names the firm a world or national leader of the segment.
+LEADER_LEVELS = ("world", "national")
 
 
 def col(type: str = "text", *, required: bool = False, ref: str | None = None,
@@ -37,8 +39,9 @@ def col(type: str = "text", *, required: bool = False, ref: str | None = None,
 
 
 def columns(cls) -> list[tuple[str, str, dict]]:
-    """``(attribute, column name, rules)`` for each field of a record class, in file order."""
-    return [(f.name, f.metadata.get("column") or f.name, f.metadata) for f in fields(cls)]
+    """``(attribute, column name, rules)`` for each field of a record class, provenance last."""
+    out = [(f.name, f.metadata.get("column") or f.name, f.metadata) for f in fields(cls)]
+    return sorted(out, key=lambda c: c[0] in ("sources", "as_of", "confidence"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +86,7 @@ class Segment(Fact):
     stage: str = col(required=True, choices=STAGES)
     group: str | None = col(choices=GROUPS)
     unit: str | None = col("capacity_unit")
+    resource: str | None = col(choices=("yes",))  # extraction of a natural resource: bound to deposits
     description: str | None = col()
     node_kind: ClassVar[str] = "Segment"
 
@@ -127,6 +131,7 @@ class Membership(Fact):
     capacity: float | None = col("number")
     unit: str | None = col("capacity_unit")
     status: str | None = col(choices=STATUSES)
+    leader: str | None = col(choices=LEADER_LEVELS)
     note: str | None = col()
     key: ClassVar[tuple[str, ...]] = ("enterprise", "segment")
 

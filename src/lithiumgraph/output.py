@@ -6,7 +6,7 @@ import io
 import json
 import unicodedata
 
-__all__ = ["FORMATS", "render", "width"]
+__all__ = ["FORMATS", "render", "width", "format_value"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -17,13 +17,14 @@ def width(text: str) -> int:
                for c in text)
 
 
-def _cell(value) -> str:
+def format_value(value) -> str:
+    """A value as a person reads it: grouped digits, lists joined with |."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if isinstance(value, (list, tuple)):
-        return "|".join(_cell(v) for v in value)
+        return "|".join(format_value(v) for v in value)
     return str(value)
 
 
@@ -54,7 +55,7 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
             w.writerow(["|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple))
                         else "" if v is None else v for c in columns])
         return buf.getvalue().rstrip("\n")
-    cells = [[_clip(_cell(r.get(c)), max_width) for c in columns] for r in rows]
+    cells = [[_clip(format_value(r.get(c)), max_width) for c in columns] for r in rows]
     widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(columns)]
 
     def line(values):

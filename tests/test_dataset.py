@@ -1,0 +1,149 @@
+"""Validation: each class of bad input gives its exact FILE:LINE: FIELD: message, and nothing loads."""
+import pytest
+
+from lithiumgraph.dataset import load
+from lithiumgraph.errors import DataError
+from conftest import edit, line_of
+
+DUP = "catl,SK Nexilis,,,,,yc-2016,,stated\nsk-nexilis,SK Nexilis,"  # a second row with the id catl
+
+CASES = [
+    # (file, old text, new text, start of the faulty line after the edit, field, message)
+    ("enterprises.csv", "catl,宁德时代新能源科技股份有限公司,", "catl,,", "catl,",
+     "name_zh", "missing required value"),
+    ("locations.csv", "hozon,yichun-etdz,plant,", "hozon,nowhere-park,plant,", "hozon,nowhere-park",
+     "park", "unknown park id 'nowhere-park'"),
+    ("locations.csv", "hozon,tongxiang,plant,", "hozon,catl,plant,", "hozon,catl",
+     "park", "unknown park id 'catl' (it is a Enterprise)"),
+    ("enterprise_segments.csv", "catl,cell-power,", "catl,cell-plasma,", "catl,cell-plasma",
+     "segment", "unknown segment id 'cell-plasma'"),
+    ("ownership.csv", "catl,hozon,INVESTS_IN,", "catl,hozon,OWNS,", "catl,hozon",
+     "kind", "unknown value 'OWNS'; expected one of SUBSIDIARY_OF, INVESTS_IN"),
+    ("projects.csv", "cell-power,50,GWh/yr", "cell-power,5O,GWh/yr", "catl-yichun-cells,",
+     "capacity", "malformed number '5O'"),
+    ("projects.csv", "vehicle-nev,100000,vehicles/yr", "vehicle-nev,100000,t/yr", "hozon-yichun-plant,",
+     "unit", "unit 't/yr' does not fit segment 'vehicle-nev', which is measured in vehicles/yr"),
+    ("projects.csv", "lepidolite-ore,45000000,t/yr", "lepidolite-ore,-45000000,t/yr", "catl-jianxiawo-mine,",
+     "capacity", "negative number -45000000"),
+    ("projects.csv", "cell-power,10,GWh/yr,", "cell-power,10,,", "gotion-yichun-cells-1,",
+     "unit", "capacity and unit go together: give both or neither"),
+    ("projects.csv", ",2022-10-08,Target", ",2022-13-08,Target", "gotion-yichun-cells-2,",
+     "start", "impossible date '2022-13-08'"),
+    ("supplies.csv", ",jixiandian-shenghua,2023-09,stated", ",,2023-09,stated", "shenghua,catl,",
+     "sources", "missing required value"),
+    ("supplies.csv", ",jixiandian-shenghua,2023-09,stated", ",no-such-source,2023-09,stated", "shenghua,catl,",
+     "sources", "unknown source id 'no-such-source'"),
+    ("supplies.csv", "shenghua,catl,", "shenghua,shenghua,", "shenghua,shenghua,",
+     "customer", "an enterprise cannot supply itself"),
+    ("ownership.csv", "saic,qingtao,INVESTS_IN,15.29,", "saic,qingtao,INVESTS_IN,115.29,", "saic,qingtao,",
+     "share_pct", "share 115.29 is over 100%"),
+    ("segment_links.csv", "graphite,anode,", "graphite,graphite,", "graphite,graphite,",
+     "to", "a segment cannot feed itself"),
+    ("segment_links.csv", "lipf6,electrolyte,", "graphite,anode,", "graphite,anode,LiPF6",
+     "from,to", None),  # duplicate key: message names the first line
+    ("enterprises.csv", "sk-nexilis,SK Nexilis,", DUP, "catl,SK Nexilis,",
+     "id", None),  # duplicate id
+    ("intensities.csv", "anode,lfp,1050,1300,", "anode,lfp,1350,1300,", "anode,lfp,",
+     "high", "high 1300 is below low 1350"),
+    ("intensities.csv", "anode,lfp,1050,1300,t/GWh", "anode,lfp,1050,1300,m²/GWh", "anode,lfp,",
+     "unit", "unit 'm²/GWh' does not fit segment 'anode', which is measured in t/yr"),
+    ("figures.csv", "hozon,deliveries_2021,69674,", "hozon,deliveries_2021,6967four,", "hozon,deliveries_2021,6967four",
+     "value", "malformed number '6967four'"),
+    ("segments.csv", "lepidolite-ore,锂云母矿,Lepidolite ore,upstream,", "lepidolite-ore,锂云母矿,Lepidolite ore,upstairs,",
+     "lepidolite-ore,", "stage", "unknown value 'upstairs'; expected one of upstream, midstream, downstream, recycling"),
+    ("parks.csv", "wanzai-county,万载县,Wanzai County,county,", "Wanzai County,万载县,Wanzai County,county,",
+     "Wanzai County,", "id", "invalid id 'Wanzai County' (use lower-case letters, digits, '.', '_', '-', ':')"),
+    ("enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", "sk-nexilis,SK\x00Nexilis,SK Nexilis,", "sk-nexilis,",
+     "name_zh", "contains a control character"),
+]
+
+
+@pytest.mark.parametrize("fname,old,new,start,field,message", CASES, ids=[f"{c[0]}:{c[4]}:{i}" for i, c in enumerate(CASES)])
+def test_each_problem_names_file_line_and_field(data_copy, fname, old, new, start, field, message):
+    path = data_copy / fname
+    edit(path, old, new)
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    line = line_of(path, start)
+    prefix = f"{path}:{line}: {field}: "
+    lines = [str(p) for p in err.value.problems]
+    if message is None:
+        assert any(l.startswith(prefix + "duplicate") for l in lines), lines
+    else:
+        assert prefix + message in lines, lines
+    assert len(lines) == 1, lines
+
+
+def test_duplicate_id_points_at_first_definition(data_copy):
+    path = data_copy / "enterprises.csv"
+    edit(path, "sk-nexilis,SK Nexilis,", DUP)
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    assert str(err.value) == (f"{path}:{line_of(path, 'catl,SK Nexilis')}: id: duplicate id 'catl' "
+                              f"(first defined at {path}:{line_of(path, 'catl,宁德时代')})")
+
+
+def test_not_utf8_names_the_line(data_copy):
+    path = data_copy / "parks.csv"
+    raw = path.read_bytes().replace("万载县".encode(), "万载县".encode("gb18030"))
+    path.write_bytes(raw)
+    offset = raw.index("万载县".encode("gb18030"))
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    line = raw[:offset].count(b"\n") + 1
+    assert str(err.value) == f"{path}:{line}: file: not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset})"
+
+
+def test_malformed_rows_and_headers(data_copy):
+    (data_copy / "supplies.csv").write_text(
+        "supplier,customer,product,segment,period,evidence,sources,as_of,confidence\n"
+        "shenghua,catl,LFP,cathode-lfp\n", encoding="utf-8")
+    (data_copy / "ownership.csv").write_text("from,to,kind,share,sources,confidence\n", encoding="utf-8")
+    (data_copy / "figures.csv").write_text(
+        'subject,metric,value,unit,note,sources,as_of,confidence\nhozon,x,"1,t\n', encoding="utf-8")
+    (data_copy / "enterprise.csv").write_text("id\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    d = data_copy
+    assert [str(p) for p in err.value.problems] == [
+        f"{d / 'enterprise.csv'}:0: file: unknown data file; expected one of sources.csv, parks.csv, segments.csv, "
+        "segment_links.csv, enterprises.csv, locations.csv, enterprise_segments.csv, projects.csv, supplies.csv, "
+        "ownership.csv, figures.csv, intensities.csv",
+        f"{d / 'supplies.csv'}:2: row: has 4 fields, the header has 9",
+        f"{d / 'ownership.csv'}:1: share: unknown column; expected from, to, kind, share_pct, note, sources, as_of, confidence",
+        f"{d / 'figures.csv'}:2: row: malformed CSV: unexpected end of data",
+    ]
+
+
+def test_every_problem_is_reported_at_once(data_copy):
+    """A dangling id, a duplicate id and a negative capacity: three lines, nothing loaded."""
+    edit(data_copy / "locations.csv", "hozon,yichun-etdz,plant,", "hozon,nowhere-park,plant,")
+    edit(data_copy / "enterprises.csv", "sk-nexilis,SK Nexilis,", DUP)
+    edit(data_copy / "projects.csv", "lepidolite-ore,45000000,t/yr", "lepidolite-ore,-45000000,t/yr")
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    fields = sorted((p.path.rsplit("/", 1)[-1], p.field) for p in err.value.problems)
+    assert fields == [("enterprises.csv", "id"), ("locations.csv", "park"), ("projects.csv", "capacity")]
+
+
+def test_a_broken_row_does_not_cascade(data_copy):
+    """References to a row that failed to parse are not reported again as unknown ids."""
+    edit(data_copy / "enterprises.csv", "catl,宁德时代新能源科技股份有限公司,", "catl,,")
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    assert [p.field for p in err.value.problems] == ["name_zh"]
+
+
+def test_empty_directory(tmp_path):
+    with pytest.raises(DataError) as err:
+        load(tmp_path)
+    assert str(err.value).startswith(f"{tmp_path}:0: directory: no data files (sources.csv,")
+
+
+def test_units_scale_within_a_dimension(data_copy):
+    from lithiumgraph.units import to_base
+    assert to_base(5, "万t/yr") == 50000
+    assert to_base(2, "亿m²/yr") == 2e8
+    edit(data_copy / "projects.csv", "lithium-carbonate,20000,t/yr", "lithium-carbonate,2,万t/yr")
+    ds = load(data_copy)
+    assert any(p.capacity == 2 and p.unit == "万t/yr" for p in ds.records(__import__("lithiumgraph.model").model.Project))
