@@ -163,3 +163,163 @@ def search(text, limit, data_dirs, fmt):
     if not hits and fmt == "table":
         raise click.ClickException(f"nothing matches {text!r}")
     _echo(hits, fmt, ["id", "kind", "name", "matched", "score"])
+
+
+def park_options(fn):
+    """--park and the gap rules that every park analysis shares."""
+    fn = click.option("--operating-only", is_flag=True,
+                      help="Count operating projects only (default: also signed, planned, under construction).")(fn)
+    fn = click.option("--min-coverage", type=click.FloatRange(0), default=1.0, show_default=True,
+                      help="A present segment is weak when local capacity < this x the low end of local demand.")(fn)
+    fn = click.option("--strong-firms", type=click.IntRange(1), default=3, show_default=True,
+                      help="Local firms that make a segment strong without a leading firm.")(fn)
+    return click.option("--park", required=True, help="Park or region: id or name (e.g. yichun-etdz, 宜春经开区).")(fn)
+
+
+def _park(G, park):
+    from .names import resolve
+    return resolve(G, park, kinds=("Park",), what="park")
+
+
+def _rules(strong_firms, min_coverage, operating_only):
+    from .analysis import GapRules
+    return GapRules(strong_firms=strong_firms, min_coverage=min_coverage, pipeline=not operating_only)
+
+
+@cli.command()
+@park_options
+@click.option("--by", type=click.Choice(["stage", "group"]), default="stage", show_default=True,
+              help="Group the table by chain stage or by 三电一车 (battery, motor, control, vehicle).")
+@data_option
+@format_option
+@errors_to_click
+def gaps(park, strong_firms, min_coverage, operating_only, by, data_dirs, fmt):
+    """Coverage of every chain segment for a park: local firms, capacity, and missing / weak / strong
+    with the reason and the action (补链, 强链, 延链).
+
+    Example: lithiumgraph gaps --park yichun-etdz
+    """
+    from .analysis import gaps as _gaps
+    G = _graph(data_dirs)
+    cov = _gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only))
+    rows = cov.rows()
+    if fmt != "table":
+        return _echo(rows, fmt)
+    key = "stage" if by == "stage" else "group"
+    cols = ["segment", "name", "status", "action", "firm_names", "capacity", "unit", "reason"]
+    from .model import GROUPS, STAGES
+    order = STAGES if by == "stage" else GROUPS + (None,)
+    for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index):
+        click.echo(f"\n== {value or 'other uses and recycling'} ==")
+        _echo([r for r in rows if r[key] == value], "table", cols, max_width=100)
+    counts = {s: len(cov.by_status(s)) for s in ("strong", "weak", "missing")}
+    click.echo(f"\n{counts['strong']} strong, {counts['weak']} weak, {counts['missing']} missing "
+               f"of {len(rows)} segments")
+
+
+@cli.command()
+@park_options
+@data_option
+@format_option
+@errors_to_click
+def balance(park, strong_firms, min_coverage, operating_only, data_dirs, fmt):
+    """Material demand implied by a park's cell capacity against local supply: shortfall or surplus
+    per material as a low-high range, with the facts behind each number.
+
+    Example: lithiumgraph balance --park yichun-etdz
+    """
+    from .analysis import balance as _balance
+    G = _graph(data_dirs)
+    b = _balance(G, _park(G, park), pipeline=not operating_only)
+    rows = b.rows()
+    if fmt != "table":
+        return _echo(rows, fmt, data={"park": b.park, "pipeline": b.pipeline, "cells_gwh": b.cells_gwh,
+                                      "cell_projects": b.cell_projects, "chemistry": b.chemistry,
+                                      "excluded": b.excluded, "materials": rows})
+    click.echo(f"Demand from {b.cells_gwh:g} GWh/yr of local cells ({', '.join(b.cell_projects) or 'none'}); "
+               f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in b.chemistry.items()) or 'n/a'}; "
+               f"left out: {', '.join(b.excluded) or 'nothing'}")
+    _echo(rows, "table", ["material", "name", "unit", "demand_low", "demand_high", "supply", "shortfall_low",
+                          "shortfall_high", "status", "intensities", "supply_projects"])
+
+
+@cli.command()
+@park_options
+@click.option("--segment", help="Only this segment (id or name).")
+@click.option("--top", type=click.IntRange(1), default=5, show_default=True, help="Candidates per segment.")
+@data_option
+@format_option
+@errors_to_click
+def recommend(park, strong_firms, min_coverage, operating_only, segment, top, data_dirs, fmt):
+    """Outside enterprises that could fill each missing or weak segment, ranked; every score is
+    broken into named parts with the evidence and sources behind them.
+
+    Example: lithiumgraph recommend --park yichun-etdz --segment electrolyte
+    """
+    from .analysis import recommend as _recommend
+    from .names import resolve
+    G = _graph(data_dirs)
+    seg = resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
+    targets = _recommend(G, _park(G, park), segment=seg, top=top,
+                         rules=_rules(strong_firms, min_coverage, operating_only))
+    if seg and not targets:
+        raise click.ClickException(f"segment {seg!r} is not a gap of this park (it is strong, or a resource)")
+    rows = [{"segment": t.segment, "status": t.status, "action": t.action, **r.row()}
+            for t in targets for r in t.candidates]
+    if fmt == "json":
+        from dataclasses import asdict
+        return _echo(rows, fmt, data=[asdict(t) for t in targets])
+    if fmt == "csv":
+        return _echo(rows, fmt)
+    for t in targets:
+        click.echo(f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}")
+        if t.candidates:
+            _echo([r.row() for r in t.candidates], "table", ["rank", "enterprise", "name", "score", "why"],
+                  max_width=110)
+        else:
+            click.echo("no candidate in the data")
+
+
+@cli.command()
+@park_options
+@data_option
+@format_option
+@errors_to_click
+def risk(park, strong_firms, min_coverage, operating_only, data_dirs, fmt):
+    """Single-source dependencies, chokepoint enterprises and concentration (HHI) for a park.
+
+    Example: lithiumgraph risk --park yichun-etdz
+    """
+    from .analysis import risk as _risk
+    G = _graph(data_dirs)
+    r = _risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only))
+    sections = {"single_sources": [x.row() for x in r.single_sources],
+                "chokepoints": [x.row() for x in r.chokepoints],
+                "concentration": [x.row() for x in r.concentration]}
+    if fmt == "json":
+        return _echo([], fmt, data=sections)
+    if fmt == "csv":
+        return _echo([{"section": k, **row} for k, rows in sections.items() for row in rows], fmt)
+    for title, rows in sections.items():
+        click.echo(f"\n== {title.replace('_', ' ')} ==")
+        _echo(rows, "table", max_width=70) if rows else click.echo("(none)")
+
+
+@cli.command()
+@park_options
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Directory for report.md and report.html.")
+@click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
+@data_option
+@errors_to_click
+def report(park, strong_firms, min_coverage, operating_only, outdir, top, data_dirs):
+    """Write the park report (gaps, balance, recommendations, risks, sources) as Markdown and as
+    one self-contained HTML file.
+
+    Example: lithiumgraph report --park yichun-etdz -o report
+    """
+    from .report import build_report, write_report
+    G = _graph(data_dirs)
+    r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only), top=top)
+    for p in write_report(r, outdir):
+        click.echo(f"wrote {p}")

@@ -14,7 +14,7 @@ import networkx as nx
 from . import model
 from .dataset import Dataset
 
-__all__ = ["build_graph", "nodes_of", "edges_of", "display_name"]
+__all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name"]
 
 _PROVENANCE = ("sources", "as_of", "confidence")
 
@@ -119,3 +119,10 @@ def display_name(G: nx.MultiDiGraph, n: str) -> str:
     if zh and en and en != zh:
         return f"{zh} ({en})"
     return zh or en or d.get("title") or d.get("metric") or n
+
+
+def short_name(G: nx.MultiDiGraph, n: str) -> str:
+    """The name in common use: the first alias (aliases are listed most common first), else the zh name."""
+    d = G.nodes[n]
+    aliases = d.get("aliases") or []
+    return aliases[0] if aliases else d.get("name_zh") or d.get("name_en") or n

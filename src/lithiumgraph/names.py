@@ -44,7 +44,7 @@ def _candidates(G: nx.MultiDiGraph, kinds) -> list[tuple[str, str]]:
     return out
 
 
-def resolve(G: nx.MultiDiGraph, name: str, *, kinds: tuple[str, ...] = NAMED_KINDS) -> str:
+def resolve(G: nx.MultiDiGraph, name: str, *, kinds: tuple[str, ...] = NAMED_KINDS, what: str = "entity") -> str:
     """The id of the one node that ``name`` names exactly (case and width folded).
 
     Raises NodeNotFound with the closest matches when nothing matches exactly, and
@@ -63,7 +63,7 @@ def resolve(G: nx.MultiDiGraph, name: str, *, kinds: tuple[str, ...] = NAMED_KIN
     if hits:
         raise LithiumGraphError(f"the name {name!r} is ambiguous: {', '.join(hits)}; use an id")
     close = [f"{m.name} [{m.id}]" for m in search(G, name, limit=5, kinds=kinds, min_score=50)]
-    raise NodeNotFound(name, close)
+    raise NodeNotFound(name, close, what=what)
 
 
 def search(G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS,

@@ -1,0 +1,222 @@
+"""Which outside enterprises could fill a park's missing and weak segments, and why.
+
+Every score is a sum of named parts, each with the evidence and sources behind it
+(:class:`RecommendWeights` sets the points):
+
+- ``supplies_local``: the candidate (or its group) already supplies an enterprise of the park or that
+  enterprise's group, elsewhere;
+- ``leader``: a source names the candidate a world or national leader of the segment;
+- ``capacity``: its stated capacity in the segment, relative to the largest candidate's;
+- ``regional_tie``: it (or its group) is already sited in a region that contains the park;
+- ``group_in_park``: another firm of its group is already in the park.
+
+Evidence whose confidence is ``uncertain`` counts at ``uncertain_factor`` of its points.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..graph import short_name
+from ..units import to_base
+from .gaps import Coverage, GapRules, gaps
+from .scope import Scope, ancestors, counts, group_of, park_scope
+
+__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "recommend"]
+
+
+@dataclass(frozen=True)
+class RecommendWeights:
+    """Points for each part of a score."""
+    supplies_local: float = 3.0
+    supplies_local_max: int = 2        #: relations counted at most
+    world_leader: float = 3.0
+    national_leader: float = 2.0
+    capacity: float = 1.0              #: x capacity / largest candidate capacity
+    tie_near: float = 2.0              #: sited in the region directly containing the park
+    tie_far: float = 1.0               #: sited in the region one level further up
+    group_in_park: float = 2.0
+    uncertain_factor: float = 0.5
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    """One named reason, its points and the facts behind it."""
+    name: str
+    points: float
+    evidence: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Recommendation:
+    """An outside enterprise for one segment, with its score broken into parts."""
+    segment: str
+    enterprise: str
+    name: str
+    score: float
+    parts: list[ScorePart]
+    rank: int = 0
+
+    def row(self) -> dict:
+        return {"segment": self.segment, "rank": self.rank, "enterprise": self.enterprise, "name": self.name,
+                "score": round(self.score, 2),
+                "why": "; ".join(f"{p.name} +{p.points:g}: {p.evidence}" for p in self.parts if p.points)
+                or "; ".join(p.evidence for p in self.parts),
+                "sources": sorted({s for p in self.parts for s in p.sources})}
+
+
+@dataclass
+class SegmentTargets:
+    """The ranked candidates for one missing or weak segment."""
+    segment: str
+    name_zh: str
+    status: str
+    action: str
+    reason: str
+    candidates: list[Recommendation] = field(default_factory=list)
+
+
+def _points(weight: float, confidence: str | None, w: RecommendWeights) -> float:
+    return round(weight * (w.uncertain_factor if confidence == "uncertain" else 1.0), 3)
+
+
+def _flag(confidence: str | None) -> str:
+    return " (uncertain)" if confidence == "uncertain" else ""
+
+
+def _name(G, n: str) -> str:
+    return short_name(G, n)
+
+
+def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = None, top: int = 5,
+              weights: RecommendWeights = RecommendWeights(), rules: GapRules = GapRules(),
+              coverage: Coverage | None = None) -> list[SegmentTargets]:
+    """Ranked outside candidates for each missing (not resource-bound) or weak segment of a park.
+
+    >>> from lithiumgraph import load_graph
+    >>> t = recommend(load_graph(), "yichun-etdz", segment="electrolyte")
+    >>> t[0].candidates[0].parts[0].name
+    'supplies_local'
+    """
+    scope = park if isinstance(park, Scope) else park_scope(G, park)
+    cov = coverage or gaps(G, scope, rules=rules)
+    local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
+    local_groups = {m: f for f in local for m in group_of(G, f)}  # group member -> local firm
+    regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
+    targets = [s for s in cov.segments
+               if (s.status == "weak" or (s.status == "missing" and not s.resource))
+               and (segment is None or s.segment == segment)]
+    out = []
+    for sg in targets:
+        cands = _candidates(G, sg.segment, set(sg.firms))
+        caps = {c: cap for c, (cap, _, _) in cands.items() if cap}
+        biggest = max(caps.values(), default=0.0)
+        recs = []
+        for c, (cap, unit, membership) in cands.items():
+            parts = [ScorePart("in_segment", 0.0, f"active in {sg.segment}"
+                               + (f" ({membership['product']})" if membership.get("product") else "")
+                               + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))]
+            parts += _supplies_local(G, c, local, local_groups, weights)
+            lvl = membership.get("leader")
+            if lvl in ("world", "national"):
+                w = weights.world_leader if lvl == "world" else weights.national_leader
+                parts.append(ScorePart("leader", _points(w, membership.get("confidence"), weights),
+                                       f"{lvl} leader of {sg.segment}{_flag(membership.get('confidence'))}", tuple(membership.get("sources", ()))))
+            if cap and biggest:
+                parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
+                                       f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
+                                       tuple(membership.get("sources", ()))))
+            parts += _regional_tie(G, c, scope, regions, weights)
+            parts += _group_in_park(G, c, scope, weights, rules.pipeline)
+            recs.append(Recommendation(sg.segment, c, _name(G, c), sum(p.points for p in parts), parts))
+        recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
+        for i, r in enumerate(recs, 1):
+            r.rank = i
+        out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, recs[:top]))
+    return out
+
+
+def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:
+    """Enterprises active in ``seg`` but not in the park's ``seg``: ``id -> (capacity, unit, edge)``.
+
+    Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities.
+    """
+    member: dict[str, dict] = {}
+    projects: dict[str, list[dict]] = {}
+    for u, _, d in G.in_edges(seg, data=True):
+        kind = G.nodes[u]["kind"]
+        if d["kind"] != "IN_SEGMENT" or kind not in ("Enterprise", "Project"):
+            continue
+        firm = u if kind == "Enterprise" else G.nodes[u].get("enterprise")
+        if firm in present or d.get("status") in ("halted", "postponed"):
+            continue
+        if kind == "Enterprise":
+            member[firm] = d
+        else:
+            projects.setdefault(firm, []).append(d)
+    unit = G.nodes[seg].get("unit")
+    out = {}
+    for firm in set(member) | set(projects):
+        m = member.get(firm)
+        if m is not None and m.get("capacity") is not None:
+            cap = to_base(m["capacity"], m["unit"])
+        else:
+            cap = sum(to_base(p["capacity"], p["unit"]) for p in projects.get(firm, []) if p.get("capacity") is not None)
+        out[firm] = (cap or None, unit if cap else None, m if m is not None else projects[firm][0])
+    return out
+
+
+def _supplies_local(G, c, local, local_groups, w) -> list[ScorePart]:
+    parts = []
+    for m in group_of(G, c):
+        for _, cust, d in G.out_edges(m, data=True):
+            if d["kind"] == "SUPPLIES" and cust in local_groups:
+                via = "" if m == c else f" (through {_name(G, m)})"
+                firm = local_groups[cust]
+                where = "" if firm == cust else f", whose {_name(G, firm)} is in the park"
+                parts.append(ScorePart("supplies_local", _points(w.supplies_local, d.get("confidence"), w),
+                                       f"supplies {d.get('product')} to {_name(G, cust)}{where}{via}"
+                                       f"{_flag(d.get('confidence'))}",
+                                       tuple(d.get("sources", ()))))
+    parts.sort(key=lambda p: -p.points)
+    return parts[:w.supplies_local_max]
+
+
+def _regional_tie(G, c, scope, regions, w) -> list[ScorePart]:
+    """The nearest region containing the park where the candidate's group is already sited."""
+    for i, (region, inside) in enumerate(regions):
+        for m in group_of(G, c):
+            hits = [(p, d) for _, p, d in G.out_edges(m, data=True)
+                    if d["kind"] == "LOCATED_IN" and p in inside.parks and p not in scope.parks]
+            hits += [(G.nodes[p]["park"], G.nodes[p]) for _, p, d in G.out_edges(m, data=True)
+                     if d["kind"] == "RUNS" and p in inside.projects and p not in scope.projects]
+            if hits:
+                place, d = min(hits, key=lambda h: (h[1].get("confidence") == "uncertain", h[0]))
+                weight = w.tie_near if i == 0 else w.tie_far
+                via = "" if m == c else f" (through {_name(G, m)})"
+                within = "" if place == region else f", within {_name(G, region)}"
+                return [ScorePart("regional_tie", _points(weight, d.get("confidence"), w),
+                                  f"already sited in {_name(G, place)}{within}{via}{_flag(d.get('confidence'))}",
+                                  tuple(d.get("sources", ())))]
+    return []
+
+
+def _group_in_park(G, c, scope, w, pipeline: bool) -> list[ScorePart]:
+    """The candidate, or another member of its group (parent or subsidiary), is already in the park."""
+    members: dict[str, tuple] = {}
+    for m in group_of(G, c):
+        members.setdefault(m, ())
+        for u, _, d in G.in_edges(m, data=True):  # the subsidiaries of each member
+            if d["kind"] == "SUBSIDIARY_OF":
+                members.setdefault(u, tuple(d.get("sources", ())))
+    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), pipeline)}
+    here = sorted(m for m in members if m in scope.enterprises or m in runs)
+    if not here:
+        return []
+    what = [("itself" if m == c else _name(G, m)) + (f" (runs {runs[m]})" if m in runs else "") for m in here]
+    sources = tuple(dict.fromkeys(s for m in here for s in members[m] + tuple(
+        G.nodes[runs[m]].get("sources", ()) if m in runs else ())))
+    return [ScorePart("group_in_park", w.group_in_park,
+                      f"already in the park: {', '.join(what)}", sources)]

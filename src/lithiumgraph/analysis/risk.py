@@ -1,0 +1,162 @@
+"""Where one firm's stoppage would stop a park's chain.
+
+- single sources: a local firm (or its group) with one documented supplier for an input segment;
+- chokepoints: the sole local firm of a segment that feeds other local segments, and articulation
+  points of the supply network around the park (with their betweenness);
+- concentration: Herfindahl-Hirschman index (0-10,000) over local capacity per segment, firms
+  counted by their top group.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..template import template
+from ..graph import short_name
+from ..units import to_base
+from .gaps import Coverage, GapRules, gaps
+from .scope import Scope, group_of, park_scope
+
+__all__ = ["SingleSource", "Chokepoint", "Concentration", "RiskReport", "risk"]
+
+
+@dataclass
+class SingleSource:
+    """A local firm's input segment that one documented supplier serves."""
+    customer: str
+    customer_name: str
+    local_firm: str
+    segment: str | None
+    supplier: str
+    supplier_name: str
+    evidence: str
+    sources: list[str]
+
+    def row(self) -> dict:
+        return {"customer": self.customer, "customer_name": self.customer_name, "local_firm": self.local_firm,
+                "segment": self.segment, "supplier": self.supplier, "supplier_name": self.supplier_name,
+                "evidence": self.evidence, "sources": self.sources}
+
+
+@dataclass
+class Chokepoint:
+    """An enterprise whose stoppage cuts local chain flows, and why."""
+    enterprise: str
+    name: str
+    why: str
+    segments: list[str]
+    feeds: list[str]
+    betweenness: float | None = None
+
+    def row(self) -> dict:
+        return {"enterprise": self.enterprise, "name": self.name, "why": self.why, "segments": self.segments,
+                "feeds": self.feeds, "betweenness": self.betweenness}
+
+
+@dataclass
+class Concentration:
+    """HHI of local capacity in one segment."""
+    segment: str
+    name: str
+    firms: int
+    capacity: float
+    unit: str
+    hhi: float
+    top_firm: str
+    top_share: float
+
+    def row(self) -> dict:
+        return {"segment": self.segment, "name": self.name, "firms": self.firms, "capacity": self.capacity,
+                "unit": self.unit, "hhi": round(self.hhi), "top_firm": self.top_firm,
+                "top_share": round(self.top_share, 3)}
+
+
+@dataclass
+class RiskReport:
+    park: str
+    single_sources: list[SingleSource] = field(default_factory=list)
+    chokepoints: list[Chokepoint] = field(default_factory=list)
+    concentration: list[Concentration] = field(default_factory=list)
+
+
+def _name(G, n: str) -> str:
+    return short_name(G, n)
+
+
+def _top(G, n):
+    """The top of ``n``'s group (its ultimate parent)."""
+    return group_of(G, n)[-1]
+
+
+def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
+         coverage: Coverage | None = None) -> RiskReport:
+    """Single sources, chokepoints and concentration for a park.
+
+    >>> from lithiumgraph import load_graph
+    >>> r = risk(load_graph(), "yichun-etdz")
+    >>> any(s.supplier == "shenghua" for s in r.single_sources)
+    True
+    """
+    scope = park if isinstance(park, Scope) else park_scope(G, park)
+    cov = coverage or gaps(G, scope, rules=rules)
+    local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
+    rep = RiskReport(scope.park)
+
+    # single sources: customers are local firms and the groups they belong to
+    customers = {m: f for f in sorted(local) for m in group_of(G, f)}
+    for cust in sorted(customers):
+        by_seg: dict[str | None, list[tuple[str, dict]]] = {}
+        for sup, _, d in G.in_edges(cust, data=True):
+            if d["kind"] == "SUPPLIES":
+                by_seg.setdefault(d.get("segment"), []).append((sup, d))
+        for seg, sups in sorted(by_seg.items(), key=lambda x: str(x[0])):
+            if len({s for s, _ in sups}) == 1:
+                sup, d = sups[0]
+                rep.single_sources.append(SingleSource(
+                    cust, _name(G, cust), customers[cust], seg, sup, _name(G, sup),
+                    f"{d.get('product')}: {d.get('evidence')}", list(d.get("sources", []))))
+
+    # chokepoints (a): the sole local firm of a segment that feeds other local segments
+    T = template(G)
+    here = {s.segment: s for s in cov.segments if s.status != "missing"}
+    for s in here.values():
+        if len(s.firms) == 1:
+            feeds = sorted(v for v in T.successors(s.segment) if v in here)
+            if feeds:
+                f = s.firms[0]
+                rep.chokepoints.append(Chokepoint(
+                    f, _name(G, f), f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
+                    [s.segment], feeds))
+
+    # chokepoints (b): articulation points of the supply network that touches local firms
+    S = nx.Graph()
+    S.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] == "SUPPLIES")
+    anchors = {m for m in customers if m in S}
+    if anchors:
+        comp = set().union(*(nx.node_connected_component(S, a) for a in anchors))
+        sub = S.subgraph(comp)
+        bc = nx.betweenness_centrality(sub, normalized=True)
+        for a in sorted(nx.articulation_points(sub)):
+            cut = nx.number_connected_components(sub.subgraph(comp - {a}))
+            rep.chokepoints.append(Chokepoint(
+                a, _name(G, a), f"articulation point of the supply network around the park: "
+                f"its removal splits it into {cut} parts", [], [], round(bc[a], 3)))
+
+    # concentration
+    for s in cov.segments:
+        if not s.projects or not s.capacity:
+            continue
+        shares: dict[str, float] = {}
+        for p in s.projects:
+            d = G.nodes[p]
+            if d.get("capacity") is not None:
+                top = _top(G, d["enterprise"])
+                shares[top] = shares.get(top, 0.0) + to_base(d["capacity"], d["unit"])
+        total = sum(shares.values())
+        hhi = sum((100 * v / total) ** 2 for v in shares.values())
+        top = max(shares, key=lambda k: (shares[k], k))
+        rep.concentration.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, hhi,
+                                               _name(G, top), shares[top] / total))
+    rep.concentration.sort(key=lambda c: (-c.hhi, c.segment))
+    return rep

@@ -1,0 +1,78 @@
+"""What belongs to a park: its sub-parks, the enterprises and projects sited there, their groups."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..errors import LithiumGraphError
+
+__all__ = ["Scope", "park_scope", "group_of", "ancestors", "PIPELINE", "OPERATING", "counts"]
+
+OPERATING = ("operating",)
+#: Statuses of projects that will add capacity: counted unless the pipeline is left out.
+PIPELINE = ("under_construction", "signed", "planned")
+
+
+def counts(status: str | None, pipeline: bool) -> bool:
+    """Whether a project or membership with this status counts as local capacity or presence."""
+    return status in OPERATING or status is None or (pipeline and status in PIPELINE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A park with its sub-parks; the enterprises located there and the projects sited there."""
+    park: str
+    parks: frozenset[str]
+    enterprises: frozenset[str]
+    projects: frozenset[str]
+
+
+def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
+    """The scope of ``park`` (an id): it and every park that lies (transitively) within it."""
+    if park not in G or G.nodes[park].get("kind") != "Park":
+        raise LithiumGraphError(f"no park with id {park!r}")
+    parks, todo = {park}, [park]
+    while todo:
+        p = todo.pop()
+        for u, _, d in G.in_edges(p, data=True):
+            if d["kind"] == "LOCATED_IN" and G.nodes[u]["kind"] == "Park" and u not in parks:
+                parks.add(u)
+                todo.append(u)
+    ents, projects = set(), set()
+    for p in parks:
+        for u, _, d in G.in_edges(p, data=True):
+            if d["kind"] != "LOCATED_IN":
+                continue
+            k = G.nodes[u]["kind"]
+            if k == "Enterprise":
+                ents.add(u)
+            elif k == "Project":
+                projects.add(u)
+    return Scope(park, frozenset(parks), frozenset(ents), frozenset(projects))
+
+
+def group_of(G: nx.MultiDiGraph, n: str) -> list[str]:
+    """``n`` and the enterprises it is (transitively) a subsidiary of, nearest first."""
+    out, cur = [n], [n]
+    while cur:
+        nxt = []
+        for m in cur:
+            for _, v, d in G.out_edges(m, data=True):
+                if d["kind"] == "SUBSIDIARY_OF" and v not in out:
+                    out.append(v)
+                    nxt.append(v)
+        cur = nxt
+    return out
+
+
+def ancestors(G: nx.MultiDiGraph, park: str) -> list[str]:
+    """The regions that contain ``park``, nearest first."""
+    out, cur = [], park
+    while True:
+        ups = [v for _, v, d in G.out_edges(cur, data=True)
+               if d["kind"] == "LOCATED_IN" and G.nodes[v]["kind"] == "Park"]
+        if not ups or ups[0] in out or ups[0] == park:
+            return out
+        cur = ups[0]
+        out.append(cur)

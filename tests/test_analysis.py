@@ -1,0 +1,138 @@
+"""Analyses pinned on a hand-made graph (tests/fixtures/mini) whose answers are worked out by hand.
+
+The mini park-a has cells p1 (10 GWh/yr, LFP, operating) and p2 (5 GWh/yr, chemistry unknown, signed),
+cathode p3 (2万 t/yr = 20,000 t/yr), anode p4 (8,000 t/yr, under construction), and a halted
+lithium-carbonate project p5 that must count for nothing.
+"""
+from pathlib import Path
+
+import pytest
+
+from lithiumgraph import load_graph
+from lithiumgraph.analysis import GapRules, balance, gaps, recommend, risk
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture(scope="module")
+def M():
+    return load_graph(MINI)
+
+
+def test_balance_by_hand(M):
+    b = balance(M, "park-a")
+    assert b.cells_gwh == 15 and b.chemistry == {"lfp": 10, "unknown": 5}
+    # cathode: LFP 10 x 2000-2500 + unknown 5 x (envelope = the only row) 2000-2500 = 30,000-37,500; supply 20,000
+    c = b.get("cathode")
+    assert (c.demand_low, c.demand_high, c.supply, c.status) == (30000, 37500, 20000, "shortfall")
+    assert (c.shortfall_low, c.shortfall_high) == (10000, 17500)
+    # anode: LFP 10 x 1000-1200 + unknown 5 x (800-1200 over LFP and NCM) = 14,000-18,000; p4 counts (pipeline)
+    a = b.get("anode")
+    assert (a.demand_low, a.demand_high, a.supply, a.status) == (14000, 18000, 8000, "shortfall")
+    assert a.intensities == ["int:anode:lfp", "int:anode:ncm"] and a.supply_projects == ["p4"]
+    # lithium: 15 x 500-600; the halted p5 supplies nothing
+    li = b.get("lithium")
+    assert (li.demand_low, li.demand_high, li.supply, li.unit) == (7500, 9000, 0, "t LCE/yr")
+    assert b.get("electrolyte") is None  # the mini template has no electrolyte segment
+
+
+def test_balance_operating_only_by_hand(M):
+    b = balance(M, "park-a", pipeline=False)
+    assert b.cells_gwh == 10
+    c = b.get("cathode")
+    assert (c.demand_low, c.demand_high, c.supply, c.status) == (20000, 25000, 20000, "balanced")
+    assert b.get("anode").supply == 0 and b.get("anode").status == "shortfall"
+
+
+def test_gaps_by_hand(M):
+    cov = gaps(M, "park-a")
+    got = {s.segment: (s.status, s.action) for s in cov.segments}
+    assert got == {
+        "lepidolite-ore": ("missing", ""),          # a resource the park lacks: nothing to attract
+        "lithium-carbonate": ("missing", "补链"),    # the park is short of lithium salts
+        "cathode-lfp": ("weak", "强链"),            # one firm, no leader, 20,000 < 30,000
+        "anode": ("weak", "强链"),
+        "cell-power": ("strong", ""),               # cellco is a national leader
+        "battery-pack": ("weak", "强链"),           # one firm, no leader
+        "vehicle-nev": ("missing", "延链"),         # fed by the local battery-pack
+        "recycling": ("missing", "延链"),
+    }
+    assert [s.segment for s in cov.segments][:2] == ["lepidolite-ore", "lithium-carbonate"]
+    cp = cov.get("cell-power")
+    assert (cp.firms, cp.capacity, cp.unit, cp.projects) == (["cellco", "cellco2"], 15, "GWh/yr", ["p1", "p2"])
+    assert cov.get("cathode-lfp").reason == (
+        "1 local firm (< 3) and no leading firm; local cathode material capacity 20,000 vs demand "
+        "30,000–37,500 t/yr (< 1 x low end)")
+    assert cov.get("lithium-carbonate").reason == (
+        "no local firm; local demand 7,500–9,000 t LCE/yr of lithium salts (LCE), local supply 0")
+
+
+def test_rules_are_configurable(M):
+    cov = gaps(M, "park-a", rules=GapRules(strong_firms=1, min_coverage=0.6))
+    # one firm now suffices; cathode 20,000 >= 0.6 x 30,000 = 18,000 but anode 8,000 < 0.6 x 14,000 = 8,400
+    assert [cov.get(s).status for s in ("battery-pack", "cathode-lfp", "anode")] == ["strong", "strong", "weak"]
+    cov = gaps(M, "park-a", rules=GapRules(pipeline=False))
+    assert cov.get("anode").status == "missing"  # p4 and anodeco are only under construction
+
+
+def test_recommend_by_hand(M):
+    t = {x.segment: x for x in recommend(M, "park-a")}
+    li = t["lithium-carbonate"]
+    # saltco: supplies cathco in the park (+3), 30,000/60,000 of the largest capacity (+0.5), sited in
+    # park-b within the same city (+2); its halted project in park-a does not count as presence
+    # bigsalt: world leader (+3) and the largest capacity (+1); parentco: its subsidiary cellco is in the park (+2)
+    assert [(r.enterprise, r.score, r.rank) for r in li.candidates] == [
+        ("saltco", 5.5, 1), ("bigsalt", 4.0, 2), ("parentco", 2.0, 3)]
+    parts = {p.name: p.points for p in li.candidates[0].parts}
+    assert parts == {"in_segment": 0, "supplies_local": 3, "capacity": 0.5, "regional_tie": 2}
+    # anodebig: national leader (+2) on uncertain evidence counts half; the largest capacity (+1)
+    assert [(r.enterprise, r.score) for r in t["anode"].candidates] == [("anodebig", 2.0)]
+    assert t["recycling"].candidates[0].enterprise == "recyco"
+    assert t["vehicle-nev"].candidates == []
+    assert "lepidolite-ore" not in t and "cell-power" not in t
+
+
+def test_recommend_top_and_segment(M):
+    t = recommend(M, "park-a", segment="lithium-carbonate", top=1)
+    assert len(t) == 1 and [r.enterprise for r in t[0].candidates] == ["saltco"]
+
+
+def test_risk_by_hand(M):
+    r = risk(M, "park-a")
+    assert [(s.customer, s.segment, s.supplier) for s in r.single_sources] == [("cathco", "lithium-carbonate", "saltco")]
+    assert [(c.enterprise, c.feeds) for c in r.chokepoints] == [("anodeco", ["cell-power"]), ("cathco", ["cell-power"])]
+    conc = {c.segment: (c.firms, round(c.hhi, 1), round(c.top_share, 3)) for c in r.concentration}
+    # cell-power: parentco's group 10 of 15, cellco2 5 of 15: 66.7^2 + 33.3^2 = 5555.6
+    assert conc == {"cell-power": (2, 5555.6, 0.667), "cathode-lfp": (1, 10000.0, 1.0), "anode": (1, 10000.0, 1.0)}
+
+
+def test_a_region_includes_its_parks(M):
+    cov = gaps(M, "region")
+    assert cov.get("lithium-carbonate").firms == ["saltco"]
+    assert cov.get("recycling").status == "weak"
+
+
+def test_second_park_of_the_shipped_data(G):
+    """Nothing is tied to the ETDZ: Yichun city (with its counties) has lithium carbonate firms galore."""
+    cov = gaps(G, "yichun-city")
+    lc = cov.get("lithium-carbonate")
+    assert lc.status == "strong" and len(lc.firms) >= 10
+    assert cov.get("recycling").status == "weak"  # Sunwoda's signed 50 GWh and GEM
+    assert balance(G, "yichun-city").cells_gwh == 140  # CATL 50 + Gotion 30 + Ganfeng 30 + BYD 30
+
+
+def test_yichun_etdz_findings(G):
+    cov = gaps(G, "yichun-etdz")
+    missing = {s.segment for s in cov.by_status("missing")}
+    assert {"electrolyte", "copper-foil", "aluminium-foil", "lipf6", "motor", "electronic-control", "bms",
+            "recycling"} <= missing
+    assert cov.get("cell-power").status == "strong" and cov.get("lithium-carbonate").status == "weak"
+    b = cov.balance
+    for m in ("electrolyte", "copper-foil", "aluminium-foil", "separator", "lipf6", "lithium"):
+        assert b.get(m).status == "shortfall" and b.get(m).unit and b.get(m).demand_low < b.get(m).demand_high
+    recs = {t.segment: t for t in recommend(G, "yichun-etdz")}
+    for seg in ("electrolyte", "copper-foil", "lipf6", "lithium-hydroxide", "recycling"):
+        assert recs[seg].candidates, seg
+    assert recs["lithium-hydroxide"].candidates[0].enterprise == "ganfeng"
+    r = risk(G, "yichun-etdz")
+    assert ("hozon", "catl") in {(s.customer, s.supplier) for s in r.single_sources}
