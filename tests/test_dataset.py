@@ -51,7 +51,7 @@ CASES = [
      "value", "malformed number '6967four'"),
     ("segments.csv", "lepidolite-ore,锂云母矿,Lepidolite ore,upstream,", "lepidolite-ore,锂云母矿,Lepidolite ore,upstairs,",
      "lepidolite-ore,", "stage", "unknown value 'upstairs'; expected one of upstream, midstream, downstream, recycling"),
-    ("parks.csv", "wanzai-county,万载县,Wanzai County,county,", "Wanzai County,万载县,Wanzai County,county,",
+    ("parks.csv", "wanzai-county,万载县,Wanzai County,,county,", "Wanzai County,万载县,Wanzai County,,county,",
      "Wanzai County,", "id", "invalid id 'Wanzai County' (use lower-case letters, digits, '.', '_', '-', ':')"),
     ("enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", "sk-nexilis,SK\x00Nexilis,SK Nexilis,", "sk-nexilis,",
      "name_zh", "contains a control character"),

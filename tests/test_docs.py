@@ -22,3 +22,34 @@ def test_help_is_quick_to_import():
     code = "import sys, lithiumgraph.cli; print(sorted(m for m in ('networkx', 'neo4j', 'pyvis', 'rapidfuzz') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_readme_python_example_runs():
+    import doctest
+    import re
+    block = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    test = doctest.DocTestParser().get_doctest(block, {}, "README", "README.md", 0)
+    result = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS).run(test)
+    assert result.failed == 0 and result.attempted >= 5
+
+
+@pytest.mark.parametrize("line", [
+    "5 strong, 8 weak, 28 missing of 41 segments",
+    "facts sourced 612/612 100.0%",
+])
+def test_readme_figures_match_the_data(line, runner):
+    from lithiumgraph.cli import cli
+    assert line in README
+    out = runner.invoke(cli, ["gaps", "--park", "yichun-etdz"]).output + \
+        " ".join(runner.invoke(cli, ["stats"]).output.split())
+    assert line in out
+
+
+def test_library_doctests():
+    import doctest
+    import importlib
+    for name in ("dataset", "graph", "names", "summary", "analysis.gaps", "analysis.balance",
+                 "analysis.recommend", "analysis.risk", "synth"):
+        mod = importlib.import_module(f"lithiumgraph.{name}")
+        result = doctest.testmod(mod)
+        assert result.failed == 0, name

@@ -9,6 +9,7 @@ import csv
 import io
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -193,10 +194,10 @@ def _parse(cell: str, rules: dict):
     if kind == "id" and not ID_RE.match(text):
         raise ValueError(f"invalid id {text!r} (use lower-case letters, digits, '.', '_', '-', ':')")
     if kind == "list":
-        items = tuple(t.strip() for t in text.split("|"))
+        items = tuple(sys.intern(t.strip()) for t in text.split("|"))
         if any(not t for t in items):
             raise ValueError(f"empty item in list {text!r}")
-        return items
+        return _shared(items)
     if kind in ("number", "percent"):
         value = _number(text)
         if kind == "percent" and value > 100:
@@ -211,7 +212,18 @@ def _parse(cell: str, rules: dict):
             raise ValueError(f"{text!r} is not a capacity unit (t/yr, GWh/yr, m²/yr, vehicles/yr, sets/yr, ...)")
     if rules["choices"] and text not in rules["choices"]:
         raise ValueError(f"unknown value {text!r}; expected one of {', '.join(rules['choices'])}")
-    return text
+    # ids, references, units and choices repeat across many rows: one string object each
+    return sys.intern(text) if kind != "text" or rules["ref"] or rules["choices"] else text
+
+
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared(items: tuple) -> tuple:
+    """One tuple object per distinct list (source lists repeat on thousands of rows)."""
+    if len(_SHARED) > 100_000:
+        _SHARED.clear()
+    return _SHARED.setdefault(items, items)
 
 
 def _number(text: str) -> float:

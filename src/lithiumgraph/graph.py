@@ -2,12 +2,13 @@
 
 Node attribute ``kind`` is the node kind (Enterprise, Segment, ...), edge attribute ``kind`` the edge
 kind (UPSTREAM_OF, SUPPLIES, ...); every node and edge but Source nodes carries ``sources``,
-``as_of`` and ``confidence``. Values are primitives or lists of them, so the same properties go to Neo4j.
+``as_of`` and ``confidence``. Values are primitives or tuples of them (Neo4j gets the tuples as lists).
 """
 from __future__ import annotations
 
 import gc
-from dataclasses import asdict
+from dataclasses import fields
+from functools import lru_cache
 
 import networkx as nx
 
@@ -19,19 +20,19 @@ __all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name"]
 _PROVENANCE = ("sources", "as_of", "confidence")
 
 
+@lru_cache(maxsize=None)
+def _names(cls, drop: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name not in drop)
+
+
 def _props(rec, drop: tuple[str, ...] = ()) -> dict:
-    """A record's fields as graph properties: None dropped, tuples as lists."""
-    out = {}
-    for k, v in asdict(rec).items():
-        if v is None or v == () or k in drop:
-            continue
-        out[k] = list(v) if isinstance(v, tuple) else v
-    return out
+    """A record's fields as graph properties, empty ones dropped (list values stay shared tuples)."""
+    get = rec.__getattribute__
+    return {k: v for k in _names(type(rec), drop) if (v := get(k)) is not None and v != ()}
 
 
 def _prov(rec) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v)
-            for k in _PROVENANCE if (v := getattr(rec, k)) not in (None, ())}
+    return {k: v for k in _PROVENANCE if (v := getattr(rec, k)) is not None and v != ()}
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:

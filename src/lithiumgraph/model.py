@@ -18,7 +18,9 @@ NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "I
 EDGE_KINDS = ("UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF",
               "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY")
 
-CONFIDENCE = ("stated", "derived", "uncertain", "imported")
+#: stated by a source; derived by arithmetic on sourced figures; uncertain (sources disagree or do not
+#: confirm); imported from an outside data set; synthetic (generated for scale tests, not real).
+CONFIDENCE = ("stated", "derived", "uncertain", "imported", "synthetic")
 STAGES = ("upstream", "midstream", "downstream", "recycling")
 #: The 三电一车 grouping: battery, motor, electronic control, vehicle.
 GROUPS = ("battery", "motor", "control", "vehicle")

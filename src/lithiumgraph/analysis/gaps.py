@@ -101,8 +101,8 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
         mb = bal.get(m.id)
         for seg in m.supply if mb else ():
             short[seg] = mb
-    lay = layers(G)
     T = template(G)
+    lay = layers(G, T)
 
     present: dict[str, dict] = {s: {"firms": {}, "projects": [], "sources": []} for s in lay}
     for e in scope.enterprises:
@@ -120,7 +120,7 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
     has = {s for s, v in present.items() if v["firms"]}
 
     out = []
-    for seg in segment_order(G):
+    for seg in segment_order(G, lay):
         sd = G.nodes[seg]
         info = present[seg]
         firms = sorted(info["firms"])

@@ -97,14 +97,15 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
 
     >>> from lithiumgraph import load_graph
     >>> t = recommend(load_graph(), "yichun-etdz", segment="electrolyte")
-    >>> t[0].candidates[0].parts[0].name
-    'supplies_local'
+    >>> sorted({p.name for r in t[0].candidates for p in r.parts})
+    ['in_segment', 'leader', 'regional_tie']
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     cov = coverage or gaps(G, scope, rules=rules)
     local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
     local_groups = {m: f for f in local for m in group_of(G, f)}  # group member -> local firm
     regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
+    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.pipeline)}
     targets = [s for s in cov.segments
                if (s.status == "weak" or (s.status == "missing" and not s.resource))
                and (segment is None or s.segment == segment)]
@@ -129,7 +130,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
                                        f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
                                        tuple(membership.get("sources", ()))))
             parts += _regional_tie(G, c, scope, regions, weights)
-            parts += _group_in_park(G, c, scope, weights, rules.pipeline)
+            parts += _group_in_park(G, c, scope, weights, runs)
             recs.append(Recommendation(sg.segment, c, _name(G, c), sum(p.points for p in parts), parts))
         recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
         for i, r in enumerate(recs, 1):
@@ -203,7 +204,7 @@ def _regional_tie(G, c, scope, regions, w) -> list[ScorePart]:
     return []
 
 
-def _group_in_park(G, c, scope, w, pipeline: bool) -> list[ScorePart]:
+def _group_in_park(G, c, scope, w, runs: dict[str, str]) -> list[ScorePart]:
     """The candidate, or another member of its group (parent or subsidiary), is already in the park."""
     members: dict[str, tuple] = {}
     for m in group_of(G, c):
@@ -211,7 +212,6 @@ def _group_in_park(G, c, scope, w, pipeline: bool) -> list[ScorePart]:
         for u, _, d in G.in_edges(m, data=True):  # the subsidiaries of each member
             if d["kind"] == "SUBSIDIARY_OF":
                 members.setdefault(u, tuple(d.get("sources", ())))
-    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), pipeline)}
     here = sorted(m for m in members if m in scope.enterprises or m in runs)
     if not here:
         return []
