@@ -15,7 +15,7 @@ import networkx as nx
 from . import model
 from .dataset import Dataset
 
-__all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name"]
+__all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name", "out_kind", "in_kind"]
 
 _PROVENANCE = ("sources", "as_of", "confidence")
 
@@ -127,3 +127,19 @@ def short_name(G: nx.MultiDiGraph, n: str) -> str:
     d = G.nodes[n]
     aliases = d.get("aliases") or []
     return aliases[0] if aliases else d.get("name_zh") or d.get("name_en") or n
+
+
+def out_kind(G: nx.MultiDiGraph, n: str, kind: str):
+    """``(target, attrs)`` of ``n``'s outgoing edges of one kind; reads edge keys, which start with the kind."""
+    for v, keys in G._succ[n].items():
+        for k, d in keys.items():
+            if k == kind or (k.startswith(kind) and k[len(kind):len(kind) + 1] == "#"):
+                yield v, d
+
+
+def in_kind(G: nx.MultiDiGraph, n: str, kind: str):
+    """``(source, attrs)`` of ``n``'s incoming edges of one kind."""
+    for u, keys in G._pred[n].items():
+        for k, d in keys.items():
+            if k == kind or (k.startswith(kind) and k[len(kind):len(kind) + 1] == "#"):
+                yield u, d

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..template import layers, segment_order, template
-from ..graph import short_name
+from ..graph import out_kind, short_name
 from ..units import to_base
 from .balance import MATERIALS, Balance, balance
 from .scope import Scope, counts, group_of, park_scope
@@ -106,8 +106,8 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
 
     present: dict[str, dict] = {s: {"firms": {}, "projects": [], "sources": []} for s in lay}
     for e in scope.enterprises:
-        for _, seg, d in G.out_edges(e, data=True):
-            if d["kind"] == "IN_SEGMENT" and counts(d.get("status"), rules.pipeline):
+        for seg, d in out_kind(G, e, "IN_SEGMENT"):
+            if counts(d.get("status"), rules.pipeline):
                 present[seg]["firms"].setdefault(e, d)
                 present[seg]["sources"] += d.get("sources", [])
     for p in scope.projects:
@@ -190,8 +190,8 @@ def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str]]:
     out = []
     for f in firms:
         for m in group_of(G, f):
-            for _, s, d in G.out_edges(m, data=True):
-                if d["kind"] == "IN_SEGMENT" and s == seg and d.get("leader") in rules.leader_levels:
+            for s, d in out_kind(G, m, "IN_SEGMENT"):
+                if s == seg and d.get("leader") in rules.leader_levels:
                     via = "" if m == f else f" via {_name(G, m)}"
                     lvl = d["leader"] + ("; uncertain" if d.get("confidence") == "uncertain" else "")
                     out.append((_name(G, f) + via, lvl, (d.get("sources") or [""])[0]))

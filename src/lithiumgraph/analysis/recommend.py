@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..graph import short_name
+from ..graph import in_kind, out_kind, short_name
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .scope import Scope, ancestors, counts, group_of, park_scope
@@ -105,6 +105,17 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
     local_groups = {m: f for f in local for m in group_of(G, f)}  # group member -> local firm
     regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
+    sells: dict[str, list[tuple[str, dict]]] = {}  # supplier -> its SUPPLIES edges into local groups
+    for cust in local_groups:
+        for sup, d in in_kind(G, cust, "SUPPLIES"):
+            sells.setdefault(sup, []).append((cust, d))
+    sited = _sited(G, scope, regions)
+    memo: dict[str, list[str]] = {}
+
+    def grp(n: str) -> list[str]:
+        if n not in memo:
+            memo[n] = group_of(G, n)
+        return memo[n]
     runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.pipeline)}
     targets = [s for s in cov.segments
                if (s.status == "weak" or (s.status == "missing" and not s.resource))
@@ -119,7 +130,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             parts = [ScorePart("in_segment", 0.0, f"active in {sg.segment}"
                                + (f" ({membership['product']})" if membership.get("product") else "")
                                + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))]
-            parts += _supplies_local(G, c, local, local_groups, weights)
+            parts += _supplies_local(G, c, sells, local_groups, weights, grp)
             lvl = membership.get("leader")
             if lvl in ("world", "national"):
                 w = weights.world_leader if lvl == "world" else weights.national_leader
@@ -129,8 +140,8 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
                 parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
                                        f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
                                        tuple(membership.get("sources", ()))))
-            parts += _regional_tie(G, c, scope, regions, weights)
-            parts += _group_in_park(G, c, scope, weights, runs)
+            parts += _regional_tie(G, c, sited, weights, grp)
+            parts += _group_in_park(G, c, scope, weights, runs, grp)
             recs.append(Recommendation(sg.segment, c, _name(G, c), sum(p.points for p in parts), parts))
         recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
         for i, r in enumerate(recs, 1):
@@ -169,32 +180,46 @@ def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str 
     return out
 
 
-def _supplies_local(G, c, local, local_groups, w) -> list[ScorePart]:
+def _supplies_local(G, c, sells, local_groups, w, grp) -> list[ScorePart]:
     parts = []
-    for m in group_of(G, c):
-        for _, cust, d in G.out_edges(m, data=True):
-            if d["kind"] == "SUPPLIES" and cust in local_groups:
-                via = "" if m == c else f" (through {_name(G, m)})"
-                firm = local_groups[cust]
-                where = "" if firm == cust else f", whose {_name(G, firm)} is in the park"
-                parts.append(ScorePart("supplies_local", _points(w.supplies_local, d.get("confidence"), w),
-                                       f"supplies {d.get('product')} to {_name(G, cust)}{where}{via}"
-                                       f"{_flag(d.get('confidence'))}",
-                                       tuple(d.get("sources", ()))))
+    for m in grp(c):
+        for cust, d in sells.get(m, ()):
+            via = "" if m == c else f" (through {_name(G, m)})"
+            firm = local_groups[cust]
+            where = "" if firm == cust else f", whose {_name(G, firm)} is in the park"
+            parts.append(ScorePart("supplies_local", _points(w.supplies_local, d.get("confidence"), w),
+                                   f"supplies {d.get('product')} to {_name(G, cust)}{where}{via}"
+                                   f"{_flag(d.get('confidence'))}", tuple(d.get("sources", ()))))
     parts.sort(key=lambda p: -p.points)
     return parts[:w.supplies_local_max]
 
 
-def _regional_tie(G, c, scope, regions, w) -> list[ScorePart]:
+def _sited(G, scope, regions) -> list[tuple[str, dict[str, tuple[str, dict]]]]:
+    """Per region around the park (nearest first): firm -> (place, evidence) of its best seat there
+    outside the park itself (a location, or a project it runs)."""
+    out = []
+    for region, inside in regions:
+        best: dict[str, tuple[str, dict]] = {}
+
+        def offer(firm, place, d):
+            if firm not in best or (best[firm][1].get("confidence") == "uncertain") > (d.get("confidence") == "uncertain"):
+                best[firm] = (place, d)
+        for p in sorted(inside.parks - scope.parks):
+            for u, d in in_kind(G, p, "LOCATED_IN"):
+                if G.nodes[u]["kind"] == "Enterprise":
+                    offer(u, p, d)
+        for p in sorted(inside.projects - scope.projects):
+            offer(G.nodes[p]["enterprise"], G.nodes[p]["park"], G.nodes[p])
+        out.append((region, best))
+    return out
+
+
+def _regional_tie(G, c, sited, w, grp) -> list[ScorePart]:
     """The nearest region containing the park where the candidate's group is already sited."""
-    for i, (region, inside) in enumerate(regions):
-        for m in group_of(G, c):
-            hits = [(p, d) for _, p, d in G.out_edges(m, data=True)
-                    if d["kind"] == "LOCATED_IN" and p in inside.parks and p not in scope.parks]
-            hits += [(G.nodes[p]["park"], G.nodes[p]) for _, p, d in G.out_edges(m, data=True)
-                     if d["kind"] == "RUNS" and p in inside.projects and p not in scope.projects]
-            if hits:
-                place, d = min(hits, key=lambda h: (h[1].get("confidence") == "uncertain", h[0]))
+    for i, (region, best) in enumerate(sited):
+        for m in grp(c):
+            if m in best:
+                place, d = best[m]
                 weight = w.tie_near if i == 0 else w.tie_far
                 via = "" if m == c else f" (through {_name(G, m)})"
                 within = "" if place == region else f", within {_name(G, region)}"
@@ -204,14 +229,13 @@ def _regional_tie(G, c, scope, regions, w) -> list[ScorePart]:
     return []
 
 
-def _group_in_park(G, c, scope, w, runs: dict[str, str]) -> list[ScorePart]:
+def _group_in_park(G, c, scope, w, runs: dict[str, str], grp) -> list[ScorePart]:
     """The candidate, or another member of its group (parent or subsidiary), is already in the park."""
     members: dict[str, tuple] = {}
-    for m in group_of(G, c):
+    for m in grp(c):
         members.setdefault(m, ())
-        for u, _, d in G.in_edges(m, data=True):  # the subsidiaries of each member
-            if d["kind"] == "SUBSIDIARY_OF":
-                members.setdefault(u, tuple(d.get("sources", ())))
+        for u, d in in_kind(G, m, "SUBSIDIARY_OF"):  # the subsidiaries of each member
+            members.setdefault(u, tuple(d.get("sources", ())))
     here = sorted(m for m in members if m in scope.enterprises or m in runs)
     if not here:
         return []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..template import template
-from ..graph import short_name
+from ..graph import in_kind, out_kind, short_name
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .scope import Scope, group_of, park_scope
@@ -107,9 +107,8 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
     customers = {m: f for f in sorted(local) for m in group_of(G, f)}
     for cust in sorted(customers):
         by_seg: dict[str | None, list[tuple[str, dict]]] = {}
-        for sup, _, d in G.in_edges(cust, data=True):
-            if d["kind"] == "SUPPLIES":
-                by_seg.setdefault(d.get("segment"), []).append((sup, d))
+        for sup, d in in_kind(G, cust, "SUPPLIES"):
+            by_seg.setdefault(d.get("segment"), []).append((sup, d))
         for seg, sups in sorted(by_seg.items(), key=lambda x: str(x[0])):
             if len({s for s, _ in sups}) == 1:
                 sup, d = sups[0]
@@ -129,15 +128,12 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
                     f, _name(G, f), f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
                     [s.segment], feeds))
 
-    # chokepoints (b): articulation points of the supply network around the park: the local firms,
-    # their groups, and their direct suppliers and customers
-    near = set(customers)
-    for m in customers:
-        near.update(u for u, _, d in G.in_edges(m, data=True) if d["kind"] == "SUPPLIES")
-        near.update(v for _, v, d in G.out_edges(m, data=True) if d["kind"] == "SUPPLIES")
+    # chokepoints (b): articulation points of the supply network around the park: the supply edges
+    # between the park's firms (with their groups) and their direct suppliers and customers
     S = nx.Graph()
-    for m in near:
-        S.add_edges_from((m, v) for _, v, d in G.out_edges(m, data=True) if d["kind"] == "SUPPLIES" and v in near)
+    for m in customers:
+        S.add_edges_from((u, m) for u, _ in in_kind(G, m, "SUPPLIES"))
+        S.add_edges_from((m, v) for v, _ in out_kind(G, m, "SUPPLIES"))
     if S.number_of_nodes():
         # exact up to 200 firms; up to 5,000 estimated from 32 sampled sources (fixed seed: repeatable);
         # beyond that left out (None), as it would cost more than every other analysis together

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..errors import LithiumGraphError
+from ..graph import in_kind, out_kind
 
 __all__ = ["Scope", "park_scope", "group_of", "ancestors", "PIPELINE", "OPERATING", "counts"]
 
@@ -35,15 +36,13 @@ def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
     parks, todo = {park}, [park]
     while todo:
         p = todo.pop()
-        for u, _, d in G.in_edges(p, data=True):
-            if d["kind"] == "LOCATED_IN" and G.nodes[u]["kind"] == "Park" and u not in parks:
+        for u, _ in in_kind(G, p, "LOCATED_IN"):
+            if G.nodes[u]["kind"] == "Park" and u not in parks:
                 parks.add(u)
                 todo.append(u)
     ents, projects = set(), set()
     for p in parks:
-        for u, _, d in G.in_edges(p, data=True):
-            if d["kind"] != "LOCATED_IN":
-                continue
+        for u, _ in in_kind(G, p, "LOCATED_IN"):
             k = G.nodes[u]["kind"]
             if k == "Enterprise":
                 ents.add(u)
@@ -58,8 +57,8 @@ def group_of(G: nx.MultiDiGraph, n: str) -> list[str]:
     while cur:
         nxt = []
         for m in cur:
-            for _, v, d in G.out_edges(m, data=True):
-                if d["kind"] == "SUBSIDIARY_OF" and v not in out:
+            for v, _ in out_kind(G, m, "SUBSIDIARY_OF"):
+                if v not in out:
                     out.append(v)
                     nxt.append(v)
         cur = nxt
