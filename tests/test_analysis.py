@@ -136,3 +136,17 @@ def test_yichun_etdz_findings(G):
     assert recs["lithium-hydroxide"].candidates[0].enterprise == "ganfeng"
     r = risk(G, "yichun-etdz")
     assert ("hozon", "catl") in {(s.customer, s.supplier) for s in r.single_sources}
+
+
+def test_every_missing_segment_with_a_candidate_gets_recommendations(G):
+    cov = gaps(G, "yichun-etdz")
+    targets = {t.segment: t for t in recommend(G, "yichun-etdz", coverage=cov)}
+    for s in cov.by_status("missing"):
+        if s.resource:
+            assert s.segment not in targets
+            continue
+        active = {u for u, _, d in G.in_edges(s.segment, data=True) if d["kind"] == "IN_SEGMENT"
+                  and d.get("status") not in ("halted", "postponed")}
+        assert bool(targets[s.segment].candidates) == bool(active), s.segment
+        for r in targets[s.segment].candidates:
+            assert r.score == sum(p.points for p in r.parts) and all(p.evidence for p in r.parts)

@@ -132,7 +132,8 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
             cap = sum(caps) if caps else None
         leaders = _leaders(G, firms, seg, rules)
         resource = sd.get("resource") == "yes"
-        sources = list(dict.fromkeys(info["sources"] + [s for _, _, s in leaders]))
+        # a missing segment cites the template's sources for the segment itself
+        sources = list(dict.fromkeys(info["sources"] + [s for _, _, s in leaders])) or list(sd.get("sources", ()))
         if not firms:
             status = "missing"
             feeds = sorted(v for v in T.successors(seg) if v in has)
