@@ -41,3 +41,18 @@ def line_of(path: Path, start: str) -> int:
         if line.startswith(start):
             return i
     raise AssertionError(f"no line starts with {start!r} in {path}")
+
+
+@pytest.fixture(scope="session")
+def neo4j_env():
+    """NEO4J_URI/USERNAME/PASSWORD of a running server (scripts/neo4j.sh start). Under CI a missing
+    server fails the test; on a laptop without one the test is skipped, saying why."""
+    import os
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        msg = "no Neo4j server: run 'bash scripts/neo4j.sh start' and export the variables 'scripts/neo4j.sh env' prints"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return {"uri": uri, "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
+            "password": os.environ.get("NEO4J_PASSWORD", "")}

@@ -40,10 +40,47 @@ def errors_to_click(fn):
     return wrapper
 
 
+def neo4j_options(fn):
+    """Where the Neo4j server is; each option falls back to its NEO4J_* environment variable."""
+    fn = click.option("--database", envvar="NEO4J_DATABASE", default=None, help="Neo4j database (default: the server's).")(fn)
+    fn = click.option("--neo4j-password", envvar="NEO4J_PASSWORD", default="", show_envvar=True,
+                      help="Neo4j password.")(fn)
+    fn = click.option("--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_envvar=True,
+                      help="Neo4j user.")(fn)
+    return click.option("--neo4j-uri", envvar="NEO4J_URI", show_envvar=True,
+                        help="Neo4j URI, e.g. bolt://127.0.0.1:7687 or neo4j+s://xxxx.databases.neo4j.io")(fn)
+
+
+class Source:
+    """Where a command reads the graph: graph_data/ directories in memory, or a Neo4j server."""
+
+    def __init__(self, store, data_dirs, uri, user, password, database):
+        self.store, self.data_dirs = store, data_dirs
+        self.uri, self.user, self.password, self.database = uri, user, password, database
+
+    def graph(self):
+        from .stores import open_store
+        st = open_store(self.store, data_dirs=self.data_dirs or None, uri=self.uri, user=self.user,
+                        password=self.password, database=self.database)
+        try:
+            return st.graph()
+        finally:
+            st.close()
+
+
 def data_option(fn):
+    """--data and --store with the Neo4j options, handed to the command as one ``src``."""
+    @functools.wraps(fn)
+    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, **kwargs):
+        if store == "neo4j" and data_dirs:
+            raise click.UsageError("--data reads files into the memory store; it does not go with --store neo4j")
+        return fn(*args, src=Source(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database), **kwargs)
+    wrapper = neo4j_options(wrapper)
+    wrapper = click.option("--store", type=click.Choice(["memory", "neo4j"]), default="memory", show_default=True,
+                           help="Read from graph_data/ in memory, or from a Neo4j server.")(wrapper)
     return click.option(
         "--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
-        help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")(fn)
+        help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")(wrapper)
 
 
 def format_option(fn):
@@ -51,9 +88,8 @@ def format_option(fn):
                         show_default=True, help="Output format.")(fn)
 
 
-def _graph(data_dirs):
-    from .stores import open_store
-    return open_store("memory", data_dirs=data_dirs or None).graph()
+def _graph(src):
+    return src.graph()
 
 
 def _echo(rows, fmt, columns=None, data=None, **kw):
@@ -71,7 +107,8 @@ def cli():
 
 
 @cli.command()
-@data_option
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")
 @errors_to_click
 def validate(data_dirs):
     """Check graph_data/ and report every problem as FILE:LINE: FIELD: message.
@@ -89,13 +126,13 @@ def validate(data_dirs):
 @data_option
 @format_option
 @errors_to_click
-def stats(data_dirs, fmt):
+def stats(src, fmt):
     """Count nodes and edges by kind and the share of facts that cite a known source.
 
     Example: lithiumgraph stats
     """
     from .summary import stats as _stats
-    s = _stats(_graph(data_dirs))
+    s = _stats(_graph(src))
     _echo(s.rows(), fmt, data={"nodes": s.nodes, "edges": s.edges, "confidence": s.confidence,
                                 "facts": s.facts, "sourced": s.sourced, "sourced_share": s.sourced_share,
                                 "unsourced": s.unsourced})
@@ -106,7 +143,7 @@ def stats(data_dirs, fmt):
 @data_option
 @format_option
 @errors_to_click
-def show(name, data_dirs, fmt):
+def show(name, src, fmt):
     """Show an entity by zh name, en name, alias, listed code or id: its attributes, projects,
     figures, neighbours by edge kind and sources.
 
@@ -114,7 +151,7 @@ def show(name, data_dirs, fmt):
     """
     from .names import resolve
     from .summary import describe
-    G = _graph(data_dirs)
+    G = _graph(src)
     e = describe(G, resolve(G, name))
     rows = [{"edge": n.edge, "direction": n.direction, "id": n.id, "name": n.name,
              "detail": _detail(n.props), "confidence": n.props.get("confidence"),
@@ -152,14 +189,14 @@ def _detail(props: dict) -> str:
 @data_option
 @format_option
 @errors_to_click
-def search(text, limit, data_dirs, fmt):
+def search(text, limit, src, fmt):
     """Fuzzy search over names, aliases, listed codes and ids.
 
     Example: lithiumgraph search 国轩
     """
     from dataclasses import asdict
     from .names import search as _search
-    hits = [asdict(m) for m in _search(_graph(data_dirs), text, limit=limit)]
+    hits = [asdict(m) for m in _search(_graph(src), text, limit=limit)]
     if not hits and fmt == "table":
         raise click.ClickException(f"nothing matches {text!r}")
     _echo(hits, fmt, ["id", "kind", "name", "matched", "score"])
@@ -193,14 +230,14 @@ def _rules(strong_firms, min_coverage, operating_only):
 @data_option
 @format_option
 @errors_to_click
-def gaps(park, strong_firms, min_coverage, operating_only, by, data_dirs, fmt):
+def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
     """Coverage of every chain segment for a park: local firms, capacity, and missing / weak / strong
     with the reason and the action (补链, 强链, 延链).
 
     Example: lithiumgraph gaps --park yichun-etdz
     """
     from .analysis import gaps as _gaps
-    G = _graph(data_dirs)
+    G = _graph(src)
     cov = _gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only))
     rows = cov.rows()
     if fmt != "table":
@@ -222,14 +259,14 @@ def gaps(park, strong_firms, min_coverage, operating_only, by, data_dirs, fmt):
 @data_option
 @format_option
 @errors_to_click
-def balance(park, strong_firms, min_coverage, operating_only, data_dirs, fmt):
+def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
     """Material demand implied by a park's cell capacity against local supply: shortfall or surplus
     per material as a low-high range, with the facts behind each number.
 
     Example: lithiumgraph balance --park yichun-etdz
     """
     from .analysis import balance as _balance
-    G = _graph(data_dirs)
+    G = _graph(src)
     b = _balance(G, _park(G, park), pipeline=not operating_only)
     rows = b.rows()
     if fmt != "table":
@@ -250,7 +287,7 @@ def balance(park, strong_firms, min_coverage, operating_only, data_dirs, fmt):
 @data_option
 @format_option
 @errors_to_click
-def recommend(park, strong_firms, min_coverage, operating_only, segment, top, data_dirs, fmt):
+def recommend(park, strong_firms, min_coverage, operating_only, segment, top, src, fmt):
     """Outside enterprises that could fill each missing or weak segment, ranked; every score is
     broken into named parts with the evidence and sources behind them.
 
@@ -258,7 +295,7 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, da
     """
     from .analysis import recommend as _recommend
     from .names import resolve
-    G = _graph(data_dirs)
+    G = _graph(src)
     seg = resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
     targets = _recommend(G, _park(G, park), segment=seg, top=top,
                          rules=_rules(strong_firms, min_coverage, operating_only))
@@ -285,13 +322,13 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, da
 @data_option
 @format_option
 @errors_to_click
-def risk(park, strong_firms, min_coverage, operating_only, data_dirs, fmt):
+def risk(park, strong_firms, min_coverage, operating_only, src, fmt):
     """Single-source dependencies, chokepoint enterprises and concentration (HHI) for a park.
 
     Example: lithiumgraph risk --park yichun-etdz
     """
     from .analysis import risk as _risk
-    G = _graph(data_dirs)
+    G = _graph(src)
     r = _risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only))
     sections = {"single_sources": [x.row() for x in r.single_sources],
                 "chokepoints": [x.row() for x in r.chokepoints],
@@ -312,14 +349,14 @@ def risk(park, strong_firms, min_coverage, operating_only, data_dirs, fmt):
 @click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
 @data_option
 @errors_to_click
-def report(park, strong_firms, min_coverage, operating_only, outdir, top, data_dirs):
+def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
     """Write the park report (gaps, balance, recommendations, risks, sources) as Markdown and as
     one self-contained HTML file.
 
     Example: lithiumgraph report --park yichun-etdz -o report
     """
     from .report import build_report, write_report
-    G = _graph(data_dirs)
+    G = _graph(src)
     r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only), top=top)
     for p in write_report(r, outdir):
         click.echo(f"wrote {p}")
@@ -341,3 +378,32 @@ def synth(n, seed, outdir):
     counts = write_synth(n, seed, outdir)
     click.echo(f"wrote {sum(counts.values())} synthetic records to {outdir} "
                f"({', '.join(f'{v} {k[:-4]}' for k, v in counts.items())})")
+
+
+@cli.command()
+@neo4j_options
+@click.option("--replace", is_flag=True, help="First delete everything lithiumgraph wrote (nodes labelled LG).")
+@click.option("--batch", type=click.IntRange(1), default=5000, show_default=True, help="Rows per transaction.")
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")
+@errors_to_click
+def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, data_dirs):
+    """Write the graph to a Neo4j server: uniqueness constraint, then batched MERGE. Pushing twice
+    leaves the same graph; if the server dies mid-push, run the same push again.
+
+    Example: lithiumgraph push --neo4j-uri bolt://127.0.0.1:7687 --neo4j-password secret
+    """
+    from .stores import open_store
+    from .stores.neo4j import connect, push as _push
+    if not neo4j_uri:
+        raise click.UsageError("push needs --neo4j-uri or NEO4J_URI")
+    G = open_store("memory", data_dirs=data_dirs or None).graph()
+    driver = connect(neo4j_uri, neo4j_user, neo4j_password, database)
+    try:
+        with click.progressbar(length=G.number_of_nodes() + G.number_of_edges(), label="pushing",
+                               file=sys.stderr) as bar:
+            counts = _push(G, driver, database=database, replace=replace, batch=batch, progress=bar.update,
+                           uri=neo4j_uri)
+    finally:
+        driver.close()
+    click.echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")

@@ -55,23 +55,23 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         edges.append((u, v, kind if n == 1 else f"{kind}#{n}", {"kind": kind, **props}))
 
     for rec in ds.records(model.Source):
-        nodes.append((rec.id, {"kind": "Source", **_props(rec)}))
+        nodes.append((rec.id, {"kind": "Source", **_props(rec, ("id",))}))
     for rec in ds.records(model.Park):
-        nodes.append((rec.id, {"kind": "Park", **_props(rec)}))
+        nodes.append((rec.id, {"kind": "Park", **_props(rec, ("id",))}))
         if rec.parent:
             edge(rec.id, rec.parent, "LOCATED_IN", {"role": "part_of", **_prov(rec)})
     for rec in ds.records(model.Segment):
-        nodes.append((rec.id, {"kind": "Segment", **_props(rec)}))
+        nodes.append((rec.id, {"kind": "Segment", **_props(rec, ("id",))}))
     for rec in ds.records(model.SegmentLink):
         edge(rec.upstream, rec.downstream, "UPSTREAM_OF", _props(rec, ("upstream", "downstream")))
     for rec in ds.records(model.Enterprise):
-        nodes.append((rec.id, {"kind": "Enterprise", **_props(rec)}))
+        nodes.append((rec.id, {"kind": "Enterprise", **_props(rec, ("id",))}))
     for rec in ds.records(model.Location):
         edge(rec.enterprise, rec.park, "LOCATED_IN", _props(rec, ("enterprise", "park")))
     for rec in ds.records(model.Membership):
         edge(rec.enterprise, rec.segment, "IN_SEGMENT", _props(rec, ("enterprise", "segment")))
     for rec in ds.records(model.Project):
-        nodes.append((rec.id, {"kind": "Project", **_props(rec)}))
+        nodes.append((rec.id, {"kind": "Project", **_props(rec, ("id",))}))
         edge(rec.enterprise, rec.id, "RUNS", _prov(rec))
         edge(rec.id, rec.park, "LOCATED_IN", {"role": "site", **_prov(rec)})
         if rec.segment:

@@ -46,7 +46,8 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
     """Rows as text. ``data`` is what JSON shows when it should be richer than the rows."""
     columns = columns or list(dict.fromkeys(k for r in rows for k in r))
     if fmt == "json":
-        return json.dumps(rows if data is None else data, ensure_ascii=False, indent=2, default=str)
+        # keys sorted: every store gives the same text, whatever order it keeps properties in
+        return json.dumps(rows if data is None else data, ensure_ascii=False, indent=2, default=str, sort_keys=True)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")

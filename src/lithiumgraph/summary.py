@@ -64,7 +64,8 @@ def stats(G: nx.MultiDiGraph) -> Stats:
     for u, v, d in G.edges(data=True):
         edges[d.get("kind", "?")] += 1
         check(f"{u}-[{d.get('kind')}]->{v}", d)
-    return Stats(dict(nodes), dict(edges), dict(conf), facts, sourced, unsourced)
+    return Stats(dict(sorted(nodes.items())), dict(sorted(edges.items())), dict(sorted(conf.items())),
+                 facts, sourced, sorted(unsourced))
 
 
 @dataclass(frozen=True)
@@ -139,13 +140,12 @@ def describe(G: nx.MultiDiGraph, n: str) -> Entity:
     """Everything the graph says about node ``n``, each fact with its sources; for an enterprise,
     also the projects its subsidiaries run and their figures."""
     d = G.nodes[n]
-    neighbours, cited = [], list(d.get("sources", []))
-    projects = _projects(G, n)
+    neighbours = []
+    projects = sorted(_projects(G, n), key=lambda p: p["id"])
     figures = _figures(G, n)
     for p in projects:
         figures += _figures(G, p["id"])
-        cited += p["sources"] or []
-    cited += [s for f in figures for s in f.get("sources", [])]
+    figures.sort(key=lambda f: (f["subject"], f["metric"], str(f.get("value"))))
     for _, v, e in G.out_edges(n, data=True):
         if e["kind"] == "HAS_FIGURE":
             continue
@@ -154,16 +154,21 @@ def describe(G: nx.MultiDiGraph, n: str) -> Entity:
                             "value": f"{G.nodes[v]['low']:g}–{G.nodes[v]['high']:g}",
                             **{k: x for k, x in G.nodes[v].items()
                                if k in ("unit", "note", "sources", "as_of", "confidence")}})
-            cited += G.nodes[v].get("sources", [])
             continue
         neighbours.append(Neighbour(e["kind"], "out", v, G.nodes[v]["kind"], display_name(G, v), e))
-        cited += e.get("sources", [])
     for u, _, e in G.in_edges(n, data=True):
         neighbours.append(Neighbour(e["kind"], "in", u, G.nodes[u]["kind"], display_name(G, u), e))
-        cited += e.get("sources", [])
-    neighbours.sort(key=lambda x: (x.edge, x.direction, x.id))
-    order = list(dict.fromkeys(cited))
+    neighbours.sort(key=lambda x: (x.edge, x.direction, x.id, str(x.props.get("_key", ""))))
+    # the entity's own sources first, then the others cited here, by id
+    others = {s for p in projects for s in p["sources"] or []} | {s for f in figures for s in f.get("sources", [])}
+    others |= {s for nb in neighbours for s in nb.props.get("sources", ())}
+    order = list(dict.fromkeys(list(d.get("sources", [])) + sorted(others)))
     sources = [{"id": s, **{k: G.nodes[s].get(k) for k in ("title", "publisher", "date", "address")}}
                for s in order if s in G]
-    attrs = {k: v for k, v in d.items() if k != "kind"}
+    # a fixed order (names first, provenance last) so that every store shows the same thing
+    first = ("id", "name_zh", "name_en", "aliases", "listed_code")
+    last = ("sources", "as_of", "confidence")
+    keys = sorted((k for k in d if k != "kind"),
+                  key=lambda k: (k in last, first.index(k) if k in first else len(first), last.index(k) if k in last else 0, k))
+    attrs = {k: d[k] for k in keys}
     return Entity(n, d["kind"], display_name(G, n), attrs, neighbours, figures, projects, sources)

@@ -105,12 +105,12 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
     lay = layers(G, T)
 
     present: dict[str, dict] = {s: {"firms": {}, "projects": [], "sources": []} for s in lay}
-    for e in scope.enterprises:
+    for e in sorted(scope.enterprises):
         for seg, d in out_kind(G, e, "IN_SEGMENT"):
             if counts(d.get("status"), rules.pipeline):
                 present[seg]["firms"].setdefault(e, d)
                 present[seg]["sources"] += d.get("sources", [])
-    for p in scope.projects:
+    for p in sorted(scope.projects):
         d = G.nodes[p]
         seg = d.get("segment")
         if seg and counts(d.get("status"), rules.pipeline):

@@ -130,10 +130,13 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
 
     # chokepoints (b): articulation points of the supply network around the park: the supply edges
     # between the park's firms (with their groups) and their direct suppliers and customers
-    S = nx.Graph()
+    pairs = set()
     for m in customers:
-        S.add_edges_from((u, m) for u, _ in in_kind(G, m, "SUPPLIES"))
-        S.add_edges_from((m, v) for v, _ in out_kind(G, m, "SUPPLIES"))
+        pairs.update(tuple(sorted((u, m))) for u, _ in in_kind(G, m, "SUPPLIES"))
+        pairs.update(tuple(sorted((m, v))) for v, _ in out_kind(G, m, "SUPPLIES"))
+    S = nx.Graph()  # built in sorted order: sampled betweenness must not depend on the store's edge order
+    S.add_nodes_from(sorted({x for p in pairs for x in p}))
+    S.add_edges_from(sorted(pairs))
     if S.number_of_nodes():
         # exact up to 200 firms; up to 5,000 estimated from 32 sampled sources (fixed seed: repeatable);
         # beyond that left out (None), as it would cost more than every other analysis together

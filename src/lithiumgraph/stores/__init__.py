@@ -34,8 +34,15 @@ class MemoryStore:
         pass
 
 
-def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None = None) -> Store:
-    """Open a store by name; only ``memory`` (the embedded networkx store) exists so far."""
+def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None = None, uri: str | None = None,
+               user: str = "neo4j", password: str = "", database: str | None = None) -> Store:
+    """Open a store: ``memory`` (graph_data/ built in memory) or ``neo4j`` (a server the graph was pushed to)."""
     if kind == "memory":
         return MemoryStore(data_dirs)
+    if kind == "neo4j":
+        from ..errors import LithiumGraphError
+        from .neo4j import Neo4jStore
+        if not uri:
+            raise LithiumGraphError("--store neo4j needs --neo4j-uri or NEO4J_URI")
+        return Neo4jStore(uri, user, password, database)
     raise ValueError(f"unknown store {kind!r}")

@@ -1,0 +1,114 @@
+"""The Neo4j store against a real server: idempotent push, parity of every read command, fast errors."""
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from lithiumgraph.cli import cli
+
+pytestmark = pytest.mark.neo4j
+MINI = str(Path(__file__).parent / "fixtures" / "mini")
+
+READS = [["stats"], ["show", "CATL"], ["show", "宜春经开区"], ["show", "electrolyte"], ["search", "国轩"],
+         ["gaps", "--park", "yichun-etdz"], ["gaps", "--park", "yichun-city", "--operating-only"],
+         ["balance", "--park", "yichun-etdz"], ["recommend", "--park", "yichun-etdz"],
+         ["risk", "--park", "yichun-etdz"]]
+
+
+def neo(env):
+    return ["--store", "neo4j", "--neo4j-uri", env["uri"], "--neo4j-user", env["user"],
+            "--neo4j-password", env["password"]]
+
+
+def push(runner, env, *extra):
+    r = runner.invoke(cli, ["push", "--neo4j-uri", env["uri"], "--neo4j-user", env["user"],
+                            "--neo4j-password", env["password"], *extra])
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def counts(env):
+    from neo4j import GraphDatabase
+    with GraphDatabase.driver(env["uri"], auth=(env["user"], env["password"])) as d:
+        n = d.execute_query("MATCH (n:LG) RETURN count(n) AS c, collect(properties(n)) AS p").records[0]
+        r = d.execute_query("MATCH (:LG)-[e]->(:LG) RETURN count(e) AS c, collect(properties(e)) AS p").records[0]
+    key = lambda p: json.dumps(p, sort_keys=True, ensure_ascii=False)
+    return n["c"], r["c"], sorted(map(key, n["p"])), sorted(map(key, r["p"]))
+
+
+@pytest.fixture(scope="module")
+def yichun(runner_module, neo4j_env):
+    push(runner_module, neo4j_env, "--replace")
+    return neo4j_env
+
+
+@pytest.fixture(scope="module")
+def runner_module():
+    from click.testing import CliRunner
+    return CliRunner()
+
+
+def test_push_twice_leaves_the_same_graph(runner, yichun):
+    first = counts(yichun)
+    r = push(runner, yichun)
+    assert r.stdout == f"pushed 312 nodes and 390 relationships to {yichun['uri']}\n"
+    assert counts(yichun) == first and first[:2] == (312, 390)
+
+
+@pytest.mark.parametrize("args", READS, ids=[" ".join(a) for a in READS])
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_every_read_command_gives_the_same_answer(runner, yichun, args, fmt):
+    mem = runner.invoke(cli, args + ["--format", fmt])
+    db = runner.invoke(cli, args + ["--format", fmt] + neo(yichun))
+    assert mem.exit_code == db.exit_code == 0, db.output
+    assert db.output == mem.output
+
+
+def test_report_is_the_same(runner, yichun, tmp_path):
+    for where, extra in (("mem", []), ("db", neo(yichun))):
+        r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "-o", str(tmp_path / where)] + extra)
+        assert r.exit_code == 0, r.output
+    for f in ("report.md", "report.html"):
+        assert (tmp_path / "mem" / f).read_text(encoding="utf-8") == (tmp_path / "db" / f).read_text(encoding="utf-8")
+
+
+def test_parity_on_a_synthetic_graph(runner, neo4j_env, tmp_path):
+    syn = str(tmp_path / "syn")
+    assert runner.invoke(cli, ["synth", "--enterprises", "1500", "--seed", "7", "-o", syn]).exit_code == 0
+    push(runner, neo4j_env, "--replace", "--data", syn, "--batch", "700")
+    for args in (["stats"], ["gaps", "--park", "syn-city0001"], ["balance", "--park", "syn-city0001"],
+                 ["recommend", "--park", "syn-park00000"], ["risk", "--park", "syn-park00000"],
+                 ["show", "syn-e0001"]):
+        mem = runner.invoke(cli, args + ["--format", "json", "--data", syn])
+        db = runner.invoke(cli, args + ["--format", "json"] + neo(neo4j_env))
+        assert mem.exit_code == db.exit_code == 0, (args, db.output)
+        assert db.output == mem.output, args
+    push(runner, neo4j_env, "--replace")  # leave the Yichun data for the other tests
+
+
+def test_hostile_strings_are_stored_verbatim(runner, neo4j_env, data_copy):
+    from conftest import edit
+    evil = "'}) DETACH DELETE n //\" MATCH (m) DETACH DELETE m"
+    edit(data_copy / "enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", f'sk-nexilis,"{evil.replace(chr(34), chr(34) * 2)}",SK Nexilis,')
+    push(runner, neo4j_env, "--replace", "--data", str(data_copy))
+    r = runner.invoke(cli, ["show", "sk-nexilis", "--format", "json"] + neo(neo4j_env))
+    assert json.loads(r.output)["attributes"]["name_zh"] == evil
+    assert counts(neo4j_env)[:2] == (312, 390)
+    push(runner, neo4j_env, "--replace")
+
+
+@pytest.mark.parametrize("uri,password,database,message", [
+    ("bolt://127.0.0.1:1", None, None, "Error: cannot reach Neo4j at bolt://127.0.0.1:1: Couldn't connect to 127.0.0.1:1\n"),
+    (None, "wrong-password", None, "Error: Neo4j at {uri} refused the user 'neo4j': wrong user name or password\n"),
+    (None, None, "nosuchdb", "Error: Neo4j at {uri} has no database 'nosuchdb'\n"),
+])
+def test_errors_are_one_line_and_fast(runner, neo4j_env, uri, password, database, message):
+    uri = uri or neo4j_env["uri"]
+    args = ["stats", "--store", "neo4j", "--neo4j-uri", uri, "--neo4j-password", password or neo4j_env["password"]]
+    if database:
+        args += ["--database", database]
+    t = time.perf_counter()
+    r = runner.invoke(cli, args)
+    assert time.perf_counter() - t < 5
+    assert (r.exit_code, r.stderr) == (1, message.format(uri=uri))
