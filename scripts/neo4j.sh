@@ -28,7 +28,7 @@ start)
     echo "neo4j already running (pid $(cat "$PIDFILE"))"
   else
     mkdir -p "$HOME_DIR"
-    nohup "$JAVA" -Xmx1g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+    nohup "$JAVA" -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
       --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
       -Dio.netty.tryReflectionSetAccessible=true \
       -cp "$LIB/*" neo4j/Launcher.java "$HOME_DIR" "$PORT" > "$ROOT/.cache/neo4j/neo4j.log" 2>&1 &

@@ -17,6 +17,9 @@ from ..model import EDGE_KINDS, NODE_KINDS
 __all__ = ["Neo4jStore", "connect", "push"]
 
 BATCH = 5000
+# relationships first, in small transactions, so that dense nodes never need one huge transaction
+CLEAR_RELS = "MATCH (:LG)-[e]->(:LG) CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS"
+CLEAR_NODES = "MATCH (n:LG) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 TIMEOUT = 3.0  # seconds: connection, acquisition and retry window, so a dead server fails fast
 
 
@@ -73,7 +76,8 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
         with driver.session(database=database) as s:
             s.run("CREATE CONSTRAINT lg_id IF NOT EXISTS FOR (n:LG) REQUIRE n.id IS UNIQUE").consume()
             if replace:
-                s.run("MATCH (n:LG) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                s.run(CLEAR_RELS).consume()
+                s.run(CLEAR_NODES).consume()
         by_kind: dict[str, list[dict]] = {}
         for n, d in G.nodes(data=True):
             props = _clean({k: v for k, v in d.items() if k != "kind"})

@@ -1,0 +1,73 @@
+"""Neo4j push throughput: lithiumgraph's batched UNWIND/MERGE against one MERGE per row, same run.
+
+Usage: bash scripts/neo4j.sh start && eval "$(bash scripts/neo4j.sh env)"
+       python benchmarks/bench_push.py [--sizes 1000 10000 100000] [--naive-rows 2000]
+Sizes are synthetic enterprises (labelled synthetic in every record); ~10 relationships each.
+The naive load is timed on its first --naive-rows relationships (all of it would take hours at 1M);
+its rate is relationships per second over that sample.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import tempfile
+import time
+
+from lithiumgraph import load_graph
+from lithiumgraph.stores.neo4j import CLEAR_NODES, CLEAR_RELS, _clean, connect, push
+from lithiumgraph.synth import write_synth
+
+
+def clear(driver):
+    with driver.session() as s:
+        s.run(CLEAR_RELS).consume()
+        s.run(CLEAR_NODES).consume()
+
+
+def naive(G, driver, rows: int) -> tuple[int, float]:
+    """Peer projects' load: one auto-commit MERGE per row. The nodes the sampled relationships need
+    are merged first, untimed; the relationships are timed."""
+    clear(driver)
+    with driver.session() as s:
+        ids = set()
+        edges = list(G.edges(keys=True, data=True))[:rows]
+        for u, v, _, _ in edges:
+            ids.update((u, v))
+        for n in ids:
+            props = _clean({k: x for k, x in G.nodes[n].items() if k != "kind"})
+            s.run(f"MERGE (n:LG {{id: $id}}) SET n += $p, n:{G.nodes[n]['kind']}", id=n, p=props).consume()
+        t = time.perf_counter()
+        for u, v, k, d in edges:
+            props = _clean({x: y for x, y in d.items() if x != "kind"})
+            s.run(f"MATCH (a:LG {{id: $u}}) MATCH (b:LG {{id: $v}}) MERGE (a)-[e:{d['kind']} {{_key: $k}}]->(b) "
+                  "SET e += $p", u=u, v=v, k=k, p=props).consume()
+        return len(edges), time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--naive-rows", type=int, default=2000)
+    args = ap.parse_args()
+    uri, user, pw = os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]
+    driver = connect(uri, user, pw)
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores; Neo4j 5.26 embedded at {uri}")
+    print(f"{'enterprises':>11} {'rels':>9} {'batched s':>10} {'batched rels/s':>15} {'naive rels/s':>13} {'speed-up':>9}")
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as d:
+            write_synth(n, 1, d)
+            G = load_graph(d)
+        m = G.number_of_edges()
+        clear(driver)
+        t = time.perf_counter()
+        push(G, driver)
+        tb = time.perf_counter() - t
+        rows, tn = naive(G, driver, args.naive_rows)
+        rb, rn = m / tb, rows / tn
+        print(f"{n:>11} {m:>9} {tb:>10.1f} {rb:>15,.0f} {rn:>13,.0f} {rb / rn:>8.0f}x")
+    driver.close()
+
+
+if __name__ == "__main__":
+    main()
