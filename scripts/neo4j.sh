@@ -13,10 +13,15 @@ PASSWORD=${NEO4J_PASSWORD:-lithiumgraph-test}
 # the jars are cached per machine, so a fresh clone does not fetch them again
 LIB=${LG_NEO4J_LIB:-${XDG_CACHE_HOME:-$HOME/.cache}/lithiumgraph/neo4j-5.26.0/lib}
 HOME_DIR=${LG_NEO4J_HOME:-$ROOT/.cache/neo4j/home}
-PIDFILE=$ROOT/.cache/neo4j/neo4j.pid
+PIDFILE=$ROOT/.cache/neo4j/neo4j-$PORT.pid
+LOG=$ROOT/.cache/neo4j/neo4j-$PORT.log
 mkdir -p "$ROOT/.cache/neo4j"
 JAVA=${JAVA:-$(ls /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -n1)}
 JAVA=${JAVA:-java}
+
+alive() {  # a live process (a killed server may linger as a zombie until its parent reaps it)
+  [ -f "$PIDFILE" ] && ps -o stat= -p "$(cat "$PIDFILE")" 2>/dev/null | grep -qv Z
+}
 
 case "${1:-}" in
 start)
@@ -24,14 +29,14 @@ start)
     mvn -q -f neo4j/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB"
     touch "$LIB/.complete"
   fi
-  if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+  if alive; then
     echo "neo4j already running (pid $(cat "$PIDFILE"))"
   else
     mkdir -p "$HOME_DIR"
     nohup "$JAVA" -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
       --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
       -Dio.netty.tryReflectionSetAccessible=true \
-      -cp "$LIB/*" neo4j/Launcher.java "$HOME_DIR" "$PORT" > "$ROOT/.cache/neo4j/neo4j.log" 2>&1 &
+      -cp "$LIB/*" neo4j/Launcher.java "$HOME_DIR" "$PORT" > "$LOG" 2>&1 &
     echo $! > "$PIDFILE"
   fi
   python3 - "$PORT" "$PASSWORD" <<'PY'
@@ -44,7 +49,7 @@ while True:
         break
     except OSError:
         if time.time() > deadline:
-            sys.exit("neo4j did not open its Bolt port within 180 s; see .cache/neo4j/neo4j.log")
+            sys.exit("neo4j did not open its Bolt port within 180 s; see the log in .cache/neo4j")
         time.sleep(0.5)
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError
@@ -63,7 +68,7 @@ for attempt in range(60):
     except Exception:
         time.sleep(1)
 else:
-    sys.exit("neo4j is up but refused every login; see .cache/neo4j/neo4j.log")
+    sys.exit("neo4j is up but refused every login; see the log in .cache/neo4j")
 print(f"neo4j ready at {uri}")
 PY
   ;;
@@ -71,13 +76,16 @@ stop)
   if [ -f "$PIDFILE" ]; then
     pid=$(cat "$PIDFILE")
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 60); do alive || break; sleep 0.5; done
     rm -f "$PIDFILE"
   fi
+  ;;
+pid)
+  cat "$PIDFILE"
   ;;
 env)
   echo "export NEO4J_URI=bolt://127.0.0.1:$PORT NEO4J_USERNAME=neo4j NEO4J_PASSWORD=$PASSWORD"
   ;;
 *)
-  echo "usage: scripts/neo4j.sh start|stop|env" >&2; exit 2 ;;
+  echo "usage: scripts/neo4j.sh start|stop|env|pid" >&2; exit 2 ;;
 esac

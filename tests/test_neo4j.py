@@ -112,3 +112,44 @@ def test_errors_are_one_line_and_fast(runner, neo4j_env, uri, password, database
     r = runner.invoke(cli, args)
     assert time.perf_counter() - t < 5
     assert (r.exit_code, r.stderr) == (1, message.format(uri=uri))
+
+
+def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_path):
+    """Kill a second, private server mid-push (SIGKILL), restart it, push again: the full graph."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "NEO4J_PORT": "7711", "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PASSWORD": "kill-test"}
+    script = ["bash", str(root / "scripts" / "neo4j.sh")]
+    syn = tmp_path / "syn"
+    subprocess.run([sys.executable, "-m", "lithiumgraph", "synth", "--enterprises", "4000", "--seed", "2",
+                    "-o", str(syn)], check=True, capture_output=True)
+    from lithiumgraph import load_graph
+    G = load_graph(syn)
+    want = (G.number_of_nodes(), G.number_of_edges())
+    cmd = [sys.executable, "-m", "lithiumgraph", "push", "--data", str(syn), "--batch", "500",
+           "--neo4j-uri", "bolt://127.0.0.1:7711", "--neo4j-password", "kill-test"]
+    try:
+        subprocess.run(script + ["start"], env=env, check=True, capture_output=True)
+        pid = int(subprocess.run(script + ["pid"], env=env, capture_output=True, text=True).stdout)
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        b = {"uri": "bolt://127.0.0.1:7711", "user": "neo4j", "password": "kill-test"}
+        deadline = time.time() + 30
+        while counts(b)[0] < 2000 and time.time() < deadline:  # kill it once the push is under way
+            time.sleep(0.1)
+        assert p.poll() is None, "the push finished before the server could be killed"
+        os.kill(pid, signal.SIGKILL)
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 1, (out, err)
+        assert "became unreachable during the push" in err and "run the same push again to complete it" in err
+        assert "Traceback" not in err
+        subprocess.run(script + ["start"], env=env, check=True, capture_output=True)
+        for _ in range(2):  # the re-run completes it; one more changes nothing
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+            got = counts({"uri": "bolt://127.0.0.1:7711", "user": "neo4j", "password": "kill-test"})
+            assert got[:2] == want
+    finally:
+        subprocess.run(script + ["stop"], env=env, capture_output=True)
