@@ -97,6 +97,7 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
             by_type.setdefault(d["kind"], []).append({"u": u, "v": v, "k": k, "props": props})
         for kind, rows in by_type.items():
             assert kind in EDGE_KINDS
+            rows.sort(key=lambda r: (r["u"], r["v"]))  # neighbouring rows touch the same nodes
             q = (f"UNWIND $rows AS r MATCH (a:LG {{id: r.u}}) MATCH (b:LG {{id: r.v}}) "
                  f"MERGE (a)-[e:{kind} {{_key: r.k}}]->(b) SET e = r.props")
             for i in range(0, len(rows), batch):
