@@ -51,7 +51,7 @@ def neo4j_options(fn):
                         help="Neo4j URI, e.g. bolt://127.0.0.1:7687 or neo4j+s://xxxx.databases.neo4j.io")(fn)
 
 
-class Source:
+class GraphSource:
     """Where a command reads the graph: graph_data/ directories in memory, or a Neo4j server."""
 
     def __init__(self, store, data_dirs, uri, user, password, database):
@@ -74,7 +74,7 @@ def data_option(fn):
     def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, **kwargs):
         if store == "neo4j" and data_dirs:
             raise click.UsageError("--data reads files into the memory store; it does not go with --store neo4j")
-        return fn(*args, src=Source(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database), **kwargs)
+        return fn(*args, src=GraphSource(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database), **kwargs)
     wrapper = neo4j_options(wrapper)
     wrapper = click.option("--store", type=click.Choice(["memory", "neo4j"]), default="memory", show_default=True,
                            help="Read from graph_data/ in memory, or from a Neo4j server.")(wrapper)

@@ -1,12 +1,15 @@
-"""One way to print results: rows of dicts as an aligned table, JSON or CSV."""
+"""Output for people and files: rows as a table, JSON or CSV, and files written whole or not at all."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
+import tempfile
 import unicodedata
+from pathlib import Path
 
-__all__ = ["FORMATS", "render", "width", "format_value"]
+__all__ = ["FORMATS", "render", "width", "format_value", "write_atomic"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -65,3 +68,17 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
     out = [line(columns), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -6,8 +6,6 @@ so the two formats cannot disagree. Every string is escaped for its format.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +13,10 @@ import networkx as nx
 
 from .analysis import GapRules, RecommendWeights, gaps, recommend, risk
 from .analysis.scope import park_scope
-from .output import format_value
+from .output import format_value, write_atomic
 from .summary import stats
 
-__all__ = ["Block", "Report", "build_report", "to_markdown", "to_html", "write_report", "write_atomic"]
+__all__ = ["Block", "Report", "build_report", "to_markdown", "to_html", "write_report"]
 
 STATUS_ZH = {"missing": "缺链", "weak": "弱链", "strong": "强链"}
 GROUP_ZH = {"battery": "电池 (battery)", "motor": "电机 (motor)", "control": "电控 (electronic control)",
@@ -205,20 +203,6 @@ def to_html(r: Report) -> str:
             out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out)
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_report(r: Report, outdir: str | Path) -> list[Path]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import model
 from .dataset import load
-from .report import write_atomic
+from .output import write_atomic
 from .units import dimension
 
 __all__ = ["synth", "write_synth", "SYNTHETIC_SOURCE"]
