@@ -13,7 +13,11 @@ MINI = str(Path(__file__).parent / "fixtures" / "mini")
 READS = [["stats"], ["show", "CATL"], ["show", "宜春经开区"], ["show", "electrolyte"], ["search", "国轩"],
          ["gaps", "--park", "yichun-etdz"], ["gaps", "--park", "yichun-city", "--operating-only"],
          ["balance", "--park", "yichun-etdz"], ["recommend", "--park", "yichun-etdz"],
-         ["risk", "--park", "yichun-etdz"]]
+         ["risk", "--park", "yichun-etdz"], ["upstream", "哪吒汽车", "--hops", "3"],
+         ["upstream", "CATL", "--level", "segment"], ["downstream", "赣锋锂业"], ["suppliers", "electrolyte"],
+         ["customers", "国轩高科"], ["neighbours", "宜春时代"], ["path", "江西升华", "哪吒汽车"],
+         ["path", "赣锋锂业", "宁德时代", "--any"],
+         ["query", "MATCH (e:Enterprise)-[r:SUPPLIES]->(c) RETURN e, r, c.name_zh AS customer ORDER BY e.id, customer"]]
 
 
 def neo(env):

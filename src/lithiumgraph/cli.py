@@ -67,6 +67,15 @@ class GraphSource:
         finally:
             st.close()
 
+    def query(self, cypher, params, *, write=False, timeout=None):
+        from .stores import open_store
+        st = open_store(self.store, data_dirs=self.data_dirs or None, uri=self.uri, user=self.user,
+                        password=self.password, database=self.database)
+        try:
+            return st.query(cypher, params, write=write, timeout=timeout)
+        finally:
+            st.close()
+
 
 def data_option(fn):
     """--data and --store with the Neo4j options, handed to the command as one ``src``."""
@@ -407,3 +416,136 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, data_d
     finally:
         driver.close()
     click.echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
+
+
+def _cell(value):
+    """A query value in a table cell: nodes as (Kind id), relationships as [TYPE from→to], paths as chains."""
+    if isinstance(value, dict):
+        if "kind" in value and "id" in value:
+            return f"({value['kind']} {value['id']})"
+        if "type" in value and "from" in value:
+            return f"[{value['type']} {value['from']}→{value['to']}]"
+        if "nodes" in value and "relationships" in value:
+            ids = [n.get("id") for n in value["nodes"]]
+            rels = [r.get("type") for r in value["relationships"]]
+            return ids[0] + "".join(f"-[{r}]-{i}" for r, i in zip(rels, ids[1:])) if ids else ""
+        import json
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "[" + ", ".join(_cell(v) for v in value) + "]"
+    return value
+
+
+@cli.command()
+@click.argument("cypher")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter ($NAME); VALUE is read as JSON when it is JSON (2, [\"a\"]), else as text.")
+@click.option("--write", is_flag=True, help="Allow clauses that write (Neo4j only; queries are read-only by default).")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None, help="Seconds before the query is stopped.")
+@data_option
+@format_option
+@errors_to_click
+def query(cypher, params, write, timeout, src, fmt):
+    """Run a Cypher query on the embedded store (LadybugDB) or on Neo4j; the same query gives the same
+    rows on both. Read-only unless --write.
+
+    Example: lithiumgraph query "MATCH (a:Enterprise)-[r:SUPPLIES]->(b) RETURN a.name_zh, r.product, b.name_zh"
+    """
+    from .cypher import parse_param
+    res = src.query(cypher, dict(parse_param(p) for p in params), write=write, timeout=timeout)
+    if fmt == "json":
+        return _echo([], fmt, data=res.records())
+    cols = list(dict.fromkeys(res.columns))
+    if len(cols) != len(res.columns):
+        raise click.ClickException("two columns have the same name; give them different names with AS")
+    rows = [{c: _cell(v) for c, v in zip(res.columns, row)} for row in res.rows]
+    _echo(rows, fmt, cols, max_width=80)
+    if fmt == "table":
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+
+
+def traversal_options(fn):
+    fn = click.option("--level", type=click.Choice(["enterprise", "segment"]), default=None,
+                      help="Follow supply relations between enterprises, or the chain's segments "
+                           "(default: segment for a segment, else enterprise).")(fn)
+    return fn
+
+
+def _steps(steps, fmt, empty):
+    rows = [s.row() for s in steps]
+    if not rows and fmt == "table":
+        click.echo(empty)
+        return
+    _echo(rows, fmt, ["hop", "id", "kind", "name", "edge", "source_node", "target_node", "detail",
+                      "confidence", "sources"], max_width=50)
+
+
+def _walk_command(name, fn_name, doc, example, with_hops):
+    @click.argument("name")
+    @traversal_options
+    @data_option
+    @format_option
+    @errors_to_click
+    def command(name, level, src, fmt, hops=None):
+        from . import traverse
+        from .names import resolve
+        G = _graph(src)
+        n = resolve(G, name)
+        fn = getattr(traverse, fn_name)
+        steps = fn(G, n, hops, level) if with_hops else fn(G, n, level)
+        _steps(steps, fmt, f"nothing {fn_name.rstrip('s')} of {n} in the data")
+    command.__doc__ = f"{doc}\n\n    Example: {example}\n    "
+    if with_hops:
+        command = click.option("--hops", type=click.IntRange(1, 20), default=2, show_default=True,
+                               help="How many steps to follow.")(command)
+    return cli.command(name)(command)
+
+
+_walk_command("upstream", "upstream", "What feeds an entity within K hops: its suppliers and theirs, or the "
+              "chain segments upstream of its segments; each step with its sources.",
+              "lithiumgraph upstream 宁德时代 --level segment --hops 2", True)
+_walk_command("downstream", "downstream", "What an entity feeds within K hops: its customers and theirs, or "
+              "the chain segments downstream of its segments; each step with its sources.",
+              "lithiumgraph downstream 赣锋锂业", True)
+_walk_command("suppliers", "suppliers", "Direct suppliers of an enterprise (stated supply relations), or the "
+              "segments directly upstream of a segment.", "lithiumgraph suppliers CATL", False)
+_walk_command("customers", "customers", "Direct customers of an enterprise (stated supply relations), or the "
+              "segments directly downstream of a segment.", "lithiumgraph customers 国轩高科", False)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--edge", type=click.Choice(["UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS",
+                                           "SUBSIDIARY_OF", "INVESTS_IN"]), help="Only edges of this kind.")
+@data_option
+@format_option
+@errors_to_click
+def neighbours(name, edge, src, fmt):
+    """Everything one edge away from an entity, in and out, with each edge's sources.
+
+    Example: lithiumgraph neighbours 宜春时代 --edge SUBSIDIARY_OF
+    """
+    from .names import resolve
+    from .traverse import neighbours as _neighbours
+    G = _graph(src)
+    n = resolve(G, name)
+    _steps(_neighbours(G, n, edge), fmt, f"{n} has no {edge or ''} neighbours in the data")
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--any", "any_edge", is_flag=True,
+              help="Allow any relation in either direction (ownership, location, projects), not only supply.")
+@data_option
+@format_option
+@errors_to_click
+def path(a, b, any_edge, src, fmt):
+    """The shortest supply path between two entities, one line per edge with its sources.
+
+    Example: lithiumgraph path 江西升华 哪吒汽车
+    """
+    from .names import resolve
+    from .traverse import path as _path
+    G = _graph(src)
+    _steps(_path(G, resolve(G, a), resolve(G, b), any_edge=any_edge), fmt, "")

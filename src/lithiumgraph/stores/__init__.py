@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Iterable, Protocol, runtime_checkable
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    from ..cypher import Result
 
 __all__ = ["Store", "MemoryStore", "open_store"]
 
 
 @runtime_checkable
 class Store(Protocol):
-    """What analyses need of a store: the whole graph, in the canonical networkx form."""
+    """What analyses need of a store: the whole graph, in the canonical networkx form, and Cypher."""
 
     def graph(self) -> nx.MultiDiGraph: ...
+
+    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
+              timeout: float | None = None) -> Result: ...
 
     def close(self) -> None: ...
 
@@ -29,6 +35,17 @@ class MemoryStore:
 
     def graph(self) -> nx.MultiDiGraph:
         return self._graph
+
+    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
+              timeout: float | None = None) -> Result:
+        """Read-only Cypher on the embedded engine (built once from the graph)."""
+        from ..cypher import check, embedded
+        check(cypher, write=write)
+        if write:
+            from ..errors import LithiumGraphError
+            raise LithiumGraphError("the memory store is built from graph_data/ for each command, so a write "
+                                    "would be lost: edit the files, or push and write with --store neo4j")
+        return embedded(self._graph).run(cypher, params, timeout=timeout)
 
     def close(self) -> None:
         pass

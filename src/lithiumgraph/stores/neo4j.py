@@ -30,7 +30,8 @@ def connect(uri: str, user: str, password: str, database: str | None = None):
 
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=TIMEOUT,
-                                      connection_acquisition_timeout=TIMEOUT, max_transaction_retry_time=TIMEOUT)
+                                      connection_acquisition_timeout=TIMEOUT, max_transaction_retry_time=TIMEOUT,
+                                      notifications_min_severity="OFF")
     except (ConfigurationError, ValueError) as e:
         raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {e}") from None
     try:
@@ -112,6 +113,19 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
     return {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
 
 
+def _relationships(values):
+    from neo4j.graph import Path, Relationship
+    for v in values:
+        if isinstance(v, Relationship):
+            yield v
+        elif isinstance(v, Path):
+            yield from v.relationships
+        elif isinstance(v, (list, tuple)):
+            yield from _relationships(v)
+        elif isinstance(v, dict):
+            yield from _relationships(v.values())
+
+
 class Neo4jStore:
     """A lithiumgraph graph held in Neo4j; ``graph()`` reads it back in the canonical networkx form."""
 
@@ -145,6 +159,41 @@ class Neo4jStore:
             key = props.pop("_key", r["kind"])
             G.add_edge(r["u"], r["v"], key=key, kind=r["kind"], **props)
         return G
+
+    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
+              timeout: float | None = None):
+        """Cypher on the server: a read-access session unless ``write``, so the server refuses writes too."""
+        from neo4j import READ_ACCESS, WRITE_ACCESS, Query
+        from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+
+        from ..cypher import Result, check, normalise
+        check(cypher, write=write)
+        try:
+            with self.driver.session(database=self.database,
+                                     default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as s:
+                res = s.run(Query(cypher, timeout=timeout), params or {})
+                columns = list(res.keys())
+                raw = [rec.values() for rec in res]
+                # a relationship returned alone carries its end nodes without properties: look up their ids
+                ends = list({n.element_id for r in _relationships(raw) for n in (r.start_node, r.end_node)
+                             if "id" not in n})
+                ids = dict(s.run("MATCH (n) WHERE elementId(n) IN $e RETURN elementId(n), n.id", e=ends)
+                           .values()) if ends else {}
+                rows = [[normalise(v, ids) for v in row] for row in raw]
+        except ServiceUnavailable as e:
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {_first_line(e)}") from None
+        except ClientError as e:
+            code = e.code or ""
+            if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
+                raise LithiumGraphError(f"the query ran past the {timeout:g} s timeout") from None
+            if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
+                raise LithiumGraphError("Neo4j refused a write in a read-only session; "
+                                        "queries are read-only unless --write is given") from None
+            msg = (e.message or str(e)).strip().splitlines()[0]
+            raise LithiumGraphError(f"Neo4j at {self.uri} cannot run this query: {msg}") from None
+        except Neo4jError as e:
+            raise LithiumGraphError(f"Neo4j at {self.uri}: {_first_line(e)}") from None
+        return Result(columns, rows)
 
     def close(self) -> None:
         self.driver.close()

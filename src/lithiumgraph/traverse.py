@@ -1,0 +1,179 @@
+"""Walks an analyst asks for by name: upstream and downstream (k hops), suppliers, customers, neighbours
+and the supply path between two entities, every step with the edge's sources.
+
+Two levels: ``enterprise`` follows stated SUPPLIES relations between firms; ``segment`` follows the chain
+template (UPSTREAM_OF) from a segment, or from the segments an enterprise or project works in.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import networkx as nx
+
+from .errors import LithiumGraphError
+from .graph import display_name, in_kind, out_kind
+
+__all__ = ["Step", "upstream", "downstream", "suppliers", "customers", "neighbours", "path", "LEVELS"]
+
+LEVELS = ("enterprise", "segment")
+_EDGE = {"enterprise": "SUPPLIES", "segment": "UPSTREAM_OF"}
+_DETAIL = ("product", "period", "share_pct", "capacity", "unit", "status", "role", "note")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node reached, the edge that reached it (from → to, as stored) and that edge's sources."""
+    hop: int
+    id: str
+    kind: str
+    name: str
+    edge: str
+    source_node: str
+    target_node: str
+    detail: str
+    confidence: str | None
+    sources: tuple[str, ...]
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+def _detail(d: dict) -> str:
+    parts = []
+    for k in _DETAIL:
+        v = d.get(k)
+        if v is not None:
+            parts.append(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}")
+    return "; ".join(parts)
+
+
+def _step(G, hop, n, edge_kind, u, v, d) -> Step:
+    return Step(hop, n, G.nodes[n]["kind"], display_name(G, n), edge_kind, u, v, _detail(d),
+                d.get("confidence"), tuple(d.get("sources", ())))
+
+
+def _segments_of(G: nx.MultiDiGraph, n: str) -> list[str]:
+    """The segments an entity works in: itself, its memberships, and its projects' segments."""
+    kind = G.nodes[n]["kind"]
+    if kind == "Segment":
+        return [n]
+    segs = {s for s, _ in out_kind(G, n, "IN_SEGMENT")}
+    for p, _ in out_kind(G, n, "RUNS"):
+        segs |= {s for s, _ in out_kind(G, p, "IN_SEGMENT")}
+    return sorted(segs)
+
+
+def _level(G: nx.MultiDiGraph, n: str, level: str | None) -> str:
+    kind = G.nodes[n]["kind"]
+    level = level or ("segment" if kind == "Segment" else "enterprise")
+    if level not in LEVELS:
+        raise LithiumGraphError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
+    if kind not in ("Enterprise", "Project", "Segment"):
+        raise LithiumGraphError(f"{n!r} is a {kind}: walks start from an enterprise, a project or a segment")
+    if level == "enterprise" and kind != "Enterprise":
+        raise LithiumGraphError(f"{n!r} is a {kind}: supply relations are between enterprises; use --level segment")
+    return level
+
+
+def _walk(G: nx.MultiDiGraph, n: str, hops: int, level: str | None, up: bool) -> list[Step]:
+    if hops < 1:
+        raise LithiumGraphError("--hops must be at least 1")
+    level = _level(G, n, level)
+    edge = _EDGE[level]
+    start = _segments_of(G, n) if level == "segment" else [n]
+    if not start:
+        raise LithiumGraphError(f"{display_name(G, n)} is in no chain segment in the data")
+    seen, frontier, out = set(start), start, []
+    for hop in range(1, hops + 1):
+        nxt = []
+        for x in frontier:
+            links = in_kind(G, x, edge) if up else out_kind(G, x, edge)
+            for y, d in sorted(links, key=lambda t: (t[0], str(t[1].get("product", "")))):
+                if y in seen:
+                    continue
+                seen.add(y)
+                nxt.append(y)
+                out.append(_step(G, hop, y, edge, *((y, x) if up else (x, y)), d))
+        frontier = sorted(nxt)
+        if not frontier:
+            break
+    return out
+
+
+def upstream(G: nx.MultiDiGraph, n: str, hops: int = 2, level: str | None = None) -> list[Step]:
+    """What feeds ``n`` within ``hops`` steps: its suppliers and theirs (enterprise level), or the
+    segments upstream of its segments (segment level; the default for a segment).
+
+    >>> from lithiumgraph import load_graph
+    >>> [s.id for s in upstream(load_graph(), "catl", hops=1)]
+    ['shenghua']
+    """
+    return _walk(G, n, hops, level, up=True)
+
+
+def downstream(G: nx.MultiDiGraph, n: str, hops: int = 2, level: str | None = None) -> list[Step]:
+    """What ``n`` feeds within ``hops`` steps: its customers and theirs, or the downstream segments."""
+    return _walk(G, n, hops, level, up=False)
+
+
+def suppliers(G: nx.MultiDiGraph, n: str, level: str | None = None) -> list[Step]:
+    """Direct suppliers of an enterprise (or the segments directly upstream of a segment)."""
+    return _walk(G, n, 1, level, up=True)
+
+
+def customers(G: nx.MultiDiGraph, n: str, level: str | None = None) -> list[Step]:
+    """Direct customers of an enterprise (or the segments directly downstream of a segment)."""
+    return _walk(G, n, 1, level, up=False)
+
+
+def neighbours(G: nx.MultiDiGraph, n: str, edge: str | None = None) -> list[Step]:
+    """Every node one edge away, in or out, optionally of one edge kind; figures and intensities left
+    to ``show``."""
+    out = []
+    for u, v, d in list(G.out_edges(n, data=True)) + list(G.in_edges(n, data=True)):
+        kind = d["kind"]
+        if kind in ("HAS_FIGURE", "HAS_INTENSITY") or (edge and kind != edge):
+            continue
+        other = v if u == n else u
+        out.append(_step(G, 1, other, kind, u, v, d))
+    return sorted(out, key=lambda s: (s.edge, s.source_node != n, s.id, s.detail))
+
+
+def path(G: nx.MultiDiGraph, a: str, b: str, *, any_edge: bool = False) -> list[Step]:
+    """The shortest supply path from ``a`` to ``b`` (or from ``b`` to ``a``), one Step per edge.
+
+    With ``any_edge`` the path may use any relation in either direction (ownership, location,
+    membership, projects), still one Step per edge with its sources.
+    """
+    if a == b:
+        raise LithiumGraphError("the two ends of a path must differ")
+    if not any_edge:
+        H = nx.DiGraph()
+        H.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] == "SUPPLIES")
+        for x, y in ((a, b), (b, a)):
+            if x in H and y in H and nx.has_path(H, x, y):
+                nodes = nx.shortest_path(H, x, y)
+                return [_edge_step(G, i + 1, p, q, "SUPPLIES") for i, (p, q) in enumerate(zip(nodes, nodes[1:]))]
+        raise LithiumGraphError(f"no supply path between {display_name(G, a)} and {display_name(G, b)} in the "
+                                "stated supply relations; --any looks for any connection")
+    H = nx.Graph()
+    H.add_nodes_from(G.nodes)
+    H.add_edges_from((u, v) for u, v, d in G.edges(data=True)
+                     if d["kind"] not in ("HAS_FIGURE", "HAS_INTENSITY"))
+    try:
+        nodes = nx.shortest_path(H, a, b)
+    except nx.NetworkXNoPath:
+        raise LithiumGraphError(f"{display_name(G, a)} and {display_name(G, b)} are not connected") from None
+    steps = []
+    for i, (p, q) in enumerate(zip(nodes, nodes[1:])):
+        u, v = (p, q) if G.has_edge(p, q) else (q, p)
+        steps.append(_edge_step(G, i + 1, u, v, None, reached=q))
+    return steps
+
+
+def _edge_step(G, hop, u, v, kind, reached=None) -> Step:
+    """The first edge u → v (of ``kind``, or the first by key), as the Step that reaches ``reached``."""
+    keys = sorted(G[u][v])
+    k = next((k for k in keys if kind is None or G[u][v][k]["kind"] == kind))
+    d = G[u][v][k]
+    return _step(G, hop, reached or v, d["kind"], u, v, d)
