@@ -71,3 +71,16 @@ QUERIES = [
     ("union", "MATCH (e:Enterprise {id: 'catl'}) RETURN e.id AS x UNION MATCH (s:Segment {id: 'anode'}) RETURN s.id AS x", {}),
     ("collect_count", "MATCH (e:Enterprise)-[:SUPPLIES]->(c) RETURN e.id, size(collect(c.id)) AS n", {}),
 ]
+
+#: Queries that touch a large share of a synthetic graph (ids syn-…): for the synthetic parity test and the benchmark.
+SCALE_QUERIES = [
+    ("MATCH (e:Enterprise)-[:SUPPLIES]->(c:Enterprise) RETURN c.id AS customer, count(*) AS n "
+     "ORDER BY n DESC, customer LIMIT 20", {}),
+    ("MATCH (e:Enterprise)-[:IN_SEGMENT]->(s:Segment) RETURN s.stage, count(DISTINCT e) AS firms", {}),
+    ("MATCH (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise {id: $id}) RETURN count(DISTINCT a) AS n", {"id": "syn-e0001"}),
+    ("MATCH (p:Project)-[:LOCATED_IN]->(k:Park) RETURN k.id AS park, sum(p.capacity) AS cap, count(p) AS n "
+     "ORDER BY cap DESC, park LIMIT 10", {}),
+    ("MATCH (e:Enterprise) OPTIONAL MATCH (e)-[:SUBSIDIARY_OF]->(p) RETURN count(e) AS n, count(p) AS owned", {}),
+    ("MATCH (e:Enterprise) WHERE e.confidence = 'synthetic' RETURN count(*) AS n", {}),
+    ("MATCH p = (a:Enterprise {id: $id})-[:SUPPLIES*1..2]->(b) RETURN p", {"id": "syn-e0001"}),
+]

@@ -15,4 +15,5 @@ def test_notebook_runs(path):
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
-    assert any("sourced" in o.get("text", "") for o in outputs)
+    expected = {"01_yichun_chain_gaps.ipynb": "sourced", "02_analyst_queries.ipynb": "江西升华新材料有限公司 → "}
+    assert any(expected[path.name] in o.get("text", "") for o in outputs)

@@ -11,7 +11,7 @@ from lithiumgraph.cypher import check, parse_param, return_columns
 from lithiumgraph.errors import LithiumGraphError
 from lithiumgraph.stores import MemoryStore
 
-from parity_queries import QUERIES
+from parity_queries import QUERIES, SCALE_QUERIES
 from test_neo4j import neo, push
 
 IDS = [q[0] for q in QUERIES]
@@ -269,18 +269,6 @@ def test_traversal_names_resolve_like_show(runner):
     assert r.exit_code == 0 and "lipf6" in r.output and "electrolyte-solvent" in r.output
 
 
-SYN_QUERIES = [
-    ("MATCH (e:Enterprise)-[:SUPPLIES]->(c:Enterprise) RETURN c.id AS customer, count(*) AS n "
-     "ORDER BY n DESC, customer LIMIT 20", {}),
-    ("MATCH (e:Enterprise)-[:IN_SEGMENT]->(s:Segment) RETURN s.stage, count(DISTINCT e) AS firms", {}),
-    ("MATCH (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise {id: $id}) RETURN count(DISTINCT a) AS n", {"id": "syn-e0001"}),
-    ("MATCH (p:Project)-[:LOCATED_IN]->(k:Park) RETURN k.id AS park, sum(p.capacity) AS cap, count(p) AS n "
-     "ORDER BY cap DESC, park LIMIT 10", {}),
-    ("MATCH (e:Enterprise) OPTIONAL MATCH (e)-[:SUBSIDIARY_OF]->(p) RETURN count(e) AS n, count(p) AS owned", {}),
-    ("MATCH (e:Enterprise) WHERE e.confidence = 'synthetic' RETURN count(*) AS n", {}),
-    ("MATCH p = (a:Enterprise {id: 'syn-e0001'})-[:SUPPLIES*1..2]->(b) RETURN p", {}),
-]
-
 
 @pytest.mark.neo4j
 def test_parity_on_a_synthetic_graph(db, neo4j_env, tmp_path, runner):
@@ -290,10 +278,10 @@ def test_parity_on_a_synthetic_graph(db, neo4j_env, tmp_path, runner):
     push(CliRunner(), neo4j_env, "--replace", "--data", str(syn))
     try:
         local = MemoryStore([syn])
-        for query, params in SYN_QUERIES + [(q, p) for _, q, p in QUERIES]:
+        for query, params in SCALE_QUERIES + [(q, p) for _, q, p in QUERIES]:
             a, b = local.query(query, params), db.query(query, params)
             assert a.columns == b.columns, query
             assert canon(a.rows, "ORDER BY" in query) == canon(b.rows, "ORDER BY" in query), query
-        assert local.query(SYN_QUERIES[5][0]).rows[0][0] == 1500
+        assert local.query(SCALE_QUERIES[5][0]).rows[0][0] == 1500
     finally:
         push(CliRunner(), neo4j_env, "--replace")

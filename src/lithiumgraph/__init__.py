@@ -4,7 +4,7 @@ Importing the package is cheap; heavy modules load when first used.
 """
 from __future__ import annotations
 
-__all__ = ["load", "load_graph", "build_graph", "resolve", "search", "stats", "describe",
+__all__ = ["load", "load_graph", "build_graph", "resolve", "search", "stats", "describe", "query", "open_store",
            "LithiumGraphError", "DataError", "NodeNotFound", "StoreUnavailable"]
 __version__ = "0.1.0"
 
@@ -21,6 +21,23 @@ def load_graph(dirs=None):
     """Load data directories and build the networkx MultiDiGraph every analysis reads."""
     from .graph import build_graph as _build
     return _build(load(dirs))
+
+
+def query(G, cypher: str, params: dict | None = None, *, timeout: float | None = None):
+    """Run read-only Cypher on graph ``G`` with the embedded engine; rows as in ``lithiumgraph query``.
+
+    >>> G = load_graph()
+    >>> query(G, "MATCH (s)-[:SUPPLIES]->(c {id: $id}) RETURN s.id", {"id": "catl"}).rows
+    [['shenghua']]
+    """
+    from .cypher import embedded
+    return embedded(G).run(cypher, params, timeout=timeout)
+
+
+def open_store(kind: str = "memory", **options):
+    """A store (``memory`` or ``neo4j``) whose ``graph()`` and ``query()`` every analysis can use."""
+    from .stores import open_store as _open
+    return _open(kind, **options)
 
 
 def __getattr__(name):
