@@ -18,11 +18,12 @@ IDS = [q[0] for q in QUERIES]
 
 
 def canon(rows, ordered):
-    """Rows as comparable text: integral floats as ints (the engines differ only in that), in order when
-    the query orders them, else as a multiset."""
+    """Rows as comparable text, in order when the query orders them, else as a multiset. Floats to 12
+    significant digits (the engines add in different orders) and integral floats as ints."""
     def fix(v):
-        if isinstance(v, float) and v.is_integer():
-            return int(v)
+        if isinstance(v, float):
+            v = float(f"{v:.12g}")
+            return int(v) if v.is_integer() else v
         if isinstance(v, list):
             return [fix(x) for x in v]
         if isinstance(v, dict):
