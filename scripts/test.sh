@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need and run them all: the README's test command and what CI runs.
 # Starts a real Neo4j (scripts/neo4j.sh) unless NEO4J_URI points at one already; without Java and
-# Maven the Neo4j tests skip, saying why, except under CI (CI=true), where they must run.
+# Maven the Neo4j tests skip, saying why, except under CI (CI=true), where they must run. Installs
+# Chromium and CJK fonts for the browser tests where it can (scripts/browser.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -12,5 +13,10 @@ if [ -z "${NEO4J_URI:-}" ]; then
     trap 'bash scripts/neo4j.sh stop' EXIT
     eval "$(bash scripts/neo4j.sh env)"
   fi
+fi
+# a real headless Chromium for the explorer tests (Debian's package; LG_CHROMIUM names another binary)
+if [ -z "${LG_CHROMIUM:-}" ]; then
+  LG_CHROMIUM=$(bash scripts/browser.sh)
+  export LG_CHROMIUM
 fi
 python3 -m pytest "$@"

@@ -56,3 +56,70 @@ def neo4j_env():
         pytest.skip(msg)
     return {"uri": uri, "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
             "password": os.environ.get("NEO4J_PASSWORD", "")}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium driven by Playwright (LG_CHROMIUM or chromium on the PATH). Under CI a missing
+    browser fails the test; on a laptop without one the test is skipped, saying why."""
+    import os
+    import shutil as sh
+    path = os.environ.get("LG_CHROMIUM") or sh.which("chromium") or sh.which("chromium-browser")
+    if not path:
+        msg = "no Chromium: install Debian's chromium (bash scripts/browser.sh) or set LG_CHROMIUM"
+        if os.environ.get("CI") == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-domain-reliability"])
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page opened offline: every request other than the file itself is blocked and recorded, and
+    console errors and page errors are collected."""
+
+    def __init__(self, browser, path, viewport=(1400, 900)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.outside, self.errors = [], []
+        url = Path(path).resolve().as_uri()
+
+        def route(r):
+            if r.request.url == url:
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        self.url = url
+
+    def open(self, timeout_ms=60000):
+        import time
+        t = time.perf_counter()
+        self.page.goto(self.url)
+        self.page.wait_for_function("window.lgReady === true", timeout=timeout_ms)
+        return time.perf_counter() - t
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(chromium):
+    pages = []
+
+    def _open(path, **kw):
+        p = Page(chromium, path, **kw)
+        pages.append(p)
+        return p
+    yield _open
+    for p in pages:
+        p.close()

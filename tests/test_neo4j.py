@@ -69,6 +69,14 @@ def test_every_read_command_gives_the_same_answer(runner, yichun, args, fmt):
     assert db.output == mem.output
 
 
+def test_explorer_is_the_same(runner, yichun, tmp_path):
+    for where, extra in (("mem", []), ("db", neo(yichun))):
+        r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "--level", "enterprise",
+                                "-o", str(tmp_path / f"{where}.html")] + extra)
+        assert r.exit_code == 0, r.output
+    assert (tmp_path / "mem.html").read_text(encoding="utf-8") == (tmp_path / "db.html").read_text(encoding="utf-8")
+
+
 def test_report_is_the_same(runner, yichun, tmp_path):
     for where, extra in (("mem", []), ("db", neo(yichun))):
         r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "-o", str(tmp_path / where)] + extra)

@@ -549,3 +549,32 @@ def path(a, b, any_edge, src, fmt):
     from .traverse import path as _path
     G = _graph(src)
     _steps(_path(G, resolve(G, a), resolve(G, b), any_edge=any_edge), fmt, "")
+
+
+@cli.command()
+@click.option("--park", help="Mark this park's gaps (missing, weak, strong) and tell its firms from outside ones.")
+@click.option("--focus", help="Only what lies within --hops edges of this entity (id or name).")
+@click.option("--hops", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops around --focus.")
+@click.option("--level", type=click.Choice(["segment", "enterprise"]), default="segment", show_default=True,
+              help="Chain segments only, or segments with the enterprises in them.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write (one self-contained file, works offline).")
+@click.option("--open", "open_", is_flag=True, help="Open the file in the default browser.")
+@data_option
+@errors_to_click
+def explore(park, focus, hops, level, out, open_, src):
+    """Write the interactive chain explorer: upstream → downstream layers, coloured by stage, gaps marked,
+    with search, filters, details and sources on click; one offline HTML file.
+
+    Example: lithiumgraph explore --park yichun-etdz -o chain.html
+    """
+    from .explore import explore as _explore
+    from .names import resolve
+    G = _graph(src)
+    ex = _explore(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None,
+                  hops=hops, level=level)
+    path = ex.write(out)
+    click.echo(f"wrote {path} ({ex.subtitle})")
+    if open_:
+        import webbrowser
+        webbrowser.open(path.resolve().as_uri())
