@@ -3,6 +3,7 @@
 #   scripts/neo4j.sh start   fetch the jars once (cached in .cache/neo4j/lib), start, set the password
 #   scripts/neo4j.sh stop    stop it (the store is checkpointed on the way out)
 #   scripts/neo4j.sh env     print the NEO4J_* variables to export
+#   scripts/neo4j.sh admin … neo4j-admin on the store, e.g. admin database import full … (server stopped)
 # Settings: NEO4J_PORT (7687), NEO4J_PASSWORD (lithiumgraph-test), LG_NEO4J_HOME (.cache/neo4j/home: the store),
 #           LG_NEO4J_LIB (~/.cache/lithiumgraph/neo4j-5.26.0/lib: the jars). Needs Java 17 and Maven.
 set -euo pipefail
@@ -83,9 +84,19 @@ stop)
 pid)
   cat "$PIDFILE"
   ;;
+admin)  # neo4j-admin on this server's store (stop the server first), e.g. admin database import full ...
+  shift
+  if [ ! -f "$LIB/.complete" ]; then
+    mvn -q -f neo4j/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB"
+    touch "$LIB/.complete"
+  fi
+  mkdir -p "$HOME_DIR/conf"
+  touch "$HOME_DIR/conf/neo4j.conf"
+  NEO4J_HOME="$HOME_DIR" NEO4J_CONF="$HOME_DIR/conf" exec "$JAVA" -Xmx1g -cp "$LIB/*" org.neo4j.cli.AdminTool "$@"
+  ;;
 env)
   echo "export NEO4J_URI=bolt://127.0.0.1:$PORT NEO4J_USERNAME=neo4j NEO4J_PASSWORD=$PASSWORD"
   ;;
 *)
-  echo "usage: scripts/neo4j.sh start|stop|env|pid" >&2; exit 2 ;;
+  echo "usage: scripts/neo4j.sh start|stop|env|pid|admin ARGS…" >&2; exit 2 ;;
 esac

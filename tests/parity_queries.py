@@ -24,7 +24,8 @@ QUERIES = [
     ("segments_three_hops_up_count", "MATCH (u:Segment)-[:UPSTREAM_OF*1..3]->(:Segment {id: 'battery-pack'}) "
      "RETURN count(DISTINCT u) AS n", {}),
     ("supply_chains", "MATCH p = (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise) "
-     "RETURN a.id, c.id, length(p) AS hops", {}),
+     "RETURN a.id, c.id, length(p) AS hops ORDER BY a.id, c.id LIMIT 50", {}),
+    ("supply_chains_count", "MATCH (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise) RETURN count(*) AS chains", {}),
     ("path_nodes", "MATCH p = (:Enterprise {id: 'shenghua'})-[:SUPPLIES*1..3]->(:Enterprise {id: 'hozon'}) "
      "RETURN nodes(p) AS chain, relationships(p) AS links", {}),
     ("whole_path", "MATCH p = (:Segment {id: 'lithium-carbonate'})-[:UPSTREAM_OF*1..2]->(:Segment {id: 'cell-power'}) "

@@ -578,3 +578,32 @@ def explore(park, focus, hops, level, out, open_, src):
     if open_:
         import webbrowser
         webbrowser.open(path.resolve().as_uri())
+
+
+@cli.command("export")
+@click.option("--to", "fmt", required=True, type=click.Choice(["graphml", "gexf", "json", "csv", "neo4j-import"]),
+              help="GraphML or GEXF (Gephi, Cytoscape), networkx node-link JSON, CSV tables, or neo4j-admin import files.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(),
+              help="The file to write (a directory for csv and neo4j-import).")
+@click.option("--park", help="Only this park's part of the graph (its firms, projects, sub-parks, the template).")
+@click.option("--focus", help="Only what lies within --hops edges of this entity (id or name).")
+@click.option("--hops", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops around --focus.")
+@data_option
+@errors_to_click
+def export_(fmt, out, park, focus, hops, src):
+    """Export the graph, or part of it, for Gephi, Cytoscape, pandas, spreadsheets or neo4j-admin import;
+    files are streamed and written whole or not at all.
+
+    Example: lithiumgraph export --to gexf -o yichun.gexf --park yichun-etdz
+    """
+    from .export import export, select
+    from .names import resolve
+    G = _graph(src)
+    H = select(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None, hops=hops)
+    res = export(H, fmt, out)
+    click.echo(f"wrote {res.nodes} nodes and {res.edges} edges as {fmt} to {out}"
+               + (f" ({len(res.paths)} files)" if len(res.paths) > 1 else ""))
+    for note in res.notes:
+        click.echo(f"  {note}")
+    if res.command:
+        click.echo(f"load with:\n  {res.command}")

@@ -1,6 +1,7 @@
 """Output for people and files: rows as a table, JSON or CSV, and files written whole or not at all."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,7 +10,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-__all__ = ["FORMATS", "render", "width", "format_value", "write_atomic"]
+__all__ = ["FORMATS", "render", "width", "format_value", "write_atomic", "atomic_open"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -70,14 +71,16 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
     return "\n".join(out)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+@contextlib.contextmanager
+def atomic_open(path: str | Path):
+    """A text file to stream into that replaces ``path`` only when the block ends without an error:
+    a temporary file in the same folder, then a rename. A crash or a full disk leaves the old file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+            yield f
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual permissions
@@ -85,3 +88,9 @@ def write_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write a file whole or not at all."""
+    with atomic_open(path) as f:
+        f.write(text)

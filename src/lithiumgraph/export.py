@@ -1,0 +1,301 @@
+"""Exports for other tools: GraphML and GEXF (Gephi, Cytoscape), networkx node-link JSON, CSV tables,
+and the files ``neo4j-admin database import full`` reads.
+
+Every writer streams node by node to a temporary file that replaces the target only when complete, so
+a large graph is never held as one string and an interrupted export never leaves half a file. List
+attributes (``aliases``, ``sources``) become text joined with ``|`` where a format has no lists (the
+dataset never allows ``|`` inside a list item); JSON keeps them as lists. The edge key (``SUPPLIES``,
+``SUPPLIES#2``…) travels as the edge attribute ``edge_key`` in GraphML and GEXF (whose edge ids must be
+unique in the file) and as ``key`` in JSON and CSV, so that parallel edges stay apart.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import networkx as nx
+
+from .errors import LithiumGraphError
+from .graph import display_name
+from .output import atomic_open
+
+__all__ = ["FORMATS", "Export", "select", "export", "LIST_SEP"]
+
+FORMATS = ("graphml", "gexf", "json", "csv", "neo4j-import")
+LIST_SEP = "|"
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@dataclass
+class Export:
+    """What was written: the files, the counts, and for neo4j-import the command that loads them."""
+    format: str
+    paths: list[Path]
+    nodes: int
+    edges: int
+    command: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def select(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None, hops: int = 1) -> nx.MultiDiGraph:
+    """The part of the graph to export: all of it; a park's scope (its sub-parks, firms sited there,
+    their projects and parents, the chain template, their figures); or what lies within ``hops`` edges
+    of ``focus``. Sources cited by what is kept come along, so the export stays self-contained."""
+    if not park and not focus:
+        return G
+    keep: set[str] = set()
+    if park:
+        from .analysis.scope import group_of, park_scope
+        scope = park_scope(G, park)
+        firms = set(scope.enterprises) | {u for p in scope.projects for u, _, d in G.in_edges(p, data=True)
+                                          if d["kind"] == "RUNS"}
+        keep |= set(scope.parks) | set(scope.projects) | {g for f in firms for g in group_of(G, f)}
+        keep |= {n for n, k in G.nodes(data="kind") if k in ("Segment", "Intensity")}
+    if focus:
+        if hops < 1:
+            raise LithiumGraphError("--hops must be at least 1")
+        U = nx.Graph()
+        U.add_nodes_from(G)
+        U.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] not in ("HAS_FIGURE", "HAS_INTENSITY"))
+        near = set(nx.single_source_shortest_path_length(U, focus, cutoff=hops))
+        keep = keep & near if park else near
+    keep |= {v for n in list(keep) for _, v, d in G.out_edges(n, data=True) if d["kind"] == "HAS_FIGURE"}
+    H = G.subgraph(keep)
+    cited = {s for _, d in H.nodes(data=True) for s in d.get("sources", ())}
+    cited |= {s for _, _, d in H.edges(data=True) for s in d.get("sources", ())}
+    return G.subgraph(keep | {s for s in cited if s in G}).copy()
+
+
+def export(G: nx.MultiDiGraph, fmt: str, path: str | Path) -> Export:
+    """Write ``G`` in one of :data:`FORMATS` to ``path`` (a file; a directory for csv and neo4j-import)."""
+    writer = {"graphml": _graphml, "gexf": _gexf, "json": _json, "csv": _csv, "neo4j-import": _neo4j_import}.get(fmt)
+    if writer is None:
+        raise LithiumGraphError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return writer(G, Path(path))
+
+
+# -- shared -------------------------------------------------------------------------------------------------
+
+def _flat(v):
+    return LIST_SEP.join(map(str, v)) if isinstance(v, (tuple, list)) else v
+
+
+def _types(items) -> dict[str, str]:
+    """One type per attribute: long, double, boolean or string (lists are strings here)."""
+    seen: dict[str, set] = {}
+    for d in items:
+        for k, v in d.items():
+            seen.setdefault(k, set()).add(type(v))
+    out = {}
+    for k, ts in seen.items():
+        if ts == {bool}:
+            out[k] = "boolean"
+        elif ts <= {int}:
+            out[k] = "long"
+        elif ts <= {int, float}:
+            out[k] = "double"
+        else:
+            out[k] = "string"
+    return out
+
+
+def _lists(G: nx.MultiDiGraph) -> list[str]:
+    names = {k for _, d in G.nodes(data=True) for k, v in d.items() if isinstance(v, tuple)}
+    names |= {k for _, _, d in G.edges(data=True) for k, v in d.items() if isinstance(v, tuple)}
+    return sorted(names)
+
+
+def _xml_value(v, where: str, key: str) -> str:
+    text = str(_flat(v)).lower() if isinstance(v, bool) else str(_flat(v))
+    if _BAD_XML.search(text):
+        raise LithiumGraphError(f"{where}: attribute {key!r} holds a control character that XML cannot carry")
+    return text
+
+
+# -- GraphML ------------------------------------------------------------------------------------------------
+
+def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
+    ntypes = _types(d for _, d in G.nodes(data=True))
+    etypes = _types(d for _, _, d in G.edges(data=True))
+    etypes["edge_key"] = "string"
+    nkeys = {k: f"n{i}" for i, k in enumerate(sorted(ntypes))}
+    ekeys = {k: f"e{i}" for i, k in enumerate(sorted(etypes))}
+    with atomic_open(path) as f:
+        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        f.write('  <key id="g0" for="graph" attr.name="list_attributes" attr.type="string"/>\n')
+        for k, kid in nkeys.items():
+            f.write(f'  <key id="{kid}" for="node" attr.name={quoteattr(k)} attr.type="{ntypes[k]}"/>\n')
+        for k, kid in ekeys.items():
+            f.write(f'  <key id="{kid}" for="edge" attr.name={quoteattr(k)} attr.type="{etypes[k]}"/>\n')
+        f.write('  <graph id="lithiumgraph" edgedefault="directed">\n')
+        f.write(f'    <data key="g0">{escape(",".join(_lists(G)))}</data>\n')
+        for n, d in G.nodes(data=True):
+            where = f"node {n!r}"
+            f.write(f"    <node id={quoteattr(_xml_value(n, where, 'id'))}>")
+            f.write("".join(f'<data key="{nkeys[k]}">{escape(_xml_value(v, where, k))}</data>' for k, v in d.items()))
+            f.write("</node>\n")
+        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+            where = f"edge {u!r} -> {v!r}"
+            f.write(f'    <edge id="e{i}" source={quoteattr(u)} target={quoteattr(v)}>')
+            f.write(f'<data key="{ekeys["edge_key"]}">{escape(k)}</data>')
+            f.write("".join(f'<data key="{ekeys[a]}">{escape(_xml_value(x, where, a))}</data>'
+                            for a, x in d.items()))
+            f.write("</edge>\n")
+        f.write("  </graph>\n</graphml>\n")
+    return Export("graphml", [path], G.number_of_nodes(), G.number_of_edges(),
+                  notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
+
+
+# -- GEXF ---------------------------------------------------------------------------------------------------
+
+def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
+    ntypes = _types(d for _, d in G.nodes(data=True))
+    etypes = _types(d for _, _, d in G.edges(data=True))
+    etypes["edge_key"] = "string"
+    nids = {k: str(i) for i, k in enumerate(sorted(ntypes))}
+    eids = {k: str(i) for i, k in enumerate(sorted(etypes))}
+    with atomic_open(path) as f:
+        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+                "  <meta><creator>lithiumgraph</creator><description>lithium-battery industry chain; list "
+                f"attributes joined with '{LIST_SEP}': {escape(', '.join(_lists(G)))}</description></meta>\n"
+                '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node">\n')
+        for k, i in nids.items():
+            f.write(f'      <attribute id="{i}" title={quoteattr(k)} type="{ntypes[k]}"/>\n')
+        f.write('    </attributes>\n    <attributes class="edge">\n')
+        for k, i in eids.items():
+            f.write(f'      <attribute id="{i}" title={quoteattr(k)} type="{etypes[k]}"/>\n')
+        f.write("    </attributes>\n    <nodes>\n")
+        for n, d in G.nodes(data=True):
+            where = f"node {n!r}"
+            label = _xml_value(display_name(G, n), where, "label")
+            f.write(f"      <node id={quoteattr(_xml_value(n, where, 'id'))} label={quoteattr(label)}><attvalues>")
+            f.write("".join(f'<attvalue for="{nids[k]}" value={quoteattr(_xml_value(v, where, k))}/>'
+                            for k, v in d.items()))
+            f.write("</attvalues></node>\n")
+        f.write("    </nodes>\n    <edges>\n")
+        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+            where = f"edge {u!r} -> {v!r}"
+            f.write(f'      <edge id="{i}" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(d["kind"])}>'
+                    f'<attvalues><attvalue for="{eids["edge_key"]}" value={quoteattr(k)}/>')
+            f.write("".join(f'<attvalue for="{eids[a]}" value={quoteattr(_xml_value(x, where, a))}/>'
+                            for a, x in d.items()))
+            f.write("</attvalues></edge>\n")
+        f.write("    </edges>\n  </graph>\n</gexf>\n")
+    return Export("gexf", [path], G.number_of_nodes(), G.number_of_edges(),
+                  notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
+
+
+# -- node-link JSON -----------------------------------------------------------------------------------------
+
+def _json(G: nx.MultiDiGraph, path: Path) -> Export:
+    """networkx's node-link form with ``edges="edges"``: ``nx.node_link_graph(data, edges="edges")`` reads it."""
+    def dump(obj) -> str:
+        return json.dumps(obj, ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+    with atomic_open(path) as f:
+        f.write('{"directed": true, "multigraph": true, "graph": {"name": "lithiumgraph"},\n "nodes": [\n')
+        for i, (n, d) in enumerate(G.nodes(data=True)):
+            f.write(("" if i == 0 else ",\n") + "  " + dump({"id": n, **{k: _listy(v) for k, v in d.items()}}))
+        f.write('\n ],\n "edges": [\n')
+        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+            f.write(("" if i == 0 else ",\n") + "  " +
+                    dump({"source": u, "target": v, "key": k, **{a: _listy(x) for a, x in d.items()}}))
+        f.write("\n ]\n}\n")
+    return Export("json", [path], G.number_of_nodes(), G.number_of_edges())
+
+
+def _listy(v):
+    return list(v) if isinstance(v, tuple) else v
+
+
+# -- CSV tables ---------------------------------------------------------------------------------------------
+
+def _csv(G: nx.MultiDiGraph, path: Path) -> Export:
+    ncols = sorted({k for _, d in G.nodes(data=True) for k in d} - {"kind"})
+    ecols = sorted({k for _, _, d in G.edges(data=True) for k in d} - {"kind"})
+    path.mkdir(parents=True, exist_ok=True)
+    with atomic_open(path / "nodes.csv") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "kind", *ncols])
+        for n, d in G.nodes(data=True):
+            w.writerow([n, d.get("kind"), *(_cell(d.get(k)) for k in ncols)])
+    with atomic_open(path / "edges.csv") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["source", "target", "key", "kind", *ecols])
+        for u, v, k, d in G.edges(keys=True, data=True):
+            w.writerow([u, v, k, d.get("kind"), *(_cell(d.get(a)) for a in ecols)])
+    return Export("csv", [path / "nodes.csv", path / "edges.csv"], G.number_of_nodes(), G.number_of_edges(),
+                  notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
+
+
+def _cell(v):
+    return "" if v is None else _flat(v)
+
+
+# -- neo4j-admin import -------------------------------------------------------------------------------------
+
+_NEO_TYPES = {"long": "long", "double": "double", "boolean": "boolean", "string": "string"}
+
+
+def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
+    """One header and one data file per node kind and per relationship type, as ``neo4j-admin database
+    import full`` reads them; nodes get the labels ``LG`` and their kind, like ``push`` writes them."""
+    from .model import EDGE_KINDS, NODE_KINDS
+    path.mkdir(parents=True, exist_ok=True)
+    lists = set(_lists(G))
+    paths, args = [], []
+    by_kind: dict[str, list[str]] = {}
+    for n, k in G.nodes(data="kind"):
+        by_kind.setdefault(k, []).append(n)
+    for kind, ids in sorted(by_kind.items()):
+        if kind not in NODE_KINDS:
+            raise LithiumGraphError(f"node kind outside the model: {kind!r}")
+        types = _types(G.nodes[n] for n in ids)
+        cols = sorted(set(types) - {"kind"})
+        header = ["id:ID"] + [f"{c}:{'string[]' if c in lists else _NEO_TYPES[types[c]]}" for c in cols] + [":LABEL"]
+        hp, dp = path / f"nodes_{kind}.header.csv", path / f"nodes_{kind}.csv"
+        with atomic_open(hp) as f:
+            csv.writer(f, lineterminator="\n").writerow(header)
+        with atomic_open(dp) as f:
+            w = csv.writer(f, lineterminator="\n")
+            for n in ids:
+                d = G.nodes[n]
+                w.writerow([n, *(_cell(d.get(c)) for c in cols), f"LG{LIST_SEP}{kind}"])
+        paths += [hp, dp]
+        args.append(shlex.quote(f"--nodes={hp},{dp}"))
+    by_type: dict[str, list] = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        by_type.setdefault(d["kind"], []).append((u, v, k, d))
+    for kind, rows in sorted(by_type.items()):
+        if kind not in EDGE_KINDS:
+            raise LithiumGraphError(f"relationship kind outside the model: {kind!r}")
+        types = _types(r[3] for r in rows)
+        cols = sorted(set(types) - {"kind"})
+        header = [":START_ID", ":END_ID", "_key:string"] + \
+                 [f"{c}:{'string[]' if c in lists else _NEO_TYPES[types[c]]}" for c in cols] + [":TYPE"]
+        hp, dp = path / f"rels_{kind}.header.csv", path / f"rels_{kind}.csv"
+        with atomic_open(hp) as f:
+            csv.writer(f, lineterminator="\n").writerow(header)
+        with atomic_open(dp) as f:
+            w = csv.writer(f, lineterminator="\n")
+            for u, v, k, d in rows:
+                w.writerow([u, v, k, *(_cell(d.get(c)) for c in cols), kind])
+        paths += [hp, dp]
+        args.append(shlex.quote(f"--relationships={hp},{dp}"))
+    # the database name first: --nodes and --relationships take every word after them as files
+    command = ("neo4j-admin database import full neo4j --array-delimiter='|' --multiline-fields=true "
+               "--report-file=" + shlex.quote(str(path / "import.report")) + " " + " ".join(args))
+    return Export("neo4j-import", paths, G.number_of_nodes(), G.number_of_edges(), command=command,
+                  notes=["stop the database first; add --overwrite-destination to replace an existing one",
+                         "with the project's own server: bash scripts/neo4j.sh stop && "
+                         "bash scripts/neo4j.sh admin database import full …"])
