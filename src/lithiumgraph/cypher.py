@@ -257,9 +257,17 @@ def _columns(groups: dict, declared: dict[str, str], what: str, skip: tuple[str,
     values: dict = {}
     types = dict(declared)
     for g, dicts in groups.items():
-        keys = set().union(*(d.keys() for d in dicts)) - set(skip)
-        values[g] = {k: [d.get(k) for d in dicts] for k in keys}
-        for k, vals in values[g].items():
+        n, cols = len(dicts), {}
+        for i, d in enumerate(dicts):   # one pass over each dict: columns of values, None where absent
+            for k, v in d.items():
+                c = cols.get(k)
+                if c is None:
+                    c = cols[k] = [None] * n
+                c[i] = v
+        for k in skip:
+            cols.pop(k, None)
+        values[g] = cols
+        for k, vals in cols.items():
             t = _value_type(k, vals, what)
             if t and types.get(k) != t:
                 types[k] = "DOUBLE" if {t, types.get(k)} == {"INT64", "DOUBLE"} else t
@@ -343,11 +351,18 @@ class Embedded:
         for kind, ids in by_kind.items():
             self._copy(kind, _arrow({"id": ids}, nvals[kind], ncols, len(ids)))
         pairs: dict[tuple[str, str, str], list] = {}
-        for u, v, k, d in G.edges(keys=True, data=True):
-            kind = d.get("kind")
-            if kind not in EDGE_KINDS:
-                raise LithiumGraphError(f"relationship kind outside the model: {kind!r}")
-            pairs.setdefault((kind, nodes[u]["kind"], nodes[v]["kind"]), []).append((u, v, k, d))
+        for u, nbrs in G._succ.items():   # the adjacency itself: several times faster than G.edges()
+            ku = nodes[u]["kind"]
+            for v, keyed in nbrs.items():
+                kv = nodes[v]["kind"]
+                for k, d in keyed.items():
+                    kind = d.get("kind")
+                    group = pairs.get((kind, ku, kv))
+                    if group is None:
+                        if kind not in EDGE_KINDS:
+                            raise LithiumGraphError(f"relationship kind outside the model: {kind!r}")
+                        group = pairs[(kind, ku, kv)] = []
+                    group.append((u, v, k, d))
         evals, ecols = _columns({g: [r[3] for r in rows] for g, rows in pairs.items()}, declared_edges,
                                 "relationship", ("_key", "kind"))
         ecol_sql = "".join(f", {_q(k)} {t}" for k, t in sorted(ecols.items()))
