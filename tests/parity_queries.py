@@ -26,6 +26,8 @@ QUERIES = [
     ("supply_chains", "MATCH p = (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise) "
      "RETURN a.id, c.id, length(p) AS hops ORDER BY a.id, c.id LIMIT 50", {}),
     ("supply_chains_count", "MATCH (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise) RETURN count(*) AS chains", {}),
+    ("supply_chains_fixed", "MATCH (a:Enterprise)-[:SUPPLIES]->(:Enterprise)-[:SUPPLIES]->(c:Enterprise) "
+     "RETURN count(*) AS chains", {}),
     ("path_nodes", "MATCH p = (:Enterprise {id: 'shenghua'})-[:SUPPLIES*1..3]->(:Enterprise {id: 'hozon'}) "
      "RETURN nodes(p) AS chain, relationships(p) AS links", {}),
     ("whole_path", "MATCH p = (:Segment {id: 'lithium-carbonate'})-[:UPSTREAM_OF*1..2]->(:Segment {id: 'cell-power'}) "

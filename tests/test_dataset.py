@@ -54,7 +54,7 @@ CASES = [
     ("parks.csv", "wanzai-county,万载县,Wanzai County,,county,", "Wanzai County,万载县,Wanzai County,,county,",
      "Wanzai County,", "id", "invalid id 'Wanzai County' (use lower-case letters, digits, '.', '_', '-', ':')"),
     ("enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", "sk-nexilis,SK\x00Nexilis,SK Nexilis,", "sk-nexilis,",
-     "name_zh", "contains a control character"),
+     "name_zh", "contains a control character (U+0000)"),
 ]
 
 

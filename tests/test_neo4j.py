@@ -165,3 +165,24 @@ def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_pat
             assert got[:2] == want
     finally:
         subprocess.run(script + ["stop"], env=env, capture_output=True)
+
+
+def test_labels_and_types_outside_the_allow_list_never_reach_the_server(yichun):
+    """A kind that is not in the model is refused before any query is sent; the graph stays as it was."""
+    import networkx as nx
+    from lithiumgraph.errors import LithiumGraphError
+    from lithiumgraph.stores.neo4j import connect, push as push_graph
+    before = counts(yichun)
+    driver = connect(yichun["uri"], yichun["user"], yichun["password"])
+    try:
+        for node_kind, edge_kind in (("Enterprise`) DETACH DELETE n //", "SUPPLIES"),
+                                     ("Enterprise", "SUPPLIES]->() DETACH DELETE a //")):
+            G = nx.MultiDiGraph()
+            G.add_node("x", kind=node_kind)
+            G.add_node("y", kind="Enterprise")
+            G.add_edge("x", "y", key="k", kind=edge_kind)
+            with pytest.raises(LithiumGraphError, match="refusing to push kinds outside the allow-list"):
+                push_graph(G, driver)
+    finally:
+        driver.close()
+    assert counts(yichun) == before

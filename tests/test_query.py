@@ -286,3 +286,12 @@ def test_parity_on_a_synthetic_graph(db, neo4j_env, tmp_path, runner):
         assert local.query(SCALE_QUERIES[5][0]).rows[0][0] == 1500
     finally:
         push(CliRunner(), neo4j_env, "--replace")
+
+
+def test_the_embedded_store_refuses_kinds_outside_the_model():
+    import networkx as nx
+    from lithiumgraph.cypher import Embedded
+    G = nx.MultiDiGraph()
+    G.add_node("x", kind="Evil`) DETACH DELETE n //")
+    with pytest.raises(LithiumGraphError, match="node kinds outside the model"):
+        Embedded(G)

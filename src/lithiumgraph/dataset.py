@@ -24,7 +24,7 @@ __all__ = ["Dataset", "Row", "load", "default_data_dir"]
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # and the two non-characters
 MAX_NUMBER = 1e15
 NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values() if hasattr(c, "node_kind") and "id" in c.__dataclass_fields__)
 
@@ -185,8 +185,8 @@ def _parse(cell: str, rules: dict):
     """One cell to a Python value by its column's rules; ValueError with a short message."""
     text = cell.strip()
     kind = rules["type"]
-    if CONTROL_RE.search(text):
-        raise ValueError("contains a control character")
+    if m := CONTROL_RE.search(text):
+        raise ValueError(f"contains a control character (U+{ord(m.group()):04X})")
     if not text:
         if rules["required"]:
             raise ValueError("missing required value")

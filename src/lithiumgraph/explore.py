@@ -142,8 +142,8 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
             partners = {v for e in local for v, _ in out_kind(G, e, "SUPPLIES")} | \
                        {u for e in local for u, _ in in_kind(G, e, "SUPPLIES")}
             ents = [e for e in ents if e in local or e in partners]
-    # a firm sits beside its first listed segment (else the first of its projects')
-    home: dict[str, str | None] = {e: next((s for s, _ in out_kind(G, e, "IN_SEGMENT")), None) or
+    # a firm sits beside one of its own segments (else one of its projects'), the same on every store
+    home: dict[str, str | None] = {e: min((s for s, _ in out_kind(G, e, "IN_SEGMENT")), default=None) or
                                    (_segments_of(G, e) or [None])[0] for e in ents}
     if level == "enterprise" and keep is not None:
         wanted = {s for s in home.values() if s} | (keep & set(lay))
@@ -256,6 +256,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
         edges.append({"id": f"{u}|{v}|{k}", "from": u, "to": v, "arrows": "to", "width": width,
                       "color": {"color": colour}, "dashes": [8, 6] if loop or d.get("confidence") == "uncertain" else dashes,
                       "title": _tooltip(lines), "lg": {"kind": kind, "details": _details(lines)}})
+    edges.sort(key=lambda e: e["id"])  # stores keep edges in different orders; the page must not differ
     net.nodes, net.edges = nodes, edges
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}

@@ -65,8 +65,8 @@ def _clean(props: dict) -> dict:
 
 def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bool = False,
          batch: int = BATCH, progress: Callable[[int], None] | None = None, uri: str = "") -> dict:
-    """Write ``G`` to Neo4j: constraint first, then UNWIND batches of MERGE. Running it twice leaves the
-    same nodes, relationships and properties. Returns the counts written."""
+    """Write ``G`` to Neo4j: constraint first, then UNWIND batches (CREATE into an empty graph, MERGE
+    otherwise). Running it twice leaves the same nodes, relationships and properties. Returns the counts."""
     from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
     kinds = {d.get("kind") for _, d in G.nodes(data=True)} | {d.get("kind") for _, _, d in G.edges(data=True)}
@@ -79,6 +79,9 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
             if replace:
                 s.run(CLEAR_RELS).consume()
                 s.run(CLEAR_NODES).consume()
+            # into an empty graph CREATE is enough (and about twice as fast); a re-run after an
+            # interrupted push finds nodes there and MERGEs, so it completes the graph without duplicates
+            fresh = s.run("MATCH (n:LG) RETURN count(n) > 0 AS any").single()["any"] is False
         by_kind: dict[str, list[dict]] = {}
         for n, d in G.nodes(data=True):
             props = _clean({k: v for k, v in d.items() if k != "kind"})
@@ -86,7 +89,8 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
             by_kind.setdefault(d["kind"], []).append({"id": n, "props": props})
         for kind, rows in by_kind.items():
             assert kind in NODE_KINDS
-            q = f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = r.props, n:{kind}"
+            q = (f"UNWIND $rows AS r CREATE (n:LG:{kind}) SET n = r.props" if fresh else
+                 f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = r.props, n:{kind}")
             for i in range(0, len(rows), batch):
                 driver.execute_query(q, rows=rows[i:i + batch], database_=database)
                 if progress:
@@ -99,8 +103,9 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
         for kind, rows in by_type.items():
             assert kind in EDGE_KINDS
             rows.sort(key=lambda r: (r["u"], r["v"]))  # neighbouring rows touch the same nodes
+            verb = "CREATE" if fresh else "MERGE"
             q = (f"UNWIND $rows AS r MATCH (a:LG {{id: r.u}}) MATCH (b:LG {{id: r.v}}) "
-                 f"MERGE (a)-[e:{kind} {{_key: r.k}}]->(b) SET e = r.props")
+                 f"{verb} (a)-[e:{kind} {{_key: r.k}}]->(b) SET e = r.props")
             for i in range(0, len(rows), batch):
                 driver.execute_query(q, rows=rows[i:i + batch], database_=database)
                 if progress:

@@ -1,0 +1,65 @@
+"""Explorer and export times and sizes on synthetic graphs (labelled synthetic in every record).
+
+Usage: python benchmarks/bench_outputs.py [--sizes 1000 10000 100000] [--runs 3]
+Prints, per size: the explorer page at segment and enterprise level (build + write), and each export
+format (streamed to disk), with the median of --runs, the file size, and the process's peak memory.
+Opening the page in a browser is timed by tests/test_explore.py (5,000 enterprises).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from lithiumgraph import load_graph
+from lithiumgraph.explore import explore
+from lithiumgraph.export import FORMATS, export
+from lithiumgraph.synth import write_synth
+
+
+def timed(fn, runs):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def size(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else p.stat().st_size
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{'enterprises':>11} {'nodes':>8} {'edges':>8}  {'output':<22} {'median s':>9} {'MiB':>8}")
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as d:
+            write_synth(n, 1, d)
+            G = load_graph(d)
+            out = Path(d) / "out"
+            rows = []
+            for level in ("segment", "enterprise"):
+                path = out / f"{level}.html"
+                rows.append((f"explore {level}", timed(lambda: explore(G, level=level).write(path), args.runs), path))
+            for fmt in FORMATS:
+                path = out / f"g.{fmt}"
+                rows.append((f"export {fmt}", timed(lambda: export(G, fmt, path), args.runs), path))
+            for name, t, path in rows:
+                print(f"{n:>11} {G.number_of_nodes():>8} {G.number_of_edges():>8}  {name:<22} {t:9.2f} "
+                      f"{size(path) / 2**20:8.1f}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        print(f"peak memory so far {peak:.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()
