@@ -19,7 +19,7 @@ def test_help_is_quick_to_import():
     """--help must not import the heavy libraries."""
     import subprocess
     import sys
-    code = "import sys, lithiumgraph.cli; print(sorted(m for m in ('networkx', 'neo4j', 'pyvis', 'rapidfuzz') if m in sys.modules))"
+    code = "import sys, lithiumgraph.cli; print(sorted(m for m in ('networkx', 'neo4j', 'pyvis', 'rapidfuzz', 'ladybug', 'pyarrow') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -51,6 +51,14 @@ def test_levels_focus_and_local_firms(G):
     assert len(ex.network.nodes) == len(ex.network.node_ids)
 
 
+def test_too_many_enterprises_is_a_clear_refusal(runner, tmp_path):
+    r = runner.invoke(cli, ["explore", "--level", "enterprise", "--max-nodes", "50", "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 1 and r.output == (
+        "Error: 81 enterprises are more than a browser page can show usefully (limit 50); narrow with --park or "
+        "--focus, use --level segment, or raise --max-nodes\n")
+    assert not (tmp_path / "x.html").exists()
+
+
 def test_unknown_names_and_levels_are_one_line_errors(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "nowhere", "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 1 and r.output.startswith("Error: no park named 'nowhere'") and r.output.count("\n") == 1

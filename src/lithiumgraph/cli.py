@@ -560,9 +560,11 @@ def path(a, b, any_edge, src, fmt):
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write (one self-contained file, works offline).")
 @click.option("--open", "open_", is_flag=True, help="Open the file in the default browser.")
+@click.option("--max-nodes", type=click.IntRange(1), default=20000, show_default=True,
+              help="Refuse to draw more enterprises than this (a browser page slows down beyond it).")
 @data_option
 @errors_to_click
-def explore(park, focus, hops, level, out, open_, src):
+def explore(park, focus, hops, level, out, open_, max_nodes, src):
     """Write the interactive chain explorer: upstream → downstream layers, coloured by stage, gaps marked,
     with search, filters, details and sources on click; one offline HTML file.
 
@@ -572,7 +574,7 @@ def explore(park, focus, hops, level, out, open_, src):
     from .names import resolve
     G = _graph(src)
     ex = _explore(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None,
-                  hops=hops, level=level)
+                  hops=hops, level=level, max_nodes=max_nodes)
     path = ex.write(out)
     click.echo(f"wrote {path} ({ex.subtitle})")
     if open_:

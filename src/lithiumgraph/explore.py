@@ -108,7 +108,7 @@ def _investment(G: nx.MultiDiGraph, n: str) -> float:
 
 
 def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None, hops: int = 1,
-            level: str = "segment") -> Explorer:
+            level: str = "segment", max_nodes: int = 20000) -> Explorer:
     """Build the explorer: segments (and, at enterprise level, enterprises) in upstream → downstream
     layers, coloured by stage; with ``park``, the park's gaps marked and its local firms told apart;
     with ``focus``, only what lies within ``hops`` edges of that entity."""
@@ -143,6 +143,10 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
                        {u for e in local for u, _ in in_kind(G, e, "SUPPLIES")}
             ents = [e for e in ents if e in local or e in partners]
     # a firm sits beside one of its own segments (else one of its projects'), the same on every store
+    if len(ents) > max_nodes:
+        raise LithiumGraphError(f"{len(ents):,} enterprises are more than a browser page can show usefully "
+                                f"(limit {max_nodes:,}); narrow with --park or --focus, use --level segment, "
+                                "or raise --max-nodes")
     home: dict[str, str | None] = {e: min((s for s, _ in out_kind(G, e, "IN_SEGMENT")), default=None) or
                                    (_segments_of(G, e) or [None])[0] for e in ents}
     if level == "enterprise" and keep is not None:
