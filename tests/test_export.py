@@ -136,3 +136,22 @@ def test_neo4j_import_files_load_with_the_printed_command(runner, neo4j_env, tmp
         assert canon_nodes(back) == canon_nodes(G) and canon_edges(back) == canon_edges(G)
     finally:
         subprocess.run(["bash", "scripts/neo4j.sh", "stop"], cwd=ROOT, env=env, timeout=120)
+
+
+def test_every_result_becomes_a_dataframe_of_the_cli_rows(G, runner):
+    from lithiumgraph import query
+    from lithiumgraph.analysis import balance, gaps, recommend, risk
+    from lithiumgraph.frames import rows_of, to_frame
+    from lithiumgraph.traverse import upstream
+    for result, args in ((gaps(G, "yichun-etdz"), ["gaps", "--park", "yichun-etdz"]),
+                         (balance(G, "yichun-etdz"), ["balance", "--park", "yichun-etdz"]),
+                         (recommend(G, "yichun-etdz"), ["recommend", "--park", "yichun-etdz"]),
+                         (risk(G, "yichun-etdz"), ["risk", "--park", "yichun-etdz"]),
+                         (upstream(G, "hozon", hops=2), ["upstream", "哪吒汽车"])):
+        df = to_frame(result)
+        cli_rows = list(csv.DictReader(runner.invoke(cli, args + ["--format", "csv"]).stdout.splitlines()))
+        assert len(df) == len(cli_rows) > 0, args
+        assert list(df.columns) == list(cli_rows[0]), args
+        assert rows_of(result) == df.to_dict("records") or len(rows_of(result)) == len(df)
+    res = query(G, "MATCH (s:Segment) RETURN s.stage AS stage, count(*) AS n ORDER BY stage")
+    assert to_frame(res).to_dict("records")[0] == {"stage": "downstream", "n": 9}
