@@ -13,7 +13,6 @@ import resource
 import statistics
 import tempfile
 import time
-from pathlib import Path
 
 import networkx as nx
 

@@ -74,7 +74,7 @@ def main():
             print(f"{name:<30} {rows:>6} {emb:11.3f} {neo}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
         print(f"slowest embedded query {slowest:.3f} s; peak memory so far {peak:.2f} GiB")
-        del db, G
+        db = G = None  # free both before the next size
 
 
 if __name__ == "__main__":

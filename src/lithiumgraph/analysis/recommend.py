@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..graph import in_kind, out_kind, short_name
+from ..graph import in_kind, short_name
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .scope import Scope, ancestors, counts, group_of, park_scope
