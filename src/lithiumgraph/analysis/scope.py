@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..errors import LithiumGraphError
-from ..graph import in_kind, out_kind
+from ..graph import out_kind
 
 __all__ = ["Scope", "park_scope", "group_of", "ancestors", "PIPELINE", "OPERATING", "counts"]
 
@@ -33,18 +33,24 @@ def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
     """The scope of ``park`` (an id): it and every park that lies (transitively) within it."""
     if park not in G or G.nodes[park].get("kind") != "Park":
         raise LithiumGraphError(f"no park with id {park!r}")
+    pred, node = G._pred, G._node  # the adjacency itself: a country holds every firm of the data
+
+    def located(p):
+        """Nodes with a LOCATED_IN edge into ``p`` (edge keys start with the kind)."""
+        return [u for u, keys in pred[p].items()
+                if any(k == "LOCATED_IN" or k.startswith("LOCATED_IN#") for k in keys)]
+
     parks, todo = {park}, [park]
+    ents, projects = set(), set()
     while todo:
         p = todo.pop()
-        for u, _ in in_kind(G, p, "LOCATED_IN"):
-            if G.nodes[u]["kind"] == "Park" and u not in parks:
-                parks.add(u)
-                todo.append(u)
-    ents, projects = set(), set()
-    for p in parks:
-        for u, _ in in_kind(G, p, "LOCATED_IN"):
-            k = G.nodes[u]["kind"]
-            if k == "Enterprise":
+        for u in located(p):
+            k = node[u]["kind"]
+            if k == "Park":
+                if u not in parks:
+                    parks.add(u)
+                    todo.append(u)
+            elif k == "Enterprise":
                 ents.add(u)
             elif k == "Project":
                 projects.add(u)
