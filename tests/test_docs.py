@@ -53,3 +53,16 @@ def test_library_doctests():
         mod = importlib.import_module(f"lithiumgraph.{name}")
         result = doctest.testmod(mod)
         assert result.failed == 0, name
+
+
+@pytest.mark.parametrize("args", [["path", "江西升华", "哪吒汽车"]])
+def test_readme_console_examples_are_what_the_commands_print(args, runner):
+    out = runner.invoke(cli, args).stdout
+    assert f"$ lithiumgraph {' '.join(args)}\n{out}" in README
+
+
+def test_readme_counts_of_walks(runner):
+    import json
+    assert "lists the 20 segments that feed CATL" in README
+    up = json.loads(runner.invoke(cli, ["upstream", "宁德时代", "--level", "segment", "--hops", "2", "--format", "json"]).stdout)
+    assert len(up) == 20

@@ -77,6 +77,19 @@ def test_explorer_is_the_same(runner, yichun, tmp_path):
     assert (tmp_path / "mem.html").read_text(encoding="utf-8") == (tmp_path / "db.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv", "neo4j-import"])
+def test_exports_are_the_same(runner, yichun, tmp_path, fmt):
+    for where, extra in (("mem", []), ("db", neo(yichun))):
+        r = runner.invoke(cli, ["export", "--to", fmt, "--park", "yichun-etdz", "-o", str(tmp_path / where)] + extra)
+        assert r.exit_code == 0, r.output
+    files = sorted(p.relative_to(tmp_path / "mem") for p in (tmp_path / "mem").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "db") for p in (tmp_path / "db").rglob("*") if p.is_file())
+    for f in files:
+        a = (tmp_path / "mem" / f).read_text(encoding="utf-8").replace(str(tmp_path / "mem"), "")
+        b = (tmp_path / "db" / f).read_text(encoding="utf-8").replace(str(tmp_path / "db"), "")
+        assert a == b, f
+
+
 def test_report_is_the_same(runner, yichun, tmp_path):
     for where, extra in (("mem", []), ("db", neo(yichun))):
         r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "-o", str(tmp_path / where)] + extra)

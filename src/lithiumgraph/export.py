@@ -81,6 +81,16 @@ def export(G: nx.MultiDiGraph, fmt: str, path: str | Path) -> Export:
 
 # -- shared -------------------------------------------------------------------------------------------------
 
+def _nodes(G: nx.MultiDiGraph) -> list:
+    """Nodes by id: every store, and every run, writes the same file."""
+    return sorted(G.nodes(data=True), key=lambda x: x[0])
+
+
+def _edges(G: nx.MultiDiGraph) -> list:
+    """Edges by (source, target, key)."""
+    return sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+
+
 def _flat(v):
     return LIST_SEP.join(map(str, v)) if isinstance(v, (tuple, list)) else v
 
@@ -138,17 +148,17 @@ def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
             f.write(f'  <key id="{kid}" for="edge" attr.name={quoteattr(k)} attr.type="{etypes[k]}"/>\n')
         f.write('  <graph id="lithiumgraph" edgedefault="directed">\n')
         f.write(f'    <data key="g0">{escape(",".join(_lists(G)))}</data>\n')
-        for n, d in G.nodes(data=True):
+        for n, d in _nodes(G):
             where = f"node {n!r}"
             f.write(f"    <node id={quoteattr(_xml_value(n, where, 'id'))}>")
-            f.write("".join(f'<data key="{nkeys[k]}">{escape(_xml_value(v, where, k))}</data>' for k, v in d.items()))
+            f.write("".join(f'<data key="{nkeys[k]}">{escape(_xml_value(v, where, k))}</data>' for k, v in sorted(d.items())))
             f.write("</node>\n")
-        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+        for i, (u, v, k, d) in enumerate(_edges(G)):
             where = f"edge {u!r} -> {v!r}"
             f.write(f'    <edge id="e{i}" source={quoteattr(u)} target={quoteattr(v)}>')
             f.write(f'<data key="{ekeys["edge_key"]}">{escape(k)}</data>')
             f.write("".join(f'<data key="{ekeys[a]}">{escape(_xml_value(x, where, a))}</data>'
-                            for a, x in d.items()))
+                            for a, x in sorted(d.items())))
             f.write("</edge>\n")
         f.write("  </graph>\n</graphml>\n")
     return Export("graphml", [path], G.number_of_nodes(), G.number_of_edges(),
@@ -175,20 +185,20 @@ def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
         for k, i in eids.items():
             f.write(f'      <attribute id="{i}" title={quoteattr(k)} type="{etypes[k]}"/>\n')
         f.write("    </attributes>\n    <nodes>\n")
-        for n, d in G.nodes(data=True):
+        for n, d in _nodes(G):
             where = f"node {n!r}"
             label = _xml_value(display_name(G, n), where, "label")
             f.write(f"      <node id={quoteattr(_xml_value(n, where, 'id'))} label={quoteattr(label)}><attvalues>")
             f.write("".join(f'<attvalue for="{nids[k]}" value={quoteattr(_xml_value(v, where, k))}/>'
-                            for k, v in d.items()))
+                            for k, v in sorted(d.items())))
             f.write("</attvalues></node>\n")
         f.write("    </nodes>\n    <edges>\n")
-        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+        for i, (u, v, k, d) in enumerate(_edges(G)):
             where = f"edge {u!r} -> {v!r}"
             f.write(f'      <edge id="{i}" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(d["kind"])}>'
                     f'<attvalues><attvalue for="{eids["edge_key"]}" value={quoteattr(k)}/>')
             f.write("".join(f'<attvalue for="{eids[a]}" value={quoteattr(_xml_value(x, where, a))}/>'
-                            for a, x in d.items()))
+                            for a, x in sorted(d.items())))
             f.write("</attvalues></edge>\n")
         f.write("    </edges>\n  </graph>\n</gexf>\n")
     return Export("gexf", [path], G.number_of_nodes(), G.number_of_edges(),
@@ -204,10 +214,10 @@ def _json(G: nx.MultiDiGraph, path: Path) -> Export:
 
     with atomic_open(path) as f:
         f.write('{"directed": true, "multigraph": true, "graph": {"name": "lithiumgraph"},\n "nodes": [\n')
-        for i, (n, d) in enumerate(G.nodes(data=True)):
+        for i, (n, d) in enumerate(_nodes(G)):
             f.write(("" if i == 0 else ",\n") + "  " + dump({"id": n, **{k: _listy(v) for k, v in d.items()}}))
         f.write('\n ],\n "edges": [\n')
-        for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)):
+        for i, (u, v, k, d) in enumerate(_edges(G)):
             f.write(("" if i == 0 else ",\n") + "  " +
                     dump({"source": u, "target": v, "key": k, **{a: _listy(x) for a, x in d.items()}}))
         f.write("\n ]\n}\n")
@@ -227,12 +237,12 @@ def _csv(G: nx.MultiDiGraph, path: Path) -> Export:
     with atomic_open(path / "nodes.csv") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["id", "kind", *ncols])
-        for n, d in G.nodes(data=True):
+        for n, d in _nodes(G):
             w.writerow([n, d.get("kind"), *(_cell(d.get(k)) for k in ncols)])
     with atomic_open(path / "edges.csv") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["source", "target", "key", "kind", *ecols])
-        for u, v, k, d in G.edges(keys=True, data=True):
+        for u, v, k, d in _edges(G):
             w.writerow([u, v, k, d.get("kind"), *(_cell(d.get(a)) for a in ecols)])
     return Export("csv", [path / "nodes.csv", path / "edges.csv"], G.number_of_nodes(), G.number_of_edges(),
                   notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
@@ -255,8 +265,8 @@ def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
     lists = set(_lists(G))
     paths, args = [], []
     by_kind: dict[str, list[str]] = {}
-    for n, k in G.nodes(data="kind"):
-        by_kind.setdefault(k, []).append(n)
+    for n, d in _nodes(G):
+        by_kind.setdefault(d["kind"], []).append(n)
     for kind, ids in sorted(by_kind.items()):
         if kind not in NODE_KINDS:
             raise LithiumGraphError(f"node kind outside the model: {kind!r}")
@@ -274,7 +284,7 @@ def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
         paths += [hp, dp]
         args.append(shlex.quote(f"--nodes={hp},{dp}"))
     by_type: dict[str, list] = {}
-    for u, v, k, d in G.edges(keys=True, data=True):
+    for u, v, k, d in _edges(G):
         by_type.setdefault(d["kind"], []).append((u, v, k, d))
     for kind, rows in sorted(by_type.items()):
         if kind not in EDGE_KINDS:
