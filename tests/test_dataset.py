@@ -9,8 +9,9 @@ DUP = "catl,SK Nexilis,,,,,yc-2016,,stated\nsk-nexilis,SK Nexilis,"  # a second 
 
 CASES = [
     # (file, old text, new text, start of the faulty line after the edit, field, message)
-    ("enterprises.csv", "catl,宁德时代新能源科技股份有限公司,", "catl,,", "catl,",
-     "name_zh", "missing required value"),
+    ("enterprises.csv", "catl,宁德时代新能源科技股份有限公司,Contemporary Amperex Technology Co. Limited,", "catl,,,",
+     "catl,", "name_zh", "missing name: give name_zh or name_en"),
+    ("segments.csv", "anode,负极材料,", "anode,,", "anode,", "name_zh", "missing required value"),
     ("locations.csv", "hozon,yichun-etdz,plant,", "hozon,nowhere-park,plant,", "hozon,nowhere-park",
      "park", "unknown park id 'nowhere-park'"),
     ("locations.csv", "hozon,tongxiang,plant,", "hozon,catl,plant,", "hozon,catl",
@@ -128,7 +129,7 @@ def test_every_problem_is_reported_at_once(data_copy):
 
 def test_a_broken_row_does_not_cascade(data_copy):
     """References to a row that failed to parse are not reported again as unknown ids."""
-    edit(data_copy / "enterprises.csv", "catl,宁德时代新能源科技股份有限公司,", "catl,,")
+    edit(data_copy / "enterprises.csv", "catl,宁德时代新能源科技股份有限公司,Contemporary Amperex Technology Co. Limited,", "catl,,,")
     with pytest.raises(DataError) as err:
         load(data_copy)
     assert [p.field for p in err.value.problems] == ["name_zh"]

@@ -609,3 +609,41 @@ def export_(fmt, out, park, focus, hops, src):
         click.echo(f"  {note}")
     if res.command:
         click.echo(f"load with:\n  {res.command}")
+
+
+@cli.group("import")
+def import_():
+    """Bring outside data sets in as graph_data directories to layer over the curated data.
+
+    Example: lithiumgraph import table FILE.csv --mapping MAPPING.yaml -o data/north-america
+    """
+
+
+@import_.command("table")
+@click.argument("table", type=click.Path(dir_okay=False))
+@click.option("--mapping", required=True, type=click.Path(dir_okay=False),
+              help="YAML file naming the columns: company, stage, investment, jobs, place, coordinates, date, note.")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="The data directory to write (new, empty, or written by an earlier import).")
+@click.option("--against", multiple=True, type=click.Path(file_okay=False),
+              help="Data directories whose enterprises the table's firms are merged onto (default: graph_data/).")
+@errors_to_click
+def import_table(table, mapping, outdir, against):
+    """Import a facility or firm list (CSV) through a mapping file: places become parks, firms merge onto
+    existing enterprises by name, alias or listed code, facilities become projects with their figures.
+
+    Example: lithiumgraph import table imports/na-ev-battery/post_IRA_EV_supply_chain_investments.csv --mapping imports/na-ev-battery/mapping.yaml -o data/north-america
+    """
+    from .importer import import_table as _import, read_mapping
+    summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None)
+    click.echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items())
+               + f"; {summary.skipped} rows filtered out")
+    for company, eid in summary.merged:
+        click.echo(f"  merged: {company} -> {eid}")
+    for company, ids in summary.ambiguous:
+        click.echo(f"  ambiguous, kept apart (settle it in the mapping's settled:): {company} -> {', '.join(ids)}")
+    for a in summary.anomalies:
+        click.echo(f"  anomaly: {a}")
+    if summary.unmapped:
+        click.echo("  stage values mapped to no segment: "
+                   + "; ".join(f"{k} ({v})" for k, v in sorted(summary.unmapped.items())))

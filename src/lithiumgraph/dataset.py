@@ -172,6 +172,9 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset) -> l
             except ValueError as e:
                 problems.append(Problem(shown, line, h, str(e)))
                 ok = False
+        if ok and getattr(cls, "named", False) and not values.get("name_zh") and not values.get("name_en"):
+            problems.append(Problem(shown, line, "name_zh", "missing name: give name_zh or name_en"))
+            ok = False
         if ok:
             out.append(Row(cls(**values), shown, line))
         elif "id" in header:

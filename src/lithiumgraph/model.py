@@ -71,13 +71,14 @@ class Source:
 class Park(Fact):
     """A park or region; ``parent`` is the region that contains it."""
     id: str = col("id", required=True)
-    name_zh: str = col(required=True)
+    name_zh: str | None = col()  # name_zh or name_en: imported foreign firms have no zh name
     name_en: str | None = col()
     aliases: tuple[str, ...] = col("list")
     level: str = col(required=True, choices=PARK_LEVELS)
     parent: str | None = col(ref="Park")
     note: str | None = col()
     node_kind: ClassVar[str] = "Park"
+    named: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,12 +108,13 @@ class SegmentLink(Fact):
 class Enterprise(Fact):
     """A firm, with zh and en names, aliases and its listed code where it has one."""
     id: str = col("id", required=True)
-    name_zh: str = col(required=True)
+    name_zh: str | None = col()  # name_zh or name_en: imported foreign firms have no zh name
     name_en: str | None = col()
     aliases: tuple[str, ...] = col("list")
     listed_code: str | None = col()
     note: str | None = col()
     node_kind: ClassVar[str] = "Enterprise"
+    named: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +145,7 @@ class Membership(Fact):
 class Project(Fact):
     """An investment project: who runs it, where, for which segment, how big."""
     id: str = col("id", required=True)
-    name_zh: str = col(required=True)
+    name_zh: str | None = col()  # name_zh or name_en: imported foreign firms have no zh name
     name_en: str | None = col()
     enterprise: str = col(required=True, ref="Enterprise")
     park: str = col(required=True, ref="Park")
@@ -152,10 +154,11 @@ class Project(Fact):
     unit: str | None = col("capacity_unit")
     investment_yuan: float | None = col("number")
     chemistry: str | None = col(choices=CHEMISTRIES)
-    status: str = col(required=True, choices=STATUSES)
+    status: str | None = col(choices=STATUSES)  # None: the source does not say
     start: str | None = col("date")
     note: str | None = col()
     node_kind: ClassVar[str] = "Project"
+    named: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,6 +13,7 @@ import networkx as nx
 
 from .analysis import GapRules, RecommendWeights, gaps, recommend, risk
 from .analysis.scope import park_scope
+from .graph import display_name
 from .output import format_value, write_atomic
 from .summary import stats
 
@@ -55,8 +56,7 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
     recs = recommend(G, scope, top=top, weights=weights, rules=rules, coverage=cov)
     rk = risk(G, scope, rules=rules, coverage=cov)
     st = stats(G)
-    pd = G.nodes[park]
-    name = pd.get("name_zh") + (f" ({pd['name_en']})" if pd.get("name_en") else "")
+    name = display_name(G, park)
     cited: list[str] = []
     B: list[Block] = []
 

@@ -24,6 +24,8 @@ UNITS: dict[str, tuple[str, float]] = {
     "m²": ("area", 1.0),
     "vehicles": ("vehicles", 1.0),
     "yuan": ("money", 1.0),
+    "USD": ("money-USD", 1.0),          # other currencies are kept apart: no rate is assumed
+    "million USD": ("money-USD", 1e6),
     "mu": ("land", 1.0),
     "count": ("count", 1.0),
     "%": ("percent", 1.0),

@@ -1,0 +1,133 @@
+"""Importing a facility list through a mapping file: merged firms, anomalies reported, layered analyses."""
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lithiumgraph.cli import cli
+
+ROOT = Path(__file__).parents[1]
+NA = ROOT / "imports" / "na-ev-battery"
+TABLE = NA / "post_IRA_EV_supply_chain_investments.csv"
+MAPPING = NA / "mapping.yaml"
+SHIPPED = ROOT / "data" / "north-america"
+
+
+def run_import(runner, out, mapping=MAPPING, table=TABLE):
+    return runner.invoke(cli, ["import", "table", str(table), "--mapping", str(mapping), "-o", str(out)])
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    from click.testing import CliRunner
+    out = tmp_path_factory.mktemp("na") / "north-america"
+    r = run_import(CliRunner(), out)
+    assert r.exit_code == 0, r.output
+    return out, r.stdout
+
+
+def test_the_import_merges_known_firms_and_reports_anomalies(imported):
+    out, text = imported
+    assert text.startswith(f"wrote {out}: 1 sources, 419 parks, 354 enterprises, 462 locations, 536 projects, "
+                           "599 figures; 269 rows filtered out\n")
+    for line in ("  merged: Gotion -> gotion", "  merged: Tesla -> tesla", "  merged: LG Chem -> lg-chem"):
+        assert line + "\n" in text
+    assert ("  anomaly: post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of "
+            "range; left out\n") in text
+    assert "Electric Vehicles: Chargers (44)" in text
+    assert (out / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+def test_the_shipped_north_american_data_is_what_the_importer_writes(imported):
+    out, _ = imported
+    names = sorted(p.name for p in SHIPPED.iterdir())
+    assert names == sorted(p.name for p in out.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(SHIPPED, out, names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_imported_facts_carry_the_data_set_and_the_units_of_the_table(runner, imported):
+    import json
+    out, _ = imported
+    r = runner.invoke(cli, ["show", "gotion", "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
+    e = json.loads(r.stdout)
+    na = [p for p in e["projects"] if p["id"].startswith("na-")]
+    assert {p["park"] for p in na} >= {"na-united-states.michigan.big-rapids", "na-united-states.illinois.manteno"}
+    assert all(p["confidence"] == "imported" and p["sources"] == ["na-ev-battery-2024"] for p in na)
+    inv = [f for f in e["figures"] if f["subject"] == "na-0138" and f["metric"] == "investment"]
+    assert inv == [dict(inv[0], value="2364", unit="million USD")]
+    # the curated Yichun projects are still there, untouched
+    assert any(p["id"] == "gotion-yichun-cells-1" for p in e["projects"])
+    # the anomalous row keeps its facility but not the negative figures
+    r = runner.invoke(cli, ["query", "MATCH (f:Figure) WHERE f.value STARTS WITH '-' RETURN count(f) AS n",
+                            "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "csv"])
+    assert r.stdout == "n\n0\n"
+
+
+def test_gaps_report_and_explorer_run_for_a_us_state(runner, imported, tmp_path):
+    out, _ = imported
+    data = ["--data", str(ROOT / "graph_data"), "--data", str(out)]
+    r = runner.invoke(cli, ["gaps", "--park", "Michigan"] + data)
+    assert r.exit_code == 0, r.output
+    assert "battery-pack" in r.stdout and "American Battery Solutions" in r.stdout
+    assert r.stdout.rstrip().endswith("of 41 segments")
+    r = runner.invoke(cli, ["report", "--park", "na-united-states.michigan", "-o", str(tmp_path / "rep")] + data)
+    assert r.exit_code == 0 and (tmp_path / "rep" / "report.html").stat().st_size > 10_000
+    r = runner.invoke(cli, ["explore", "--park", "Michigan", "--level", "enterprise", "-o", str(tmp_path / "mi.html")] + data)
+    assert r.exit_code == 0, r.output
+
+
+def test_a_settled_answer_is_used(runner, tmp_path):
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace("settled: {}", "settled: {Toyota: catl}")
+                       .replace("licence: LICENSE", f"licence: {NA / 'LICENSE'}"), encoding="utf-8")
+    r = run_import(runner, tmp_path / "out", mapping=mapping)
+    assert r.exit_code == 0, r.output
+    projects = (tmp_path / "out" / "projects.csv").read_text(encoding="utf-8")
+    assert "Toyota" in projects and ",catl," in projects and "na-toyota" not in projects
+
+
+@pytest.mark.parametrize("edit,message", [
+    (("columns:", "colums:"), "m.yaml:0: colums: unknown key; expected"),
+    (("company: company_name", "company: firm"), "post_IRA_EV_supply_chain_investments.csv:1: firm: no such column"),
+    (('"Batteries: Cells": cell-power', '"Batteries: Cells": cells'), "m.yaml:0: stages: unknown segment ids: Batteries: Cells -> cells"),
+    (("id_prefix: na", "id_prefix: NA!"), "m.yaml:0: id_prefix: invalid prefix 'NA!'"),
+    (("bad_values: report", "bad_values: refuse"), "post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of range"),
+    (("source:", "source: [unclosed"), "m.yaml:"),
+])
+def test_bad_mappings_are_named_and_nothing_is_written(runner, tmp_path, edit, message):
+    text = MAPPING.read_text(encoding="utf-8").replace("licence: LICENSE", f"licence: {NA / 'LICENSE'}")
+    assert edit[0] in text
+    (tmp_path / "m.yaml").write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    r = run_import(runner, tmp_path / "out", mapping=tmp_path / "m.yaml")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert message in r.output, r.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_table_in_another_encoding_and_a_busy_output_directory(runner, tmp_path):
+    bad = tmp_path / "t.csv"
+    bad.write_bytes(TABLE.read_text(encoding="utf-8").replace("Tesla", "Téslа").encode("latin-1", "replace"))
+    r = run_import(runner, tmp_path / "out", table=bad)
+    assert r.exit_code == 1 and "not valid UTF-8" in r.output
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine", encoding="utf-8")
+    r = run_import(runner, busy)
+    assert r.exit_code == 1 and "holds other files" in r.output
+    assert (busy / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=200), st.sampled_from(["{", "- a\n- b", "source: 1\nid_prefix: x", ":::", "null",
+                                                                "source: {id: a}\ncolumns: {}\nstages: []\nid_prefix: p"])))
+def test_any_mapping_text(runner, tmp_path_factory, text):
+    d = tmp_path_factory.mktemp("m")
+    (d / "m.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    r = run_import(runner, d / "out", mapping=d / "m.yaml")
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert r.exit_code == 1 and r.output.strip().splitlines()[-1].startswith("Error: ")
+    assert not (d / "out").exists()
