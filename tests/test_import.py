@@ -131,3 +131,58 @@ def test_any_mapping_text(runner, tmp_path_factory, text):
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert r.exit_code == 1 and r.output.strip().splitlines()[-1].startswith("Error: ")
     assert not (d / "out").exists()
+
+
+# -- ChainKnowledgeGraph ---------------------------------------------------------------------------------
+
+CKG = Path(__file__).parent / "fixtures" / "chainkg"
+REAL_CKG = ROOT.parent / "shared" / "external" / "chainkg"
+
+
+def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
+    out = tmp_path / "ckg"
+    r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith(f"wrote {out}: 1 sources, 1 enterprises, 1 enterprise_segments; merged 2, ambiguous 0")
+    assert "  merged by listed code: 国轩高科 (002074) -> gotion\n" in r.stdout
+    assert "  merged by name: 多氟多 (999003) -> dfd\n" in r.stdout
+    assert "1 weight outside 0-1, e.g. company_product.json:5: 测试负权重 电解液 -3.2" in r.stdout
+    assert "1 self-loop" in r.stdout
+    assert "1 link against the template, e.g. product_product.json:3: 碳酸锂 上游材料 动力电池" in r.stdout
+    assert "product links between mapped products: 1 agree, 0 same segment, 1 against" in r.stdout
+    firms = (out / "enterprises.csv").read_text(encoding="utf-8")
+    assert "ckg-999001,测试电解液股份有限公司（测试数据）" in firms and "999002" not in firms
+    members = (out / "enterprise_segments.csv").read_text(encoding="utf-8")
+    assert "ckg-999001,electrolyte,电解液; 锂离子电池电解液" in members
+    assert ",cell-power," not in members          # gotion's cells are already in the curated data
+    report = (out / "merge_report.tsv").read_text(encoding="utf-8").splitlines()
+    assert report[0] == "company\tdecision\tenterprise\tcandidates" and len(report) == 3
+    r = runner.invoke(cli, ["recommend", "--park", "yichun-etdz", "--segment", "electrolyte", "--top", "50",
+                            "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
+    cands = [c["enterprise"] for t in __import__("json").loads(r.stdout) for c in t["candidates"]]
+    assert "ckg-999001" in cands
+
+
+def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
+    settled = tmp_path / "settled.csv"
+    settled.write_text("company,enterprise\n测试电解液,capchem\n", encoding="utf-8")
+    r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(tmp_path / "a"), "--settled", str(settled)])
+    assert r.exit_code == 0, r.output
+    assert "merged by settled: 测试电解液 (999001) -> capchem" in r.stdout
+    bad = tmp_path / "bad"
+    shutil.copytree(CKG, bad)
+    with open(bad / "company_product.json", "a", encoding="utf-8") as f:
+        f.write('{"company_code": "1", oops\n')
+    r = runner.invoke(cli, ["import", "chainkg", str(bad), "-o", str(tmp_path / "b")])
+    assert r.exit_code == 1 and f"{bad / 'company_product.json'}:7: line: not JSON: " in r.output
+    assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.skipif(not REAL_CKG.is_dir(), reason="the ChainKnowledgeGraph files are not on this machine "
+                    "(they have no licence, so the project does not ship them)")
+def test_chainkg_real_files(runner, tmp_path):
+    r = runner.invoke(cli, ["import", "chainkg", str(REAL_CKG), "-o", str(tmp_path / "ckg")])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 46 enterprises, 66 enterprise_segments; merged 12")
+    assert "merged by listed code: 宁德时代 (300750) -> catl" in r.stdout
+    assert "811 weight outside 0-1" in r.stdout and "108 self-loop" in r.stdout

@@ -647,3 +647,41 @@ def import_table(table, mapping, outdir, against):
     if summary.unmapped:
         click.echo("  stage values mapped to no segment: "
                    + "; ".join(f"{k} ({v})" for k, v in sorted(summary.unmapped.items())))
+
+
+@import_.command("chainkg")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="The data directory to write (new, empty, or written by an earlier import).")
+@click.option("--products", type=click.Path(dir_okay=False), default=None,
+              help="CSV product,segment mapping ChainKG products onto the chain template "
+                   "(default: imports/chainkg/product_segments.csv).")
+@click.option("--against", multiple=True, type=click.Path(file_okay=False),
+              help="Data directories whose enterprises companies are merged onto (default: graph_data/).")
+@click.option("--settled", type=click.Path(dir_okay=False), default=None,
+              help="CSV company,enterprise: answers for ambiguous names from an earlier merge report.")
+@errors_to_click
+def import_chainkg(directory, outdir, products, against, settled):
+    """Import ChainKnowledgeGraph (产业链知识图谱) companies whose main products map onto the chain
+    template: merged onto existing enterprises by listed code, then name; anomalies reported, not loaded.
+
+    Example: lithiumgraph import chainkg ../ChainKnowledgeGraph/data -o /tmp/chainkg
+    """
+    import csv as _csv
+    from pathlib import Path
+
+    from .importer import import_chainkg as _import
+    products = products or str(Path(__file__).resolve().parents[2] / "imports" / "chainkg" / "product_segments.csv")
+    answers = {}
+    if settled:
+        with open(settled, encoding="utf-8", newline="") as f:
+            answers = {r["company"]: r["enterprise"] for r in _csv.DictReader(f)}
+    s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers)
+    click.echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
+               + f"; merged {len(s.merged)}, ambiguous {len(s.ambiguous)} (see merge_report.tsv); "
+               f"{s.skipped_companies} companies without a chain product, {s.unmapped_products} products unmapped")
+    for company, eid, how in s.merged:
+        click.echo(f"  merged by {how}: {company} -> {eid}")
+    for kind, items in s.anomalies.items():
+        click.echo(f"  anomaly, not loaded: {len(items)} {kind}" + (f", e.g. {items[0]}" if items else ""))
+    click.echo("  product links between mapped products: " + ", ".join(f"{v} {k}" for k, v in s.link_check.items()))

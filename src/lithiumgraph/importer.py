@@ -294,3 +294,209 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
         raise
     counts = {name[:-4]: len(rows) for name, rows in files.items()}
     return ImportSummary(counts, merged, ambiguous, unmapped, skipped, anomalies)
+
+
+# -- ChainKnowledgeGraph (产业链知识图谱) -----------------------------------------------------------------
+
+CHAINKG_SOURCE = {
+    "id": "chainkg-2021", "title": "ChainKnowledgeGraph (产业链知识图谱), companies and main products",
+    "publisher": "liuhuanyong on GitHub; no licence stated", "date": "2021-10-26",
+    "address": "https://github.com/liuhuanyong/ChainKnowledgeGraph",
+    "note": "Extracted from text by its authors; product weights read as shares but range beyond 0-1",
+}
+
+
+@dataclass
+class ChainKGSummary:
+    """What the ChainKG import loaded, merged, could not settle, and found wrong in the data set."""
+    counts: dict
+    merged: list[tuple[str, str, str]]          # (company, enterprise id, matched by)
+    ambiguous: list[tuple[str, list[str]]]
+    anomalies: dict[str, list[str]]             # kind of anomaly -> examples (all of them)
+    link_check: dict[str, int]                  # product links between mapped products vs the template
+    unmapped_products: int
+    skipped_companies: int
+
+
+def _jsonl(path: Path, problems: list) -> list[dict]:
+    import json
+    out = []
+    if not path.is_file():
+        problems.append(Problem(str(path), 0, "file", "no such file"))
+        return out
+    for i, line in enumerate(path.read_bytes().split(b"\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            problems.append(Problem(str(path), i, "line", f"not valid UTF-8 (offset {e.start})"))
+            continue
+        except ValueError as e:
+            problems.append(Problem(str(path), i, "line", f"not JSON: {e.msg}"))
+            continue
+        if not isinstance(rec, dict):
+            problems.append(Problem(str(path), i, "line", "expected a JSON object"))
+            continue
+        out.append(rec)
+    return out
+
+
+def _read_product_map(path: Path, segments: set[str]) -> dict[str, str]:
+    problems, out = [], {}
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames != ["product", "segment"]:
+            raise _problem(path, 1, "header", "expected the columns product,segment")
+        for line, row in enumerate(reader, 2):
+            p, s = (row["product"] or "").strip(), (row["segment"] or "").strip()
+            if s not in segments:
+                problems.append(Problem(str(path), line, "segment", f"unknown segment {s!r}"))
+            elif p in out:
+                problems.append(Problem(str(path), line, "product", f"{p!r} is mapped twice"))
+            else:
+                out[p] = s
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Path,
+                   against: list[str | Path] | None = None, settled: dict[str, str] | None = None) -> ChainKGSummary:
+    """Companies of the ChainKnowledgeGraph files whose main products map onto the chain template become
+    enterprises (or merge onto existing ones: listed code first, then full name, short name and aliases)
+    with IN_SEGMENT memberships; weights outside 0-1, self-loops and product links that run against the
+    template are reported, not loaded. Writes ``outdir`` to layer after ``against``."""
+    import networkx as nx
+
+    from .dataset import default_data_dir, load
+    from .graph import build_graph
+    from .template import template
+    src, outdir = Path(src), Path(outdir).resolve()
+    allowed = set(model.RECORD_FILES) | {"merge_report.tsv"}
+    if outdir.exists() and (not outdir.is_dir() or any(p.name not in allowed for p in outdir.iterdir())):
+        raise LithiumGraphError(f"{outdir} exists and holds other files; import into a new or empty directory "
+                                "(or one an earlier import wrote)")
+    against = [Path(d) for d in (against or [default_data_dir()])]
+    base = load(against)
+    G = build_graph(base)
+    T = template(G)
+    segments = set(T)
+    pmap = _read_product_map(Path(product_map), segments)
+    problems: list[Problem] = []
+    companies = _jsonl(src / "company.json", problems)
+    products = _jsonl(src / "company_product.json", problems)
+    links = _jsonl(src / "product_product.json", problems)
+    if problems:
+        raise DataError(problems)
+
+    by_code = {str(c.get("code", "")): c for c in companies}
+    existing_code = {r.record.listed_code: r.record.id for r in base.rows[model.Enterprise] if r.record.listed_code}
+    names: dict[str, set[str]] = {}
+    for r in base.rows[model.Enterprise]:
+        e = r.record
+        for n in (e.name_zh, e.name_en, *e.aliases):
+            if n:
+                names.setdefault(_norm(n), set()).add(e.id)
+    memberships_known = {(r.record.enterprise, r.record.segment) for r in base.rows[model.Membership]}
+    settled = settled or {}
+
+    anomalies: dict[str, list[str]] = {"weight outside 0-1": [], "self-loop": [], "link against the template": []}
+    per_firm: dict[str, dict[str, list[tuple[str, float]]]] = {}
+    firm_names: dict[str, tuple[str, str, str]] = {}   # code -> (short, full, code)
+    unmapped: set[str] = set()
+    for line, rec in enumerate(products, 1):
+        code = str(rec.get("company_code", "")).split(".")[0]
+        short = str(rec.get("company_name", "")).strip()
+        product = str(rec.get("product_name", "")).strip()
+        try:
+            w = float(rec.get("rel_weight"))
+        except (TypeError, ValueError):
+            w = float("nan")
+        if not 0 <= w <= 1:
+            anomalies["weight outside 0-1"].append(f"company_product.json:{line}: {short} {product} {rec.get('rel_weight')}")
+            continue
+        seg = pmap.get(product)
+        if seg is None:
+            unmapped.add(product)
+            continue
+        full = str(by_code.get(code, {}).get("fullname") or short)
+        firm_names[code] = (short, full, code)
+        per_firm.setdefault(code, {}).setdefault(seg, []).append((product, w))
+
+    firms, members, merged, ambiguous = [], [], [], []
+    prov = {"sources": CHAINKG_SOURCE["id"], "as_of": CHAINKG_SOURCE["date"], "confidence": "imported"}
+    for code in sorted(per_firm):
+        short, full, _ = firm_names[code]
+        if short in settled or full in settled:
+            eid, how = settled.get(short) or settled[full], "settled"
+        elif code in existing_code:
+            eid, how = existing_code[code], "listed code"
+        else:
+            hits = sorted(names.get(_norm(full), set()) | names.get(_norm(short), set()))
+            if len(hits) == 1:
+                eid, how = hits[0], "name"
+            else:
+                if len(hits) > 1:
+                    ambiguous.append((f"{short} ({code})", hits))
+                eid, how = f"ckg-{code}", None
+                firms.append({"id": eid, "name_zh": full, "aliases": short if short != full else "",
+                              "listed_code": code, **prov})
+        if how:
+            merged.append((f"{short} ({code})", eid, how))
+        for seg, items in sorted(per_firm[code].items()):
+            if (eid, seg) in memberships_known:
+                continue
+            items.sort(key=lambda x: -x[1])
+            members.append({"enterprise": eid, "segment": seg, "product": "; ".join(p for p, _ in items),
+                            "note": "ChainKG main-product weights: " + "; ".join(f"{p} {w:.3f}" for p, w in items),
+                            **prov})
+
+    link_check = {"agree": 0, "same segment": 0, "against": 0}
+    for line, rec in enumerate(links, 1):
+        a, b, rel = rec.get("from_entity"), rec.get("to_entity"), rec.get("rel")
+        if a == b:
+            anomalies["self-loop"].append(f"product_product.json:{line}: {a} {rel} {b}")
+            continue
+        sa, sb = pmap.get(a), pmap.get(b)
+        if not sa or not sb or rel not in ("上游材料", "下游产品"):
+            continue
+        up, down = (sb, sa) if rel == "上游材料" else (sa, sb)
+        if up == down:
+            link_check["same segment"] += 1
+        elif nx.has_path(T, up, down):
+            link_check["agree"] += 1
+        else:
+            link_check["against"] += 1
+            anomalies["link against the template"].append(
+                f"product_product.json:{line}: {a} {rel} {b} ({up} is not upstream of {down})")
+
+    files = {"sources.csv": [{k: CHAINKG_SOURCE.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}],
+             "enterprises.csv": firms, "enterprise_segments.csv": members}
+    staging = outdir.with_name(f".{outdir.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for name, rows in files.items():
+            header = [c for _, c, _ in model.columns(model.RECORD_FILES[name])]
+            with atomic_open(staging / name) as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(header)
+                for r in rows:
+                    w.writerow([r.get(c, "") for c in header])
+        with atomic_open(staging / "merge_report.tsv") as f:
+            w = csv.writer(f, delimiter="\t", lineterminator="\n")
+            w.writerow(["company", "decision", "enterprise", "candidates"])
+            for company, eid, how in merged:
+                w.writerow([company, f"merged by {how}", eid, ""])
+            for company, ids in ambiguous:
+                w.writerow([company, "ambiguous: kept apart; settle with --settled", "", "|".join(ids)])
+        load([*against, staging])
+        if outdir.exists():
+            shutil.rmtree(outdir)
+        staging.rename(outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ChainKGSummary({k[:-4]: len(v) for k, v in files.items()}, merged, ambiguous, anomalies, link_check,
+                          len(unmapped), len({str(c.get('code')) for c in companies}) - len(per_firm))
