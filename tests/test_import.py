@@ -143,7 +143,8 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     out = tmp_path / "ckg"
     r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {out}: 1 sources, 1 enterprises, 1 enterprise_segments; merged 2, ambiguous 0")
+    assert r.stdout.startswith(f"wrote {out}: 1 sources, 2 enterprises, 1 enterprise_segments; merged 2, ambiguous 0")
+    assert "  2 company codes only in company_product.json (named from there): 002074, 999003\n" in r.stdout
     assert "  merged by listed code: 国轩高科 (002074) -> gotion\n" in r.stdout
     assert "  merged by name: 多氟多 (999003) -> dfd\n" in r.stdout
     assert "1 weight outside 0-1, e.g. company_product.json:5: 测试负权重 电解液 -3.2" in r.stdout
@@ -151,7 +152,8 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     assert "1 link against the template, e.g. product_product.json:3: 碳酸锂 上游材料 动力电池" in r.stdout
     assert "product links between mapped products: 1 agree, 0 same segment, 1 against" in r.stdout
     firms = (out / "enterprises.csv").read_text(encoding="utf-8")
-    assert "ckg-999001,测试电解液股份有限公司（测试数据）" in firms and "999002" not in firms
+    assert "ckg-999001,测试电解液股份有限公司（测试数据）" in firms
+    assert "ckg-999002," in firms          # a company stays an enterprise; only its bad weight is left out
     members = (out / "enterprise_segments.csv").read_text(encoding="utf-8")
     assert "ckg-999001,electrolyte,电解液; 锂离子电池电解液" in members
     assert ",cell-power," not in members          # gotion's cells are already in the curated data
@@ -176,6 +178,13 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(bad), "-o", str(tmp_path / "b")])
     assert r.exit_code == 1 and f"{bad / 'company_product.json'}:7: line: not JSON: " in r.output
     assert not (tmp_path / "b").exists()
+    (bad / "company_product.json").write_text('{"company_code": "999001.SZ", "company_name": "测试电解液"}\n',
+                                              encoding="utf-8")
+    r = runner.invoke(cli, ["import", "chainkg", str(bad), "-o", str(tmp_path / "b")])
+    assert r.exit_code == 1
+    assert f"{bad / 'company_product.json'}:1: product_name: missing field" in r.output
+    assert f"{bad / 'company_product.json'}:1: rel_weight: missing field" in r.output
+    assert not (tmp_path / "b").exists()
 
 
 @pytest.mark.skipif(not REAL_CKG.is_dir(), reason="the ChainKnowledgeGraph files are not on this machine "
@@ -183,6 +192,14 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
 def test_chainkg_real_files(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(REAL_CKG), "-o", str(tmp_path / "ckg")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 46 enterprises, 66 enterprise_segments; merged 12")
-    assert "merged by listed code: 宁德时代 (300750) -> catl" in r.stdout
+    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4562 enterprises, 66 enterprise_segments; merged 24")
+    report = (tmp_path / "ckg" / "merge_report.tsv").read_text(encoding="utf-8")
+    for line in ("宁德时代 (300750)\tmerged by listed code\tcatl", "国轩高科 (002074)\tmerged by listed code\tgotion",
+                 "赣锋锂业 (002460)\tmerged by listed code\tganfeng"):
+        assert line in report
+    # no listed code appears twice across the curated and the imported firms
+    import csv as _csv
+    codes = [r["listed_code"] for d in (ROOT / "graph_data", tmp_path / "ckg")
+             for r in _csv.DictReader(open(d / "enterprises.csv", encoding="utf-8")) if r["listed_code"]]
+    assert len(codes) == len(set(codes))
     assert "811 weight outside 0-1" in r.stdout and "108 self-loop" in r.stdout

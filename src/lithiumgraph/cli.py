@@ -662,8 +662,9 @@ def import_table(table, mapping, outdir, against):
               help="CSV company,enterprise: answers for ambiguous names from an earlier merge report.")
 @errors_to_click
 def import_chainkg(directory, outdir, products, against, settled):
-    """Import ChainKnowledgeGraph (产业链知识图谱) companies whose main products map onto the chain
-    template: merged onto existing enterprises by listed code, then name; anomalies reported, not loaded.
+    """Import ChainKnowledgeGraph (产业链知识图谱) companies as enterprises, with memberships for main
+    products that map onto the chain template; merged onto existing enterprises by listed code, then name;
+    anomalies reported, not loaded.
 
     Example: lithiumgraph import chainkg ../ChainKnowledgeGraph/data -o /tmp/chainkg
     """
@@ -679,7 +680,10 @@ def import_chainkg(directory, outdir, products, against, settled):
     s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers)
     click.echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
                + f"; merged {len(s.merged)}, ambiguous {len(s.ambiguous)} (see merge_report.tsv); "
-               f"{s.skipped_companies} companies without a chain product, {s.unmapped_products} products unmapped")
+               f"{s.without_chain_product} companies without a chain product, {s.unmapped_products} products unmapped")
+    if s.codes_not_in_company_file:
+        click.echo(f"  {len(s.codes_not_in_company_file)} company codes only in company_product.json "
+                   f"(named from there): {', '.join(s.codes_not_in_company_file[:10])}")
     for company, eid, how in s.merged:
         click.echo(f"  merged by {how}: {company} -> {eid}")
     for kind, items in s.anomalies.items():

@@ -315,7 +315,8 @@ class ChainKGSummary:
     anomalies: dict[str, list[str]]             # kind of anomaly -> examples (all of them)
     link_check: dict[str, int]                  # product links between mapped products vs the template
     unmapped_products: int
-    skipped_companies: int
+    without_chain_product: int
+    codes_not_in_company_file: list[str] = field(default_factory=list)
 
 
 def _jsonl(path: Path, problems: list) -> list[dict]:
@@ -363,10 +364,10 @@ def _read_product_map(path: Path, segments: set[str]) -> dict[str, str]:
 
 def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Path,
                    against: list[str | Path] | None = None, settled: dict[str, str] | None = None) -> ChainKGSummary:
-    """Companies of the ChainKnowledgeGraph files whose main products map onto the chain template become
-    enterprises (or merge onto existing ones: listed code first, then full name, short name and aliases)
-    with IN_SEGMENT memberships; weights outside 0-1, self-loops and product links that run against the
-    template are reported, not loaded. Writes ``outdir`` to layer after ``against``."""
+    """Every ChainKnowledgeGraph company becomes an enterprise (or merges onto an existing one: listed code
+    first, then full name, short name and aliases); main products that map onto the chain template become
+    IN_SEGMENT memberships. Weights outside 0-1, self-loops and product links that run against the template
+    are reported, not loaded. Writes ``outdir`` to layer after ``against``."""
     import networkx as nx
 
     from .dataset import default_data_dir, load
@@ -387,10 +388,17 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     companies = _jsonl(src / "company.json", problems)
     products = _jsonl(src / "company_product.json", problems)
     links = _jsonl(src / "product_product.json", problems)
+    for fname, recs, fields in (("company.json", companies, ("name", "code")),
+                                ("company_product.json", products, ("company_code", "company_name", "product_name", "rel_weight")),
+                                ("product_product.json", links, ("from_entity", "to_entity", "rel"))):
+        for line, rec in enumerate(recs, 1):
+            for fld in fields:
+                if rec.get(fld) in (None, ""):
+                    problems.append(Problem(str(src / fname), line, fld, "missing field"))
     if problems:
         raise DataError(problems)
 
-    by_code = {str(c.get("code", "")): c for c in companies}
+    by_code = {str(c.get("code", "")).split(".")[0]: c for c in companies}   # 300750 and 300750.SZ alike
     existing_code = {r.record.listed_code: r.record.id for r in base.rows[model.Enterprise] if r.record.listed_code}
     names: dict[str, set[str]] = {}
     for r in base.rows[model.Enterprise]:
@@ -426,7 +434,10 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
 
     firms, members, merged, ambiguous = [], [], [], []
     prov = {"sources": CHAINKG_SOURCE["id"], "as_of": CHAINKG_SOURCE["date"], "confidence": "imported"}
-    for code in sorted(per_firm):
+    for code, c in by_code.items():   # every company becomes an enterprise, with or without a chain product
+        firm_names.setdefault(code, (str(c.get("name")).strip(), str(c.get("fullname") or c.get("name")).strip(), code))
+    unknown_codes = sorted(set(per_firm) - set(by_code))
+    for code in sorted(firm_names):
         short, full, _ = firm_names[code]
         if short in settled or full in settled:
             eid, how = settled.get(short) or settled[full], "settled"
@@ -444,7 +455,7 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
                               "listed_code": code, **prov})
         if how:
             merged.append((f"{short} ({code})", eid, how))
-        for seg, items in sorted(per_firm[code].items()):
+        for seg, items in sorted(per_firm.get(code, {}).items()):
             if (eid, seg) in memberships_known:
                 continue
             items.sort(key=lambda x: -x[1])
@@ -499,4 +510,4 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return ChainKGSummary({k[:-4]: len(v) for k, v in files.items()}, merged, ambiguous, anomalies, link_check,
-                          len(unmapped), len({str(c.get('code')) for c in companies}) - len(per_firm))
+                          len(unmapped), len(firm_names) - len(per_firm), unknown_codes)
