@@ -143,17 +143,25 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     out = tmp_path / "ckg"
     r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {out}: 1 sources, 2 enterprises, 1 enterprise_segments; merged 2, ambiguous 0")
+    assert r.stdout.startswith(f"wrote {out}: 1 sources, 3 enterprises, 1 enterprise_segments, 7 products, 2 industries, "
+                               "5 makes, 2 product_links, 2 enterprise_industries; merged 2, ambiguous 0")
     assert "  2 company codes only in company_product.json (named from there): 002074, 999003\n" in r.stdout
     assert "  merged by listed code: 国轩高科 (002074) -> gotion\n" in r.stdout
     assert "  merged by name: 多氟多 (999003) -> dfd\n" in r.stdout
     assert "1 weight outside 0-1, e.g. company_product.json:5: 测试负权重 电解液 -3.2" in r.stdout
+    assert "1 industry link to an unknown code" in r.stdout and "1 company in an unknown industry" in r.stdout
     assert "1 self-loop" in r.stdout
     assert "1 link against the template, e.g. product_product.json:3: 碳酸锂 上游材料 动力电池" in r.stdout
     assert "product links between mapped products: 1 agree, 0 same segment, 1 against" in r.stdout
     firms = (out / "enterprises.csv").read_text(encoding="utf-8")
     assert "ckg-999001,测试电解液股份有限公司（测试数据）" in firms
     assert "ckg-999002," in firms          # a company stays an enterprise; only its bad weight is left out
+    assert "ckg-i-990100,测试子行业,990100,ckg-i-990000," in (out / "industries.csv").read_text(encoding="utf-8")
+    assert "gotion,ckg-i-990100," in (out / "enterprise_industries.csv").read_text(encoding="utf-8")
+    links = (out / "product_links.csv").read_text(encoding="utf-8").splitlines()
+    assert len(links) == 3 and sum("MATERIAL_OF" in x for x in links) == 1   # the link against the template is out
+    makes = (out / "makes.csv").read_text(encoding="utf-8")
+    assert "gotion," in makes and "-3.2" not in makes
     members = (out / "enterprise_segments.csv").read_text(encoding="utf-8")
     assert "ckg-999001,electrolyte,电解液; 锂离子电池电解液" in members
     assert ",cell-power," not in members          # gotion's cells are already in the curated data
@@ -192,7 +200,9 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
 def test_chainkg_real_files(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(REAL_CKG), "-o", str(tmp_path / "ckg")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4562 enterprises, 66 enterprise_segments; merged 24")
+    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4665 enterprises, 66 enterprise_segments, "
+                               "95571 products, 511 industries, 52401 makes, 109670 product_links, "
+                               "4262 enterprise_industries; merged 24")
     report = (tmp_path / "ckg" / "merge_report.tsv").read_text(encoding="utf-8")
     for line in ("宁德时代 (300750)\tmerged by listed code\tcatl", "国轩高科 (002074)\tmerged by listed code\tgotion",
                  "赣锋锂业 (002460)\tmerged by listed code\tganfeng"):

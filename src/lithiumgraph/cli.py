@@ -686,6 +686,7 @@ def import_chainkg(directory, outdir, products, against, settled):
                    f"(named from there): {', '.join(s.codes_not_in_company_file[:10])}")
     for company, eid, how in s.merged:
         click.echo(f"  merged by {how}: {company} -> {eid}")
+    click.echo("  anomalies are left out of the data unless said otherwise:")
     for kind, items in s.anomalies.items():
-        click.echo(f"  anomaly, not loaded: {len(items)} {kind}" + (f", e.g. {items[0]}" if items else ""))
+        click.echo(f"  anomaly: {len(items)} {kind}" + (f", e.g. {items[0]}" if items else ""))
     click.echo("  product links between mapped products: " + ", ".join(f"{v} {k}" for k, v in s.link_check.items()))

@@ -91,6 +91,20 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         iid = f"int:{rec.material}:{rec.chemistry}"
         nodes.append((iid, {"kind": "Intensity", **_props(rec)}))
         edge(rec.material, iid, "HAS_INTENSITY", _prov(rec))
+    for rec in ds.records(model.Product):
+        nodes.append((rec.id, {"kind": "Product", **_props(rec, ("id",))}))
+        if rec.segment:
+            edge(rec.id, rec.segment, "MAPS_TO", _prov(rec))
+    for rec in ds.records(model.Industry):
+        nodes.append((rec.id, {"kind": "Industry", **_props(rec, ("id",))}))
+        if rec.parent:
+            edge(rec.id, rec.parent, "PART_OF", _prov(rec))
+    for rec in ds.records(model.Make):
+        edge(rec.enterprise, rec.product, "MAKES", _props(rec, ("enterprise", "product")))
+    for rec in ds.records(model.ProductLink):
+        edge(rec.link_from, rec.link_to, rec.kind, _props(rec, ("link_from", "link_to", "kind")))
+    for rec in ds.records(model.IndustryMembership):
+        edge(rec.enterprise, rec.industry, "IN_INDUSTRY", _props(rec, ("enterprise", "industry")))
 
     paused = gc.isenabled()
     gc.disable()  # building millions of small dicts: the collector would rescan them over and over

@@ -388,9 +388,15 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     companies = _jsonl(src / "company.json", problems)
     products = _jsonl(src / "company_product.json", problems)
     links = _jsonl(src / "product_product.json", problems)
+    optional = {name: (_jsonl(src / name, problems) if (src / name).is_file() else [])
+                for name in ("product.json", "industry.json", "industry_industry.json", "company_industry.json")}
     for fname, recs, fields in (("company.json", companies, ("name", "code")),
                                 ("company_product.json", products, ("company_code", "company_name", "product_name", "rel_weight")),
-                                ("product_product.json", links, ("from_entity", "to_entity", "rel"))):
+                                ("product_product.json", links, ("from_entity", "to_entity", "rel")),
+                                ("product.json", optional["product.json"], ("name",)),
+                                ("industry.json", optional["industry.json"], ("code", "name")),
+                                ("industry_industry.json", optional["industry_industry.json"], ("from_code", "to_code")),
+                                ("company_industry.json", optional["company_industry.json"], ("company_code", "industry_code"))):
         for line, rec in enumerate(recs, 1):
             for fld in fields:
                 if rec.get(fld) in (None, ""):
@@ -413,6 +419,7 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     per_firm: dict[str, dict[str, list[tuple[str, float]]]] = {}
     firm_names: dict[str, tuple[str, str, str]] = {}   # code -> (short, full, code)
     unmapped: set[str] = set()
+    code_makes: dict[tuple[str, str], list[float]] = {}
     for line, rec in enumerate(products, 1):
         code = str(rec.get("company_code", "")).split(".")[0]
         short = str(rec.get("company_name", "")).strip()
@@ -424,6 +431,8 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
         if not 0 <= w <= 1:
             anomalies["weight outside 0-1"].append(f"company_product.json:{line}: {short} {product} {rec.get('rel_weight')}")
             continue
+        code_makes.setdefault((code, product), []).append(w)
+        firm_names.setdefault(code, (short, str(by_code.get(code, {}).get("fullname") or short), code))
         seg = pmap.get(product)
         if seg is None:
             unmapped.add(product)
@@ -433,9 +442,14 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
         per_firm.setdefault(code, {}).setdefault(seg, []).append((product, w))
 
     firms, members, merged, ambiguous = [], [], [], []
+    eid_of: dict[str, str] = {}
     prov = {"sources": CHAINKG_SOURCE["id"], "as_of": CHAINKG_SOURCE["date"], "confidence": "imported"}
     for code, c in by_code.items():   # every company becomes an enterprise, with or without a chain product
         firm_names.setdefault(code, (str(c.get("name")).strip(), str(c.get("fullname") or c.get("name")).strip(), code))
+    for rec in optional["company_industry.json"]:
+        code = str(rec["company_code"]).split(".")[0]
+        name = str(rec.get("company_name") or code).strip()
+        firm_names.setdefault(code, (name, name, code))
     unknown_codes = sorted(set(per_firm) - set(by_code))
     for code in sorted(firm_names):
         short, full, _ = firm_names[code]
@@ -455,6 +469,7 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
                               "listed_code": code, **prov})
         if how:
             merged.append((f"{short} ({code})", eid, how))
+        eid_of[code] = eid
         for seg, items in sorted(per_firm.get(code, {}).items()):
             if (eid, seg) in memberships_known:
                 continue
@@ -463,27 +478,81 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
                             "note": "ChainKG main-product weights: " + "; ".join(f"{p} {w:.3f}" for p, w in items),
                             **prov})
 
+    def pid(name: str) -> str:
+        import hashlib
+        return "ckg-p-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+
+    from .dataset import CONTROL_RE
+
+    def unusable(name: str, where: str) -> bool:
+        """Names the data files cannot hold (control characters) are reported and left out."""
+        if CONTROL_RE.search(name) or not name.strip():
+            anomalies.setdefault("product name with a control character or blank", []).append(f"{where}: {name!r}")
+            return True
+        return False
+
+    product_names: set[str] = {n for r in optional["product.json"]
+                               if not unusable(n := str(r["name"]), "product.json")}
+    makes = []
+    for (code, product), ws in sorted(code_makes.items()):
+        if unusable(product, "company_product.json"):
+            continue
+        if len(ws) > 1:
+            anomalies.setdefault("duplicate company-product (larger weight kept)", []).append(f"{code} {product}: weights {ws}")
+        product_names.add(product)
+        makes.append({"enterprise": eid_of[code], "product": pid(product), "weight": f"{max(ws):g}", **prov})
     link_check = {"agree": 0, "same segment": 0, "against": 0}
+    plinks: dict[tuple[str, str, str], dict] = {}
     for line, rec in enumerate(links, 1):
-        a, b, rel = rec.get("from_entity"), rec.get("to_entity"), rec.get("rel")
+        a, b, rel = str(rec.get("from_entity")), str(rec.get("to_entity")), rec.get("rel")
         if a == b:
             anomalies["self-loop"].append(f"product_product.json:{line}: {a} {rel} {b}")
             continue
-        sa, sb = pmap.get(a), pmap.get(b)
-        if not sa or not sb or rel not in ("上游材料", "下游产品"):
+        if rel not in ("上游材料", "下游产品", "产品小类"):
+            anomalies.setdefault("unknown relation", []).append(f"product_product.json:{line}: {rel}")
             continue
-        up, down = (sb, sa) if rel == "上游材料" else (sa, sb)
-        if up == down:
-            link_check["same segment"] += 1
-        elif nx.has_path(T, up, down):
-            link_check["agree"] += 1
+        # material -> the product it goes into; narrower -> wider
+        frm, to, kind = {"上游材料": (b, a, "MATERIAL_OF"), "下游产品": (a, b, "MATERIAL_OF"),
+                         "产品小类": (b, a, "SUBCLASS_OF")}[rel]
+        if unusable(frm, f"product_product.json:{line}") or unusable(to, f"product_product.json:{line}"):
+            continue
+        sa, sb = pmap.get(frm), pmap.get(to)
+        if kind == "MATERIAL_OF" and sa and sb:
+            if sa == sb:
+                link_check["same segment"] += 1
+            elif nx.has_path(T, sa, sb):
+                link_check["agree"] += 1
+            else:
+                link_check["against"] += 1
+                anomalies["link against the template"].append(
+                    f"product_product.json:{line}: {a} {rel} {b} ({sa} is not upstream of {sb})")
+                continue
+        product_names.update((frm, to))
+        plinks.setdefault((pid(frm), pid(to), kind), {"from": pid(frm), "to": pid(to), "kind": kind, **prov})
+    product_rows = [{"id": pid(n), "name_zh": n, "segment": pmap.get(n, ""), **prov}
+                    for n in sorted(product_names) if n.strip()]
+    industries = {str(r["code"]): {"id": f"ckg-i-{r['code']}", "name_zh": str(r["name"]), "code": str(r["code"]),
+                                   "parent": "", **prov} for r in optional["industry.json"]}
+    for line, r in enumerate(optional["industry_industry.json"], 1):
+        child, parent = str(r["from_code"]), str(r["to_code"])
+        if child in industries and parent in industries and child != parent:
+            industries[child]["parent"] = industries[parent]["id"]
         else:
-            link_check["against"] += 1
-            anomalies["link against the template"].append(
-                f"product_product.json:{line}: {a} {rel} {b} ({up} is not upstream of {down})")
+            anomalies.setdefault("industry link to an unknown code", []).append(
+                f"industry_industry.json:{line}: {child} -> {parent}")
+    in_industry: dict[tuple[str, str], dict] = {}
+    for line, r in enumerate(optional["company_industry.json"], 1):
+        code, ind = str(r["company_code"]).split(".")[0], str(r["industry_code"])
+        if ind not in industries:
+            anomalies.setdefault("company in an unknown industry", []).append(
+                f"company_industry.json:{line}: {code} {ind}")
+            continue
+        in_industry.setdefault((eid_of[code], ind), {"enterprise": eid_of[code], "industry": industries[ind]["id"], **prov})
 
     files = {"sources.csv": [{k: CHAINKG_SOURCE.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}],
-             "enterprises.csv": firms, "enterprise_segments.csv": members}
+             "enterprises.csv": firms, "enterprise_segments.csv": members, "products.csv": product_rows,
+             "industries.csv": list(industries.values()), "makes.csv": makes,
+             "product_links.csv": list(plinks.values()), "enterprise_industries.csv": list(in_industry.values())}
     staging = outdir.with_name(f".{outdir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -11,12 +11,14 @@ from typing import ClassVar
 __all__ = [
     "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
     "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
-    "Project", "Supply", "Ownership", "Figure", "Intensity", "RECORD_FILES", "columns",
+    "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink",
+    "IndustryMembership", "RECORD_FILES", "columns",
 ]
 
-NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity")
+NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity", "Product", "Industry")
 EDGE_KINDS = ("UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF",
-              "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY")
+              "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY", "MAKES", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF",
+              "IN_INDUSTRY", "PART_OF")
 
 #: stated by a source; derived by arithmetic on sourced figures; uncertain (sources disagree or do not
 #: confirm); imported from an outside data set; synthetic (generated for scale tests, not real).
@@ -210,6 +212,53 @@ class Intensity(Fact):
     node_kind: ClassVar[str] = "Intensity"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Product(Fact):
+    """A product as an outside data set names it; ``segment`` where it maps onto the chain template
+    (MAPS_TO), empty where it does not."""
+    id: str = col("id", required=True)
+    name_zh: str = col(required=True)
+    segment: str | None = col(ref="Segment")
+    note: str | None = col()
+    node_kind: ClassVar[str] = "Product"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Industry(Fact):
+    """An industry of an outside classification; ``parent`` is the industry above it (PART_OF)."""
+    id: str = col("id", required=True)
+    name_zh: str = col(required=True)
+    code: str | None = col()
+    parent: str | None = col(ref="Industry")
+    node_kind: ClassVar[str] = "Industry"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Make(Fact):
+    """MAKES: an enterprise's main product, with the share (0-1) the data set gives it."""
+    enterprise: str = col(required=True, ref="Enterprise")
+    product: str = col(required=True, ref="Product")
+    weight: float | None = col("number")
+    key: ClassVar[tuple[str, ...]] = ("enterprise", "product")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductLink(Fact):
+    """MATERIAL_OF (from = the material, to = the product made of it) or SUBCLASS_OF (from = the narrower)."""
+    link_from: str = col(required=True, ref="Product", column="from")
+    link_to: str = col(required=True, ref="Product", column="to")
+    kind: str = col(required=True, choices=("MATERIAL_OF", "SUBCLASS_OF"))
+    key: ClassVar[tuple[str, ...]] = ("link_from", "link_to", "kind")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndustryMembership(Fact):
+    """IN_INDUSTRY: an enterprise belongs to an industry."""
+    enterprise: str = col(required=True, ref="Enterprise")
+    industry: str = col(required=True, ref="Industry")
+    key: ClassVar[tuple[str, ...]] = ("enterprise", "industry")
+
+
 #: file name -> record class, in load order (a file may only reference kinds loaded before or with it).
 RECORD_FILES: dict[str, type] = {
     "sources.csv": Source,
@@ -224,4 +273,9 @@ RECORD_FILES: dict[str, type] = {
     "ownership.csv": Ownership,
     "figures.csv": Figure,
     "intensities.csv": Intensity,
+    "products.csv": Product,
+    "industries.csv": Industry,
+    "makes.csv": Make,
+    "product_links.csv": ProductLink,
+    "enterprise_industries.csv": IndustryMembership,
 }
