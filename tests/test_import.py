@@ -144,7 +144,7 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith(f"wrote {out}: 1 sources, 3 enterprises, 1 enterprise_segments, 7 products, 2 industries, "
-                               "5 makes, 2 product_links, 2 enterprise_industries; merged 2, ambiguous 0")
+                               "5 makes, 2 product_links, 2 enterprise_industries, 1 industry_links; merged 2, ambiguous 0")
     assert "  2 company codes only in company_product.json (named from there): 002074, 999003\n" in r.stdout
     assert "  merged by listed code: 国轩高科 (002074) -> gotion\n" in r.stdout
     assert "  merged by name: 多氟多 (999003) -> dfd\n" in r.stdout
@@ -158,6 +158,8 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     assert "ckg-999002," in firms          # a company stays an enterprise; only its bad weight is left out
     assert "ckg-i-990100,测试子行业,990100,ckg-i-990000," in (out / "industries.csv").read_text(encoding="utf-8")
     assert "gotion,ckg-i-990100," in (out / "enterprise_industries.csv").read_text(encoding="utf-8")
+    assert "ckg-i-990000,ckg-i-990100,3," in (out / "industry_links.csv").read_text(encoding="utf-8")
+    assert "1 industry name unknown or not unique, e.g. industry_up.json:1: 不存在的行业 -> 测试子行业" in r.stdout
     links = (out / "product_links.csv").read_text(encoding="utf-8").splitlines()
     assert len(links) == 3 and sum("MATERIAL_OF" in x for x in links) == 1   # the link against the template is out
     makes = (out / "makes.csv").read_text(encoding="utf-8")
@@ -202,7 +204,7 @@ def test_chainkg_real_files(runner, tmp_path):
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4665 enterprises, 66 enterprise_segments, "
                                "95571 products, 511 industries, 52401 makes, 109670 product_links, "
-                               "4262 enterprise_industries; merged 24")
+                               "4262 enterprise_industries, 5171 industry_links; merged 24")
     report = (tmp_path / "ckg" / "merge_report.tsv").read_text(encoding="utf-8")
     for line in ("宁德时代 (300750)\tmerged by listed code\tcatl", "国轩高科 (002074)\tmerged by listed code\tgotion",
                  "赣锋锂业 (002460)\tmerged by listed code\tganfeng"):

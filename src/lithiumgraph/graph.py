@@ -105,6 +105,8 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         edge(rec.link_from, rec.link_to, rec.kind, _props(rec, ("link_from", "link_to", "kind")))
     for rec in ds.records(model.IndustryMembership):
         edge(rec.enterprise, rec.industry, "IN_INDUSTRY", _props(rec, ("enterprise", "industry")))
+    for rec in ds.records(model.IndustryLink):
+        edge(rec.link_from, rec.link_to, "FEEDS_INDUSTRY", _props(rec, ("link_from", "link_to")))
 
     paused = gc.isenabled()
     gc.disable()  # building millions of small dicts: the collector would rescan them over and over

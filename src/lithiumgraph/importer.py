@@ -389,14 +389,16 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     products = _jsonl(src / "company_product.json", problems)
     links = _jsonl(src / "product_product.json", problems)
     optional = {name: (_jsonl(src / name, problems) if (src / name).is_file() else [])
-                for name in ("product.json", "industry.json", "industry_industry.json", "company_industry.json")}
+                for name in ("product.json", "industry.json", "industry_industry.json", "company_industry.json",
+                             "industry_up.json")}
     for fname, recs, fields in (("company.json", companies, ("name", "code")),
                                 ("company_product.json", products, ("company_code", "company_name", "product_name", "rel_weight")),
                                 ("product_product.json", links, ("from_entity", "to_entity", "rel")),
                                 ("product.json", optional["product.json"], ("name",)),
                                 ("industry.json", optional["industry.json"], ("code", "name")),
                                 ("industry_industry.json", optional["industry_industry.json"], ("from_code", "to_code")),
-                                ("company_industry.json", optional["company_industry.json"], ("company_code", "industry_code"))):
+                                ("company_industry.json", optional["company_industry.json"], ("company_code", "industry_code")),
+                                ("industry_up.json", optional["industry_up.json"], ("industry", "ups"))):
         for line, rec in enumerate(recs, 1):
             for fld in fields:
                 if rec.get(fld) in (None, ""):
@@ -540,6 +542,24 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
         else:
             anomalies.setdefault("industry link to an unknown code", []).append(
                 f"industry_industry.json:{line}: {child} -> {parent}")
+    by_name: dict[str, list[str]] = {}
+    for code, ind in industries.items():
+        by_name.setdefault(ind["name_zh"], []).append(ind["id"])
+    ind_links: dict[tuple[str, str], dict] = {}
+    for line, r in enumerate(optional["industry_up.json"], 1):
+        ups = r["ups"] if isinstance(r["ups"], dict) else {}
+        down = by_name.get(str(r["industry"]), [])
+        for up_name, n in ups.items():
+            up = by_name.get(str(up_name), [])
+            if len(down) != 1 or len(up) != 1:
+                anomalies.setdefault("industry name unknown or not unique", []).append(
+                    f"industry_up.json:{line}: {up_name} -> {r['industry']}")
+            elif up[0] == down[0]:
+                anomalies["self-loop"].append(f"industry_up.json:{line}: {up_name} -> {r['industry']}")
+            elif not isinstance(n, (int, float)) or n < 0:
+                anomalies.setdefault("count that is not a number >= 0", []).append(f"industry_up.json:{line}: {up_name} {n!r}")
+            else:
+                ind_links[(up[0], down[0])] = {"from": up[0], "to": down[0], "count": f"{n:g}", **prov}
     in_industry: dict[tuple[str, str], dict] = {}
     for line, r in enumerate(optional["company_industry.json"], 1):
         code, ind = str(r["company_code"]).split(".")[0], str(r["industry_code"])
@@ -552,7 +572,8 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     files = {"sources.csv": [{k: CHAINKG_SOURCE.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}],
              "enterprises.csv": firms, "enterprise_segments.csv": members, "products.csv": product_rows,
              "industries.csv": list(industries.values()), "makes.csv": makes,
-             "product_links.csv": list(plinks.values()), "enterprise_industries.csv": list(in_industry.values())}
+             "product_links.csv": list(plinks.values()), "enterprise_industries.csv": list(in_industry.values()),
+             "industry_links.csv": list(ind_links.values())}
     staging = outdir.with_name(f".{outdir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -12,13 +12,13 @@ __all__ = [
     "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
     "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
     "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink",
-    "IndustryMembership", "RECORD_FILES", "columns",
+    "IndustryMembership", "IndustryLink", "RECORD_FILES", "columns",
 ]
 
 NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity", "Product", "Industry")
 EDGE_KINDS = ("UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF",
               "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY", "MAKES", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF",
-              "IN_INDUSTRY", "PART_OF")
+              "IN_INDUSTRY", "PART_OF", "FEEDS_INDUSTRY")
 
 #: stated by a source; derived by arithmetic on sourced figures; uncertain (sources disagree or do not
 #: confirm); imported from an outside data set; synthetic (generated for scale tests, not real).
@@ -259,6 +259,15 @@ class IndustryMembership(Fact):
     key: ClassVar[tuple[str, ...]] = ("enterprise", "industry")
 
 
+@dataclass(frozen=True, kw_only=True)
+class IndustryLink(Fact):
+    """FEEDS_INDUSTRY: an industry upstream of another, with how many links the data set counts."""
+    link_from: str = col(required=True, ref="Industry", column="from")
+    link_to: str = col(required=True, ref="Industry", column="to")
+    count: float | None = col("number")
+    key: ClassVar[tuple[str, ...]] = ("link_from", "link_to")
+
+
 #: file name -> record class, in load order (a file may only reference kinds loaded before or with it).
 RECORD_FILES: dict[str, type] = {
     "sources.csv": Source,
@@ -278,4 +287,5 @@ RECORD_FILES: dict[str, type] = {
     "makes.csv": Make,
     "product_links.csv": ProductLink,
     "enterprise_industries.csv": IndustryMembership,
+    "industry_links.csv": IndustryLink,
 }
