@@ -61,6 +61,21 @@ def test_readme_console_examples_are_what_the_commands_print(args, runner):
     assert f"$ lithiumgraph {' '.join(args)}\n{out}" in README
 
 
+def test_every_readme_console_line_starts_as_the_command_prints_it(runner):
+    """Shortened examples: each shown line, up to its '...' or '…', begins a line of the real output."""
+    import re
+    import shlex
+    blocks = re.findall(r"```console\n\$ lithiumgraph ([^\n]*)\n(.*?)```", README, re.S)
+    assert len(blocks) >= 6
+    for cmd, shown in blocks:
+        out = runner.invoke(cli, shlex.split(cmd.replace("\\$", "$"))).stdout
+        real = [" ".join(x.split()) for x in out.splitlines()]
+        for line in shown.splitlines():
+            head = " ".join(re.split(r"\.\.\.|…", line)[0].split())
+            if head:
+                assert any(r.startswith(head) for r in real), (cmd, line)
+
+
 def test_readme_counts_of_walks(runner):
     import json
     assert "lists the 20 segments that feed CATL" in README
