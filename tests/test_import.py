@@ -181,6 +181,9 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(tmp_path / "a"), "--settled", str(settled)])
     assert r.exit_code == 0, r.output
     assert "merged by settled: 测试电解液 (999001) -> capchem" in r.stdout
+    settled.write_text("name,id\n测试电解液,capchem\n", encoding="utf-8")
+    r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(tmp_path / "c"), "--settled", str(settled)])
+    assert r.exit_code == 1 and r.output == f"Error: {settled}:1: header: expected the columns company,enterprise\n"
     bad = tmp_path / "bad"
     shutil.copytree(CKG, bad)
     with open(bad / "company_product.json", "a", encoding="utf-8") as f:

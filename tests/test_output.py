@@ -1,5 +1,6 @@
 """Files are written whole or not at all, with ordinary permissions."""
 import os
+import re
 
 import pytest
 
@@ -22,3 +23,15 @@ def test_written_files_are_readable_by_others_as_usual(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "chain.html").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("args", [["explore", "-o"], ["export", "--to", "json", "-o"],
+                                  ["report", "--park", "yichun-etdz", "-o"]])
+def test_an_output_path_that_cannot_be_written_is_one_line(runner, tmp_path, args):
+    from lithiumgraph.cli import cli
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    r = runner.invoke(cli, args + [str(blocker / "out")])
+    assert r.exit_code == 1 and r.output.count("\n") == 1
+    assert re.fullmatch(rf"Error: {re.escape(str(blocker))}(/out)?: (File exists|Not a directory)\n", r.output)
+    assert blocker.read_text(encoding="utf-8") == "x"

@@ -37,6 +37,9 @@ def errors_to_click(fn):
             raise DataProblems(e.problems) from None
         except LithiumGraphError as e:
             raise click.ClickException(str(e)) from None
+        except OSError as e:  # a path that cannot be read or written: say which and why, in one line
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from None
     return wrapper
 
 
@@ -653,12 +656,12 @@ def import_table(table, mapping, outdir, against):
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="The data directory to write (new, empty, or written by an earlier import).")
-@click.option("--products", type=click.Path(dir_okay=False), default=None,
+@click.option("--products", type=click.Path(dir_okay=False, exists=True), default=None,
               help="CSV product,segment mapping ChainKG products onto the chain template "
                    "(default: imports/chainkg/product_segments.csv).")
 @click.option("--against", multiple=True, type=click.Path(file_okay=False),
               help="Data directories whose enterprises companies are merged onto (default: graph_data/).")
-@click.option("--settled", type=click.Path(dir_okay=False), default=None,
+@click.option("--settled", type=click.Path(dir_okay=False, exists=True), default=None,
               help="CSV company,enterprise: answers for ambiguous names from an earlier merge report.")
 @errors_to_click
 def import_chainkg(directory, outdir, products, against, settled):
@@ -676,7 +679,10 @@ def import_chainkg(directory, outdir, products, against, settled):
     answers = {}
     if settled:
         with open(settled, encoding="utf-8", newline="") as f:
-            answers = {r["company"]: r["enterprise"] for r in _csv.DictReader(f)}
+            reader = _csv.DictReader(f)
+            if not {"company", "enterprise"} <= set(reader.fieldnames or ()):
+                raise click.ClickException(f"{settled}:1: header: expected the columns company,enterprise")
+            answers = {r["company"]: r["enterprise"] for r in reader}
     s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers)
     click.echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
                + f"; merged {len(s.merged)}, ambiguous {len(s.ambiguous)} (see merge_report.tsv); "
