@@ -19,6 +19,7 @@ import networkx as nx
 from .errors import LithiumGraphError
 from .graph import display_name, in_kind, out_kind
 from .template import STAGE_ORDER, layers
+from .traverse import segments_of
 
 __all__ = ["Explorer", "explore", "render_html", "LEVELS", "STAGE_COLOURS", "STATUS_STYLE"]
 
@@ -89,13 +90,6 @@ def _layers(G: nx.MultiDiGraph) -> dict[str, int]:
     return lay
 
 
-def _segments_of(G: nx.MultiDiGraph, n: str) -> list[str]:
-    segs = {s for s, _ in out_kind(G, n, "IN_SEGMENT")}
-    for p, _ in out_kind(G, n, "RUNS"):
-        segs |= {s for s, _ in out_kind(G, p, "IN_SEGMENT")}
-    return sorted(segs)
-
-
 def _parks_of(G: nx.MultiDiGraph, n: str) -> list[str]:
     parks = {p for p, _ in out_kind(G, n, "LOCATED_IN")}
     for pr, _ in out_kind(G, n, "RUNS"):
@@ -148,7 +142,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
                                 f"(limit {max_nodes:,}); narrow with --park or --focus, use --level segment, "
                                 "or raise --max-nodes")
     home: dict[str, str | None] = {e: min((s for s, _ in out_kind(G, e, "IN_SEGMENT")), default=None) or
-                                   (_segments_of(G, e) or [None])[0] for e in ents}
+                                   (segments_of(G, e) or [None])[0] for e in ents}
     if level == "enterprise" and keep is not None:
         wanted = {s for s in home.values() if s} | (keep & set(lay))
         segments = [s for s in segments if s in wanted]
@@ -221,7 +215,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     for e in ents:
         d = G.nodes[e]
         inv = _investment(G, e)
-        segs = _segments_of(G, e)
+        segs = segments_of(G, e)
         parks = _parks_of(G, e)
         is_local = e in local
         stage = G.nodes[home[e]]["stage"] if home[e] else None

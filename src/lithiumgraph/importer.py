@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import model
 from .errors import DataError, LithiumGraphError, Problem
+from .names import _norm
 from .output import atomic_open
 
 __all__ = ["Mapping", "ImportSummary", "read_mapping", "import_table"]
@@ -120,20 +121,51 @@ def _slug(text: str) -> str:
     return s
 
 
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _name_index(dirs) -> dict[str, set[str]]:
-    """Normalised names, aliases and listed codes of the enterprises already in ``dirs``."""
-    from .dataset import load
+def _name_index(ds) -> dict[str, set[str]]:
+    """Normalised names, aliases and listed codes of the enterprises already in dataset ``ds``."""
     index: dict[str, set[str]] = {}
-    for row in load(dirs).rows[model.Enterprise]:
+    for row in ds.rows[model.Enterprise]:
         e = row.record
         for name in (e.name_zh, e.name_en, e.listed_code, *e.aliases):
             if name:
                 index.setdefault(_norm(name), set()).add(e.id)
     return index
+
+
+def _output_dir(outdir: str | Path, extra: set[str]) -> Path:
+    """The directory an import may write: new, empty, or holding only what an import writes."""
+    outdir = Path(outdir).resolve()
+    allowed = set(model.RECORD_FILES) | extra
+    if outdir.exists() and (not outdir.is_dir() or any(p.name not in allowed for p in outdir.iterdir())):
+        raise LithiumGraphError(f"{outdir} exists and holds other files; import into a new or empty directory "
+                                "(or one an earlier import wrote)")
+    return outdir
+
+
+def _write_data_dir(outdir: Path, files: dict[str, list[dict]], against: list[Path], extra=None) -> None:
+    """Write the record files (and ``extra(staging)``) to a staging directory, validate it on top of
+    ``against``, then put it in place of ``outdir``: an import is whole or absent."""
+    from .dataset import load
+    staging = outdir.with_name(f".{outdir.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for name, rows in files.items():
+            header = [c for _, c, _ in model.columns(model.RECORD_FILES[name])]
+            with atomic_open(staging / name) as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(header)
+                for r in rows:
+                    w.writerow([r.get(c, "") for c in header])
+        if extra:
+            extra(staging)
+        load([*against, staging])  # the import must validate on top of what it was matched against
+        if outdir.exists():
+            shutil.rmtree(outdir)
+        staging.rename(outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
@@ -142,11 +174,7 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     (default: the shipped graph_data/) are referenced, not created again. Nothing is written when a row
     is bad: DataError lists every problem as TABLE:LINE: COLUMN: message."""
     from .dataset import default_data_dir, load
-    table, outdir = Path(table), Path(outdir).resolve()
-    allowed = set(model.RECORD_FILES) | {"LICENSE"}
-    if outdir.exists() and (not outdir.is_dir() or any(p.name not in allowed for p in outdir.iterdir())):
-        raise LithiumGraphError(f"{outdir} exists and holds other files; import into a new or empty directory "
-                                "(or one an earlier import wrote)")
+    table, outdir = Path(table), _output_dir(outdir, {"LICENSE"})
     against = [Path(d) for d in (against or [default_data_dir()])]
     raw = table.read_bytes() if table.is_file() else None
     if raw is None:
@@ -163,11 +191,12 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     missing_cols = [c for c in wanted if c not in header]
     if missing_cols:
         raise DataError([Problem(str(table), 1, c, f"no such column (mapping {mapping.path.name})") for c in missing_cols])
-    segments = {r.record.id for r in load(against).rows[model.Segment]}
+    base = load(against)  # read once: segments to check the mapping against, names to merge onto
+    segments = {r.record.id for r in base.rows[model.Segment]}
     bad_stage = sorted(f"{k} -> {v}" for k, v in mapping.stages.items() if v is not None and v not in segments)
     if bad_stage:
         raise _problem(mapping.path, 0, "stages", f"unknown segment ids: {'; '.join(bad_stage)}")
-    known = _name_index(against)
+    known = _name_index(base)
     src_id = mapping.source["id"]
     prov = {"sources": src_id, "as_of": mapping.source.get("date", ""), "confidence": "imported"}
     parks: dict[str, dict] = {}
@@ -267,31 +296,12 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     if problems:
         raise DataError(problems)
 
-    outdir.mkdir(parents=True, exist_ok=True)
     src = {k: mapping.source.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}
     files = {"sources.csv": [src], "parks.csv": list(parks.values()), "enterprises.csv": list(firms.values()),
              "locations.csv": list(locations.values()), "projects.csv": projects, "figures.csv": figures}
-    staging = outdir.with_name(f".{outdir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        for name, rows in files.items():
-            cls = model.RECORD_FILES[name]
-            header = [c for _, c, _ in model.columns(cls)]
-            with atomic_open(staging / name) as f:
-                w = csv.writer(f, lineterminator="\n")
-                w.writerow(header)
-                for r in rows:
-                    w.writerow([r.get(c, "") for c in header])
-        if mapping.licence:
-            shutil.copyfile(mapping.path.parent / mapping.licence, staging / "LICENSE")
-        load([*against, staging])  # the import must validate on top of what it was matched against
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        staging.rename(outdir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    licence = mapping.path.parent / mapping.licence if mapping.licence else None
+    _write_data_dir(outdir, files, against,
+                    (lambda d: shutil.copyfile(licence, d / "LICENSE")) if licence else None)
     counts = {name[:-4]: len(rows) for name, rows in files.items()}
     return ImportSummary(counts, merged, ambiguous, unmapped, skipped, anomalies)
 
@@ -373,11 +383,7 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     from .dataset import default_data_dir, load
     from .graph import build_graph
     from .template import template
-    src, outdir = Path(src), Path(outdir).resolve()
-    allowed = set(model.RECORD_FILES) | {"merge_report.tsv"}
-    if outdir.exists() and (not outdir.is_dir() or any(p.name not in allowed for p in outdir.iterdir())):
-        raise LithiumGraphError(f"{outdir} exists and holds other files; import into a new or empty directory "
-                                "(or one an earlier import wrote)")
+    src, outdir = Path(src), _output_dir(outdir, {"merge_report.tsv"})
     against = [Path(d) for d in (against or [default_data_dir()])]
     base = load(against)
     G = build_graph(base)
@@ -574,30 +580,15 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
              "industries.csv": list(industries.values()), "makes.csv": makes,
              "product_links.csv": list(plinks.values()), "enterprise_industries.csv": list(in_industry.values()),
              "industry_links.csv": list(ind_links.values())}
-    staging = outdir.with_name(f".{outdir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        for name, rows in files.items():
-            header = [c for _, c, _ in model.columns(model.RECORD_FILES[name])]
-            with atomic_open(staging / name) as f:
-                w = csv.writer(f, lineterminator="\n")
-                w.writerow(header)
-                for r in rows:
-                    w.writerow([r.get(c, "") for c in header])
-        with atomic_open(staging / "merge_report.tsv") as f:
+
+    def merge_report(d: Path) -> None:
+        with atomic_open(d / "merge_report.tsv") as f:
             w = csv.writer(f, delimiter="\t", lineterminator="\n")
             w.writerow(["company", "decision", "enterprise", "candidates"])
             for company, eid, how in merged:
                 w.writerow([company, f"merged by {how}", eid, ""])
             for company, ids in ambiguous:
                 w.writerow([company, "ambiguous: kept apart; settle with --settled", "", "|".join(ids)])
-        load([*against, staging])
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        staging.rename(outdir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    _write_data_dir(outdir, files, against, merge_report)
     return ChainKGSummary({k[:-4]: len(v) for k, v in files.items()}, merged, ambiguous, anomalies, link_check,
                           len(unmapped), len(firm_names) - len(per_firm), unknown_codes)

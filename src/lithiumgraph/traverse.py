@@ -13,7 +13,7 @@ import networkx as nx
 from .errors import LithiumGraphError
 from .graph import display_name, in_kind, out_kind
 
-__all__ = ["Step", "upstream", "downstream", "suppliers", "customers", "neighbours", "path", "LEVELS"]
+__all__ = ["Step", "segments_of", "upstream", "downstream", "suppliers", "customers", "neighbours", "path", "LEVELS"]
 
 LEVELS = ("enterprise", "segment")
 _EDGE = {"enterprise": "SUPPLIES", "segment": "UPSTREAM_OF"}
@@ -52,7 +52,7 @@ def _step(G, hop, n, edge_kind, u, v, d) -> Step:
                 d.get("confidence"), tuple(d.get("sources", ())))
 
 
-def _segments_of(G: nx.MultiDiGraph, n: str) -> list[str]:
+def segments_of(G: nx.MultiDiGraph, n: str) -> list[str]:
     """The segments an entity works in: itself, its memberships, and its projects' segments."""
     kind = G.nodes[n]["kind"]
     if kind == "Segment":
@@ -80,7 +80,7 @@ def _walk(G: nx.MultiDiGraph, n: str, hops: int, level: str | None, up: bool) ->
         raise LithiumGraphError("--hops must be at least 1")
     level = _level(G, n, level)
     edge = _EDGE[level]
-    start = _segments_of(G, n) if level == "segment" else [n]
+    start = segments_of(G, n) if level == "segment" else [n]
     if not start:
         raise LithiumGraphError(f"{display_name(G, n)} is in no chain segment in the data")
     seen, frontier, out = set(start), start, []
