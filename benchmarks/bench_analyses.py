@@ -9,26 +9,17 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
-import resource
-import statistics
 import tempfile
 import time
 
 import networkx as nx
 
+from common import median_time, peak_mib
 from lithiumgraph.analysis import balance, gaps, recommend, risk
 from lithiumgraph.dataset import load
 from lithiumgraph.graph import build_graph
 from lithiumgraph.synth import write_synth
 
-
-def median_time(fn, runs):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main():
@@ -69,7 +60,7 @@ def main():
                      "risk": lambda: risk(G, park, coverage=cov)}
             for name, fn in steps.items():
                 print(f"{n:>11} {m:>9} {name + ' ' + park:<28} {median_time(fn, args.runs):>8.2f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mib()
     print(f"peak memory: {peak:,.0f} MiB")
 
 

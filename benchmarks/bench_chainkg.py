@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from common import peak_mib
 from lithiumgraph import load_graph, query
 from lithiumgraph.analysis import gaps
 from lithiumgraph.dataset import default_data_dir
@@ -50,7 +50,7 @@ def main():
         page = step("explore --level enterprise (all firms)", lambda: explore(G, level="enterprise"))
         step("  write the page", lambda: page.write(Path(d) / "ckg.html"))
         print(f"  {len(page.network.nodes):,} nodes, {(Path(d) / 'ckg.html').stat().st_size / 2**20:.1f} MiB")
-    print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:,.0f} MiB")
+    print(f"peak memory {peak_mib():,.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -10,25 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
+from common import median_time, peak_mib
 from lithiumgraph import load_graph
 from lithiumgraph.explore import explore
 from lithiumgraph.export import FORMATS, export
 from lithiumgraph.synth import write_synth
 
-
-def timed(fn, runs):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def size(p: Path) -> int:
@@ -53,14 +43,14 @@ def main():
                     print(f"{n:>11} {'':>8} {'':>8}  explore {level:<14} refused: above the 20,000-enterprise page limit")
                     continue
                 path = out / f"{level}.html"
-                rows.append((f"explore {level}", timed(lambda: explore(G, level=level).write(path), args.runs), path))
+                rows.append((f"explore {level}", median_time(lambda: explore(G, level=level).write(path), args.runs), path))
             for fmt in FORMATS:
                 path = out / f"g.{fmt}"
-                rows.append((f"export {fmt}", timed(lambda: export(G, fmt, path), args.runs), path))
+                rows.append((f"export {fmt}", median_time(lambda: export(G, fmt, path), args.runs), path))
             for name, t, path in rows:
                 print(f"{n:>11} {G.number_of_nodes():>8} {G.number_of_edges():>8}  {name:<22} {t:9.2f} "
                       f"{size(path) / 2**20:8.1f}")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        peak = peak_mib() / 1024
         print(f"peak memory so far {peak:.2f} GiB")
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -22,18 +20,11 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 from parity_queries import QUERIES, SCALE_QUERIES  # noqa: E402
 
+from common import median_time, peak_mib  # noqa: E402
 from lithiumgraph import load_graph  # noqa: E402
 from lithiumgraph.cypher import Embedded  # noqa: E402
 from lithiumgraph.synth import write_synth  # noqa: E402
 
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main():
@@ -72,7 +63,7 @@ def main():
             slowest = max(slowest, emb)
             neo = f"{median_time(lambda: store.query(q, p), args.runs):9.3f}" if store else f"{'-':>9}"
             print(f"{name:<30} {rows:>6} {emb:11.3f} {neo}")
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+        peak = peak_mib() / 1024
         print(f"slowest embedded query {slowest:.3f} s; peak memory so far {peak:.2f} GiB")
         db = G = None  # free both before the next size
 

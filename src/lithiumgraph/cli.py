@@ -61,23 +61,20 @@ class GraphSource:
         self.store, self.data_dirs = store, data_dirs
         self.uri, self.user, self.password, self.database = uri, user, password, database
 
-    def graph(self):
+    def _use(self, fn):
         from .stores import open_store
         st = open_store(self.store, data_dirs=self.data_dirs or None, uri=self.uri, user=self.user,
                         password=self.password, database=self.database)
         try:
-            return st.graph()
+            return fn(st)
         finally:
             st.close()
 
+    def graph(self):
+        return self._use(lambda st: st.graph())
+
     def query(self, cypher, params, *, write=False, timeout=None):
-        from .stores import open_store
-        st = open_store(self.store, data_dirs=self.data_dirs or None, uri=self.uri, user=self.user,
-                        password=self.password, database=self.database)
-        try:
-            return st.query(cypher, params, write=write, timeout=timeout)
-        finally:
-            st.close()
+        return self._use(lambda st: st.query(cypher, params, write=write, timeout=timeout))
 
 
 def data_option(fn):

@@ -414,12 +414,7 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
 
     by_code = {str(c.get("code", "")).split(".")[0]: c for c in companies}   # 300750 and 300750.SZ alike
     existing_code = {r.record.listed_code: r.record.id for r in base.rows[model.Enterprise] if r.record.listed_code}
-    names: dict[str, set[str]] = {}
-    for r in base.rows[model.Enterprise]:
-        e = r.record
-        for n in (e.name_zh, e.name_en, *e.aliases):
-            if n:
-                names.setdefault(_norm(n), set()).add(e.id)
+    names = _name_index(base)
     memberships_known = {(r.record.enterprise, r.record.segment) for r in base.rows[model.Membership]}
     settled = settled or {}
 
