@@ -18,6 +18,9 @@ public class Launcher {
                 .setConfig(BoltConnector.advertised_address, bolt)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 512L * 1024 * 1024)
+                // keep only the transaction log recovery needs (the default keeps two days: gigabytes
+                // after a few large pushes)
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 .build();
         // stop cleanly on SIGTERM so the store is checkpointed
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));

@@ -34,7 +34,7 @@ start)
     echo "neo4j already running (pid $(cat "$PIDFILE"))"
   else
     mkdir -p "$HOME_DIR"
-    nohup "$JAVA" -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+    nohup "$JAVA" -Xms2g -Xmx2g --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
       --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
       -Dio.netty.tryReflectionSetAccessible=true \
       -cp "$LIB/*" neo4j/Launcher.java "$HOME_DIR" "$PORT" > "$LOG" 2>&1 &

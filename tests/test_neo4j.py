@@ -55,7 +55,7 @@ def runner_module():
 
 def test_push_twice_leaves_the_same_graph(runner, yichun):
     first = counts(yichun)
-    r = push(runner, yichun)
+    r = push(runner, yichun, "--workers", "1", "--batch", "50")  # every row MERGEs, on one session
     assert r.stdout == f"pushed 312 nodes and 390 relationships to {yichun['uri']}\n"
     assert counts(yichun) == first and first[:2] == (312, 390)
 
@@ -149,7 +149,7 @@ def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_pat
     env = {**os.environ, "NEO4J_PORT": "7711", "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PASSWORD": "kill-test"}
     script = ["bash", str(root / "scripts" / "neo4j.sh")]
     syn = tmp_path / "syn"
-    subprocess.run([sys.executable, "-m", "lithiumgraph", "synth", "--enterprises", "4000", "--seed", "2",
+    subprocess.run([sys.executable, "-m", "lithiumgraph", "synth", "--enterprises", "6000", "--seed", "2",
                     "-o", str(syn)], check=True, capture_output=True)
     from lithiumgraph import load_graph
     G = load_graph(syn)
@@ -195,7 +195,41 @@ def test_labels_and_types_outside_the_allow_list_never_reach_the_server(yichun):
             G.add_node("y", kind="Enterprise")
             G.add_edge("x", "y", key="k", kind=edge_kind)
             with pytest.raises(LithiumGraphError, match="refusing to push kinds outside the allow-list"):
-                push_graph(G, driver)
+                push_graph(G, driver, replace=True)
+        G = nx.MultiDiGraph()  # property names are spelled out in the query, so they are checked too
+        G.add_node("x", kind="Enterprise", **{"name_zh": "x", "a}) DETACH DELETE n //": 1})
+        with pytest.raises(LithiumGraphError, match="refusing to push property names outside"):
+            push_graph(G, driver, replace=True)
     finally:
         driver.close()
     assert counts(yichun) == before
+
+
+def test_concurrent_batches_create_then_merge_the_very_graph(yichun):
+    """Small batches on several sessions: an empty graph gets exactly ``G``; a push onto it after edits
+    (a property changed, one dropped, an edge gone) MERGEs it into exactly the edited graph."""
+    from lithiumgraph import load_graph
+    from lithiumgraph.stores.neo4j import Neo4jStore, connect, push as push_graph
+    G = load_graph()
+    driver = connect(yichun["uri"], yichun["user"], yichun["password"])
+    store = Neo4jStore(yichun["uri"], yichun["user"], yichun["password"])
+    try:
+        push_graph(G, driver, replace=True, batch=37, workers=4)
+        assert store.graph().nodes(data=True) == G.nodes(data=True)
+        assert sorted(store.graph().edges(keys=True, data=True)) == sorted(G.edges(keys=True, data=True))
+        H = G.copy()
+        H.nodes["catl"]["name_en"] = "CATL (edited)"
+        del H.nodes["catl"]["aliases"]
+        u, v, k, d = next(e for e in H.edges(keys=True, data=True) if "note" in e[3])
+        del d["note"]
+        H.remove_edge(*next((a, b, c) for a, b, c, x in H.edges(keys=True, data=True) if x["kind"] == "SUPPLIES"))
+        push_graph(H, driver, batch=37, workers=4)
+        got = store.graph()
+        assert got.nodes["catl"]["name_en"] == "CATL (edited)" and "aliases" not in got.nodes["catl"]
+        assert "note" not in got.edges[u, v, k]
+        # a push without --replace adds and updates; it does not delete what the data no longer has
+        assert got.number_of_edges() == H.number_of_edges() + 1
+    finally:
+        driver.close()
+        store.close()
+        push_graph(load_graph(), connect(yichun["uri"], yichun["user"], yichun["password"]), replace=True)

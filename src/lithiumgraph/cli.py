@@ -393,12 +393,15 @@ def synth(n, seed, outdir):
 @neo4j_options
 @click.option("--replace", is_flag=True, help="First delete everything lithiumgraph wrote (nodes labelled LG).")
 @click.option("--batch", type=click.IntRange(1), default=5000, show_default=True, help="Rows per transaction.")
+@click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
+              help="Transactions in flight at once (more can help a server with more cores or far away).")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")
 @errors_to_click
-def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, data_dirs):
-    """Write the graph to a Neo4j server: uniqueness constraint, then batched MERGE. Pushing twice
-    leaves the same graph; if the server dies mid-push, run the same push again.
+def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, workers, data_dirs):
+    """Write the graph to a Neo4j server: uniqueness constraint, then batches (CREATE into an empty
+    graph, else MERGE). Pushing twice leaves the same graph; if the server dies mid-push, run the same
+    push again.
 
     Example: lithiumgraph push --neo4j-uri bolt://127.0.0.1:7687 --neo4j-password secret
     """
@@ -411,8 +414,8 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, data_d
     try:
         with click.progressbar(length=G.number_of_nodes() + G.number_of_edges(), label="pushing",
                                file=sys.stderr) as bar:
-            counts = _push(G, driver, database=database, replace=replace, batch=batch, progress=bar.update,
-                           uri=neo4j_uri)
+            counts = _push(G, driver, database=database, replace=replace, batch=batch, workers=workers,
+                           progress=bar.update, uri=neo4j_uri)
     finally:
         driver.close()
     click.echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")

@@ -7,6 +7,9 @@ the allow-lists is refused. Values always travel as query parameters.
 """
 from __future__ import annotations
 
+import re
+from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
 from typing import Callable
 
 import networkx as nx
@@ -17,6 +20,8 @@ from ..model import EDGE_KINDS, NODE_KINDS
 __all__ = ["Neo4jStore", "connect", "push"]
 
 BATCH = 5000
+WORKERS = 2  # concurrent sessions: the server commits one batch while the next is sent
+PROPERTY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # relationships first, in small transactions, so that dense nodes never need one huge transaction
 CLEAR_RELS = "MATCH (:LG)-[e]->(:LG) CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS"
 CLEAR_NODES = "MATCH (n:LG) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
@@ -59,20 +64,24 @@ def _first_line(e: Exception) -> str:
     return text.split(" (resolved to")[0].rstrip(" :")
 
 
-def _clean(props: dict) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in props.items()}
-
-
 def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bool = False,
-         batch: int = BATCH, progress: Callable[[int], None] | None = None, uri: str = "") -> dict:
-    """Write ``G`` to Neo4j: constraint first, then UNWIND batches (CREATE into an empty graph, MERGE
-    otherwise). Running it twice leaves the same nodes, relationships and properties. Returns the counts."""
+         batch: int = BATCH, progress: Callable[[int], None] | None = None, uri: str = "",
+         workers: int = WORKERS) -> dict:
+    """Write ``G`` to Neo4j: constraint first, then UNWIND batches on ``workers`` concurrent sessions
+    (CREATE into an empty graph, MERGE otherwise). Running it twice leaves the same nodes, relationships
+    and properties. Returns the counts."""
     from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
-    kinds = {d.get("kind") for _, d in G.nodes(data=True)} | {d.get("kind") for _, _, d in G.edges(data=True)}
-    bad = sorted(k for k in kinds if k not in NODE_KINDS + EDGE_KINDS)
+    kinds, keys = set(), set()
+    for *_, d in chain(G.nodes(data=True), G.edges(data=True)):
+        kinds.add(d.get("kind"))
+        keys.update(d)
+    bad = sorted(map(str, kinds - set(NODE_KINDS + EDGE_KINDS)))
     if bad:
-        raise LithiumGraphError(f"refusing to push kinds outside the allow-list: {', '.join(map(str, bad))}")
+        raise LithiumGraphError(f"refusing to push kinds outside the allow-list: {', '.join(bad)}")
+    bad = sorted(k for k in map(str, keys) if not PROPERTY_RE.fullmatch(k))
+    if bad:
+        raise LithiumGraphError(f"refusing to push property names outside [A-Za-z_][A-Za-z0-9_]*: {bad[0]!r}")
     try:
         with driver.session(database=database) as s:
             s.run("CREATE CONSTRAINT lg_id IF NOT EXISTS FOR (n:LG) REQUIRE n.id IS UNIQUE").consume()
@@ -82,40 +91,107 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
             # into an empty graph CREATE is enough (and about twice as fast); a re-run after an
             # interrupted push finds nodes there and MERGEs, so it completes the graph without duplicates
             fresh = s.run("MATCH (n:LG) RETURN count(n) > 0 AS any").single()["any"] is False
-        by_kind: dict[str, list[dict]] = {}
-        for n, d in G.nodes(data=True):
-            props = _clean({k: v for k, v in d.items() if k != "kind"})
-            props["id"] = n
-            by_kind.setdefault(d["kind"], []).append({"id": n, "props": props})
-        for kind, rows in by_kind.items():
-            assert kind in NODE_KINDS
-            q = (f"UNWIND $rows AS r CREATE (n:LG:{kind}) SET n = r.props" if fresh else
-                 f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = r.props, n:{kind}")
-            for i in range(0, len(rows), batch):
-                driver.execute_query(q, rows=rows[i:i + batch], database_=database)
-                if progress:
-                    progress(len(rows[i:i + batch]))
-        by_type: dict[str, list[dict]] = {}
-        for u, v, k, d in G.edges(keys=True, data=True):
-            props = _clean({x: y for x, y in d.items() if x != "kind"})
-            props["_key"] = k
-            by_type.setdefault(d["kind"], []).append({"u": u, "v": v, "k": k, "props": props})
-        for kind, rows in by_type.items():
-            assert kind in EDGE_KINDS
-            rows.sort(key=lambda r: (r["u"], r["v"]))  # neighbouring rows touch the same nodes
-            verb = "CREATE" if fresh else "MERGE"
-            q = (f"UNWIND $rows AS r MATCH (a:LG {{id: r.u}}) MATCH (b:LG {{id: r.v}}) "
-                 f"{verb} (a)-[e:{kind} {{_key: r.k}}]->(b) SET e = r.props")
-            for i in range(0, len(rows), batch):
-                driver.execute_query(q, rows=rows[i:i + batch], database_=database)
-                if progress:
-                    progress(len(rows[i:i + batch]))
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            jobs = []
+            for kind, rows in _rows_by_kind(G.nodes(data=True), lambda n, d: {"id": n}).items():
+                assert kind in NODE_KINDS
+                props = _map_of(rows)
+                q = (f"UNWIND $rows AS r CREATE (n:LG:{kind} {props})" if fresh else
+                     f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = {props}, n:{kind}")
+                jobs += [(q + " RETURN n.id AS id, elementId(n) AS e", rows[i:i + batch])
+                         for i in range(0, len(rows), batch)]
+            nodes = _submit(pool, driver, jobs, database, batch)
+            # relationship rows are built while the server creates the nodes; they find their ends by
+            # element id, a cheaper seek than the id index, filled in just before each batch is sent
+            by_type = _rows_by_kind(G.edges(keys=True, data=True), lambda u, v, k, d: {"_u": u, "_v": v, "_key": k})
+            element = {r["id"]: r["e"] for records in _collect(nodes, progress) for r in records}
+
+            def ends(rows):
+                for r in rows:
+                    r["_u"], r["_v"] = element[r["_u"]], element[r["_v"]]
+                return rows
+
+            jobs = []
+            for kind, rows in by_type.items():
+                assert kind in EDGE_KINDS
+                rows.sort(key=lambda r: (r["_u"], r["_v"]))  # neighbouring rows touch the same nodes
+                props = _map_of(rows, skip=("_u", "_v"))
+                match = "MATCH (a) WHERE elementId(a) = r._u MATCH (b) WHERE elementId(b) = r._v"
+                q = (f"UNWIND $rows AS r {match} CREATE (a)-[e:{kind} {props}]->(b)" if fresh else
+                     f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}")
+                jobs += [(q, rows[i:i + batch]) for i in range(0, len(rows), batch)]
+            _collect(_submit(pool, driver, jobs, database, batch, ends), progress)
     except (ServiceUnavailable, SessionExpired, OSError) as e:
         raise StoreUnavailable(f"Neo4j at {uri} became unreachable during the push ({_first_line(e)}); "
                                "nothing pushed is lost: run the same push again to complete it") from None
     except Neo4jError as e:
         raise StoreUnavailable(f"Neo4j at {uri}: {_first_line(e)}") from None
     return {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
+
+
+def _map_of(rows: list[dict], skip: tuple[str, ...] = ()) -> str:
+    """A map literal taking every property the rows carry, ``{`id`: r.`id`, …}``. Spelling the keys out
+    spares CREATE the Eager step (every row buffered) that Neo4j plans for ``SET n = r``; a row without
+    a key stores nothing there.
+    ``push`` has checked every key against :data:`PROPERTY_RE` before anything was sent."""
+    keys = sorted({k for r in rows for k in r} - set(skip))
+    assert all(PROPERTY_RE.fullmatch(k) for k in keys)
+    return "{" + ", ".join(f"`{k}`: r.`{k}`" for k in keys) + "}"
+
+
+def _rows_by_kind(items, base) -> dict[str, list[dict]]:
+    """Property rows grouped by kind, from ``G.nodes(data=True)`` or ``G.edges(keys=True, data=True)``;
+    ``base(*item)`` gives the identifying fields. Tuples become lists, as Neo4j stores them."""
+    out: dict[str, list[dict]] = {}
+    for item in items:
+        d = item[-1]
+        row = {k: list(v) if isinstance(v, tuple) else v for k, v in d.items() if k != "kind"}
+        row.update(base(*item))
+        out.setdefault(d["kind"], []).append(row)
+    return out
+
+
+class _Rows(list):
+    """A batch of rows with a short repr: the driver formats every RUN's parameters for its debug log
+    even when that log is off (neo4j 6.4, ``_bolt5.py``), which cost a quarter of the client's time."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
+def _submit(pool, driver, parts: list[tuple[str, list]], database, batch: int, prepare=None) -> list:
+    """Queue (query, rows) parts on the pool's sessions, so the server commits one transaction while
+    the next is prepared and sent. Consecutive small parts share a transaction of up to ``batch`` rows
+    (a graph has many kinds with few rows each); ``prepare(rows)`` runs once, before a part is sent."""
+    jobs: list[list[tuple[str, list]]] = []
+    size = 0
+    for q, rows in parts:
+        if not jobs or size + len(rows) > batch:
+            jobs.append([])
+            size = 0
+        jobs[-1].append((q, rows))
+        size += len(rows)
+
+    def one(job):
+        job = [(q, _Rows(prepare(rows) if prepare else rows)) for q, rows in job]
+        with driver.session(database=database) as s:
+            return s.execute_write(lambda tx: [r for q, rows in job for r in tx.run(q, rows=rows)])
+    return [(sum(len(rows) for _, rows in job), pool.submit(one, job)) for job in jobs]
+
+
+def _collect(futures: list, progress) -> list[list]:
+    """Each transaction's records, in order; the first failure cancels those not yet started."""
+    out = []
+    try:
+        for n, f in futures:
+            out.append(f.result())
+            if progress:
+                progress(n)
+    except BaseException:
+        for _, f in futures:
+            f.cancel()
+        raise
+    return out
 
 
 def _relationships(values):
