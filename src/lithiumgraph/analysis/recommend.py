@@ -21,7 +21,7 @@ import networkx as nx
 from ..graph import in_kind, short_name
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
-from .scope import Scope, ancestors, counts, group_of, park_scope
+from .scope import Ownership, Scope, ancestors, counts, park_scope
 
 __all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "recommend"]
 
@@ -86,8 +86,16 @@ def _flag(confidence: str | None) -> str:
     return " (uncertain)" if confidence == "uncertain" else ""
 
 
-def _name(G, n: str) -> str:
-    return short_name(G, n)
+class _Names(dict):
+    """Short names, each looked up once per call (the same regions and firms recur in thousands of texts)."""
+
+    def __init__(self, G):
+        super().__init__()
+        self.G = G
+
+    def __missing__(self, n: str) -> str:
+        self[n] = name = short_name(self.G, n)
+        return name
 
 
 def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = None, top: int = 5,
@@ -103,20 +111,21 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     cov = coverage or gaps(G, scope, rules=rules)
     local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
-    local_groups = {m: f for f in local for m in group_of(G, f)}  # group member -> local firm
+    own = Ownership.of(G)
+    names = _Names(G)
+    grp = own.group
+    local_groups = {m: f for f in sorted(local) for m in grp(f)}  # group member -> local firm, in a fixed order
     regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
     sells: dict[str, list[tuple[str, dict]]] = {}  # supplier -> its SUPPLIES edges into local groups
     for cust in local_groups:
         for sup, d in in_kind(G, cust, "SUPPLIES"):
             sells.setdefault(sup, []).append((cust, d))
     sited = _sited(G, scope, regions)
-    memo: dict[str, list[str]] = {}
-
-    def grp(n: str) -> list[str]:
-        if n not in memo:
-            memo[n] = group_of(G, n)
-        return memo[n]
     runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.pipeline)}
+    # each parent's subsidiaries that are in the park, once: a large group would otherwise be walked
+    # again for every one of its members among the candidates
+    here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
+                 for m, subs in own.subsidiaries.items()}
     targets = [s for s in cov.segments
                if (s.status == "weak" or (s.status == "missing" and not s.resource))
                and (segment is None or s.segment == segment)]
@@ -130,7 +139,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             parts = [ScorePart("in_segment", 0.0, f"active in {sg.segment}"
                                + (f" ({membership['product']})" if membership.get("product") else "")
                                + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))]
-            parts += _supplies_local(G, c, sells, local_groups, weights, grp)
+            parts += _supplies_local(names, c, sells, local_groups, weights, grp)
             lvl = membership.get("leader")
             if lvl in ("world", "national"):
                 w = weights.world_leader if lvl == "world" else weights.national_leader
@@ -140,9 +149,9 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
                 parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
                                        f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
                                        tuple(membership.get("sources", ()))))
-            parts += _regional_tie(G, c, sited, weights, grp)
-            parts += _group_in_park(G, c, scope, weights, runs, grp)
-            recs.append(Recommendation(sg.segment, c, _name(G, c), sum(p.points for p in parts), parts))
+            parts += _regional_tie(names, c, sited, weights, grp)
+            parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
+            recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
         recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
         for i, r in enumerate(recs, 1):
             r.rank = i
@@ -180,15 +189,15 @@ def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str 
     return out
 
 
-def _supplies_local(G, c, sells, local_groups, w, grp) -> list[ScorePart]:
+def _supplies_local(names: _Names, c, sells, local_groups, w, grp) -> list[ScorePart]:
     parts = []
     for m in grp(c):
         for cust, d in sells.get(m, ()):
-            via = "" if m == c else f" (through {_name(G, m)})"
+            via = "" if m == c else f" (through {names[m]})"
             firm = local_groups[cust]
-            where = "" if firm == cust else f", whose {_name(G, firm)} is in the park"
+            where = "" if firm == cust else f", whose {names[firm]} is in the park"
             parts.append(ScorePart("supplies_local", _points(w.supplies_local, d.get("confidence"), w),
-                                   f"supplies {d.get('product')} to {_name(G, cust)}{where}{via}"
+                                   f"supplies {d.get('product')} to {names[cust]}{where}{via}"
                                    f"{_flag(d.get('confidence'))}", tuple(d.get("sources", ()))))
     parts.sort(key=lambda p: -p.points)
     return parts[:w.supplies_local_max]
@@ -214,33 +223,33 @@ def _sited(G, scope, regions) -> list[tuple[str, dict[str, tuple[str, dict]]]]:
     return out
 
 
-def _regional_tie(G, c, sited, w, grp) -> list[ScorePart]:
+def _regional_tie(names: _Names, c, sited, w, grp) -> list[ScorePart]:
     """The nearest region containing the park where the candidate's group is already sited."""
     for i, (region, best) in enumerate(sited):
         for m in grp(c):
             if m in best:
                 place, d = best[m]
                 weight = w.tie_near if i == 0 else w.tie_far
-                via = "" if m == c else f" (through {_name(G, m)})"
-                within = "" if place == region else f", within {_name(G, region)}"
+                via = "" if m == c else f" (through {names[m]})"
+                within = "" if place == region else f", within {names[region]}"
                 return [ScorePart("regional_tie", _points(weight, d.get("confidence"), w),
-                                  f"already sited in {_name(G, place)}{within}{via}{_flag(d.get('confidence'))}",
+                                  f"already sited in {names[place]}{within}{via}{_flag(d.get('confidence'))}",
                                   tuple(d.get("sources", ())))]
     return []
 
 
-def _group_in_park(G, c, scope, w, runs: dict[str, str], grp) -> list[ScorePart]:
+def _group_in_park(names: _Names, c, scope, w, runs: dict[str, str], grp, here_subs) -> list[ScorePart]:
     """The candidate, or another member of its group (parent or subsidiary), is already in the park."""
     members: dict[str, tuple] = {}
     for m in grp(c):
         members.setdefault(m, ())
-        for u, d in in_kind(G, m, "SUBSIDIARY_OF"):  # the subsidiaries of each member
-            members.setdefault(u, tuple(d.get("sources", ())))
+        for u, sources in here_subs.get(m, ()):  # the subsidiaries of each member that are in the park
+            members.setdefault(u, sources)
     here = sorted(m for m in members if m in scope.enterprises or m in runs)
     if not here:
         return []
-    what = [("itself" if m == c else _name(G, m)) + (f" (runs {runs[m]})" if m in runs else "") for m in here]
+    what = [("itself" if m == c else names[m]) + (f" (runs {runs[m]})" if m in runs else "") for m in here]
     sources = tuple(dict.fromkeys(s for m in here for s in members[m] + tuple(
-        G.nodes[runs[m]].get("sources", ()) if m in runs else ())))
+        names.G.nodes[runs[m]].get("sources", ()) if m in runs else ())))
     return [ScorePart("group_in_park", w.group_in_park,
                       f"already in the park: {', '.join(what)}", sources)]
