@@ -29,7 +29,7 @@ def clear(driver):
 
 
 def _props(d: dict) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items() if k != "kind"}
+    return {k: v for k, v in d.items() if k != "kind"}  # the driver sends tuples as lists
 
 
 def naive(G, driver, rows: int) -> tuple[int, float]:

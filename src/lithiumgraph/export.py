@@ -120,6 +120,10 @@ def _lists(G: nx.MultiDiGraph) -> list[str]:
     return sorted(names)
 
 
+def _list_note(lists: list[str]) -> str:
+    return f"list attributes joined with '{LIST_SEP}': {', '.join(lists)}"
+
+
 def _xml_value(v, where: str, key: str) -> str:
     text = str(_flat(v)).lower() if isinstance(v, bool) else str(_flat(v))
     if _BAD_XML.search(text):
@@ -129,10 +133,16 @@ def _xml_value(v, where: str, key: str) -> str:
 
 # -- GraphML ------------------------------------------------------------------------------------------------
 
-def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
+def _schema(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The XML formats' declarations: node and edge attribute types (with ``edge_key``), list attributes."""
     ntypes = _types(d for _, d in G.nodes(data=True))
     etypes = _types(d for _, _, d in G.edges(data=True))
     etypes["edge_key"] = "string"
+    return ntypes, etypes, _lists(G)
+
+
+def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
+    ntypes, etypes, lists = _schema(G)
     nkeys = {k: f"n{i}" for i, k in enumerate(sorted(ntypes))}
     ekeys = {k: f"e{i}" for i, k in enumerate(sorted(etypes))}
     with atomic_open(path) as f:
@@ -147,7 +157,7 @@ def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
         for k, kid in ekeys.items():
             f.write(f'  <key id="{kid}" for="edge" attr.name={quoteattr(k)} attr.type="{etypes[k]}"/>\n')
         f.write('  <graph id="lithiumgraph" edgedefault="directed">\n')
-        f.write(f'    <data key="g0">{escape(",".join(_lists(G)))}</data>\n')
+        f.write(f'    <data key="g0">{escape(",".join(lists))}</data>\n')
         for n, d in _nodes(G):
             where = f"node {n!r}"
             f.write(f"    <node id={quoteattr(_xml_value(n, where, 'id'))}>")
@@ -162,22 +172,20 @@ def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
             f.write("</edge>\n")
         f.write("  </graph>\n</graphml>\n")
     return Export("graphml", [path], G.number_of_nodes(), G.number_of_edges(),
-                  notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
+                  notes=[_list_note(lists)])
 
 
 # -- GEXF ---------------------------------------------------------------------------------------------------
 
 def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
-    ntypes = _types(d for _, d in G.nodes(data=True))
-    etypes = _types(d for _, _, d in G.edges(data=True))
-    etypes["edge_key"] = "string"
+    ntypes, etypes, lists = _schema(G)
     nids = {k: str(i) for i, k in enumerate(sorted(ntypes))}
     eids = {k: str(i) for i, k in enumerate(sorted(etypes))}
     with atomic_open(path) as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
                 '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
                 "  <meta><creator>lithiumgraph</creator><description>lithium-battery industry chain; list "
-                f"attributes joined with '{LIST_SEP}': {escape(', '.join(_lists(G)))}</description></meta>\n"
+                f"attributes joined with '{LIST_SEP}': {escape(', '.join(lists))}</description></meta>\n"
                 '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node">\n')
         for k, i in nids.items():
             f.write(f'      <attribute id="{i}" title={quoteattr(k)} type="{ntypes[k]}"/>\n')
@@ -202,7 +210,7 @@ def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
             f.write("</attvalues></edge>\n")
         f.write("    </edges>\n  </graph>\n</gexf>\n")
     return Export("gexf", [path], G.number_of_nodes(), G.number_of_edges(),
-                  notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
+                  notes=[_list_note(lists)])
 
 
 # -- node-link JSON -----------------------------------------------------------------------------------------
@@ -245,7 +253,7 @@ def _csv(G: nx.MultiDiGraph, path: Path) -> Export:
         for u, v, k, d in _edges(G):
             w.writerow([u, v, k, d.get("kind"), *(_cell(d.get(a)) for a in ecols)])
     return Export("csv", [path / "nodes.csv", path / "edges.csv"], G.number_of_nodes(), G.number_of_edges(),
-                  notes=[f"list attributes joined with '{LIST_SEP}': {', '.join(_lists(G))}"])
+                  notes=[_list_note(_lists(G))])
 
 
 def _cell(v):

@@ -59,11 +59,16 @@ def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
 
 def group_of(G: nx.MultiDiGraph, n: str) -> list[str]:
     """``n`` and the enterprises it is (transitively) a subsidiary of, nearest first."""
+    return _climb(n, lambda m: [v for v, _ in out_kind(G, m, "SUBSIDIARY_OF")])
+
+
+def _climb(n: str, parents) -> list[str]:
+    """``n``, its parents, theirs and so on, nearest first; ``parents(m)`` lists ``m``'s in edge order."""
     out, cur = [n], [n]
     while cur:
         nxt = []
         for m in cur:
-            for v, _ in out_kind(G, m, "SUBSIDIARY_OF"):
+            for v in parents(m):
                 if v not in out:
                     out.append(v)
                     nxt.append(v)
@@ -94,16 +99,7 @@ class Ownership:
     def group(self, n: str) -> list[str]:
         """What :func:`group_of` gives: ``n`` and its (transitive) parents, nearest first."""
         if n not in self._groups:
-            out, cur = [n], [n]
-            while cur:
-                nxt = []
-                for m in cur:
-                    for v in self.parents.get(m, ()):
-                        if v not in out:
-                            out.append(v)
-                            nxt.append(v)
-                cur = nxt
-            self._groups[n] = out
+            self._groups[n] = _climb(n, lambda m: self.parents.get(m, ()))
         return self._groups[n]
 
 

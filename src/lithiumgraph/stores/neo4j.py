@@ -141,11 +141,11 @@ def _map_of(rows: list[dict], skip: tuple[str, ...] = ()) -> str:
 
 def _rows_by_kind(items, base) -> dict[str, list[dict]]:
     """Property rows grouped by kind, from ``G.nodes(data=True)`` or ``G.edges(keys=True, data=True)``;
-    ``base(*item)`` gives the identifying fields. Tuples become lists, as Neo4j stores them."""
+    ``base(*item)`` gives the identifying fields. Tuples stay tuples: the driver sends them as lists."""
     out: dict[str, list[dict]] = {}
     for item in items:
         d = item[-1]
-        row = {k: list(v) if isinstance(v, tuple) else v for k, v in d.items() if k != "kind"}
+        row = {k: v for k, v in d.items() if k != "kind"}
         row.update(base(*item))
         out.setdefault(d["kind"], []).append(row)
     return out
