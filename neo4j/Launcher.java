@@ -12,11 +12,16 @@ public class Launcher {
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
+        // LOAD CSV may read no local file: file URLs are off, and the import directory is an empty one
+        Path imports = home.resolve("import");
+        java.nio.file.Files.createDirectories(imports);
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, bolt)
                 .setConfig(BoltConnector.advertised_address, bolt)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 512L * 1024 * 1024)
                 // keep only the transaction log recovery needs (the default keeps two days: gigabytes
                 // after a few large pushes)

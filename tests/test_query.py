@@ -98,7 +98,8 @@ def test_known_answers(mem):
 def test_writes_are_refused_without_write(runner, query, word):
     r = runner.invoke(cli, ["query", query])
     assert r.exit_code == 1
-    assert r.output == f"Error: this query writes ({word}); queries are read-only unless --write is given\n"
+    what = "loads files or the network" if word == "LOAD" else "writes"
+    assert r.output == f"Error: this query {what} ({word}); queries are read-only unless --write is given\n"
 
 
 @pytest.mark.parametrize("query", [
@@ -177,9 +178,14 @@ def test_neo4j_guard_syntax_error_and_timeout(runner, db, neo4j_env):
 
 @pytest.mark.neo4j
 def test_the_server_refuses_a_write_that_slips_past_the_guard(db, monkeypatch):
-    """The read-access session is a second lock: a write the text check missed is refused by Neo4j."""
+    """The server's plan is a second lock and the read-access session a third: a write the text check
+    missed is refused by Neo4j."""
     import lithiumgraph.cypher
+    import lithiumgraph.guard
     monkeypatch.setattr(lithiumgraph.cypher, "check", lambda *a, **k: None)
+    with pytest.raises(LithiumGraphError, match=r"^Neo4j plans this query as more than a read \(query type 'rw', Create\)"):
+        db.query("CREATE (n:Scratch {id: 'x'}) RETURN n.id")
+    monkeypatch.setattr(lithiumgraph.guard, "check_plan", lambda *a, **k: None)
     with pytest.raises(LithiumGraphError, match="refused a write in a read-only session"):
         db.query("CREATE (n:Scratch {id: 'x'}) RETURN n.id")
     monkeypatch.undo()

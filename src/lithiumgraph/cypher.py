@@ -19,11 +19,8 @@ import networkx as nx
 from .errors import LithiumGraphError
 
 __all__ = ["Result", "Embedded", "embedded", "check", "parse_param", "return_columns", "normalise",
-           "WRITE_CLAUSES", "REFUSED"]
+           "REFUSED"]
 
-#: Clauses that change a graph (or read files): refused unless ``write=True``.
-WRITE_CLAUSES = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER", "COPY", "LOAD",
-                 "INSTALL", "ATTACH", "EXPORT", "IMPORT", "FOREACH")
 
 #: Constructs the embedded engine runs with another meaning than Neo4j: refused there, with the reason.
 REFUSED = {
@@ -47,14 +44,6 @@ _FUNCS = {"labels": "labels()", "id": "id()", "elementid": "elementId()", "prope
 # keywords after which "[" opens a list literal, not a subscript
 _LIST_OPENERS = {"RETURN", "WITH", "IN", "AND", "OR", "XOR", "NOT", "WHERE", "THEN", "ELSE", "WHEN", "UNWIND",
                  "BY", "AS", "DISTINCT", "CASE", "SKIP", "LIMIT"}
-_TOKENS = re.compile(r"""
-    (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-  | (?P<tick>`[^`]*`)
-  | (?P<comment>//[^\n]*|/\*.*?\*/)
-  | (?P<param>\$\w+)
-  | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<sym>.)
-""", re.VERBOSE | re.DOTALL)
 
 
 @dataclass
@@ -68,36 +57,30 @@ class Result:
 
 
 def _tokens(query: str) -> list[tuple[str, str, int]]:
-    """``(kind, text, offset)`` with strings, quoted names and comments kept whole; blanks dropped."""
-    out = []
-    for m in _TOKENS.finditer(query):
-        kind = m.lastgroup
-        if kind == "comment" or (kind == "sym" and m.group().isspace()):
-            continue
-        out.append((kind, m.group(), m.start()))
-    return out
+    """``(kind, text, offset)`` cut as Neo4j's lexer cuts strings, quoted names and comments; blanks dropped."""
+    from .guard import tokens
+    return tokens(query)
 
 
 def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
-    """Refuse a write clause unless ``write``, and, on the embedded store, each construct in REFUSED.
+    """Refuse anything but a read unless ``write`` (see :func:`lithiumgraph.guard.check_read`; the
+    embedded store never writes), and, on the embedded store, each construct in REFUSED.
 
     >>> check("MATCH (n) DETACH DELETE n")
     Traceback (most recent call last):
     ...
     lithiumgraph.errors.LithiumGraphError: this query writes (DETACH, DELETE); queries are read-only unless --write is given
     """
-    if not query.strip():
-        raise LithiumGraphError("the query is empty")
+    from .guard import check_read
     toks = _tokens(query)
+    if not toks:
+        raise LithiumGraphError("the query is empty")
     words = [(i, t[1].upper()) for i, t in enumerate(toks) if t[0] == "word"
              and not (i and toks[i - 1][1] == ".")            # a property: n.set
              and not (i + 1 < len(toks) and toks[i + 1][1] == ":" and (not i or toks[i - 1][1] in "{,"))]  # map key
-    if not write:
-        found = list(dict.fromkeys(w for _, w in words if w in WRITE_CLAUSES))
-        if found:
-            raise LithiumGraphError(f"this query writes ({', '.join(found)}); queries are read-only "
-                                    "unless --write is given")
     if not embedded:
+        if not write:
+            check_read(query)
         return
     bad = []
     for i, w in words:
@@ -120,6 +103,7 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
         first = list(dict.fromkeys(bad))[0]
         raise LithiumGraphError(f"the embedded store does not run {first}: {REFUSED[first]} "
                                 "(or run the query with --store neo4j)")
+    check_read(query, embedded=True)  # never a write, a file or the network there, even with write
 
 
 def return_columns(query: str) -> list[str] | None:

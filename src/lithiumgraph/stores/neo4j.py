@@ -248,10 +248,13 @@ class Neo4jStore:
         from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
 
         from ..cypher import Result, check, normalise
+        from ..guard import check_plan
         check(cypher, write=write)
         try:
             with self.driver.session(database=self.database,
                                      default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as s:
+                if not write:  # a second lock: the server's own plan must be a plain read
+                    check_plan(s.run(Query("EXPLAIN " + cypher, timeout=timeout), params or {}).consume())
                 res = s.run(Query(cypher, timeout=timeout), params or {})
                 columns = list(res.keys())
                 raw = [rec.values() for rec in res]
