@@ -82,12 +82,12 @@ def test_report_escapes_hostile_names(runner, data_copy, tmp_path):
     evil = '<script>alert(1)</script>|<img src=x onerror=alert(2)>'
     edit(data_copy / "enterprises.csv", "shenghua,江西升华新材料有限公司,", f'shenghua,"{evil}",')
     edit(data_copy / "enterprises.csv", "江西升华|升华新材料", "")
-    r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "--data", str(data_copy), "-o", str(tmp_path)])
+    r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "--data", str(data_copy), "-o", str(tmp_path / "rep")])
     assert r.exit_code == 0, r.output
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    page = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    md = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
     assert "<script>" not in md and "&lt;script>alert(1)&lt;/script>\\|" in md
 
 

@@ -353,7 +353,7 @@ def risk(park, strong_firms, min_coverage, operating_only, src, fmt):
 
 @cli.command()
 @park_options
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="Directory for report.md and report.html.")
 @click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
 @data_option
@@ -374,7 +374,7 @@ def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
 @cli.command()
 @click.option("--enterprises", "n", type=click.IntRange(1), required=True, help="Number of enterprises.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same files.")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="Directory to write the graph_data files into.")
 @errors_to_click
 def synth(n, seed, outdir):
@@ -560,7 +560,7 @@ def path(a, b, any_edge, src, fmt):
 @click.option("--hops", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops around --focus.")
 @click.option("--level", type=click.Choice(["segment", "enterprise"]), default="segment", show_default=True,
               help="Chain segments only, or segments with the enterprises in them.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "out", required=True, type=click.Path(),
               help="The HTML file to write (one self-contained file, works offline).")
 @click.option("--open", "open_", is_flag=True, help="Open the file in the default browser.")
 @click.option("--max-nodes", type=click.IntRange(1), default=20000, show_default=True,
@@ -626,7 +626,7 @@ def import_():
 @click.argument("table", type=click.Path(dir_okay=False))
 @click.option("--mapping", required=True, type=click.Path(dir_okay=False),
               help="YAML file naming the columns: company, stage, investment, jobs, place, coordinates, date, note.")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="The data directory to write (new, empty, or written by an earlier import).")
 @click.option("--against", multiple=True, type=click.Path(file_okay=False),
               help="Data directories whose enterprises the table's firms are merged onto (default: graph_data/).")
@@ -654,7 +654,7 @@ def import_table(table, mapping, outdir, against):
 
 @import_.command("chainkg")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="The data directory to write (new, empty, or written by an earlier import).")
 @click.option("--products", type=click.Path(dir_okay=False, exists=True), default=None,
               help="CSV product,segment mapping ChainKG products onto the chain template "

@@ -22,7 +22,7 @@ import networkx as nx
 
 from .errors import LithiumGraphError
 from .graph import display_name
-from .output import atomic_open
+from .output import atomic_open, staged_dir
 
 __all__ = ["FORMATS", "Export", "select", "export", "LIST_SEP"]
 
@@ -241,17 +241,17 @@ def _listy(v):
 def _csv(G: nx.MultiDiGraph, path: Path) -> Export:
     ncols = sorted({k for _, d in G.nodes(data=True) for k in d} - {"kind"})
     ecols = sorted({k for _, _, d in G.edges(data=True) for k in d} - {"kind"})
-    path.mkdir(parents=True, exist_ok=True)
-    with atomic_open(path / "nodes.csv") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "kind", *ncols])
-        for n, d in _nodes(G):
-            w.writerow([n, d.get("kind"), *(_cell(d.get(k)) for k in ncols)])
-    with atomic_open(path / "edges.csv") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["source", "target", "key", "kind", *ecols])
-        for u, v, k, d in _edges(G):
-            w.writerow([u, v, k, d.get("kind"), *(_cell(d.get(a)) for a in ecols)])
+    with staged_dir(path, {"nodes.csv", "edges.csv"}) as tmp:  # the pair is swapped in together
+        with atomic_open(tmp / "nodes.csv") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["id", "kind", *ncols])
+            for n, d in _nodes(G):
+                w.writerow([n, d.get("kind"), *(_cell(d.get(k)) for k in ncols)])
+        with atomic_open(tmp / "edges.csv") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["source", "target", "key", "kind", *ecols])
+            for u, v, k, d in _edges(G):
+                w.writerow([u, v, k, d.get("kind"), *(_cell(d.get(a)) for a in ecols)])
     return Export("csv", [path / "nodes.csv", path / "edges.csv"], G.number_of_nodes(), G.number_of_edges(),
                   notes=[_list_note(_lists(G))])
 
@@ -268,8 +268,23 @@ _NEO_TYPES = {"long": "long", "double": "double", "boolean": "boolean", "string"
 def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
     """One header and one data file per node kind and per relationship type, as ``neo4j-admin database
     import full`` reads them; nodes get the labels ``LG`` and their kind, like ``push`` writes them."""
+    with staged_dir(path, _NEO_IMPORT_FILE.fullmatch) as tmp:  # the whole set is swapped in together
+        paths, args = _neo4j_files(G, path, tmp)
+    # the database name first: --nodes and --relationships take every word after them as files
+    command = ("neo4j-admin database import full neo4j --array-delimiter='|' --multiline-fields=true "
+               "--report-file=" + shlex.quote(str(path / "import.report")) + " " + " ".join(args))
+    return Export("neo4j-import", paths, G.number_of_nodes(), G.number_of_edges(), command=command,
+                  notes=["stop the database first; add --overwrite-destination to replace an existing one",
+                         "with the project's own server: bash scripts/neo4j.sh stop && "
+                         "bash scripts/neo4j.sh admin database import full …"])
+
+
+_NEO_IMPORT_FILE = re.compile(r"(nodes|rels)_\w+(\.header)?\.csv|import\.report")
+
+
+def _neo4j_files(G: nx.MultiDiGraph, path: Path, tmp: Path) -> tuple[list[Path], list[str]]:
+    """Write the header and data files into ``tmp``; their final paths under ``path`` and the import's arguments."""
     from .model import EDGE_KINDS, NODE_KINDS
-    path.mkdir(parents=True, exist_ok=True)
     lists = set(_lists(G))
     paths, args = [], []
     by_kind: dict[str, list[str]] = {}
@@ -282,9 +297,9 @@ def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
         cols = sorted(set(types) - {"kind"})
         header = ["id:ID"] + [f"{c}:{'string[]' if c in lists else _NEO_TYPES[types[c]]}" for c in cols] + [":LABEL"]
         hp, dp = path / f"nodes_{kind}.header.csv", path / f"nodes_{kind}.csv"
-        with atomic_open(hp) as f:
+        with atomic_open(tmp / hp.name) as f:
             csv.writer(f, lineterminator="\n").writerow(header)
-        with atomic_open(dp) as f:
+        with atomic_open(tmp / dp.name) as f:
             w = csv.writer(f, lineterminator="\n")
             for n in ids:
                 d = G.nodes[n]
@@ -302,18 +317,12 @@ def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
         header = [":START_ID", ":END_ID", "_key:string"] + \
                  [f"{c}:{'string[]' if c in lists else _NEO_TYPES[types[c]]}" for c in cols] + [":TYPE"]
         hp, dp = path / f"rels_{kind}.header.csv", path / f"rels_{kind}.csv"
-        with atomic_open(hp) as f:
+        with atomic_open(tmp / hp.name) as f:
             csv.writer(f, lineterminator="\n").writerow(header)
-        with atomic_open(dp) as f:
+        with atomic_open(tmp / dp.name) as f:
             w = csv.writer(f, lineterminator="\n")
             for u, v, k, d in rows:
                 w.writerow([u, v, k, *(_cell(d.get(c)) for c in cols), kind])
         paths += [hp, dp]
         args.append(shlex.quote(f"--relationships={hp},{dp}"))
-    # the database name first: --nodes and --relationships take every word after them as files
-    command = ("neo4j-admin database import full neo4j --array-delimiter='|' --multiline-fields=true "
-               "--report-file=" + shlex.quote(str(path / "import.report")) + " " + " ".join(args))
-    return Export("neo4j-import", paths, G.number_of_nodes(), G.number_of_edges(), command=command,
-                  notes=["stop the database first; add --overwrite-destination to replace an existing one",
-                         "with the project's own server: bash scripts/neo4j.sh stop && "
-                         "bash scripts/neo4j.sh admin database import full …"])
+    return paths, args

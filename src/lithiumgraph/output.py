@@ -1,4 +1,11 @@
-"""Output for people and files: rows as a table, JSON or CSV, and files written whole or not at all."""
+"""Output for people and files: rows as a table, JSON or CSV, and files written whole or not at all.
+
+File outputs replace only a regular file (never a device, FIFO, socket, directory or symbolic link); a
+set of files is written to a staging directory beside the target and swapped in with one rename, so a
+reader sees the old set or the new set, never a mix. Temporary names carry the writer's process id
+(``.NAME.lg-tmp-PID-…``, ``.NAME.lg-new-PID-…``, ``.NAME.lg-old-PID-…``): the next run removes those a
+dead process left, and puts an old set back where a crash came between moving it aside and moving the
+new one in."""
 from __future__ import annotations
 
 import contextlib
@@ -6,11 +13,18 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import Callable, Iterable
 
-__all__ = ["FORMATS", "render", "width", "format_value", "write_atomic", "atomic_open"]
+from .errors import LithiumGraphError
+
+__all__ = ["FORMATS", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
+           "file_target"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -71,19 +85,83 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
     return "\n".join(out)
 
 
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISREG, "a file"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _lstat(path: Path):
+    try:
+        return os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _no_link(path: Path, st, what: str) -> None:
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        raise LithiumGraphError(f"{path} is a symbolic link (to {os.readlink(path)}); name the {what} itself")
+
+
+def file_target(path: str | Path) -> Path:
+    """``path`` if a file output may replace it: absent or a regular file. A device, FIFO, socket,
+    directory or symbolic link is refused in one line (as root, replacing /dev/null would break the system)."""
+    path = Path(path)
+    st = _lstat(path)
+    _no_link(path, st, "file")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise LithiumGraphError(f"{path} is {_kind(st.st_mode)}, not a regular file; name a file to write")
+    return path
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def clean_stale(target: Path) -> None:
+    """Remove what dead writers of ``target`` left beside it, putting an old set back if the target is gone."""
+    pattern = re.compile(re.escape(f".{target.name}.lg-") + r"(tmp|new|old)-(\d+)-")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    stale = [(m.group(1), p) for p in entries
+             if (m := pattern.match(p.name)) and int(m.group(2)) != os.getpid() and not _alive(int(m.group(2)))]
+    for what, p in sorted(stale, key=lambda x: x[0] != "old"):
+        if what == "old" and not os.path.lexists(target):
+            os.rename(p, target)
+        elif p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | Path):
     """A text file to stream into that replaces ``path`` only when the block ends without an error:
     a temporary file in the same folder, then a rename. A crash or a full disk leaves the old file."""
-    path = Path(path)
+    path = file_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    clean_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.lg-tmp-{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             yield f
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual permissions
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -94,3 +172,67 @@ def write_atomic(path: str | Path, text: str) -> None:
     """Write a file whole or not at all."""
     with atomic_open(path) as f:
         f.write(text)
+
+
+def dir_target(path: str | Path, owns: Callable[[str], bool] | Iterable[str] | None = None) -> Path:
+    """``path`` if a set of files may replace it: absent, or a directory holding only names ``owns``
+    accepts (a predicate or a collection of names; None accepts anything: the caller has checked)."""
+    path = Path(path)
+    st = _lstat(path)
+    _no_link(path, st, "directory")
+    if st is None:
+        return path
+    if not stat.S_ISDIR(st.st_mode):
+        raise LithiumGraphError(f"{path} is {_kind(st.st_mode)}, not a directory; name a directory to write")
+    if owns is not None:
+        accept = owns if callable(owns) else set(owns).__contains__
+        others = sorted(p.name for p in path.iterdir() if not accept(p.name))
+        if others:
+            more = ", …" if len(others) > 3 else ""
+            raise LithiumGraphError(f"{path} holds other files ({', '.join(others[:3])}{more}); "
+                                    "write into a new or empty directory")
+    return path
+
+
+@contextlib.contextmanager
+def staged_dir(path: str | Path, owns: Callable[[str], bool] | Iterable[str] | None = None):
+    """A staging directory beside ``path`` to write a set of files into; when the block ends without an
+    error it takes ``path``'s place in one rename (an atomic exchange where the system has one), and the
+    old set is removed. On an error nothing changes. See :func:`dir_target` for ``owns``."""
+    path = dir_target(path, owns)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(path)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.lg-new-{os.getpid()}-", dir=path.parent))
+    try:
+        yield staging
+        os.chmod(staging, 0o777 & ~_umask())
+        _swap(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(new: Path, path: Path) -> None:
+    """Put ``new`` in the place of ``path``; a reader sees the old directory or the new one."""
+    if not os.path.lexists(path):
+        os.rename(new, path)
+    elif _exchange(new, path):
+        shutil.rmtree(new)  # it now holds the old set
+    else:  # no atomic exchange here: move the old set aside first, so that a crash cannot lose it
+        import secrets
+        old = path.with_name(f".{path.name}.lg-old-{os.getpid()}-{secrets.token_hex(4)}")
+        os.rename(path, old)
+        os.rename(new, path)
+        shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    import ctypes
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0

@@ -14,7 +14,7 @@ import networkx as nx
 from .analysis import GapRules, RecommendWeights, gaps, recommend, risk
 from .analysis.scope import park_scope
 from .graph import display_name
-from .output import format_value, write_atomic
+from .output import format_value, staged_dir, write_atomic
 from .summary import stats
 
 __all__ = ["Block", "Report", "build_report", "to_markdown", "to_html", "write_report"]
@@ -206,9 +206,10 @@ def to_html(r: Report) -> str:
 
 
 def write_report(r: Report, outdir: str | Path) -> list[Path]:
-    """Write ``report.md`` and ``report.html`` into ``outdir``; return their paths."""
+    """Write ``report.md`` and ``report.html`` into ``outdir`` (new, or holding only these two), swapped
+    in together; return their paths."""
     outdir = Path(outdir)
-    paths = [outdir / "report.md", outdir / "report.html"]
-    write_atomic(paths[0], to_markdown(r))
-    write_atomic(paths[1], to_html(r))
-    return paths
+    with staged_dir(outdir, {"report.md", "report.html"}) as tmp:
+        write_atomic(tmp / "report.md", to_markdown(r))
+        write_atomic(tmp / "report.html", to_html(r))
+    return [outdir / "report.md", outdir / "report.html"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import model
 from .dataset import load
-from .output import write_atomic
+from .output import staged_dir, write_atomic
 from .units import dimension
 
 __all__ = ["synth", "write_synth", "SYNTHETIC_SOURCE"]
@@ -182,11 +182,12 @@ def _bisect(acc: list[float], x: float) -> int:
 
 def write_synth(enterprises: int, seed: int, outdir: str | Path) -> dict[str, int]:
     """Write a synthetic data set into ``outdir``; return the row count per file."""
-    outdir = Path(outdir)
+    from .model import RECORD_FILES
     counts = {}
-    for name, rows in synth(enterprises, seed).items():
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows(rows)
-        write_atomic(outdir / name, buf.getvalue())
-        counts[name] = len(rows) - 1
+    with staged_dir(outdir, RECORD_FILES) as tmp:  # the data set is swapped in whole
+        for name, rows in synth(enterprises, seed).items():
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(rows)
+            write_atomic(tmp / name, buf.getvalue())
+            counts[name] = len(rows) - 1
     return counts
