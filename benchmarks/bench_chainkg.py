@@ -17,7 +17,7 @@ from common import peak_mib
 from lithiumgraph import load_graph, query
 from lithiumgraph.analysis import gaps
 from lithiumgraph.dataset import default_data_dir
-from lithiumgraph.explore import explore
+from lithiumgraph.explorer import explore
 from lithiumgraph.importer import import_chainkg
 
 ROOT = Path(__file__).parents[1]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from common import median_time, peak_mib
 from lithiumgraph import load_graph
-from lithiumgraph.explore import explore
+from lithiumgraph.explorer import explore
 from lithiumgraph.export import FORMATS, export
 from lithiumgraph.synth import write_synth
 

@@ -202,7 +202,7 @@ def test_explorer_and_report_html_carry_any_name_as_text(name, tmp_path_factory)
     """Statically: the name reaches the explorer only inside its JSON block, and the report escaped."""
     from html.parser import HTMLParser
 
-    from lithiumgraph.explore import explore
+    from lithiumgraph.explorer import explore
     from lithiumgraph.report import build_report, to_html as render_html
     def page_and_data(graph):
         page = explore(graph, level="enterprise").html()
@@ -239,7 +239,7 @@ def test_explorer_and_report_html_carry_any_name_as_text(name, tmp_path_factory)
 @given(name=st.one_of(st.sampled_from([n for n in NASTY if n.strip() and "\u2028" not in n]), printable).filter(
     lambda s: s.strip() == s and s.strip()))
 def test_in_the_browser_any_name_shows_literally_and_runs_nothing(name, open_page, tmp_path_factory):
-    from lithiumgraph.explore import explore
+    from lithiumgraph.explorer import explore
     from lithiumgraph.report import build_report, to_html as render_html
     G = mini_graph_named(name)
     d = tmp_path_factory.mktemp("b")

@@ -573,7 +573,7 @@ def explore(park, focus, hops, level, out, open_, max_nodes, src):
 
     Example: lithiumgraph explore --park yichun-etdz -o chain.html
     """
-    from .explore import explore as _explore
+    from .explorer import explore as _explore
     from .names import resolve
     G = _graph(src)
     ex = _explore(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None,
