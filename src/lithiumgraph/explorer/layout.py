@@ -24,6 +24,8 @@ SIZES = {"box": 136, "row": 26, "head": 32, "head2": 50, "pad": 8, "colgap": 18,
          "firmFont": 14, "groupFont": 14}
 #: Above this many firms every group starts collapsed to its header and count.
 COLLAPSE_ABOVE = 250
+#: With more firms open than this, the page draws firms' links only for a focused firm.
+EDGE_FIRMS = 400
 #: The group of local firms that work in no chain segment.
 OTHER = "other"
 
@@ -41,7 +43,7 @@ class Layout:
 
     def as_json(self) -> dict:
         return {"columns": self.columns, "band": self.band, "groups": self.groups,
-                "collapsed": self.collapsed, "twoLine": self.two_line, **SIZES}
+                "collapsed": self.collapsed, "twoLine": self.two_line, "edgeFirms": EDGE_FIRMS, **SIZES}
 
 
 def chain_layers(G: nx.MultiDiGraph) -> dict[str, int]:

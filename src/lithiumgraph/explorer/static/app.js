@@ -187,8 +187,9 @@
     edges: {smooth: false, arrows: {to: {scaleFactor: 0.6}}}
   });
   window.lgNetwork = network;
-  network.once("afterDrawing", function () { window.lgReady = true; });
+  network.once("afterDrawing", function () { window.lgDrawnAt = performance.now(); window.lgReady = true; });
 
+  const note = $("lg-note"), drawn = new Map();
   function render() {
     const ids = visibleIds(), pos = stack(ids);
     const want = [];
@@ -197,9 +198,25 @@
       if (focusSet && !focusSet.nodes.has(id) && !focusSet.groups.has(id)) v.opacity = 0.25;
       want.push(v);
     });
-    nodes.remove(nodes.getIds().filter(function (id) { return !ids.has(id); }));
-    nodes.update(want);
-    const es = data.edges.filter(function (e) { return ids.has(e.from) && ids.has(e.to) && edgeOn(e); }).map(visEdge);
+    // hand vis-network only what changed: re-creating thousands of nodes costs a second
+    const gone = nodes.getIds().filter(function (id) { return !ids.has(id); });
+    gone.forEach(function (id) { drawn.delete(id); });
+    nodes.remove(gone);
+    nodes.update(want.filter(function (v) {
+      const key = JSON.stringify(v);
+      if (drawn.get(v.id) === key) return false;
+      drawn.set(v.id, key);
+      return true;
+    }));
+    // thousands of lines are a tangle and cost hundreds of ms a frame: with many firms open, only the
+    // chain template and the focused firm's chain are drawn
+    let open = 0;
+    ids.forEach(function (id) { if (byId.get(id).lg.kind === "Enterprise") open++; });
+    const many = open > L.edgeFirms;
+    note.textContent = many ? open + " firms open: their links are drawn for a focused firm only" : "";
+    const es = data.edges.filter(function (e) {
+      return ids.has(e.from) && ids.has(e.to) && edgeOn(e) && (!many || e.lg.kind === "UPSTREAM_OF" || (focusSet && focusSet.edges.has(e.id)));
+    }).map(visEdge);
     const keep = new Set(es.map(function (e) { return e.id; }));
     edges.remove(edges.getIds().filter(function (id) { return !keep.has(id); }));
     edges.update(es);
