@@ -1,8 +1,9 @@
 """Analyses pinned on a hand-made graph (tests/fixtures/mini) whose answers are worked out by hand.
 
-The mini park-a has cells p1 (10 GWh/yr, LFP, operating) and p2 (5 GWh/yr, chemistry unknown, signed),
-cathode p3 (2万 t/yr = 20,000 t/yr), anode p4 (8,000 t/yr, under construction), and a halted
-lithium-carbonate project p5 that must count for nothing.
+The mini park-a has cells p1 (10 GWh/yr, LFP, operating) and p2 (5 GWh/yr, chemistry unknown, signed:
+pipeline, never summed), cathode p3 (2万 t/yr = 20,000 t/yr), anode p4 (8,000 t/yr, under construction),
+and a halted lithium-carbonate project p5 that must count for nothing. Every firm's location row states
+what is made there.
 """
 from pathlib import Path
 
@@ -21,18 +22,19 @@ def M():
 
 def test_balance_by_hand(M):
     b = balance(M, "park-a")
-    assert b.cells_gwh == 15 and b.chemistry == {"lfp": 10, "unknown": 5}
-    # cathode: LFP 10 x 2000-2500 + unknown 5 x (envelope = the only row) 2000-2500 = 30,000-37,500; supply 20,000
+    # p2 is signed: pipeline, listed and not summed
+    assert b.cells_gwh == 10 and b.chemistry == {"lfp": 10} and b.cells_pipeline == ["cellco2@park-a", "p2"]
+    # cathode: LFP 10 x 2000-2500 = 20,000-25,000; supply 20,000 sits inside the range
     c = b.get("cathode")
-    assert (c.demand_low, c.demand_high, c.supply, c.status) == (30000, 37500, 20000, "shortfall")
-    assert (c.shortfall_low, c.shortfall_high) == (10000, 17500)
-    # anode: LFP 10 x 1000-1200 + unknown 5 x (800-1200 over LFP and NCM) = 14,000-18,000; p4 counts (pipeline)
+    assert (c.demand_low, c.demand_high, c.supply, c.status) == (20000, 25000, 20000, "balanced")
+    assert (c.shortfall_low, c.shortfall_high) == (0, 5000)
+    # anode: LFP 10 x 1000-1200 = 10,000-12,000; p4 (under construction) counts
     a = b.get("anode")
-    assert (a.demand_low, a.demand_high, a.supply, a.status) == (14000, 18000, 8000, "shortfall")
-    assert a.intensities == ["int:anode:lfp", "int:anode:ncm"] and a.supply_projects == ["p4"]
-    # lithium: 15 x 500-600; the halted p5 supplies nothing
+    assert (a.demand_low, a.demand_high, a.supply, a.status) == (10000, 12000, 8000, "shortfall")
+    assert a.intensities == ["int:anode:lfp"] and a.supply_projects == ["p4"]
+    # lithium: 10 x 500-600; the halted p5 supplies nothing
     li = b.get("lithium")
-    assert (li.demand_low, li.demand_high, li.supply, li.unit) == (7500, 9000, 0, "t LCE/yr")
+    assert (li.demand_low, li.demand_high, li.supply, li.unit) == (5000, 6000, 0, "t LCE/yr")
     assert b.get("electrolyte") is None  # the mini template has no electrolyte segment
 
 
@@ -50,7 +52,7 @@ def test_gaps_by_hand(M):
     assert got == {
         "lepidolite-ore": ("missing", ""),          # a resource the park lacks: nothing to attract
         "lithium-carbonate": ("missing", "补链"),    # the park is short of lithium salts
-        "cathode-lfp": ("weak", "强链"),            # one firm, no leader, 20,000 < 30,000
+        "cathode-lfp": ("weak", "强链"),            # one firm, no leader (20,000 covers 20,000)
         "anode": ("weak", "强链"),
         "cell-power": ("strong", ""),               # cellco is a national leader
         "battery-pack": ("weak", "强链"),           # one firm, no leader
@@ -59,20 +61,21 @@ def test_gaps_by_hand(M):
     }
     assert [s.segment for s in cov.segments][:2] == ["lepidolite-ore", "lithium-carbonate"]
     cp = cov.get("cell-power")
-    assert (cp.firms, cp.capacity, cp.unit, cp.projects) == (["cellco", "cellco2"], 15, "GWh/yr", ["p1", "p2"])
+    assert (cp.firms, cp.capacity, cp.unit, cp.projects) == (["cellco"], 10, "GWh/yr", ["p1"])
+    assert cp.pipeline == ["p2", "cellco2@park-a"] and cp.sites == ["p1", "cellco@park-a"]
     assert cov.get("cathode-lfp").reason == (
         "1 local firm (< 3) and no leading firm; local cathode material capacity 20,000 vs demand "
-        "30,000–37,500 t/yr (< 1 x low end)")
+        "20,000–25,000 t/yr; sites: 正极公司 (project p3, operating); 正极公司 (location cathco@park-a, operating)")
     assert cov.get("lithium-carbonate").reason == (
-        "no local firm; local demand 7,500–9,000 t LCE/yr of lithium salts (LCE), local supply 0")
+        "no local firm; local demand 5,000–6,000 t LCE/yr of lithium salts (LCE), local supply 0")
 
 
 def test_rules_are_configurable(M):
-    cov = gaps(M, "park-a", rules=GapRules(strong_firms=1, min_coverage=0.6))
-    # one firm now suffices; cathode 20,000 >= 0.6 x 30,000 = 18,000 but anode 8,000 < 0.6 x 14,000 = 8,400
+    cov = gaps(M, "park-a", rules=GapRules(strong_firms=1, min_coverage=0.9))
+    # one firm now suffices; cathode 20,000 >= 0.9 x 20,000 = 18,000 but anode 8,000 < 0.9 x 10,000 = 9,000
     assert [cov.get(s).status for s in ("battery-pack", "cathode-lfp", "anode")] == ["strong", "strong", "weak"]
     cov = gaps(M, "park-a", rules=GapRules(pipeline=False))
-    assert cov.get("anode").status == "missing"  # p4 and anodeco are only under construction
+    assert cov.get("anode").status == "pipeline"  # p4 and anodeco are only under construction
 
 
 def test_recommend_by_hand(M):
@@ -100,10 +103,13 @@ def test_recommend_top_and_segment(M):
 def test_risk_by_hand(M):
     r = risk(M, "park-a")
     assert [(s.customer, s.segment, s.supplier) for s in r.single_sources] == [("cathco", "lithium-carbonate", "saltco")]
-    assert [(c.enterprise, c.feeds) for c in r.chokepoints] == [("anodeco", ["cell-power"]), ("cathco", ["cell-power"])]
+    # cellco is the only local cell maker: cellco2's signed project is pipeline
+    assert [(c.enterprise, c.feeds) for c in r.chokepoints] == [
+        ("anodeco", ["cell-power"]), ("cathco", ["cell-power"]), ("cellco", ["battery-pack"])]
+    assert [c.sites for c in r.chokepoints] == [["p4", "anodeco@park-a"], ["p3", "cathco@park-a"], ["p1", "cellco@park-a"]]
     conc = {c.segment: (c.firms, round(c.hhi, 1), round(c.top_share, 3)) for c in r.concentration}
-    # cell-power: parentco's group 10 of 15, cellco2 5 of 15: 66.7^2 + 33.3^2 = 5555.6
-    assert conc == {"cell-power": (2, 5555.6, 0.667), "cathode-lfp": (1, 10000.0, 1.0), "anode": (1, 10000.0, 1.0)}
+    # cell-power: only p1 counts (p2 is signed: pipeline)
+    assert conc == {"cell-power": (1, 10000.0, 1.0), "cathode-lfp": (1, 10000.0, 1.0), "anode": (1, 10000.0, 1.0)}
 
 
 def test_a_region_includes_its_parks(M):
@@ -116,9 +122,14 @@ def test_second_park_of_the_shipped_data(G):
     """Nothing is tied to the ETDZ: Yichun city (with its counties) has lithium carbonate firms galore."""
     cov = gaps(G, "yichun-city")
     lc = cov.get("lithium-carbonate")
-    assert lc.status == "strong" and len(lc.firms) >= 10
-    assert cov.get("recycling").status == "weak"  # Sunwoda's signed 50 GWh and GEM
-    assert balance(G, "yichun-city").cells_gwh == 140  # CATL 50 + Gotion 30 + Ganfeng 30 + BYD 30
+    assert len(lc.firms) >= 10
+    # 135,000 t/yr stated against 44,000-64,000, but 远东福斯特's consumer cells state no capacity: demand is
+    # only "at least", so coverage, and with it strong, is not shown
+    assert lc.status == "weak" and "coverage not shown: demand not stated at 1 local cell site" in lc.reason
+    assert cov.get("recycling").status == "pipeline"  # Sunwoda's signed 50 GWh and GEM's uncertain expansion
+    b = balance(G, "yichun-city")
+    assert b.cells_gwh == 80 and b.cells_unstated == ["far-east-battery@yichun-city"]  # CATL 50 + Gotion 30
+    assert {"byd-yichun-cells", "ganfeng-yichun-cells"} <= set(b.cells_pipeline)  # signed: pipeline
 
 
 def test_yichun_etdz_findings(G):

@@ -26,7 +26,7 @@ def test_park_commands_in_every_format(runner, cmd, fmt):
 
 def test_gaps_json_covers_the_template(runner):
     rows = json.loads(runner.invoke(cli, ["gaps", "--park", "yichun-etdz", "--format", "json"]).output)
-    assert len(rows) == 41 and {r["status"] for r in rows} == {"missing", "weak", "strong"}
+    assert len(rows) == 41 and {r["status"] for r in rows} == {"missing", "pipeline", "weak", "strong"}
     assert all(r["reason"] for r in rows)
 
 

@@ -258,9 +258,9 @@ def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
     for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index):
         click.echo(f"\n== {value or 'other uses and recycling'} ==")
         _echo([r for r in rows if r[key] == value], "table", cols, max_width=100)
-    counts = {s: len(cov.by_status(s)) for s in ("strong", "weak", "missing")}
-    click.echo(f"\n{counts['strong']} strong, {counts['weak']} weak, {counts['missing']} missing "
-               f"of {len(rows)} segments")
+    counts = {s: len(cov.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")}
+    click.echo(f"\n{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
+               f"{counts['missing']} missing of {len(rows)} segments")
 
 
 @cli.command()
@@ -285,8 +285,19 @@ def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
     click.echo(f"Demand from {b.cells_gwh:g} GWh/yr of local cells ({', '.join(b.cell_projects) or 'none'}); "
                f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in b.chemistry.items()) or 'n/a'}; "
                f"left out: {', '.join(b.excluded) or 'nothing'}")
+    if b.cells_unstated:
+        click.echo(f"Not computable from figures: {len(b.cells_unstated)} local cell site"
+                   f"{'s' if len(b.cells_unstated) != 1 else ''} without a capacity figure "
+                   f"({_few(b.cells_unstated)}); demand is unknown or at least the range shown")
+    if b.cells_pipeline:
+        click.echo(f"Pipeline, not counted (planned, signed or uncertain): {_few(b.cells_pipeline)}")
     _echo(rows, "table", ["material", "name", "unit", "demand_low", "demand_high", "supply", "shortfall_low",
-                          "shortfall_high", "status", "intensities", "supply_projects"])
+                          "shortfall_high", "status", "supply_projects", "supply_unstated", "pipeline"])
+
+
+def _few(items: list[str], n: int = 4) -> str:
+    """The first ``n`` items and how many more."""
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
 @cli.command()

@@ -121,10 +121,12 @@ class Enterprise(Fact):
 
 @dataclass(frozen=True, kw_only=True)
 class Location(Fact):
-    """LOCATED_IN: an enterprise has a seat (hq, plant, office) in a park or region."""
+    """LOCATED_IN: an enterprise has a seat (hq, plant, office) in a park or region; ``segments`` are
+    what the row's sources say is made there (only these make the firm local in a segment)."""
     enterprise: str = col(required=True, ref="Enterprise")
     park: str = col(required=True, ref="Park")
     role: str | None = col(choices=("hq", "plant", "office"))
+    segments: tuple[str, ...] = col("list", ref="Segment")
     note: str | None = col()
     key: ClassVar[tuple[str, ...]] = ("enterprise", "park", "role")
 

@@ -19,7 +19,7 @@ from .summary import stats
 
 __all__ = ["Block", "Report", "build_report", "to_markdown", "to_html", "write_report"]
 
-STATUS_ZH = {"missing": "缺链", "weak": "弱链", "strong": "强链"}
+STATUS_ZH = {"missing": "缺链", "pipeline": "在建/规划", "weak": "弱链", "strong": "强链"}
 GROUP_ZH = {"battery": "电池 (battery)", "motor": "电机 (motor)", "control": "电控 (electronic control)",
             "vehicle": "整车 (vehicle)", None: "其他应用与回收 (other uses, recycling)"}
 
@@ -64,11 +64,13 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
         cited.extend(ids or [])
         return ", ".join(ids or [])
 
-    n = {s: len(cov.by_status(s)) for s in ("strong", "weak", "missing")}
+    n = {s: len(cov.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")}
     B.append(Block("p", f"Chain report for {name}: {len(cov.segments)} segments of the chain template; "
-                        f"{n['strong']} strong (强链), {n['weak']} weak (弱链), {n['missing']} missing (缺链). "
+                        f"{n['strong']} strong (强链), {n['weak']} weak (弱链), {n['pipeline']} pipeline only (在建/规划), "
+                        f"{n['missing']} missing (缺链). "
                         f"The graph holds {st.facts} facts, {100 * st.sourced_share:.1f}% of them sourced. "
-                        f"Projects counted: operating{' and pipeline (signed, planned, under construction)' if rules.pipeline else ' only'}."))
+                        f"Sites counted: operating{' and under construction' if rules.pipeline else ' only'}; planned, signed "
+                        f"and uncertain sites are pipeline, listed and never counted."))
     acts = {}
     for s in cov.segments:
         if s.action:
@@ -77,7 +79,9 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
     B.append(Block("p", f"Rules: strong = a leading firm (world or national leader per a source) or at least "
                         f"{rules.strong_firms} local firms, and local capacity at least {rules.min_coverage:g} x the "
                         f"low end of local demand where the balance gives one; weak = present but not strong; "
-                        f"missing = no local firm or project. 补链: a missing segment that feeds a local one or whose "
+                        f"pipeline = only planned, signed or uncertain sites; missing = no local site. A firm is local in "
+                        f"a segment only through a site in the park that works in it (a project, or a location that "
+                        f"states what is made there). 补链: a missing segment that feeds a local one or whose "
                         f"material the park is short of; 延链: a missing segment that a local one feeds; 强链: weak."))
 
     B.append(Block("h", "Coverage by stage", 2))
@@ -93,9 +97,9 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
     grows = []
     for g in ("battery", "motor", "control", "vehicle", None):
         segs = [s for s in cov.segments if s.group == g]
-        c = {k: [x.segment for x in segs if x.status == k] for k in ("strong", "weak", "missing")}
-        grows.append([GROUP_ZH[g], ", ".join(c["strong"]), ", ".join(c["weak"]), ", ".join(c["missing"])])
-    B.append(Block("table", columns=["group", "strong", "weak", "missing"], rows=grows))
+        c = {k: [x.segment for x in segs if x.status == k] for k in ("strong", "weak", "pipeline", "missing")}
+        grows.append([GROUP_ZH[g], *(", ".join(v) for v in c.values())])
+    B.append(Block("table", columns=["group", "strong", "weak", "pipeline", "missing"], rows=grows))
 
     B.append(Block("h", "Supply–demand balance", 2))
     chem = ", ".join(f"{k}: {v:g} GWh/yr" for k, v in bal.chemistry.items()) or "none"
@@ -174,7 +178,7 @@ def to_markdown(r: Report) -> str:
 _CSS = """body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:1400px;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f3f3f3}
-td.missing{background:#fde2e2}td.weak{background:#fff4d6}td.strong{background:#e0f4e0}"""
+td.missing{background:#fde2e2}td.pipeline{background:#eef0f4}td.weak{background:#fff4d6}td.strong{background:#e0f4e0}"""
 
 
 def to_html(r: Report) -> str:

@@ -102,7 +102,7 @@ def synth(enterprises: int, seed: int = 0, template_dir: str | Path | None = Non
                                      aliases=(f"SYN{i}",), note="synthetic", **syn))
         by_seg[seg].append((eid, cap or 1.0))
         park = rng.choices(park_ids, park_w)[0]
-        locs.append(model.Location(enterprise=eid, park=park, role="plant", **syn))
+        locs.append(model.Location(enterprise=eid, park=park, role="plant", segments=(seg,), **syn))
         members.append([eid, seg, cap, unit if cap else None])
         if rng.random() < 0.3:
             status = rng.choices(["operating", "under_construction", "signed", "planned", "halted"],

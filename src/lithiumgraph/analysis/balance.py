@@ -2,9 +2,14 @@
 
 Demand (t/yr or m²/yr) = local liquid-electrolyte cell capacity (GWh/yr) x the sourced intensity range
 per GWh for the cells' chemistry; where a project's chemistry is not known, the range spans every
-chemistry the intensity table has. Supply is the capacity of the park's projects in the material's
-segments. Both count operating projects and, unless ``pipeline=False``, those signed, planned or
-under construction.
+chemistry the intensity table has. Supply is the capacity of the park's sites in the material's
+segments (:mod:`.presence`). Both count operating sites and, unless ``pipeline=False``, those under
+construction; planned, signed and uncertain sites are pipeline, listed and never summed.
+
+Unknown stays unknown: a local site without a capacity figure is counted and named, not read as 0.
+A status is given only where the figures support it: ``shortfall`` needs every supply site's figure
+(missing demand only deepens it), ``surplus`` every cell site's figure, ``balanced`` both; otherwise
+the status is ``unknown`` and the note says what is missing.
 """
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..units import to_base
-from .scope import Scope, counts, park_scope
+from .presence import SegmentSites, sites
+from .scope import Scope, park_scope
 
 __all__ = ["Material", "MATERIALS", "CELL_SEGMENTS", "MaterialBalance", "Balance", "balance"]
 
@@ -62,25 +67,30 @@ class MaterialBalance:
     demand_low: float | None
     demand_high: float | None
     supply: float
-    status: str                    # shortfall, surplus, balanced (within the range), no intensity
+    status: str                    # shortfall, surplus, balanced (within the range), unknown, no intensity
     intensities: list[str] = field(default_factory=list)   # Intensity node ids behind the demand
     supply_projects: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     note: str = ""
+    supply_unstated: list[str] = field(default_factory=list)  # local supply sites without a figure
+    pipeline: list[str] = field(default_factory=list)          # supply sites not counted: planned, signed, uncertain
+    demand_unstated: int = 0       # local cell sites without a capacity figure: demand is at least the range
 
     @property
     def shortfall_low(self) -> float | None:
-        return None if self.demand_low is None else self.demand_low - self.supply
+        """Demand minus supply at the low end; None where the figures cannot tell (status unknown)."""
+        return None if self.demand_low is None or self.status == "unknown" else self.demand_low - self.supply
 
     @property
     def shortfall_high(self) -> float | None:
-        return None if self.demand_high is None else self.demand_high - self.supply
+        return None if self.demand_high is None or self.status == "unknown" else self.demand_high - self.supply
 
     def row(self) -> dict:
         return {"material": self.material, "name": self.name_zh, "unit": self.unit,
                 "demand_low": self.demand_low, "demand_high": self.demand_high, "supply": self.supply,
                 "shortfall_low": self.shortfall_low, "shortfall_high": self.shortfall_high,
                 "status": self.status, "intensities": self.intensities, "supply_projects": self.supply_projects,
+                "supply_unstated": self.supply_unstated, "pipeline": self.pipeline,
                 "sources": self.sources, "note": self.note}
 
 
@@ -94,6 +104,8 @@ class Balance:
     chemistry: dict[str, float]      # chemistry (or "unknown") -> GWh/yr
     excluded: list[str]
     materials: list[MaterialBalance]
+    cells_unstated: list[str] = field(default_factory=list)   # local cell sites without a figure
+    cells_pipeline: list[str] = field(default_factory=list)   # cell sites not counted: planned, signed, uncertain
 
     def rows(self) -> list[dict]:
         return [m.row() for m in self.materials]
@@ -126,17 +138,8 @@ def _range(table, material: Material, chemistry: str | None):
             sorted(n for n, _ in rows))
 
 
-def _project_capacity(G, projects, segments, pipeline):
-    """Σ capacity in base units of the scope's counted projects per segment, and the projects."""
-    total: dict[str, float] = {}
-    used: dict[str, list[str]] = {}
-    for p in sorted(projects):
-        d = G.nodes[p]
-        seg = d.get("segment")
-        if seg in segments and d.get("capacity") is not None and counts(d.get("status"), pipeline):
-            total[seg] = total.get(seg, 0.0) + to_base(d["capacity"], d["unit"])
-            used.setdefault(seg, []).append(p)
-    return total, used
+def _site_ids(ss: SegmentSites | None, pipeline: bool = False) -> list[str]:
+    return [] if ss is None else [s.row for s in (ss.pipeline if pipeline else ss.present)]
 
 
 def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> Balance:
@@ -144,60 +147,89 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> 
 
     >>> from lithiumgraph import load_graph
     >>> b = balance(load_graph(), "yichun-etdz")
-    >>> b.get("anode").status in ("shortfall", "surplus", "balanced")
+    >>> b.get("anode").status in ("shortfall", "surplus", "balanced", "unknown")
     True
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     table = _intensities(G)
-    cells, cell_projects = _project_capacity(G, scope.projects, CELL_SEGMENTS, pipeline)
+    here = sites(G, scope, operating_only=not pipeline)
     by_chem: dict[str, float] = {}
-    gwh_projects = []
-    for seg, ps in cell_projects.items():
-        for p in ps:
-            d = G.nodes[p]
-            chem = d.get("chemistry") or "unknown"
-            by_chem[chem] = by_chem.get(chem, 0.0) + to_base(d["capacity"], d["unit"])
-            gwh_projects.append(p)
-    excluded = sorted(p for p in scope.projects if G.nodes[p].get("segment") in EXCLUDED_CELLS
-                      and counts(G.nodes[p].get("status"), pipeline))
-    supply_segments = {s for m in MATERIALS for s in m.supply}
-    supply, supply_projects = _project_capacity(G, scope.projects, supply_segments, pipeline)
-
+    gwh_projects, cells_unstated, cells_pipeline = [], [], []
+    for seg in CELL_SEGMENTS:
+        ss = here.get(seg)
+        if ss is None:
+            continue
+        for site in ss.present:
+            if site.capacity is not None:
+                chem = G.nodes[site.row].get("chemistry") or "unknown"
+                by_chem[chem] = by_chem.get(chem, 0.0) + site.capacity
+                gwh_projects.append(site.row)
+        cells_unstated += [s for s in ss.unstated()]
+        cells_pipeline += _site_ids(ss, pipeline=True)
+    # a firm's location row for storage cells where its project states the power-cell figure: the same works
+    stated = {G.nodes[p]["enterprise"] for p in gwh_projects}
+    cells_unstated = [s.row for s in cells_unstated if not (s.kind == "location" and s.enterprise in stated)]
+    excluded = sorted(r for seg in EXCLUDED_CELLS for r in _site_ids(here.get(seg)))
     out = []
     for m in MATERIALS:
         if not any(seg in G for seg in list(m.supply) + list(m.intensity.values())):
             continue  # a data set whose template lacks the material
-        sup = sum(supply.get(s, 0.0) * f for s, f in m.supply.items())
-        sp = sorted(p for s in m.supply for p in supply_projects.get(s, []))
-        lo = hi = None
-        unit, ids = None, []
-        for chem, gwh in by_chem.items():
-            r = _range(table, m, None if chem == "unknown" else chem)
-            if r is None:
-                continue
-            lo = (lo or 0.0) + gwh * r[0]
-            hi = (hi or 0.0) + gwh * r[1]
-            unit = r[2].replace("/GWh", "/yr")
-            ids += r[3]
-        if not by_chem:
-            r = _range(table, m, None)
-            lo = hi = 0.0 if r else None
-            unit = r[2].replace("/GWh", "/yr") if r else None
-        if lo is None:
-            status = "no intensity"
-            unit = unit or _supply_unit(G, m)
-        elif sup < lo:
-            status = "shortfall"
-        elif sup > hi:
-            status = "surplus"
-        else:
-            status = "balanced"
-        ids = sorted(set(ids))
-        srcs = list(dict.fromkeys(s for i in ids for s in G.nodes[i].get("sources", [])))
-        srcs += [s for p in sorted(set(gwh_projects) | set(sp)) for s in G.nodes[p].get("sources", []) if s not in srcs]
-        out.append(MaterialBalance(m.id, m.name_zh, m.name_en, unit, lo, hi, sup, status, ids, sp,
-                                   list(dict.fromkeys(srcs)), m.note))
-    return Balance(scope.park, pipeline, sum(by_chem.values()), sorted(gwh_projects), by_chem, excluded, out)
+        out.append(_material(G, m, table, by_chem, here, gwh_projects, len(cells_unstated)))
+    return Balance(scope.park, pipeline, sum(by_chem.values()), sorted(gwh_projects), by_chem, excluded, out,
+                   sorted(cells_unstated), sorted(cells_pipeline))
+
+
+def _material(G, m: Material, table, by_chem, here, gwh_projects, n_gaps: int) -> MaterialBalance:
+    """One material's row: the ranges, and a status only where the figures support it."""
+    demand_gaps = n_gaps > 0
+    sup, sp, unstated, pipe = 0.0, [], [], []
+    for seg, f in m.supply.items():
+        ss = here.get(seg)
+        if ss is None:
+            continue
+        sup += sum(s.capacity for s in ss.present if s.capacity is not None) * f
+        sp += [s.row for s in ss.present if s.capacity is not None]
+        unstated += [s.row for s in ss.unstated()]
+        pipe += _site_ids(ss, pipeline=True)
+    lo = hi = None
+    unit, ids = None, []
+    for chem, gwh in by_chem.items():
+        r = _range(table, m, None if chem == "unknown" else chem)
+        if r is None:
+            continue
+        lo = (lo or 0.0) + gwh * r[0]
+        hi = (hi or 0.0) + gwh * r[1]
+        unit = r[2].replace("/GWh", "/yr")
+        ids += r[3]
+    if not by_chem:
+        r = _range(table, m, None)
+        lo = hi = (None if demand_gaps else 0.0) if r else None
+        unit = r[2].replace("/GWh", "/yr") if r else None
+        ids += r[3] if r and demand_gaps else []
+    notes = [m.note] if m.note else []
+    if demand_gaps:
+        notes.append(f"demand {'at least the range shown' if lo else 'unknown'}: "
+                     f"{n_gaps} local cell site{'s' if n_gaps != 1 else ''} without a capacity figure")
+    if unstated:
+        notes.append(f"supply {f'at least {sup:,.0f}' if sp else 'unknown'}: {len(unstated)} local "
+                     f"site{'s' if len(unstated) != 1 else ''} "
+                     f"without a capacity figure ({', '.join(sorted(unstated))})")
+    if lo is None and not (demand_gaps and _range(table, m, None)):
+        status = "no intensity"
+        unit = unit or _supply_unit(G, m)
+    elif lo is not None and sup < lo and not unstated:
+        status = "shortfall"
+    elif lo is not None and sup > hi and not demand_gaps:
+        status = "surplus"
+    elif lo is not None and lo <= sup <= hi and not unstated and not demand_gaps:
+        status = "balanced"
+    else:
+        status = "unknown"
+    ids = sorted(set(ids))
+    srcs = list(dict.fromkeys(s for i in ids for s in G.nodes[i].get("sources", [])))
+    srcs += [s for p in sorted(set(gwh_projects) | set(sp)) for s in G.nodes[p].get("sources", []) if s not in srcs]
+    return MaterialBalance(m.id, m.name_zh, m.name_en, unit, lo, hi, sup, status, ids, sorted(sp),
+                           list(dict.fromkeys(srcs)), "; ".join(notes), sorted(unstated), sorted(pipe), n_gaps)
 
 
 def _supply_unit(G, m: Material) -> str | None:

@@ -20,9 +20,9 @@ import networkx as nx
 
 from ..template import layers, segment_order, template
 from ..graph import out_kind, short_name
-from ..units import to_base
 from .balance import MATERIALS, Balance, balance
-from .scope import Scope, counts, group_of, park_scope
+from .presence import SegmentSites, sites
+from .scope import Scope, group_of, park_scope
 
 __all__ = ["GapRules", "SegmentGap", "Coverage", "gaps"]
 
@@ -56,12 +56,16 @@ class SegmentGap:
     unit: str | None = None
     resource: bool = False
     sources: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)          #: rows (project ids, firm@park) that make it present
+    pipeline: list[str] = field(default_factory=list)       #: rows that are planned, signed or uncertain only
+    pipeline_names: list[str] = field(default_factory=list)  #: firms present in the pipeline only
 
     def row(self) -> dict:
         return {"stage": self.stage, "group": self.group, "segment": self.segment, "name": self.name_zh,
                 "status": self.status, "action": self.action, "firms": len(self.firms),
                 "firm_names": self.firm_names, "capacity": self.capacity, "unit": self.unit,
-                "reason": self.reason, "projects": self.projects, "sources": self.sources}
+                "reason": self.reason, "projects": self.projects, "sites": self.sites,
+                "pipeline": self.pipeline, "sources": self.sources}
 
 
 @dataclass
@@ -103,99 +107,128 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
             short[seg] = mb
     T = template(G)
     lay = layers(G, T)
-
-    present: dict[str, dict] = {s: {"firms": {}, "projects": [], "sources": []} for s in lay}
-    for e in sorted(scope.enterprises):
-        for seg, d in out_kind(G, e, "IN_SEGMENT"):
-            if counts(d.get("status"), rules.pipeline):
-                present[seg]["firms"].setdefault(e, d)
-                present[seg]["sources"] += d.get("sources", [])
-    for p in sorted(scope.projects):
-        d = G.nodes[p]
-        seg = d.get("segment")
-        if seg and counts(d.get("status"), rules.pipeline):
-            present[seg]["projects"].append(p)
-            present[seg]["firms"].setdefault(d["enterprise"], {})
-            present[seg]["sources"] += d.get("sources", [])
-    has = {s for s, v in present.items() if v["firms"]}
-
+    here = sites(G, scope, operating_only=not rules.pipeline)
+    has = {s for s, ss in here.items() if ss.present}
     out = []
     for seg in segment_order(G, lay):
-        sd = G.nodes[seg]
-        info = present[seg]
-        firms = sorted(info["firms"])
-        projects = sorted(info["projects"])
-        cap = None
-        if projects:
-            caps = [to_base(G.nodes[p]["capacity"], G.nodes[p]["unit"]) for p in projects
-                    if G.nodes[p].get("capacity") is not None]
-            cap = sum(caps) if caps else None
-        leaders = _leaders(G, firms, seg, rules)
-        resource = sd.get("resource") == "yes"
-        # a missing segment cites the template's sources for the segment itself
-        sources = list(dict.fromkeys(info["sources"] + [s for _, _, s in leaders])) or list(sd.get("sources", ()))
-        if not firms:
-            status = "missing"
-            feeds = sorted(v for v in T.successors(seg) if v in has)
-            fed = sorted(u for u in T.predecessors(seg) if u in has)
-            mb = short.get(seg)
-            if resource:
-                action, reason = "", "natural resource not found locally in the data; cannot be attracted"
-            elif mb is not None and mb.status == "shortfall":
-                action, reason = "补链", (f"no local firm; local demand {_fmt(mb.demand_low)}–{_fmt(mb.demand_high)} "
-                                         f"{mb.unit} of {_lower(mb.name_en)}, local supply {_fmt(mb.supply)}")
-            elif feeds:
-                action, reason = "补链", f"no local firm; feeds local {', '.join(feeds)}"
-            elif fed:
-                action, reason = "延链", f"no local firm; downstream of local {', '.join(fed)}"
-            else:
-                action, reason = "", "no local firm; not adjacent to the local chain"
-        else:
-            mb = short.get(seg)
-            covered = mb is None or mb.demand_low is None or mb.demand_low == 0 or \
-                mb.supply >= rules.min_coverage * mb.demand_low
-            cover_txt = "" if mb is None or mb.demand_low is None else (
-                f"local {_lower(mb.name_en)} capacity {_fmt(mb.supply)} vs demand "
-                f"{_fmt(mb.demand_low)}–{_fmt(mb.demand_high)} {mb.unit}")
-            if leaders:
-                base = "leading firm " + "; ".join(f"{n} ({lvl})" for n, lvl, _ in leaders)
-            elif len(firms) >= rules.strong_firms:
-                base = f"{len(firms)} local firms (>= {rules.strong_firms})"
-            else:
-                base = None
-            if base and covered:
-                status, action = "strong", ""
-                reason = base + (f"; {cover_txt}" if cover_txt else "")
-            else:
-                status, action = "weak", "强链"
-                why = []
-                if not base:
-                    why.append(f"{len(firms)} local firm{'s' if len(firms) > 1 else ''} "
-                               f"(< {rules.strong_firms}) and no leading firm")
-                if not covered:
-                    why.append(cover_txt + f" (< {rules.min_coverage:g} x low end)")
-                reason = "; ".join(why)
-        out.append(SegmentGap(seg, sd["name_zh"], sd["name_en"], sd["stage"], sd.get("group"), lay[seg],
-                              status, action, reason, firms, [_name(G, f) for f in firms],
-                              [n for n, _, _ in leaders], projects, cap, sd.get("unit") if cap is not None else None,
-                              resource, sources))
+        out.append(_segment(G, seg, lay[seg], here.get(seg) or SegmentSites(seg, [], []), T, has,
+                            short.get(seg), rules))
     return Coverage(scope.park, rules, out, bal)
+
+
+def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
+    """One segment's status, action and reason from its sites."""
+    sd = G.nodes[seg]
+    firms = ss.firms
+    leaders = _leaders(G, firms, seg, rules)
+    resource = sd.get("resource") == "yes"
+    site_rows = [s.label(_name(G, s.enterprise)) for s in ss.present]
+    pipe_rows = [s.label(_name(G, s.enterprise)) + (f" {_fmt(s.capacity)} {sd.get('unit')}" if s.capacity else "")
+                 for s in ss.pipeline]
+    pipe_txt = f"pipeline: {'; '.join(pipe_rows)}" if pipe_rows else ""
+    srcs = [x for s in ss.present + ss.pipeline for x in s.sources] + [x for _, _, x, ok in leaders if ok]
+    # a missing segment cites the template's sources for the segment itself
+    sources = list(dict.fromkeys(srcs)) or list(sd.get("sources", ()))
+    if not firms:
+        status = "pipeline" if ss.pipeline else "missing"
+        action, reason = _missing(seg, T, has, mb, resource)
+        if status == "pipeline":
+            reason = "no local site in operation; " + pipe_txt + ("; " + reason.removeprefix("no local firm; ")
+                                                                  if action else "")
+    else:
+        status, action, reason = _present(G, seg, ss, firms, leaders, mb, rules)
+        reason = "; ".join(x for x in (reason, "sites: " + "; ".join(site_rows), pipe_txt) if x)
+    cap = ss.capacity()
+    return SegmentGap(seg, sd["name_zh"], sd["name_en"], sd["stage"], sd.get("group"), layer,
+                      status, action, reason, firms, [_name(G, f) for f in firms],
+                      [n for n, _, _, ok in leaders if ok], sorted(s.row for s in ss.present if s.kind == "project"),
+                      cap, sd.get("unit") if cap is not None else None, resource, sources,
+                      [s.row for s in ss.present], [s.row for s in ss.pipeline],
+                      [_name(G, f) for f in ss.pipeline_firms])
+
+
+def _missing(seg, T, has, mb, resource) -> tuple[str, str]:
+    feeds = sorted(v for v in T.successors(seg) if v in has)
+    fed = sorted(u for u in T.predecessors(seg) if u in has)
+    if resource:
+        return "", "natural resource not found locally in the data; cannot be attracted"
+    if mb is not None and mb.status == "shortfall":
+        return "补链", (f"no local firm; local demand {_fmt(mb.demand_low)}–{_fmt(mb.demand_high)} "
+                       f"{mb.unit} of {_lower(mb.name_en)}, local supply {_fmt(mb.supply)}")
+    if feeds:
+        return "补链", f"no local firm; feeds local {', '.join(feeds)}"
+    if fed:
+        return "延链", f"no local firm; downstream of local {', '.join(fed)}"
+    return "", "no local firm; not adjacent to the local chain"
+
+
+def _coverage(mb, rules) -> tuple[bool | None, str]:
+    """Whether local capacity covers the low end of local demand: True, False, or None when the
+    figures cannot tell (a supply or cell site without a capacity figure), with the words why."""
+    if mb is None or mb.status == "no intensity" or (mb.demand_low == 0 and not mb.demand_unstated):
+        return True, ""
+    if mb.demand_low is None:
+        return None, (f"local demand for {_lower(mb.name_en)} unknown: {mb.demand_unstated} local cell "
+                      f"site{'s' if mb.demand_unstated != 1 else ''} without a capacity figure")
+    need = rules.min_coverage * mb.demand_low
+    cap = "not stated" if mb.supply_unstated and not mb.supply_projects else _fmt(mb.supply)
+    txt = (f"local {_lower(mb.name_en)} capacity {cap} vs demand "
+           f"{_fmt(mb.demand_low)}–{_fmt(mb.demand_high)} {mb.unit}")
+    if mb.supply >= need and not mb.demand_unstated:
+        return True, txt
+    if mb.supply < need and not mb.supply_unstated:
+        return False, txt + f" (< {rules.min_coverage:g} x low end)"
+    why = []
+    if mb.supply_unstated and mb.supply < need:
+        n = len(mb.supply_unstated)
+        why.append(f"capacity not stated at {n} local site{'s' if n != 1 else ''}")
+    if mb.demand_unstated:
+        why.append(f"demand not stated at {mb.demand_unstated} local cell site{'s' if mb.demand_unstated != 1 else ''}")
+    return None, txt + f"; coverage not shown: {', '.join(why)}"
+
+
+def _present(G, seg, ss, firms, leaders, mb, rules) -> tuple[str, str, str]:
+    """Status, action and reason of a segment with at least one present site."""
+    covered, cover_txt = _coverage(mb, rules)
+    firm_leaders = [x for x in leaders if x[3]]
+    unsure = [x for x in leaders if not x[3]]
+    if firm_leaders:
+        base = "leading firm " + "; ".join(f"{n} ({lvl})" for n, lvl, _, _ in firm_leaders)
+    elif len(firms) >= rules.strong_firms:
+        base = f"{len(firms)} local firms (>= {rules.strong_firms})"
+    else:
+        base = None
+    unsure_txt = ("uncertain claim not counted: " + "; ".join(f"{n} ({lvl})" for n, lvl, _, _ in unsure)) if unsure else ""
+    if base and covered:
+        return "strong", "", "; ".join(x for x in (base, cover_txt, unsure_txt) if x)
+    why = []
+    if not base:
+        why.append(f"{len(firms)} local firm{'s' if len(firms) > 1 else ''} (< {rules.strong_firms}) and no leading firm")
+    else:
+        why.append(base)
+    if cover_txt:
+        why.append(cover_txt)
+    if unsure_txt:
+        why.append(unsure_txt)
+    return "weak", "强链", "; ".join(why)
 
 
 def _name(G, n: str) -> str:
     return short_name(G, n)
 
 
-def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str]]:
-    """``(firm name, level, source)`` for local firms whose group leads the segment per a source."""
+def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str, bool]]:
+    """``(firm name, level, source, counts)`` for local firms whose group leads the segment per a
+    source; an uncertain claim is listed but does not count."""
     out = []
     for f in firms:
         for m in group_of(G, f):
             for s, d in out_kind(G, m, "IN_SEGMENT"):
                 if s == seg and d.get("leader") in rules.leader_levels:
                     via = "" if m == f else f" via {_name(G, m)}"
-                    lvl = d["leader"] + ("; uncertain" if d.get("confidence") == "uncertain" else "")
-                    out.append((_name(G, f) + via, lvl, (d.get("sources") or [""])[0]))
+                    sure = d.get("confidence") != "uncertain"
+                    lvl = d["leader"] + ("" if sure else "; uncertain")
+                    out.append((_name(G, f) + via, lvl, (d.get("sources") or [""])[0], sure))
     return list(dict.fromkeys(out))
 
 

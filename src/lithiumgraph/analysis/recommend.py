@@ -8,7 +8,12 @@ Every score is a sum of named parts, each with the evidence and sources behind i
 - ``leader``: a source names the candidate a world or national leader of the segment;
 - ``capacity``: its stated capacity in the segment, relative to the largest candidate's;
 - ``regional_tie``: it (or its group) is already sited in a region that contains the park;
-- ``group_in_park``: another firm of its group is already in the park.
+- ``group_in_park``: another firm of its group is already in the park;
+- ``makes_product``: an imported data set says it makes a product that maps to the segment, scored by
+  the data set's weight for that product (0-1) and the record's confidence.
+
+The ``in_segment`` evidence (what puts the candidate in the segment) scores nothing and always stays
+in the output beside the parts that score.
 
 Evidence whose confidence is ``uncertain`` counts at ``uncertain_factor`` of its points.
 """
@@ -37,6 +42,7 @@ class RecommendWeights:
     tie_near: float = 2.0              #: sited in the region directly containing the park
     tie_far: float = 1.0               #: sited in the region one level further up
     group_in_park: float = 2.0
+    makes_product: float = 1.0         #: x the data set's weight of the product (0-1)
     uncertain_factor: float = 0.5
 
 
@@ -62,8 +68,8 @@ class Recommendation:
     def row(self) -> dict:
         return {"segment": self.segment, "rank": self.rank, "enterprise": self.enterprise, "name": self.name,
                 "score": round(self.score, 2),
-                "why": "; ".join(f"{p.name} +{p.points:g}: {p.evidence}" for p in self.parts if p.points)
-                or "; ".join(p.evidence for p in self.parts),
+                "why": "; ".join(f"{p.name} +{p.points:g}: {p.evidence}" if p.points else f"{p.name}: {p.evidence}"
+                                 for p in sorted(self.parts, key=lambda p: not p.points)),
                 "sources": sorted({s for p in self.parts for s in p.sources})}
 
 
@@ -101,7 +107,7 @@ class _Names(dict):
 def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = None, top: int = 5,
               weights: RecommendWeights = RecommendWeights(), rules: GapRules = GapRules(),
               coverage: Coverage | None = None) -> list[SegmentTargets]:
-    """Ranked outside candidates for each missing (not resource-bound) or weak segment of a park.
+    """Ranked outside candidates for each missing (not resource-bound), pipeline-only or weak segment.
 
     >>> from lithiumgraph import load_graph
     >>> t = recommend(load_graph(), "yichun-etdz", segment="electrolyte")
@@ -127,7 +133,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
                  for m, subs in own.subsidiaries.items()}
     targets = [s for s in cov.segments
-               if (s.status == "weak" or (s.status == "missing" and not s.resource))
+               if (s.status == "weak" or (s.status in ("missing", "pipeline") and not s.resource))
                and (segment is None or s.segment == segment)]
     out = []
     for sg in targets:
@@ -151,6 +157,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
                                        tuple(membership.get("sources", ()))))
             parts += _regional_tie(names, c, sited, weights, grp)
             parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
+            parts += _makes_product(G, c, sg.segment, weights)
             recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
         recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
         for i, r in enumerate(recs, 1):
@@ -187,6 +194,26 @@ def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str 
             cap = sum(to_base(p["capacity"], p["unit"]) for p in projects.get(firm, []) if p.get("capacity") is not None)
         out[firm] = (cap or None, unit if cap else None, m if m is not None else projects[firm][0])
     return out
+
+
+def _makes_product(G, c, seg, w) -> list[ScorePart]:
+    """The candidate's best product, in imported data, that maps to ``seg``: weight x confidence."""
+    best = None
+    for prod, keys in G._succ[c].items():
+        for d in keys.values():
+            if d["kind"] != "MAKES" or d.get("weight") is None:
+                continue
+            if not any(v == seg and e["kind"] == "MAPS_TO" for v, ks in G._succ[prod].items() for e in ks.values()):
+                continue
+            if best is None or d["weight"] > best[1]["weight"]:
+                best = (prod, d)
+    if best is None:
+        return []
+    prod, d = best
+    name = G.nodes[prod].get("name_zh") or G.nodes[prod].get("name_en") or prod
+    return [ScorePart("makes_product", _points(w.makes_product * float(d["weight"]), d.get("confidence"), w),
+                      f"makes {name} (weight {float(d['weight']):.2f}{_flag(d.get('confidence'))}) per "
+                      f"{', '.join(d.get('sources', ())) or 'imported data'}", tuple(d.get("sources", ())))]
 
 
 def _supplies_local(names: _Names, c, sells, local_groups, w, grp) -> list[ScorePart]:

@@ -1,10 +1,11 @@
 """Where one firm's stoppage would stop a park's chain.
 
 - single sources: a local firm (or its group) with one documented supplier for an input segment;
-- chokepoints: the sole local firm of a segment that feeds other local segments, and articulation
-  points of the supply network around the park (with their betweenness);
+- chokepoints: the sole local firm of a segment that feeds other local segments (with the site rows
+  that make it local; pipeline sites never make one), and articulation points of the supply network
+  around the park (with their betweenness);
 - concentration: Herfindahl-Hirschman index (0-10,000) over local capacity per segment, firms
-  counted by their top group.
+  counted by their top group; left empty, with the sites named, where a local site states no figure.
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import networkx as nx
 
 from ..template import template
 from ..graph import in_kind, out_kind, short_name
-from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
+from .presence import sites
 from .scope import Scope, group_of, park_scope
 
 __all__ = ["SingleSource", "Chokepoint", "Concentration", "RiskReport", "risk"]
@@ -41,35 +42,39 @@ class SingleSource:
 
 @dataclass
 class Chokepoint:
-    """An enterprise whose stoppage cuts local chain flows, and why."""
+    """An enterprise whose stoppage cuts local chain flows, why, and the site rows behind it."""
     enterprise: str
     name: str
     why: str
     segments: list[str]
     feeds: list[str]
     betweenness: float | None = None
+    sites: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
         return {"enterprise": self.enterprise, "name": self.name, "why": self.why, "segments": self.segments,
-                "feeds": self.feeds, "betweenness": self.betweenness}
+                "feeds": self.feeds, "betweenness": self.betweenness, "sites": self.sites}
 
 
 @dataclass
 class Concentration:
-    """HHI of local capacity in one segment."""
+    """HHI of local capacity in one segment; None where a local site states no figure (the index
+    would rest on a guess), with those sites named."""
     segment: str
     name: str
     firms: int
     capacity: float
     unit: str
-    hhi: float
-    top_firm: str
-    top_share: float
+    hhi: float | None
+    top_firm: str | None
+    top_share: float | None
+    unstated: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
         return {"segment": self.segment, "name": self.name, "firms": self.firms, "capacity": self.capacity,
-                "unit": self.unit, "hhi": round(self.hhi), "top_firm": self.top_firm,
-                "top_share": round(self.top_share, 3)}
+                "unit": self.unit, "hhi": None if self.hhi is None else round(self.hhi), "top_firm": self.top_firm,
+                "top_share": None if self.top_share is None else round(self.top_share, 3),
+                "unstated": self.unstated}
 
 
 @dataclass
@@ -126,7 +131,7 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
                 f = s.firms[0]
                 rep.chokepoints.append(Chokepoint(
                     f, _name(G, f), f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
-                    [s.segment], feeds))
+                    [s.segment], feeds, sites=list(s.sites)))
 
     # chokepoints (b): articulation points of the supply network around the park: the supply edges
     # between the park's firms (with their groups) and their direct suppliers and customers
@@ -148,20 +153,26 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
                 a, _name(G, a), "articulation point of the supply network around the park: "
                 "removing it disconnects firms that now reach each other only through it", [], [], round(bc[a], 3) if a in bc else None))
 
-    # concentration
+    # concentration: over the present sites' stated capacity, firms counted by their top group
+    here_sites = sites(G, scope, operating_only=not cov.rules.pipeline)
     for s in cov.segments:
-        if not s.projects or not s.capacity:
+        ss = here_sites.get(s.segment)
+        if ss is None or not s.capacity:
             continue
         shares: dict[str, float] = {}
-        for p in s.projects:
-            d = G.nodes[p]
-            if d.get("capacity") is not None:
-                top = _top(G, d["enterprise"])
-                shares[top] = shares.get(top, 0.0) + to_base(d["capacity"], d["unit"])
+        for site in ss.present:
+            if site.capacity is not None:
+                top = _top(G, site.enterprise)
+                shares[top] = shares.get(top, 0.0) + site.capacity
         total = sum(shares.values())
+        unstated = [x.row for x in ss.unstated()]
+        if unstated:
+            rep.concentration.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, None, None,
+                                                   None, unstated))
+            continue
         hhi = sum((100 * v / total) ** 2 for v in shares.values())
         top = max(shares, key=lambda k: (shares[k], k))
         rep.concentration.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, hhi,
                                                _name(G, top), shares[top] / total))
-    rep.concentration.sort(key=lambda c: (-c.hhi, c.segment))
+    rep.concentration.sort(key=lambda c: (c.hhi is None, -(c.hhi or 0), c.segment))
     return rep

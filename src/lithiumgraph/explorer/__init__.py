@@ -33,6 +33,7 @@ STAGE_COLOURS = {"upstream": "#E69F00", "midstream": "#56B4E9", "downstream": "#
 #: A segment's gap status: border colour, width, dashes, and the icon and tag in its label (never colour alone).
 STATUS_STYLE = {
     "missing": ("#D55E00", 3, [6, 4], "✕ 缺链 missing"),
+    "pipeline": ("#6a51a3", 3, [2, 6], "○ 在建/规划 pipeline"),
     "weak": ("#8a6500", 3, [2, 3], "◐ 弱链 weak"),
     "strong": ("#005a3c", 4, False, "★ 强链 strong"),
     "present": ("#555555", 1, False, "● 有 present"),
@@ -196,8 +197,9 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     if focus:
         sub.append(f"within {hops} hop(s) of {display_name(G, focus)}")
     if coverage:
-        counts = {s: sum(1 for g in coverage.values() if g.status == s) for s in ("strong", "weak", "missing")}
-        sub.append(f"{counts['strong']} strong, {counts['weak']} weak, {counts['missing']} missing segments")
+        counts = {s: sum(1 for g in coverage.values() if g.status == s) for s in ("strong", "weak", "pipeline", "missing")}
+        sub.append(f"{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
+                   f"{counts['missing']} missing segments")
     return Explorer(nodes, edges, lay_out.as_json(), f"锂电产业链 lithium-battery chain — {place}", " · ".join(sub),
                     [s for s in STAGE_COLOURS if any(n["lg"].get("stage") == s for n in nodes)],
                     [[p, display_name(G, p)] for p in sorted({p for n in nodes for p in n["lg"].get("parks", ())})],
