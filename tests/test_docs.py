@@ -34,8 +34,8 @@ def test_readme_python_example_runs():
 
 
 @pytest.mark.parametrize("line", [
-    "5 strong, 8 weak, 28 missing of 41 segments",
-    "facts sourced 612/612 100.0%",
+    "3 strong, 8 weak, 1 pipeline only, 29 missing of 41 segments",
+    "facts sourced 613/613 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):
     from lithiumgraph.cli import cli

@@ -21,7 +21,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stdout == (f"wrote {out} (segment level · 41 segments, 0 enterprises, 55 links · "
-                        "5 strong, 8 weak, 28 missing segments)\n")
+                        "3 strong, 8 weak, 1 pipeline only, 29 missing segments)\n")
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
     # nothing to fetch: no src/href/url()/@import pointing anywhere

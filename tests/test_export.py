@@ -14,7 +14,7 @@ from lithiumgraph.export import export, select
 
 from conftest import edit
 
-LISTS = ("aliases", "sources")
+LISTS = ("aliases", "sources", "segments")
 ROOT = Path(__file__).parents[1]
 
 

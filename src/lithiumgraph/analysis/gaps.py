@@ -233,4 +233,6 @@ def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str, bool]]:
 
 
 def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """``Cathode material`` -> ``cathode material``; a formula or acronym (``LiPF6``, ``LCE``) stays."""
+    word = text.split(" ", 1)[0]
+    return text if any(c.isupper() or c.isdigit() for c in word[1:]) else text[:1].lower() + text[1:]
