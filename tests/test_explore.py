@@ -30,7 +30,8 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     assert "default-src 'none'" in html
     data = data_of(html)
     statuses = [n["lg"]["status"] for n in data["nodes"]]
-    assert statuses.count("missing") == 28 and statuses.count("weak") == 8 and statuses.count("strong") == 5
+    assert statuses.count("missing") == 29 and statuses.count("weak") == 8 and statuses.count("strong") == 3
+    assert statuses.count("pipeline") == 1
     assert data["status"]["missing"][3] == "✕ 缺链 missing" and data["status"]["missing"][2]   # icon, words, dashes
     # left to right: every template link goes to a column further right, except the recycling loops
     x = {g: c["x"] for c in data["layout"]["columns"] for g in c["groups"]}

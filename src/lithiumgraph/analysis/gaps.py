@@ -59,6 +59,7 @@ class SegmentGap:
     sites: list[str] = field(default_factory=list)          #: rows (project ids, firm@park) that make it present
     pipeline: list[str] = field(default_factory=list)       #: rows that are planned, signed or uncertain only
     pipeline_names: list[str] = field(default_factory=list)  #: firms present in the pipeline only
+    pipeline_firms: list[str] = field(default_factory=list)  #: their ids
 
     def row(self) -> dict:
         return {"stage": self.stage, "group": self.group, "segment": self.segment, "name": self.name_zh,
@@ -144,7 +145,7 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
                       [n for n, _, _, ok in leaders if ok], sorted(s.row for s in ss.present if s.kind == "project"),
                       cap, sd.get("unit") if cap is not None else None, resource, sources,
                       [s.row for s in ss.present], [s.row for s in ss.pipeline],
-                      [_name(G, f) for f in ss.pipeline_firms])
+                      [_name(G, f) for f in ss.pipeline_firms], ss.pipeline_firms)
 
 
 def _missing(seg, T, has, mb, resource) -> tuple[str, str]:

@@ -162,8 +162,15 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
         raise LithiumGraphError(f"{len(ents):,} enterprises are more than a browser page can show usefully "
                                 f"(limit {max_nodes:,}); narrow with --park or --focus, use --level segment, "
                                 "or raise --max-nodes")
-    # a firm sits in one of its own segments (else one of its projects'), the same on every store
-    home = {e: min((s for s, _ in out_kind(G, e, "IN_SEGMENT")), default=None) or (segments_of(G, e) or [None])[0]
+    # a firm sits in one of its own segments (else one of its projects'), the same on every store; a
+    # local firm in a segment where it has a site in the park (what it makes elsewhere is not local)
+    sited = {}
+    for seg, gap in sorted(coverage.items()):
+        for f in gap.firms + gap.pipeline_firms:
+            sited.setdefault(f, seg)
+    home = {e: sited.get(e) or (None if e in local and park else
+                                min((s for s, _ in out_kind(G, e, "IN_SEGMENT")), default=None)
+                                or (segments_of(G, e) or [None])[0])
             for e in ents}
     if level == "enterprise" and keep is not None:
         wanted = {s for s in home.values() if s} | (keep & set(lay))
