@@ -99,8 +99,9 @@ def _details(lines) -> list[list[str]]:
     return [[k, _text(v)] for k, v in lines if k and v not in (None, "", [], ())]
 
 
-def _firm_facts(G: nx.MultiDiGraph, e: str) -> tuple[list[str], float, list[list[str]]]:
-    """A firm's parks, its projects' investment and its projects' dated stages ``[date, stage, project]``."""
+def _firm_facts(G: nx.MultiDiGraph, e: str) -> tuple[list[str], float, list[list[str]], list[list[str]]]:
+    """A firm's parks, its projects' investment, its projects' dated stages ``[date, stage, project]`` and
+    its own dated events ``[date, event]`` (production stopped, licence suspended, resumed …)."""
     parks = {p for p, _ in out_kind(G, e, "LOCATED_IN")}
     invest, events = 0.0, []
     for pr, _ in out_kind(G, e, "RUNS"):
@@ -108,15 +109,19 @@ def _firm_facts(G: nx.MultiDiGraph, e: str) -> tuple[list[str], float, list[list
         parks |= {p for p, _ in out_kind(G, pr, "LOCATED_IN")}
         invest += d.get("investment_yuan") or 0.0
         name = d.get("name_zh") or d.get("name_en") or pr
-        events += [[day, stage, name] for day, stage in _project_stages(d)]
-    return sorted(parks), invest, sorted(events)
+        events += [[day, stage, name] for day, stage in _project_stages(G, pr, d)]
+    own = sorted([G.nodes[x].get("date"), G.nodes[x].get("event")] for x, _ in out_kind(G, e, "HAS_EVENT")
+                 if G.nodes[x].get("date") and G.nodes[x].get("event"))
+    return sorted(parks), invest, sorted(events), own
 
 
-def _project_stages(d: dict) -> list[tuple[str, str]]:
-    """A project's dated stages: its events where the data has them, else its start and its stated status."""
-    if d.get("events"):
-        return [(ev["date"], ev["stage"]) for ev in d["events"]]
-    out = [(d["start"], "started")] if d.get("start") else []
+def _project_stages(G: nx.MultiDiGraph, pr: str, d: dict) -> list[tuple[str, str]]:
+    """A project's dated stages: its events (``project_events.csv``) and its stated status dated by its
+    ``as_of``; a project without events also counts its ``start`` as the day it started."""
+    out = [(G.nodes[x].get("date"), G.nodes[x].get("stage")) for x, _ in out_kind(G, pr, "HAS_EVENT")]
+    out = [x for x in out if x[0] and x[1]]
+    if not out and d.get("start"):
+        out.append((d["start"], "started"))
     if d.get("status") and (d.get("as_of") or d.get("start")):
         out.append((d.get("as_of") or d["start"], d["status"]))
     return out
@@ -245,7 +250,7 @@ def _group_node(g: str, d: dict, park: str | None) -> dict:
 
 def _firm_node(G, e, group, home, is_local, park) -> dict:
     d = G.nodes[e]
-    parks, inv, events = _firm_facts(G, e)
+    parks, inv, events, own = _firm_facts(G, e)
     segs = segments_of(G, e)
     aliases = d.get("aliases") or ()
     lines = [("enterprise", display_name(G, e)), ("id", e), ("aliases", aliases),
@@ -253,6 +258,7 @@ def _firm_node(G, e, group, home, is_local, park) -> dict:
              ("investment in projects (yuan)", inv or None),
              ("in the park" if park else None, "local" if is_local else "outside"),
              ("projects", "; ".join(f"{day} {stage}: {name}" for day, stage, name in events)),
+             ("events", "; ".join(f"{day} {event}" for day, event in own)),
              ("note", d.get("note")), ("confidence", d.get("confidence")), ("sources", d.get("sources"))]
     lg = {"kind": "Enterprise", "stage": G.nodes[home]["stage"] if home else None, "segment": home,
           "group": group, "segments": segs, "parks": parks, "local": is_local,
@@ -260,6 +266,8 @@ def _firm_node(G, e, group, home, is_local, park) -> dict:
           "details": _details(lines), "sources": list(d.get("sources") or ())}
     if events:
         lg["events"] = events
+    if own:
+        lg["own"] = own
     return {"id": e, "label": aliases[0] if aliases else (d.get("name_zh") or d.get("name_en") or e), "lg": lg}
 
 

@@ -7,6 +7,7 @@
   data.edges.forEach(function (e) { edgeById.set(e.id, e); });
   const collapsed = new Set(L.collapsed);
   const ENDED = new Set(["halted", "suspended", "cancelled", "postponed"]);
+  const FIRM_STOPS = new Set(["production_stopped", "licence_suspended", "licence_cancelled", "licence_expired"]);
   const FONT = "system-ui, Noto Sans CJK SC, Microsoft YaHei, sans-serif";
   const $ = function (id) { return document.getElementById(id); };
   let asOf = null, focused = null, focusSet = null, hitList = [], hitAt = 0, lastPos = new Map();
@@ -44,7 +45,7 @@
   });
   legendRow("firm in the park (filled box inside its segment)", {background: "#eef3f8", borderColor: "#333"});
   legendRow("⇢ 园区外 firm outside the park (white, dashed)", {background: "#fff", borderColor: "#555", borderStyle: "dashed"});
-  legendRow("停 all its projects halted or ended at the date (faded)", {background: "#fff", borderColor: "#bbb", opacity: "0.4"});
+  legendRow("停 stopped at the date: production stopped, or all its projects halted or cancelled (faded)", {background: "#fff", borderColor: "#bbb", opacity: "0.4"});
   legendRow("supplies (stated)", {height: "0", borderTop: "4px solid #1b1b1b"});
   legendRow("upstream of (chain template)", {height: "0", borderTop: "2px solid #aab2bb"});
   legendRow("uncertain, or recycling loop", {height: "0", borderTop: "3px dashed #777"});
@@ -63,7 +64,8 @@
   setDate();
   function present(n) { const ev = n.lg.events; return !asOf || !ev || ev[0][0] <= asOf; }
   function ended(n) {
-    const ev = n.lg.events;
+    const ev = n.lg.events, own = (n.lg.own || []).filter(function (e) { return !asOf || e[0] <= asOf; });
+    if (own.length && FIRM_STOPS.has(own[own.length - 1][1])) return true;   // the firm itself stopped
     if (!ev) return false;
     const last = new Map();
     ev.forEach(function (e) { if (!asOf || e[0] <= asOf) last.set(e[2], e[1]); });
