@@ -269,7 +269,14 @@ def test_focus_on_a_firm_shows_its_chain_and_why(pages, open_page):
 
 @pytest.mark.browser
 def test_the_date_slider_shows_the_chain_as_of_a_year(runner, data_copy, tmp_path, open_page):
-    edit(data_copy / "projects.csv", "21e8,planned,,Tower cranes", "21e8,halted,,Tower cranes")
+    import csv
+    with open(data_copy / "projects.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    next(r for r in rows if r["id"] == "zhongtian-zhilian-expansion")["status"] = "halted"
+    with open(data_copy / "projects.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
     out = tmp_path / "t.html"
     assert runner.invoke(cli, ["explore", "--park", "yichun-etdz", "--level", "enterprise", "--data", str(data_copy),
                                "-o", str(out)]).exit_code == 0

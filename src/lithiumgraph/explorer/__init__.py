@@ -109,10 +109,10 @@ def _firm_facts(G: nx.MultiDiGraph, e: str) -> tuple[list[str], float, list[list
         parks |= {p for p, _ in out_kind(G, pr, "LOCATED_IN")}
         invest += d.get("investment_yuan") or 0.0
         name = d.get("name_zh") or d.get("name_en") or pr
-        events += [[day, stage, name] for day, stage in _project_stages(G, pr, d)]
+        events += [(day, stage, name) for day, stage in set(_project_stages(G, pr, d))]
     own = sorted([G.nodes[x].get("date"), G.nodes[x].get("event")] for x, _ in out_kind(G, e, "HAS_EVENT")
                  if G.nodes[x].get("date") and G.nodes[x].get("event"))
-    return sorted(parks), invest, sorted(events), own
+    return sorted(parks), invest, [list(x) for x in sorted(events)], own
 
 
 def _project_stages(G: nx.MultiDiGraph, pr: str, d: dict) -> list[tuple[str, str]]:
