@@ -237,7 +237,8 @@ def _segment_node(G, s, gap, group) -> dict:
 
 def _group_node(g: str, d: dict, park: str | None) -> dict:
     if g == OTHER:
-        label, note = "园区内 其他 链外", "local firms that work in no chain segment"
+        label, note = "园区内 其他", ("local firms with no chain-segment site in the park: outside the chain, "
+                                     "or making their chain products elsewhere")
     else:
         stage = g.split(":", 1)[1]
         label = f"⇢ {_STAGE_ZH.get(stage, stage)} 园区外"
