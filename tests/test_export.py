@@ -62,7 +62,7 @@ def test_node_link_json_round_trip(G, tmp_path):
 
 
 def test_csv_tables_round_trip(G, tmp_path):
-    export(G, "csv", tmp_path / "t")
+    export(G, "csv", tmp_path / "t", raw_cells=True)   # for programs: cells as they are
     R = nx.MultiDiGraph()
     with open(tmp_path / "t" / "nodes.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):

@@ -22,8 +22,8 @@ class DataProblems(click.ClickException):
     def show(self, file=None):
         file = file or sys.stderr
         for p in self.problems:
-            click.echo(str(p), file=file)
-        click.echo(f"Error: {self.message}", file=file)
+            echo(str(p), file=file)
+        echo(f"Error: {self.message}", file=file)
 
 
 def errors_to_click(fn):
@@ -31,15 +31,16 @@ def errors_to_click(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from .errors import DataError, LithiumGraphError
+        from .output import printable
         try:
             return fn(*args, **kwargs)
         except DataError as e:
             raise DataProblems(e.problems) from None
         except LithiumGraphError as e:
-            raise click.ClickException(str(e)) from None
+            raise click.ClickException(printable(str(e))) from None
         except OSError as e:  # a path that cannot be read or written: say which and why, in one line
             where = f"{e.filename}: " if e.filename else ""
-            raise click.ClickException(f"{where}{e.strerror or e}") from None
+            raise click.ClickException(printable(f"{where}{e.strerror or e}")) from None
     return wrapper
 
 
@@ -93,6 +94,9 @@ def data_option(fn):
 
 
 def format_option(fn):
+    fn = click.option("--raw-cells", is_flag=True, expose_value=False,
+                      callback=lambda ctx, _, v: ctx.meta.__setitem__("raw_cells", v),
+                      help="CSV cells as they are: no leading ' before = + - @ (for programs, not spreadsheets).")(fn)
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
                         show_default=True, help="Output format.")(fn)
 
@@ -103,7 +107,14 @@ def _graph(src):
 
 def _echo(rows, fmt, columns=None, data=None, **kw):
     from .output import render
-    click.echo(render(rows, fmt, columns, data=data, **kw))
+    raw = click.get_current_context().meta.get("raw_cells", False)
+    click.echo(render(rows, fmt, columns, data=data, raw=raw, **kw))
+
+
+def echo(text: str = "", **kw) -> None:
+    """click.echo with control characters shown escaped: names from data cannot drive the terminal."""
+    from .output import printable
+    click.echo(printable(str(text)), **kw)
 
 
 @click.group()
@@ -128,7 +139,7 @@ def validate(data_dirs):
     ds = load(list(data_dirs) or None)
     total = sum(len(rows) for rows in ds.rows.values())
     parts = ", ".join(f"{len(rows)} {cls.__name__.lower()}" for cls, rows in ds.rows.items() if rows)
-    click.echo(f"OK: {total} records valid ({parts})")
+    echo(f"OK: {total} records valid ({parts})")
 
 
 @cli.command()
@@ -167,9 +178,9 @@ def show(name, src, fmt):
              "sources": n.props.get("sources")} for n in e.neighbours]
     if fmt != "table":
         return _echo(rows, fmt, data=e.to_dict())
-    click.echo(f"{e.name}  [{e.id}, {e.kind}]")
+    echo(f"{e.name}  [{e.id}, {e.kind}]")
     for k, v in e.attrs.items():
-        click.echo(f"  {k}: {' | '.join(v) if isinstance(v, (list, tuple)) else v}")
+        echo(f"  {k}: {' | '.join(v) if isinstance(v, (list, tuple)) else v}")
     for title, section, cols in (
             ("projects", e.projects, ["id", "name", "run_by", "park", "segment", "capacity", "unit",
                                       "investment_yuan", "status", "start", "confidence", "sources"]),
@@ -177,7 +188,7 @@ def show(name, src, fmt):
             ("neighbours", rows, None),
             ("sources", e.sources, ["id", "title", "publisher", "date", "address"])):
         if section:
-            click.echo(f"\n{title}:")
+            echo(f"\n{title}:")
             _echo(section, "table", cols, max_width=48)
 
 
@@ -256,10 +267,10 @@ def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
     from .model import GROUPS, STAGES
     order = STAGES if by == "stage" else GROUPS + (None,)
     for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index):
-        click.echo(f"\n== {value or 'other uses and recycling'} ==")
+        echo(f"\n== {value or 'other uses and recycling'} ==")
         _echo([r for r in rows if r[key] == value], "table", cols, max_width=100)
     counts = {s: len(cov.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")}
-    click.echo(f"\n{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
+    echo(f"\n{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
                f"{counts['missing']} missing of {len(rows)} segments")
 
 
@@ -282,15 +293,15 @@ def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
         return _echo(rows, fmt, data={"park": b.park, "pipeline": b.pipeline, "cells_gwh": b.cells_gwh,
                                       "cell_projects": b.cell_projects, "chemistry": b.chemistry,
                                       "excluded": b.excluded, "materials": rows})
-    click.echo(f"Demand from {b.cells_gwh:g} GWh/yr of local cells ({', '.join(b.cell_projects) or 'none'}); "
+    echo(f"Demand from {b.cells_gwh:g} GWh/yr of local cells ({', '.join(b.cell_projects) or 'none'}); "
                f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in b.chemistry.items()) or 'n/a'}; "
                f"left out: {', '.join(b.excluded) or 'nothing'}")
     if b.cells_unstated:
-        click.echo(f"Not computable from figures: {len(b.cells_unstated)} local cell site"
+        echo(f"Not computable from figures: {len(b.cells_unstated)} local cell site"
                    f"{'s' if len(b.cells_unstated) != 1 else ''} without a capacity figure "
                    f"({_few(b.cells_unstated)}); demand is unknown or at least the range shown")
     if b.cells_pipeline:
-        click.echo(f"Pipeline, not counted (planned, signed or uncertain): {_few(b.cells_pipeline)}")
+        echo(f"Pipeline, not counted (planned, signed or uncertain): {_few(b.cells_pipeline)}")
     _echo(rows, "table", ["material", "name", "unit", "demand_low", "demand_high", "supply", "shortfall_low",
                           "shortfall_high", "status", "supply_projects", "supply_unstated", "pipeline"])
 
@@ -329,12 +340,12 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, sr
     if fmt == "csv":
         return _echo(rows, fmt)
     for t in targets:
-        click.echo(f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}")
+        echo(f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}")
         if t.candidates:
             _echo([r.row() for r in t.candidates], "table", ["rank", "enterprise", "name", "score", "why"],
                   max_width=110)
         else:
-            click.echo("no candidate in the data")
+            echo("no candidate in the data")
 
 
 @cli.command()
@@ -358,8 +369,8 @@ def risk(park, strong_firms, min_coverage, operating_only, src, fmt):
     if fmt == "csv":
         return _echo([{"section": k, **row} for k, rows in sections.items() for row in rows], fmt)
     for title, rows in sections.items():
-        click.echo(f"\n== {title.replace('_', ' ')} ==")
-        _echo(rows, "table", max_width=70) if rows else click.echo("(none)")
+        echo(f"\n== {title.replace('_', ' ')} ==")
+        _echo(rows, "table", max_width=70) if rows else echo("(none)")
 
 
 @cli.command()
@@ -379,7 +390,7 @@ def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
     G = _graph(src)
     r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only), top=top)
     for p in write_report(r, outdir):
-        click.echo(f"wrote {p}")
+        echo(f"wrote {p}")
 
 
 @cli.command()
@@ -396,7 +407,7 @@ def synth(n, seed, outdir):
     """
     from .synth import write_synth
     counts = write_synth(n, seed, outdir)
-    click.echo(f"wrote {sum(counts.values())} synthetic records to {outdir} "
+    echo(f"wrote {sum(counts.values())} synthetic records to {outdir} "
                f"({', '.join(f'{v} {k[:-4]}' for k, v in counts.items())})")
 
 
@@ -429,7 +440,7 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, worker
                            progress=bar.update, uri=neo4j_uri)
     finally:
         driver.close()
-    click.echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
+    echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
 
 
 def _cell(value):
@@ -475,7 +486,7 @@ def query(cypher, params, write, timeout, src, fmt):
     rows = [{c: _cell(v) for c, v in zip(res.columns, row)} for row in res.rows]
     _echo(rows, fmt, cols, max_width=80)
     if fmt == "table":
-        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+        echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
 
 
 def traversal_options(fn):
@@ -488,7 +499,7 @@ def traversal_options(fn):
 def _steps(steps, fmt, empty):
     rows = [s.row() for s in steps]
     if not rows and fmt == "table":
-        click.echo(empty)
+        echo(empty)
         return
     _echo(rows, fmt, ["hop", "id", "kind", "name", "edge", "source_node", "target_node", "detail",
                       "confidence", "sources"], max_width=50)
@@ -590,7 +601,7 @@ def explore(park, focus, hops, level, out, open_, max_nodes, src):
     ex = _explore(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None,
                   hops=hops, level=level, max_nodes=max_nodes)
     path = ex.write(out)
-    click.echo(f"wrote {path} ({ex.subtitle})")
+    echo(f"wrote {path} ({ex.subtitle})")
     if open_:
         import webbrowser
         webbrowser.open(path.resolve().as_uri())
@@ -604,9 +615,11 @@ def explore(park, focus, hops, level, out, open_, max_nodes, src):
 @click.option("--park", help="Only this park's part of the graph (its firms, projects, sub-parks, the template).")
 @click.option("--focus", help="Only what lies within --hops edges of this entity (id or name).")
 @click.option("--hops", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops around --focus.")
+@click.option("--raw-cells", is_flag=True,
+              help="CSV cells as they are: no leading ' before = + - @ (for programs, not spreadsheets).")
 @data_option
 @errors_to_click
-def export_(fmt, out, park, focus, hops, src):
+def export_(fmt, out, park, focus, hops, raw_cells, src):
     """Export the graph, or part of it, for Gephi, Cytoscape, pandas, spreadsheets or neo4j-admin import;
     files are streamed and written whole or not at all.
 
@@ -616,13 +629,13 @@ def export_(fmt, out, park, focus, hops, src):
     from .names import resolve
     G = _graph(src)
     H = select(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None, hops=hops)
-    res = export(H, fmt, out)
-    click.echo(f"wrote {res.nodes} nodes and {res.edges} edges as {fmt} to {out}"
+    res = export(H, fmt, out, raw_cells=raw_cells)
+    echo(f"wrote {res.nodes} nodes and {res.edges} edges as {fmt} to {out}"
                + (f" ({len(res.paths)} files)" if len(res.paths) > 1 else ""))
     for note in res.notes:
-        click.echo(f"  {note}")
+        echo(f"  {note}")
     if res.command:
-        click.echo(f"load with:\n  {res.command}")
+        echo(f"load with:\n  {res.command}")
 
 
 @cli.group("import")
@@ -650,16 +663,16 @@ def import_table(table, mapping, outdir, against):
     """
     from .importer import import_table as _import, read_mapping
     summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None)
-    click.echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items())
+    echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items())
                + f"; {summary.skipped} rows filtered out")
     for company, eid in summary.merged:
-        click.echo(f"  merged: {company} -> {eid}")
+        echo(f"  merged: {company} -> {eid}")
     for company, ids in summary.ambiguous:
-        click.echo(f"  ambiguous, kept apart (settle it in the mapping's settled:): {company} -> {', '.join(ids)}")
+        echo(f"  ambiguous, kept apart (settle it in the mapping's settled:): {company} -> {', '.join(ids)}")
     for a in summary.anomalies:
-        click.echo(f"  anomaly: {a}")
+        echo(f"  anomaly: {a}")
     if summary.unmapped:
-        click.echo("  stage values mapped to no segment: "
+        echo("  stage values mapped to no segment: "
                    + "; ".join(f"{k} ({v})" for k, v in sorted(summary.unmapped.items())))
 
 
@@ -695,15 +708,15 @@ def import_chainkg(directory, outdir, products, against, settled):
                 raise click.ClickException(f"{settled}:1: header: expected the columns company,enterprise")
             answers = {r["company"]: r["enterprise"] for r in reader}
     s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers)
-    click.echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
+    echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
                + f"; merged {len(s.merged)}, ambiguous {len(s.ambiguous)} (see merge_report.tsv); "
                f"{s.without_chain_product} companies without a chain product, {s.unmapped_products} products unmapped")
     if s.codes_not_in_company_file:
-        click.echo(f"  {len(s.codes_not_in_company_file)} company codes only in company_product.json "
+        echo(f"  {len(s.codes_not_in_company_file)} company codes only in company_product.json "
                    f"(named from there): {', '.join(s.codes_not_in_company_file[:10])}")
     for company, eid, how in s.merged:
-        click.echo(f"  merged by {how}: {company} -> {eid}")
-    click.echo("  anomalies are left out of the data unless said otherwise:")
+        echo(f"  merged by {how}: {company} -> {eid}")
+    echo("  anomalies are left out of the data unless said otherwise:")
     for kind, items in s.anomalies.items():
-        click.echo(f"  anomaly: {len(items)} {kind}" + (f", e.g. {items[0]}" if items else ""))
-    click.echo("  product links between mapped products: " + ", ".join(f"{v} {k}" for k, v in s.link_check.items()))
+        echo(f"  anomaly: {len(items)} {kind}" + (f", e.g. {items[0]}" if items else ""))
+    echo("  product links between mapped products: " + ", ".join(f"{v} {k}" for k, v in s.link_check.items()))

@@ -22,7 +22,7 @@ import networkx as nx
 
 from .errors import LithiumGraphError
 from .graph import display_name
-from .output import atomic_open, staged_dir
+from .output import atomic_open, safe_cell, staged_dir
 
 __all__ = ["FORMATS", "Export", "select", "export", "LIST_SEP"]
 
@@ -71,11 +71,14 @@ def select(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = N
     return G.subgraph(keep | {s for s in cited if s in G}).copy()
 
 
-def export(G: nx.MultiDiGraph, fmt: str, path: str | Path) -> Export:
-    """Write ``G`` in one of :data:`FORMATS` to ``path`` (a file; a directory for csv and neo4j-import)."""
+def export(G: nx.MultiDiGraph, fmt: str, path: str | Path, *, raw_cells: bool = False) -> Export:
+    """Write ``G`` in one of :data:`FORMATS` to ``path`` (a file; a directory for csv and neo4j-import).
+    CSV text cells are spreadsheet-safe (:func:`~lithiumgraph.output.safe_cell`) unless ``raw_cells``."""
     writer = {"graphml": _graphml, "gexf": _gexf, "json": _json, "csv": _csv, "neo4j-import": _neo4j_import}.get(fmt)
     if writer is None:
         raise LithiumGraphError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "csv":
+        return _csv(G, Path(path), raw_cells)
     return writer(G, Path(path))
 
 
@@ -238,20 +241,21 @@ def _listy(v):
 
 # -- CSV tables ---------------------------------------------------------------------------------------------
 
-def _csv(G: nx.MultiDiGraph, path: Path) -> Export:
+def _csv(G: nx.MultiDiGraph, path: Path, raw_cells: bool = False) -> Export:
     ncols = sorted({k for _, d in G.nodes(data=True) for k in d} - {"kind"})
     ecols = sorted({k for _, _, d in G.edges(data=True) for k in d} - {"kind"})
     with staged_dir(path, {"nodes.csv", "edges.csv"}) as tmp:  # the pair is swapped in together
         with atomic_open(tmp / "nodes.csv") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["id", "kind", *ncols])
+            cell = _cell if raw_cells else (lambda v: safe_cell(_cell(v)))
             for n, d in _nodes(G):
-                w.writerow([n, d.get("kind"), *(_cell(d.get(k)) for k in ncols)])
+                w.writerow([cell(n), d.get("kind"), *(cell(d.get(k)) for k in ncols)])
         with atomic_open(tmp / "edges.csv") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["source", "target", "key", "kind", *ecols])
             for u, v, k, d in _edges(G):
-                w.writerow([u, v, k, d.get("kind"), *(_cell(d.get(a)) for a in ecols)])
+                w.writerow([cell(u), cell(v), cell(k), d.get("kind"), *(cell(d.get(a)) for a in ecols)])
     return Export("csv", [path / "nodes.csv", path / "edges.csv"], G.number_of_nodes(), G.number_of_edges(),
                   notes=[_list_note(_lists(G))])
 

@@ -24,9 +24,34 @@ from typing import Callable, Iterable
 from .errors import LithiumGraphError
 
 __all__ = ["FORMATS", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
-           "file_target"]
+           "file_target", "safe_cell", "printable"]
 
 FORMATS = ("table", "json", "csv")
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_cell(value):
+    r"""A text cell a spreadsheet will not run: one that starts with ``= + - @``, a tab or a carriage
+    return gets a leading ``'`` (OWASP's advice for CSV injection). Numbers and other values pass as they are.
+
+    >>> safe_cell("=HYPERLINK(\"http://x\")"), safe_cell("-5"), safe_cell(-5), safe_cell("宁德时代")
+    ('\'=HYPERLINK("http://x")', "'-5", -5, '宁德时代')
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters (C0 but tab and newline, DEL, C1: ESC, OSC, CSI, …) shown as
+    ``\xNN``, so data cannot move a terminal's cursor, retitle it or hide what it prints.
+
+    >>> printable("a\x1b]0;pwned\x07b\tc")
+    'a\\x1b]0;pwned\\x07b\tc'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def width(text: str) -> int:
@@ -60,27 +85,31 @@ def _clip(text: str, limit: int) -> str:
 
 
 def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = None,
-           *, max_width: int = 60, data=None) -> str:
-    """Rows as text. ``data`` is what JSON shows when it should be richer than the rows."""
+           *, max_width: int = 60, data=None, raw: bool = False) -> str:
+    """Rows as text. ``data`` is what JSON shows when it should be richer than the rows. Control
+    characters never reach the terminal (escaped in tables and CSV, ``\\u`` escapes in JSON); CSV cells
+    are spreadsheet-safe (:func:`safe_cell`) unless ``raw``, which also leaves CSV cells' text as it is."""
     columns = columns or list(dict.fromkeys(k for r in rows for k in r))
     if fmt == "json":
         # keys sorted: every store gives the same text, whatever order it keeps properties in
-        return json.dumps(rows if data is None else data, ensure_ascii=False, indent=2, default=str, sort_keys=True)
+        text = json.dumps(rows if data is None else data, ensure_ascii=False, indent=2, default=str, sort_keys=True)
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # only C1 is left: inside strings
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
-            w.writerow(["|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple))
-                        else "" if v is None else v for c in columns])
+            cells = ["|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple)) else "" if v is None else v
+                     for c in columns]
+            w.writerow(cells if raw else [printable(safe_cell(v)) if isinstance(v, str) else v for v in cells])
         return buf.getvalue().rstrip("\n")
-    cells = [[_clip(format_value(r.get(c)), max_width) for c in columns] for r in rows]
+    cells = [[_clip(printable(format_value(r.get(c))), max_width) for c in columns] for r in rows]
     widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(columns)]
 
     def line(values):
         return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
 
-    out = [line(columns), line(["-" * w for w in widths])]
+    out = [line(printable(c) for c in columns), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out)
 

@@ -151,7 +151,10 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
 
 
 def _md(text) -> str:
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    """Text as inert Markdown: no table break (``|``), no HTML (``<``), no link or image (``[…](…)``,
+    ``![…](…)``: the brackets are escaped), one line."""
+    return (" ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+            .replace("[", "\\[").replace("]", "\\]"))
 
 
 def to_markdown(r: Report) -> str:
