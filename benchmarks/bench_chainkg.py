@@ -18,7 +18,7 @@ from lithiumgraph import load_graph, query
 from lithiumgraph.analysis import gaps
 from lithiumgraph.dataset import default_data_dir
 from lithiumgraph.explorer import explore
-from lithiumgraph.importer import import_chainkg
+from lithiumgraph.importers import import_chainkg
 
 ROOT = Path(__file__).parents[1]
 

@@ -22,7 +22,7 @@ from parity_queries import QUERIES, SCALE_QUERIES  # noqa: E402
 
 from common import median_time, peak_mib  # noqa: E402
 from lithiumgraph import load_graph  # noqa: E402
-from lithiumgraph.cypher import Embedded  # noqa: E402
+from lithiumgraph.stores.embedded import Embedded  # noqa: E402
 from lithiumgraph.synth import write_synth  # noqa: E402
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from lithiumgraph.cli import cli
 from lithiumgraph.errors import LithiumGraphError
-from lithiumgraph.export import export, select
+from lithiumgraph.export import export
+from lithiumgraph.scope import subgraph as select
 
 from conftest import edit
 

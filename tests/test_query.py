@@ -296,7 +296,7 @@ def test_parity_on_a_synthetic_graph(db, neo4j_env, tmp_path, runner):
 
 def test_the_embedded_store_refuses_kinds_outside_the_model():
     import networkx as nx
-    from lithiumgraph.cypher import Embedded
+    from lithiumgraph.stores.embedded import Embedded
     G = nx.MultiDiGraph()
     G.add_node("x", kind="Evil`) DETACH DELETE n //")
     with pytest.raises(LithiumGraphError, match="node kinds outside the model"):

@@ -30,7 +30,7 @@ def query(G, cypher: str, params: dict | None = None, *, timeout: float | None =
     >>> query(G, "MATCH (s)-[:SUPPLIES]->(c {id: $id}) RETURN s.id", {"id": "catl"}).rows
     [['shenghua']]
     """
-    from .cypher import embedded
+    from .stores.embedded import embedded
     return embedded(G).run(cypher, params, timeout=timeout)
 
 

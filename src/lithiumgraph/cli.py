@@ -427,19 +427,14 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, worker
 
     Example: lithiumgraph push --neo4j-uri bolt://127.0.0.1:7687 --neo4j-password secret
     """
-    from .stores import open_store
-    from .stores.neo4j import connect, push as _push
+    from .stores import open_store, push as _push
     if not neo4j_uri:
         raise click.UsageError("push needs --neo4j-uri or NEO4J_URI")
     G = open_store("memory", data_dirs=data_dirs or None).graph()
-    driver = connect(neo4j_uri, neo4j_user, neo4j_password, database)
-    try:
-        with click.progressbar(length=G.number_of_nodes() + G.number_of_edges(), label="pushing",
-                               file=sys.stderr) as bar:
-            counts = _push(G, driver, database=database, replace=replace, batch=batch, workers=workers,
-                           progress=bar.update, uri=neo4j_uri)
-    finally:
-        driver.close()
+    with click.progressbar(length=G.number_of_nodes() + G.number_of_edges(), label="pushing",
+                           file=sys.stderr) as bar:
+        counts = _push(G, neo4j_uri, user=neo4j_user, password=neo4j_password, database=database,
+                       replace=replace, batch=batch, workers=workers, progress=bar.update)
     echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
 
 
@@ -625,10 +620,11 @@ def export_(fmt, out, park, focus, hops, raw_cells, src):
 
     Example: lithiumgraph export --to gexf -o yichun.gexf --park yichun-etdz
     """
-    from .export import export, select
+    from .export import export
     from .names import resolve
+    from .scope import subgraph
     G = _graph(src)
-    H = select(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None, hops=hops)
+    H = subgraph(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None, hops=hops)
     res = export(H, fmt, out, raw_cells=raw_cells)
     echo(f"wrote {res.nodes} nodes and {res.edges} edges as {fmt} to {out}"
                + (f" ({len(res.paths)} files)" if len(res.paths) > 1 else ""))
@@ -661,7 +657,7 @@ def import_table(table, mapping, outdir, against):
 
     Example: lithiumgraph import table imports/na-ev-battery/post_IRA_EV_supply_chain_investments.csv --mapping imports/na-ev-battery/mapping.yaml -o data/north-america
     """
-    from .importer import import_table as _import, read_mapping
+    from .importers import import_table as _import, read_mapping
     summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None)
     echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items())
                + f"; {summary.skipped} rows filtered out")
@@ -698,7 +694,7 @@ def import_chainkg(directory, outdir, products, against, settled):
     import csv as _csv
     from pathlib import Path
 
-    from .importer import import_chainkg as _import
+    from .importers import import_chainkg as _import
     products = products or str(Path(__file__).resolve().parents[2] / "imports" / "chainkg" / "product_segments.csv")
     answers = {}
     if settled:

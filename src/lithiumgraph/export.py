@@ -24,7 +24,7 @@ from .errors import LithiumGraphError
 from .graph import display_name
 from .output import atomic_open, safe_cell, staged_dir
 
-__all__ = ["FORMATS", "Export", "select", "export", "LIST_SEP"]
+__all__ = ["FORMATS", "Export", "export", "LIST_SEP"]
 
 FORMATS = ("graphml", "gexf", "json", "csv", "neo4j-import")
 LIST_SEP = "|"
@@ -40,35 +40,6 @@ class Export:
     edges: int
     command: str | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def select(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None, hops: int = 1) -> nx.MultiDiGraph:
-    """The part of the graph to export: all of it; a park's scope (its sub-parks, firms sited there,
-    their projects and parents, the chain template, their figures); or what lies within ``hops`` edges
-    of ``focus``. Sources cited by what is kept come along, so the export stays self-contained."""
-    if not park and not focus:
-        return G
-    keep: set[str] = set()
-    if park:
-        from .analysis.scope import group_of, park_scope
-        scope = park_scope(G, park)
-        firms = set(scope.enterprises) | {u for p in scope.projects for u, _, d in G.in_edges(p, data=True)
-                                          if d["kind"] == "RUNS"}
-        keep |= set(scope.parks) | set(scope.projects) | {g for f in firms for g in group_of(G, f)}
-        keep |= {n for n, k in G.nodes(data="kind") if k in ("Segment", "Intensity")}
-    if focus:
-        if hops < 1:
-            raise LithiumGraphError("--hops must be at least 1")
-        U = nx.Graph()
-        U.add_nodes_from(G)
-        U.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] not in ("HAS_FIGURE", "HAS_INTENSITY"))
-        near = set(nx.single_source_shortest_path_length(U, focus, cutoff=hops))
-        keep = keep & near if park else near
-    keep |= {v for n in list(keep) for _, v, d in G.out_edges(n, data=True) if d["kind"] == "HAS_FIGURE"}
-    H = G.subgraph(keep)
-    cited = {s for _, d in H.nodes(data=True) for s in d.get("sources", ())}
-    cited |= {s for _, _, d in H.edges(data=True) for s in d.get("sources", ())}
-    return G.subgraph(keep | {s for s in cited if s in G}).copy()
 
 
 def export(G: nx.MultiDiGraph, fmt: str, path: str | Path, *, raw_cells: bool = False) -> Export:

@@ -19,7 +19,7 @@ def rows_of(result) -> list[dict]:
     """
     from .analysis.recommend import SegmentTargets
     from .analysis.risk import RiskReport
-    from .cypher import Result
+    from .stores import Result
 
     if isinstance(result, Result):
         return result.records()

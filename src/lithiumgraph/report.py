@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from .analysis import GapRules, RecommendWeights, gaps, recommend, risk
-from .analysis.scope import park_scope
+from .scope import park_scope
 from .graph import display_name
 from .output import format_value, staged_dir, write_atomic
 from .summary import stats

@@ -116,7 +116,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     cov = coverage or gaps(G, scope, rules=rules)
-    local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
+    local = scope.firms
     own = Ownership.of(G)
     names = _Names(G)
     grp = own.group

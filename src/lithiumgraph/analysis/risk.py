@@ -105,7 +105,7 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     cov = coverage or gaps(G, scope, rules=rules)
-    local = set(scope.enterprises) | {G.nodes[p]["enterprise"] for p in scope.projects}
+    local = scope.firms
     rep = RiskReport(scope.park)
 
     # single sources: customers are local firms and the groups they belong to

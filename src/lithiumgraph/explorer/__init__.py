@@ -131,17 +131,12 @@ def _scope(G, park, focus, hops):
     coverage, local, keep = {}, set(), None
     if park:
         from ..analysis import gaps
-        from ..analysis.scope import park_scope
+        from ..scope import park_scope
         coverage = {s.segment: s for s in gaps(G, park).segments}
-        scope = park_scope(G, park)
-        local = set(scope.enterprises) | {u for p in scope.projects for u, _ in in_kind(G, p, "RUNS")}
+        local = set(park_scope(G, park).firms)
     if focus:
-        if hops < 1:
-            raise LithiumGraphError("hops must be at least 1")
-        U = nx.Graph()
-        U.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] not in ("HAS_FIGURE", "HAS_INTENSITY"))
-        U.add_node(focus)
-        keep = set(nx.single_source_shortest_path_length(U, focus, cutoff=hops))
+        from ..scope import neighbourhood
+        keep = neighbourhood(G, focus, hops)
     return coverage, local, keep
 
 

@@ -1,15 +1,28 @@
-"""Store back-ends behind one small interface: every analysis asks a store for its graph."""
+"""Store back-ends behind one small interface: every analysis asks a store for its graph.
+
+``memory`` builds the graph from graph_data/ directories (:mod:`.memory`, with Cypher on the embedded
+engine of :mod:`.embedded`); ``neo4j`` reads a graph pushed to a server (:mod:`.neo4j`).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Protocol, runtime_checkable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from ..cypher import Result
+    import networkx as nx
 
-__all__ = ["Store", "MemoryStore", "open_store"]
+__all__ = ["Store", "Result", "MemoryStore", "open_store", "push"]
+
+
+@dataclass
+class Result:
+    """A query's answer: column names and rows of plain values (nodes and relationships as dicts)."""
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.columns, r)) for r in self.rows]
 
 
 @runtime_checkable
@@ -24,33 +37,6 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-class MemoryStore:
-    """The embedded default: graph_data/ directories validated and built in memory."""
-
-    def __init__(self, data_dirs: Iterable[str | Path] | None = None):
-        from ..dataset import load
-        from ..graph import build_graph
-
-        self._graph = build_graph(load(list(data_dirs) if data_dirs else None))
-
-    def graph(self) -> nx.MultiDiGraph:
-        return self._graph
-
-    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
-              timeout: float | None = None) -> Result:
-        """Read-only Cypher on the embedded engine (built once from the graph)."""
-        from ..cypher import check, embedded
-        check(cypher, write=write)
-        if write:
-            from ..errors import LithiumGraphError
-            raise LithiumGraphError("the memory store is built from graph_data/ for each command, so a write "
-                                    "would be lost: edit the files, or push and write with --store neo4j")
-        return embedded(self._graph).run(cypher, params, timeout=timeout)
-
-    def close(self) -> None:
-        pass
-
-
 def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None = None, uri: str | None = None,
                user: str = "neo4j", password: str = "", database: str | None = None) -> Store:
     """Open a store: ``memory`` (graph_data/ built in memory) or ``neo4j`` (a server the graph was pushed to)."""
@@ -63,3 +49,20 @@ def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None =
             raise LithiumGraphError("--store neo4j needs --neo4j-uri or NEO4J_URI")
         return Neo4jStore(uri, user, password, database)
     raise ValueError(f"unknown store {kind!r}")
+
+
+def push(G: nx.MultiDiGraph, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
+         replace: bool = False, batch: int = 5000, workers: int = 2,
+         progress: Callable[[int], None] | None = None) -> dict:
+    """Write ``G`` to the Neo4j server at ``uri`` (see :func:`.neo4j.push`) and close the connection;
+    returns the counts of nodes and relationships pushed."""
+    from .neo4j import connect, push as _push
+    driver = connect(uri, user, password, database)
+    try:
+        return _push(G, driver, database=database, replace=replace, batch=batch, workers=workers,
+                     progress=progress, uri=uri)
+    finally:
+        driver.close()
+
+
+from .memory import MemoryStore  # noqa: E402  (it needs Result above)

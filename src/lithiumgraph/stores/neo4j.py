@@ -16,8 +16,9 @@ import networkx as nx
 
 from ..errors import LithiumGraphError, StoreUnavailable
 from ..model import EDGE_KINDS, NODE_KINDS
+from . import Result
 
-__all__ = ["Neo4jStore", "connect", "push"]
+__all__ = ["Neo4jStore", "connect", "push", "plain"]
 
 BATCH = 5000
 WORKERS = 2  # concurrent sessions: the server commits one batch while the next is sent
@@ -31,7 +32,7 @@ TIMEOUT = 3.0  # seconds: connection, acquisition and retry window, so a dead se
 def connect(uri: str, user: str, password: str, database: str | None = None):
     """A verified driver, or StoreUnavailable naming the URI and the cause in one line."""
     from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Neo4jError, ServiceUnavailable
+    from neo4j.exceptions import ConfigurationError
 
     try:
         driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=TIMEOUT,
@@ -42,21 +43,42 @@ def connect(uri: str, user: str, password: str, database: str | None = None):
     try:
         driver.verify_connectivity()
         driver.execute_query("RETURN 1", database_=database)
-    except AuthError:
+    except Exception as e:
         driver.close()
-        raise StoreUnavailable(f"Neo4j at {uri} refused the user {user!r}: wrong user name or password") from None
-    except ServiceUnavailable as e:
-        driver.close()
-        raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(e)}") from None
-    except ClientError as e:
-        driver.close()
-        if "DatabaseNotFound" in (e.code or ""):
-            raise StoreUnavailable(f"Neo4j at {uri} has no database {database!r}") from None
-        raise StoreUnavailable(f"Neo4j at {uri}: {_first_line(e)}") from None
-    except (Neo4jError, OSError) as e:
-        driver.close()
-        raise StoreUnavailable(f"Neo4j at {uri}: {_first_line(e)}") from None
+        raise _error(e, uri, user=user, database=database) from None
     return driver
+
+
+def _error(e: Exception, uri: str, *, user: str = "", database: str | None = None, timeout: float | None = None,
+           during: str = "") -> Exception:
+    """The one mapping from the driver's errors to ours: StoreUnavailable when the server cannot be
+    reached or refuses us, LithiumGraphError when it refuses a query (``during="query"``); anything
+    else is returned as it is, to be re-raised. ``during="push"`` says a push can be run again."""
+    from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+    if isinstance(e, AuthError):
+        return StoreUnavailable(f"Neo4j at {uri} refused the user {user!r}: wrong user name or password")
+    if during == "push" and isinstance(e, (ServiceUnavailable, SessionExpired, OSError)):
+        return StoreUnavailable(f"Neo4j at {uri} became unreachable during the push ({_first_line(e)}); "
+                                "nothing pushed is lost: run the same push again to complete it")
+    if isinstance(e, (ServiceUnavailable, SessionExpired)):
+        return StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(e)}")
+    if isinstance(e, ClientError):
+        code = e.code or ""
+        if "DatabaseNotFound" in code:
+            return StoreUnavailable(f"Neo4j at {uri} has no database {database!r}")
+        if during == "query":
+            if "TransactionTimedOut" in code:
+                return LithiumGraphError(f"the query ran past the {timeout:g} s timeout")
+            if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
+                return LithiumGraphError("Neo4j refused a write in a read-only session; "
+                                         "queries are read-only unless --write is given")
+            msg = (e.message or str(e)).strip().splitlines()[0]
+            return LithiumGraphError(f"Neo4j at {uri} cannot run this query: {msg}")
+    if isinstance(e, (Neo4jError, DriverError, OSError)):
+        cls = LithiumGraphError if during == "query" else StoreUnavailable
+        return cls(f"Neo4j at {uri}: {_first_line(e)}")
+    return e
 
 
 def _first_line(e: Exception) -> str:
@@ -70,8 +92,6 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
     """Write ``G`` to Neo4j: constraint first, then UNWIND batches on ``workers`` concurrent sessions
     (CREATE into an empty graph, MERGE otherwise). Running it twice leaves the same nodes, relationships
     and properties. Returns the counts."""
-    from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
-
     kinds, keys = set(), set()
     for *_, d in chain(G.nodes(data=True), G.edges(data=True)):
         kinds.add(d.get("kind"))
@@ -121,11 +141,11 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
                      f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}")
                 jobs += [(q, rows[i:i + batch]) for i in range(0, len(rows), batch)]
             _collect(_submit(pool, driver, jobs, database, batch, ends), progress)
-    except (ServiceUnavailable, SessionExpired, OSError) as e:
-        raise StoreUnavailable(f"Neo4j at {uri} became unreachable during the push ({_first_line(e)}); "
-                               "nothing pushed is lost: run the same push again to complete it") from None
-    except Neo4jError as e:
-        raise StoreUnavailable(f"Neo4j at {uri}: {_first_line(e)}") from None
+    except Exception as e:
+        err = _error(e, uri, during="push")
+        if err is e:
+            raise
+        raise err from None
     return {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
 
 
@@ -194,6 +214,35 @@ def _collect(futures: list, progress) -> list[list]:
     return out
 
 
+def plain(value, ids: dict | None = None):
+    """Driver values as plain ones, in the embedded store's shape: nodes ``{"kind", "id", …}``,
+    relationships ``{"type", "from", "to", …}`` (``ids`` maps the element ids of ends returned without
+    their properties), paths ``{"nodes", "relationships"}``, temporal values as ISO text."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if isinstance(value, dict):
+        return {k: plain(v, ids) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, ids) for v in value]
+    if isinstance(value, Node):
+        kind = next((label for label in sorted(value.labels) if label != "LG"), None)
+        return {"kind": kind, **{k: plain(v, ids) for k, v in value.items()}}
+    if isinstance(value, Relationship):
+        ends = [n.get("id") or (ids or {}).get(n.element_id) for n in (value.start_node, value.end_node)]
+        return {"type": value.type, "from": ends[0], "to": ends[1],
+                **{k: plain(v, ids) for k, v in value.items() if k != "_key"}}
+    if isinstance(value, Path):
+        return {"nodes": [plain(n, ids) for n in value.nodes],
+                "relationships": [plain(r, ids) for r in value.relationships]}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
 def _relationships(values):
     from neo4j.graph import Path, Relationship
     for v in values:
@@ -216,13 +265,13 @@ class Neo4jStore:
 
     def _read(self, query: str):
         from neo4j import RoutingControl
-        from neo4j.exceptions import Neo4jError, ServiceUnavailable
         try:
             return self.driver.execute_query(query, routing_=RoutingControl.READ, database_=self.database).records
-        except ServiceUnavailable as e:
-            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {_first_line(e)}") from None
-        except Neo4jError as e:
-            raise StoreUnavailable(f"Neo4j at {self.uri}: {_first_line(e)}") from None
+        except Exception as e:
+            err = _error(e, self.uri, database=self.database)
+            if err is e:
+                raise
+            raise err from None
 
     def graph(self) -> nx.MultiDiGraph:
         nodes = self._read("MATCH (n:LG) RETURN n.id AS id, [l IN labels(n) WHERE l <> 'LG'][0] AS kind, "
@@ -245,9 +294,8 @@ class Neo4jStore:
               timeout: float | None = None):
         """Cypher on the server: a read-access session unless ``write``, so the server refuses writes too."""
         from neo4j import READ_ACCESS, WRITE_ACCESS, Query
-        from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
 
-        from ..cypher import Result, check, normalise
+        from ..cypher import check
         from ..guard import check_plan
         check(cypher, write=write)
         try:
@@ -263,20 +311,12 @@ class Neo4jStore:
                              if "id" not in n})
                 ids = dict(s.run("MATCH (n) WHERE elementId(n) IN $e RETURN elementId(n), n.id", e=ends)
                            .values()) if ends else {}
-                rows = [[normalise(v, ids) for v in row] for row in raw]
-        except ServiceUnavailable as e:
-            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {_first_line(e)}") from None
-        except ClientError as e:
-            code = e.code or ""
-            if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
-                raise LithiumGraphError(f"the query ran past the {timeout:g} s timeout") from None
-            if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
-                raise LithiumGraphError("Neo4j refused a write in a read-only session; "
-                                        "queries are read-only unless --write is given") from None
-            msg = (e.message or str(e)).strip().splitlines()[0]
-            raise LithiumGraphError(f"Neo4j at {self.uri} cannot run this query: {msg}") from None
-        except Neo4jError as e:
-            raise LithiumGraphError(f"Neo4j at {self.uri}: {_first_line(e)}") from None
+                rows = [[plain(v, ids) for v in row] for row in raw]
+        except Exception as e:
+            err = _error(e, self.uri, database=self.database, timeout=timeout, during="query")
+            if err is e:
+                raise
+            raise err from None
         return Result(columns, rows)
 
     def close(self) -> None:

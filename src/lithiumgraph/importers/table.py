@@ -1,0 +1,248 @@
+"""Import a tabular facility or firm list into ``graph_data/`` files, through a mapping file that says
+which column is what.
+
+The output is a data directory to layer over the curated data (``--data graph_data --data OUT``): one
+source for the data set, places as parks (country → province/state → city), enterprises (merged onto
+existing ones by listed code, name or alias; ambiguous cases listed for a person to settle), one
+project per facility and mapped stage, and the investment and jobs of each facility as figures in the
+units the table uses. Every imported record has confidence ``imported``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import model
+from ..errors import DataError, Problem
+from ..names import _norm
+from ..units import UNITS
+from .common import name_index, output_dir, problem, slug, write_data_dir
+
+__all__ = ["Mapping", "ImportSummary", "read_mapping", "import_table"]
+
+_LEVELS = ("country", "province", "city")
+_KEYS = {"source", "id_prefix", "filter", "columns", "stages", "stage_separator", "settled", "licence",
+         "investment_unit", "missing", "bad_values"}
+_COLUMNS = {"company", "stage", "investment", "jobs", "place", "latitude", "longitude", "date", "note"}
+
+
+@dataclass
+class Mapping:
+    """What a mapping file says (see ``imports/na-ev-battery.yaml``)."""
+    path: Path
+    source: dict
+    id_prefix: str
+    columns: dict
+    stages: dict
+    stage_separator: str = ";"
+    filter: dict = field(default_factory=dict)
+    settled: dict = field(default_factory=dict)
+    licence: str | None = None
+    investment_unit: str | None = None
+    missing: tuple = ("", "0", "TBD", "N/A", "n/a")
+    bad_values: str = "refuse"   # or "report": a bad number is left out and listed, the row kept
+
+
+@dataclass
+class ImportSummary:
+    """What the import wrote, merged, left unmapped or could not settle."""
+    counts: dict
+    merged: list[tuple[str, str]]
+    ambiguous: list[tuple[str, list[str]]]
+    unmapped: dict[str, int]
+    skipped: int
+    anomalies: list[str] = field(default_factory=list)
+
+
+
+def read_mapping(path: str | Path) -> Mapping:
+    """Read and check a mapping file; DataError names the file, line and key of each problem."""
+    import yaml
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise problem(path, 0, "file", "no such file") from None
+    except UnicodeDecodeError as e:
+        raise problem(path, 0, "file", f"not valid UTF-8 (offset {e.start})") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise problem(path, (mark.line + 1) if mark else 0, "yaml",
+                       " ".join(str(getattr(e, "problem", None) or e).split())) from None
+    problems = []
+    if not isinstance(raw, dict):
+        raise problem(path, 1, "file", "expected a mapping of keys (source, id_prefix, columns, stages, ...)")
+    for k in raw:
+        if k not in _KEYS:
+            problems.append(Problem(str(path), 0, str(k), f"unknown key; expected {', '.join(sorted(_KEYS))}"))
+    for k in ("source", "id_prefix", "columns", "stages"):
+        if k not in raw:
+            problems.append(Problem(str(path), 0, k, "missing required key"))
+    if problems:
+        raise DataError(problems)
+    src, cols, stages = raw["source"], raw["columns"], raw["stages"]
+    if not isinstance(src, dict) or not all(src.get(k) for k in ("id", "title", "address")):
+        problems.append(Problem(str(path), 0, "source", "needs id, title and address"))
+    if not isinstance(cols, dict) or "company" not in cols:
+        problems.append(Problem(str(path), 0, "columns", "needs at least company"))
+    elif unknown := sorted(set(cols) - _COLUMNS):
+        problems.append(Problem(str(path), 0, "columns", f"unknown {', '.join(unknown)}; expected {', '.join(sorted(_COLUMNS))}"))
+    if not isinstance(stages, dict):
+        problems.append(Problem(str(path), 0, "stages", "expected a map of table values to segment ids (or null)"))
+    prefix = str(raw["id_prefix"])
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", prefix):
+        problems.append(Problem(str(path), 0, "id_prefix", f"invalid prefix {prefix!r} (lower-case letters, digits, '-')"))
+    if raw.get("bad_values", "refuse") not in ("refuse", "report"):
+        problems.append(Problem(str(path), 0, "bad_values", "expected refuse or report"))
+    unit = raw.get("investment_unit")
+    if unit is not None and unit not in UNITS:
+        problems.append(Problem(str(path), 0, "investment_unit", f"unknown unit {unit!r}"))
+    if problems:
+        raise DataError(problems)
+    return Mapping(path, src, prefix, cols, {str(k): v for k, v in stages.items()},
+                   str(raw.get("stage_separator", ";")), raw.get("filter") or {}, raw.get("settled") or {},
+                   raw.get("licence"), unit, tuple(raw.get("missing", Mapping.missing)),
+                   raw.get("bad_values", "refuse"))
+
+
+
+def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
+                 against: list[str | Path] | None = None) -> ImportSummary:
+    """Turn ``table`` into a data directory ``outdir`` by ``mapping``; enterprises already in ``against``
+    (default: the shipped graph_data/) are referenced, not created again. Nothing is written when a row
+    is bad: DataError lists every problem as TABLE:LINE: COLUMN: message."""
+    from ..dataset import default_data_dir, load
+    table, outdir = Path(table), output_dir(outdir, {"LICENSE"})
+    against = [Path(d) for d in (against or [default_data_dir()])]
+    raw = table.read_bytes() if table.is_file() else None
+    if raw is None:
+        raise problem(table, 0, "file", "no such file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise problem(table, raw[:e.start].count(b"\n") + 1, "file",
+                       f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    cols = mapping.columns
+    wanted = [c for k, v in cols.items() for c in (v if isinstance(v, list) else [v])] + list(mapping.filter)
+    missing_cols = [c for c in wanted if c not in header]
+    if missing_cols:
+        raise DataError([Problem(str(table), 1, c, f"no such column (mapping {mapping.path.name})") for c in missing_cols])
+    base = load(against)  # read once: segments to check the mapping against, names to merge onto
+    segments = {r.record.id for r in base.rows[model.Segment]}
+    bad_stage = sorted(f"{k} -> {v}" for k, v in mapping.stages.items() if v is not None and v not in segments)
+    if bad_stage:
+        raise problem(mapping.path, 0, "stages", f"unknown segment ids: {'; '.join(bad_stage)}")
+    known = name_index(base)
+    src_id = mapping.source["id"]
+    prov = {"sources": src_id, "as_of": mapping.source.get("date", ""), "confidence": "imported"}
+    parks: dict[str, dict] = {}
+    firms: dict[str, dict] = {}
+    firm_of: dict[str, str] = {}
+    locations: dict[tuple, dict] = {}
+    projects, figures, problems = [], [], []
+    merged, ambiguous, unmapped, skipped, anomalies = [], [], {}, 0, []
+
+    def number(row, line, col) -> float | None:
+        v = (row.get(col) or "").strip()
+        if v in mapping.missing:
+            return None
+        try:
+            x = float(v.replace(",", ""))
+            msg = None if 0 <= x <= 1e15 else f"number {v} is out of range"
+        except ValueError:
+            msg = f"malformed number {v!r}"
+        if msg is None:
+            return x
+        if mapping.bad_values == "report":
+            anomalies.append(f"{table.name}:{line}: {col}: {msg}; left out")
+        else:
+            problems.append(Problem(str(table), line, col, msg))
+        return None
+
+    for line, row in enumerate(reader, start=2):
+        if any((row.get(c) or "") not in [str(x) for x in vals] for c, vals in mapping.filter.items()):
+            skipped += 1
+            continue
+        company = " ".join((row.get(cols["company"]) or "").split())
+        if not company:
+            problems.append(Problem(str(table), line, cols["company"], "missing company name"))
+            continue
+        # the enterprise: settled by a person, else the one existing firm with this name, else new
+        if company not in firm_of:
+            hits = sorted(known.get(_norm(company), ()))
+            if company in mapping.settled:
+                firm_of[company] = str(mapping.settled[company])
+            elif len(hits) == 1:
+                firm_of[company] = hits[0]
+                merged.append((company, hits[0]))
+            else:
+                if len(hits) > 1:
+                    ambiguous.append((company, hits))
+                fid = f"{mapping.id_prefix}-{slug(company)}"
+                firm_of[company] = fid
+                firms[fid] = {"id": fid, "name_en": company, **prov}
+        firm = firm_of[company]
+        # the place: the deepest level given
+        park = None
+        place_cols = cols.get("place") or []
+        for level, col in zip(_LEVELS, place_cols if isinstance(place_cols, list) else [place_cols]):
+            value = " ".join((row.get(col) or "").split())
+            if value in mapping.missing:
+                break
+            pid = f"{park}.{slug(value)}" if park else f"{mapping.id_prefix}-{slug(value)}"
+            parks.setdefault(pid, {"id": pid, "name_en": value, "level": level, "parent": park or "", **prov})
+            park = pid
+        if park is None:
+            problems.append(Problem(str(table), line, place_cols[0] if place_cols else "place", "no place given"))
+            continue
+        locations[(firm, park)] = {"enterprise": firm, "park": park, "role": "plant", **prov}
+        stage_text = (row.get(cols["stage"]) or "") if "stage" in cols else ""
+        stages = [s.strip() for s in stage_text.split(mapping.stage_separator) if s.strip()]
+        segs = []
+        for s in stages:
+            if mapping.stages.get(s):
+                segs.append(mapping.stages[s])
+            else:
+                unmapped[s] = unmapped.get(s, 0) + 1
+        notes = []
+        if cols.get("date") and (d := (row.get(cols["date"]) or "").strip()):
+            notes.append(d)
+        lat, lon = ((row.get(cols[k]) or "").strip() for k in ("latitude", "longitude")) if "latitude" in cols else ("", "")
+        if lat not in mapping.missing and lon not in mapping.missing:
+            notes.append(f"coordinates {lat}, {lon}")
+        if cols.get("note") and (n := " ".join((row.get(cols["note"]) or "").split())):
+            notes.append(f"table note: {n}")
+        if stages:
+            notes.append(f"stages in the table: {'; '.join(stages)}")
+        ids = []
+        for j, seg in enumerate(dict.fromkeys(segs) or [None]):
+            pid = f"{mapping.id_prefix}-{line - 1:04d}" + (f"-{j + 1}" if len(set(segs)) > 1 else "")
+            ids.append(pid)
+            projects.append({"id": pid, "name_en": f"{company}, {parks[park]['name_en']}" + (f" ({seg})" if seg else ""),
+                             "enterprise": firm, "park": park, "segment": seg or "", "note": "; ".join(notes), **prov})
+        for metric, col, unit in (("investment", cols.get("investment"), mapping.investment_unit),
+                                  ("jobs", cols.get("jobs"), "count")):
+            if not col or not unit:
+                continue
+            value = number(row, line, col)
+            if value is not None:
+                figures.append({"subject": ids[0], "metric": metric, "value": f"{value:g}", "unit": unit,
+                                "note": "whole facility" + (f", across {len(ids)} projects" if len(ids) > 1 else ""),
+                                **prov})
+    if problems:
+        raise DataError(problems)
+
+    src = {k: mapping.source.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}
+    files = {"sources.csv": [src], "parks.csv": list(parks.values()), "enterprises.csv": list(firms.values()),
+             "locations.csv": list(locations.values()), "projects.csv": projects, "figures.csv": figures}
+    licence = mapping.path.parent / mapping.licence if mapping.licence else None
+    write_data_dir(outdir, files, against,
+                    (lambda d: shutil.copyfile(licence, d / "LICENSE")) if licence else None)
+    counts = {name[:-4]: len(rows) for name, rows in files.items()}
+    return ImportSummary(counts, merged, ambiguous, unmapped, skipped, anomalies)
