@@ -206,20 +206,40 @@ def _detail(props: dict) -> str:
 @cli.command()
 @click.argument("text")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(
+    ["Enterprise", "Segment", "Park", "Project", "Product", "Industry"], case_sensitive=False),
+    help="Only nodes of this kind (repeat for several).")
 @data_option
 @format_option
 @errors_to_click
-def search(text, limit, src, fmt):
+def search(text, limit, kinds, src, fmt):
     """Fuzzy search over names, aliases, listed codes and ids.
 
     Example: lithiumgraph search 国轩
     """
     from dataclasses import asdict
-    from .names import search as _search
-    hits = [asdict(m) for m in _search(_graph(src), text, limit=limit)]
+    from .names import NAMED_KINDS, search as _search
+    kinds = tuple(k for k in NAMED_KINDS if k.lower() in {x.lower() for x in kinds}) or NAMED_KINDS
+    hits = [asdict(m) for m in _search(_graph(src), text, limit=limit, kinds=kinds)]
     if not hits and fmt == "table":
         raise click.ClickException(f"nothing matches {text!r}")
     _echo(hits, fmt, ["id", "kind", "name", "matched", "score"])
+
+
+@cli.command()
+@click.option("--within", help="Only the parks inside this region (id or name).")
+@data_option
+@format_option
+@errors_to_click
+def parks(within, src, fmt):
+    """Parks and regions with how many firms and projects are sited in each (its sub-parks included).
+
+    Example: lithiumgraph parks --within 宜春市
+    """
+    from .analysis.scope import park_table
+    G = _graph(src)
+    _echo([p.row() for p in park_table(G, within=_park(G, within) if within else None)], fmt,
+          ["park", "name", "level", "parent", "firms", "projects"])
 
 
 def park_options(fn):
@@ -485,9 +505,10 @@ def query(cypher, params, write, timeout, src, fmt):
 
 
 def traversal_options(fn):
-    fn = click.option("--level", type=click.Choice(["enterprise", "segment"]), default=None,
-                      help="Follow supply relations between enterprises, or the chain's segments "
-                           "(default: segment for a segment, else enterprise).")(fn)
+    fn = click.option("--level", type=click.Choice(["enterprise", "segment", "product", "industry"]), default=None,
+                      help="Follow supply relations between enterprises, the chain's segments, imported "
+                           "material links between products or upstream industries (default: by what "
+                           "the walk starts from; enterprise for an enterprise or a project).")(fn)
     return fn
 
 
@@ -513,7 +534,8 @@ def _walk_command(name, fn_name, doc, example, with_hops):
         n = resolve(G, name)
         fn = getattr(traverse, fn_name)
         steps = fn(G, n, hops, level) if with_hops else fn(G, n, level)
-        _steps(steps, fmt, f"nothing {fn_name.rstrip('s')} of {n} in the data")
+        from .graph import display_name
+        _steps(steps, fmt, f"nothing {fn_name.rstrip('s')} of {display_name(G, n)} in the data")
     command.__doc__ = f"{doc}\n\n    Example: {example}\n    "
     if with_hops:
         command = click.option("--hops", type=click.IntRange(1, 20), default=2, show_default=True,
@@ -549,7 +571,8 @@ def neighbours(name, edge, src, fmt):
     from .traverse import neighbours as _neighbours
     G = _graph(src)
     n = resolve(G, name)
-    _steps(_neighbours(G, n, edge), fmt, f"{n} has no {edge or ''} neighbours in the data")
+    from .graph import display_name
+    _steps(_neighbours(G, n, edge), fmt, f"{display_name(G, n)} has no {edge + ' ' if edge else ''}neighbours in the data")
 
 
 @cli.command()
@@ -565,10 +588,15 @@ def path(a, b, any_edge, src, fmt):
 
     Example: lithiumgraph path 江西升华 哪吒汽车
     """
+    from .graph import display_name
     from .names import resolve
     from .traverse import path as _path
     G = _graph(src)
-    _steps(_path(G, resolve(G, a), resolve(G, b), any_edge=any_edge), fmt, "")
+    x, y = resolve(G, a), resolve(G, b)
+    none = (f"{display_name(G, x)} and {display_name(G, y)} are not connected" if any_edge else
+            f"no stated supply path between {display_name(G, x)} and {display_name(G, y)}; "
+            "--any looks for any connection")
+    _steps(_path(G, x, y, any_edge=any_edge), fmt, none)
 
 
 @cli.command()

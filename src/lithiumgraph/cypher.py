@@ -128,6 +128,25 @@ def return_columns(query: str) -> list[str] | None:
     return names
 
 
+def engine_message(msg: str) -> str:
+    """The embedded engine's error in the model's words: labels, relationship types and properties of
+    the graph rather than the engine's tables and catalog."""
+    from .model import EDGE_KINDS, NODE_KINDS
+    msg = " ".join(msg.split("\n")[0].split())
+    body = re.sub(r"^(Binder|Catalog|Parser|Runtime|Interrupt) exception:\s*", "", msg)
+    if m := re.fullmatch(r"Table (\w+) does not exist\.?", body):
+        return (f"the graph has no node label or relationship type {m.group(1)}: labels are "
+                f"{', '.join(NODE_KINDS)}; relationship types are {', '.join(EDGE_KINDS)}")
+    if m := re.fullmatch(r"Cannot find property (\w+) for (\w+)\.?", body):
+        return f"no node or relationship in the data has the property {m.group(1)} (asked of {m.group(2)})"
+    if m := re.fullmatch(r"[Ff]unction (\w+) does not exist\.?", body):
+        return (f"the embedded store has no function {m.group(1).lower()}() (see the README's Cypher subset); "
+                "Neo4j may run it")
+    if msg.startswith("Parser exception"):
+        return f"the query does not parse: {body}"
+    return f"the embedded store cannot run this query: {body}"
+
+
 def parse_param(text: str) -> tuple[str, object]:
     """``NAME=VALUE`` from the command line; VALUE is read as JSON when it is JSON, else as text.
 

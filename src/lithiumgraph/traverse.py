@@ -1,8 +1,10 @@
 """Walks an analyst asks for by name: upstream and downstream (k hops), suppliers, customers, neighbours
 and the supply path between two entities, every step with the edge's sources.
 
-Two levels: ``enterprise`` follows stated SUPPLIES relations between firms; ``segment`` follows the chain
-template (UPSTREAM_OF) from a segment, or from the segments an enterprise or project works in.
+Levels: ``enterprise`` follows stated SUPPLIES relations between firms; ``segment`` follows the chain
+template (UPSTREAM_OF) from a segment, or from the segments an enterprise or project works in;
+``product`` follows imported material links (MATERIAL_OF) and ``industry`` imported upstream-industry
+links (FEEDS_INDUSTRY), the default when the walk starts from a product or an industry.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from .graph import display_name, in_kind, out_kind
 
 __all__ = ["Step", "segments_of", "upstream", "downstream", "suppliers", "customers", "neighbours", "path", "LEVELS"]
 
-LEVELS = ("enterprise", "segment")
-_EDGE = {"enterprise": "SUPPLIES", "segment": "UPSTREAM_OF"}
+LEVELS = ("enterprise", "segment", "product", "industry")
+_EDGE = {"enterprise": "SUPPLIES", "segment": "UPSTREAM_OF", "product": "MATERIAL_OF", "industry": "FEEDS_INDUSTRY"}
+#: The level a walk from a node of this kind takes unless told.
+_DEFAULT_LEVEL = {"Segment": "segment", "Product": "product", "Industry": "industry"}
 _DETAIL = ("product", "period", "share_pct", "capacity", "unit", "status", "role", "note")
 
 
@@ -65,19 +69,26 @@ def segments_of(G: nx.MultiDiGraph, n: str) -> list[str]:
 
 def _level(G: nx.MultiDiGraph, n: str, level: str | None) -> str:
     kind = G.nodes[n]["kind"]
-    level = level or ("segment" if kind == "Segment" else "enterprise")
+    level = level or _DEFAULT_LEVEL.get(kind, "enterprise")
     if level not in LEVELS:
         raise LithiumGraphError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
-    if kind not in ("Enterprise", "Project", "Segment"):
-        raise LithiumGraphError(f"{n!r} is a {kind}: walks start from an enterprise, a project or a segment")
+    if kind not in ("Enterprise", "Project", "Segment", "Product", "Industry"):
+        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: walks start from an enterprise, a project, "
+                                "a segment, a product or an industry")
     if level == "enterprise" and kind != "Enterprise":
-        raise LithiumGraphError(f"{n!r} is a {kind}: supply relations are between enterprises; use --level segment")
+        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: supply relations are between enterprises; "
+                                "use the segment level")
+    if level in ("product", "industry") and kind.lower() != level:
+        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: the {level} level walks from a {level}")
+    if level == "segment" and kind in ("Product", "Industry"):
+        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: the segment level walks from an enterprise, "
+                                "a project or a segment")
     return level
 
 
 def _walk(G: nx.MultiDiGraph, n: str, hops: int, level: str | None, up: bool) -> list[Step]:
     if hops < 1:
-        raise LithiumGraphError("--hops must be at least 1")
+        raise LithiumGraphError("hops must be at least 1")
     level = _level(G, n, level)
     edge = _EDGE[level]
     start = segments_of(G, n) if level == "segment" else [n]
@@ -140,22 +151,26 @@ def neighbours(G: nx.MultiDiGraph, n: str, edge: str | None = None) -> list[Step
 
 
 def path(G: nx.MultiDiGraph, a: str, b: str, *, any_edge: bool = False) -> list[Step]:
-    """The shortest supply path from ``a`` to ``b`` (or from ``b`` to ``a``), one Step per edge.
+    """The shortest supply path from ``a`` to ``b`` (or from ``b`` to ``a``), one Step per edge; between
+    two products, two industries or two segments, over their own links (material, upstream industry,
+    chain template).
 
     With ``any_edge`` the path may use any relation in either direction (ownership, location,
-    membership, projects), still one Step per edge with its sources.
+    membership, projects), still one Step per edge with its sources. No path is an answer, not an
+    error: the list is empty.
     """
     if a == b:
         raise LithiumGraphError("the two ends of a path must differ")
     if not any_edge:
+        ka, kb = G.nodes[a]["kind"], G.nodes[b]["kind"]
+        kind = _EDGE[_DEFAULT_LEVEL[ka]] if ka == kb and ka in _DEFAULT_LEVEL else "SUPPLIES"
         H = nx.DiGraph()
-        H.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] == "SUPPLIES")
+        H.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] == kind)
         for x, y in ((a, b), (b, a)):
             if x in H and y in H and nx.has_path(H, x, y):
                 nodes = nx.shortest_path(H, x, y)
-                return [_edge_step(G, i + 1, p, q, "SUPPLIES") for i, (p, q) in enumerate(zip(nodes, nodes[1:]))]
-        raise LithiumGraphError(f"no supply path between {display_name(G, a)} and {display_name(G, b)} in the "
-                                "stated supply relations; --any looks for any connection")
+                return [_edge_step(G, i + 1, p, q, kind) for i, (p, q) in enumerate(zip(nodes, nodes[1:]))]
+        return []
     H = nx.Graph()
     H.add_nodes_from(G.nodes)
     H.add_edges_from((u, v) for u, v, d in G.edges(data=True)
@@ -163,7 +178,7 @@ def path(G: nx.MultiDiGraph, a: str, b: str, *, any_edge: bool = False) -> list[
     try:
         nodes = nx.shortest_path(H, a, b)
     except nx.NetworkXNoPath:
-        raise LithiumGraphError(f"{display_name(G, a)} and {display_name(G, b)} are not connected") from None
+        return []
     steps = []
     for i, (p, q) in enumerate(zip(nodes, nodes[1:])):
         u, v = (p, q) if G.has_edge(p, q) else (q, p)
