@@ -613,8 +613,9 @@ def path(a, b, any_edge, src, fmt):
 @data_option
 @errors_to_click
 def explore(park, focus, hops, level, out, open_, max_nodes, src):
-    """Write the interactive chain explorer: upstream → downstream layers, coloured by stage, gaps marked,
-    with search, filters, details and sources on click; one offline HTML file.
+    """Write the interactive chain explorer: segments upstream → downstream, gaps marked, firms inside
+    their segments and outside partners below; click a firm for its supply chain and the sources of every
+    link, slide the date to see the park as of a year; one offline HTML file.
 
     Example: lithiumgraph explore --park yichun-etdz -o chain.html
     """

@@ -22,7 +22,6 @@ import networkx as nx
 
 from ..errors import LithiumGraphError
 from ..graph import display_name, in_kind, out_kind
-from ..traverse import segments_of
 from .layout import OTHER, chain_layers, layout
 
 __all__ = ["Explorer", "explore", "LEVELS", "STAGE_COLOURS", "STATUS_STYLE"]
@@ -99,26 +98,47 @@ def _details(lines) -> list[list[str]]:
     return [[k, _text(v)] for k, v in lines if k and v not in (None, "", [], ())]
 
 
-def _firm_facts(G: nx.MultiDiGraph, e: str) -> tuple[list[str], float, list[list[str]], list[list[str]]]:
-    """A firm's parks, its projects' investment, its projects' dated stages ``[date, stage, project]`` and
-    its own dated events ``[date, event]`` (production stopped, licence suspended, resumed …)."""
-    parks = {p for p, _ in out_kind(G, e, "LOCATED_IN")}
+@dataclass
+class _Firm:
+    """What the page says of a firm, read from its edges in one pass (and its projects' edges)."""
+    member: list[str]          # segments it works in (IN_SEGMENT)
+    segments: list[str]        # those and its projects' segments
+    parks: list[str]
+    investment: float
+    events: list[list[str]]    # its projects' dated stages [date, stage, project]
+    own: list[list[str]]       # its own dated events [date, event]: production stopped, licence suspended …
+
+
+def _out(G: nx.MultiDiGraph, n: str) -> dict[str, list[str]]:
+    """``n``'s outgoing neighbours by edge kind, in one pass over its adjacency."""
+    got: dict[str, list[str]] = {}
+    for v, keys in G._succ[n].items():
+        for d in keys.values():
+            got.setdefault(d["kind"], []).append(v)
+    return got
+
+
+def _firm_facts(G: nx.MultiDiGraph, e: str) -> _Firm:
+    out = _out(G, e)
+    member = sorted(set(out.get("IN_SEGMENT", ())))
+    segs, parks = set(member), set(out.get("LOCATED_IN", ()))
     invest, events = 0.0, []
-    for pr, _ in out_kind(G, e, "RUNS"):
-        d = G.nodes[pr]
-        parks |= {p for p, _ in out_kind(G, pr, "LOCATED_IN")}
+    for pr in out.get("RUNS", ()):
+        d, pout = G.nodes[pr], _out(G, pr)
+        segs.update(pout.get("IN_SEGMENT", ()))
+        parks.update(pout.get("LOCATED_IN", ()))
         invest += d.get("investment_yuan") or 0.0
         name = d.get("name_zh") or d.get("name_en") or pr
-        events += [(day, stage, name) for day, stage in set(_project_stages(G, pr, d))]
-    own = sorted([G.nodes[x].get("date"), G.nodes[x].get("event")] for x, _ in out_kind(G, e, "HAS_EVENT")
+        events += [(day, stage, name) for day, stage in set(_project_stages(G, pout.get("HAS_EVENT", ()), d))]
+    own = sorted([G.nodes[x].get("date"), G.nodes[x].get("event")] for x in out.get("HAS_EVENT", ())
                  if G.nodes[x].get("date") and G.nodes[x].get("event"))
-    return sorted(parks), invest, [list(x) for x in sorted(events)], own
+    return _Firm(member, sorted(segs), sorted(parks), invest, [list(x) for x in sorted(events)], own)
 
 
-def _project_stages(G: nx.MultiDiGraph, pr: str, d: dict) -> list[tuple[str, str]]:
+def _project_stages(G: nx.MultiDiGraph, event_ids, d: dict) -> list[tuple[str, str]]:
     """A project's dated stages: its events (``project_events.csv``) and its stated status dated by its
     ``as_of``; a project without events also counts its ``start`` as the day it started."""
-    out = [(G.nodes[x].get("date"), G.nodes[x].get("stage")) for x, _ in out_kind(G, pr, "HAS_EVENT")]
+    out = [(G.nodes[x].get("date"), G.nodes[x].get("stage")) for x in event_ids]
     out = [x for x in out if x[0] and x[1]]
     if not out and d.get("start"):
         out.append((d["start"], "started"))
@@ -168,10 +188,10 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     for seg, gap in sorted(coverage.items()):
         for f in gap.firms + gap.pipeline_firms:
             sited.setdefault(f, seg)
+    facts = {e: _firm_facts(G, e) for e in ents}
     home = {e: sited.get(e) or (None if e in local and park else
-                                min((s for s, _ in out_kind(G, e, "IN_SEGMENT")), default=None)
-                                or (segments_of(G, e) or [None])[0])
-            for e in ents}
+                                (f.member or f.segments or [None])[0])
+            for e, f in facts.items()}
     if level == "enterprise" and keep is not None:
         wanted = {s for s in home.values() if s} | (keep & set(lay))
         segments = [s for s in segments if s in wanted]
@@ -191,7 +211,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     nodes = [_segment_node(G, s, coverage.get(s), lay_out.groups[s]) for s in segments]
     nodes += [_group_node(g, d, park) for g, d in lay_out.groups.items() if g not in lay]
     for e in ents:
-        nodes.append(_firm_node(G, e, group_of[e], home[e], inside(e), park))
+        nodes.append(_firm_node(G, e, facts[e], group_of[e], home[e], inside(e), park))
     shown = {n["id"] for n in nodes}
     edges = _edges(G, shown, home, lay)
     cited = {s for x in nodes + edges for s in x["lg"].get("sources", ())}
@@ -244,10 +264,9 @@ def _group_node(g: str, d: dict, park: str | None) -> dict:
                                                            ("firms", len(d["members"]))])}}
 
 
-def _firm_node(G, e, group, home, is_local, park) -> dict:
+def _firm_node(G, e, f: _Firm, group, home, is_local, park) -> dict:
     d = G.nodes[e]
-    parks, inv, events, own = _firm_facts(G, e)
-    segs = segments_of(G, e)
+    parks, inv, events, own, segs = f.parks, f.investment, f.events, f.own, f.segments
     aliases = d.get("aliases") or ()
     lines = [("enterprise", display_name(G, e)), ("id", e), ("aliases", aliases),
              ("listed code", d.get("listed_code")), ("segments", segs), ("parks", parks),

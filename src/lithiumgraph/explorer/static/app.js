@@ -54,6 +54,10 @@
   // -- time ----------------------------------------------------------------------------------------------
   const dateIn = $("lg-date"), dateOut = $("lg-date-text");
   if (!data.dates.length) $("lg-time").style.display = "none";
+  if (!data.nodes.some(function (n) { return n.lg.kind === "Enterprise"; })) {   // segments only: no firms to open or follow
+    ["lg-expand", "lg-collapse"].forEach(function (id) { $(id).style.display = "none"; });
+    $("lg-hops").parentNode.style.display = "none";
+  }
   dateIn.max = String(data.dates.length);
   dateIn.value = String(data.dates.length);
   function setDate() {
@@ -148,7 +152,10 @@
     const more = !members(n.id).length ? "" : (collapsed.has(n.id) ? " ▸" : " ▾") + shownMembers;
     const room = p.w - 34 - textWidth(icon + more, L.groupFont);   // vis wraps text wider than the box less twice its margins
     let label = (icon + fitText(n.label, L.groupFont, room) + more).replace(/ /g, "\u00a0");
-    if (L.twoLine && st) label = fitText(n.label, L.groupFont, p.w - 34) + "\n" + st[3];
+    if (L.twoLine && st) {
+      const tag = textWidth(st[3], L.groupFont) <= p.w - 34 ? st[3] : st[3].split(" ").slice(0, 2).join(" ");
+      label = fitText(n.label, L.groupFont, p.w - 34) + "\n" + tag.replace(/ /g, "\u00a0");
+    }
     return {id: n.id, x: p.x, y: p.y, label: label, title: tip(n), shape: "box",
       widthConstraint: {minimum: p.w - 16, maximum: p.w - 16}, heightConstraint: {minimum: p.h - 16, valign: "top"},
       margin: {top: 8, bottom: 8, left: 8, right: 8},
