@@ -57,9 +57,11 @@ def test_show_lists_projects_figures_and_sources(runner, name, expect):
 
 
 def test_show_unknown_name(runner):
-    r = runner.invoke(cli, ["show", "宁德"])
+    r = runner.invoke(cli, ["show", "宁德电池"])
     assert r.exit_code == 1
-    assert r.stderr == "Error: no entity named '宁德'; closest matches: 宁德时代新能源科技股份有限公司 [catl]\n"
+    assert r.stderr == ("Error: no entity named '宁德电池'; closest matches: 电池模组与PACK [battery-pack], 电池管理系统 [bms], "
+                        "比亚迪 宜春 30GWh 电池 [byd-yichun-cells], 宁德时代新能源科技股份有限公司 [catl], 固态/半固态电池 "
+                        "[cell-solid-state]\n")
 
 
 def test_show_nothing_close(runner):

@@ -5,10 +5,10 @@ Importing the package is cheap; heavy modules load when first used.
 from __future__ import annotations
 
 __all__ = ["load", "load_graph", "build_graph", "resolve", "search", "stats", "describe", "query", "open_store",
-           "LithiumGraphError", "DataError", "NodeNotFound", "StoreUnavailable"]
+           "LithiumGraphError", "DataError", "NodeNotFound", "AmbiguousName", "QueryError", "StoreUnavailable"]
 __version__ = "0.1.0"
 
-from .errors import DataError, LithiumGraphError, NodeNotFound, StoreUnavailable
+from .errors import AmbiguousName, DataError, LithiumGraphError, NodeNotFound, QueryError, StoreUnavailable
 
 
 def load(dirs=None):

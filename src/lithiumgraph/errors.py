@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["LithiumGraphError", "DataError", "Problem", "NodeNotFound", "StoreUnavailable"]
+__all__ = ["LithiumGraphError", "DataError", "Problem", "NodeNotFound", "AmbiguousName", "QueryError",
+           "StoreUnavailable"]
 
 
 class LithiumGraphError(Exception):
@@ -37,6 +38,22 @@ class NodeNotFound(LithiumGraphError):
         self.name, self.matches = name, list(matches)
         hint = f"; closest matches: {', '.join(self.matches)}" if self.matches else ""
         super().__init__(f"no {what} named {name!r}{hint}")
+
+
+class AmbiguousName(LithiumGraphError):
+    """A name that several entities answer to; carries each candidate as ``(id, name)``."""
+
+    SHOWN = 10
+
+    def __init__(self, name: str, candidates: list[tuple[str, str]]):
+        self.name, self.candidates = name, list(candidates)
+        listed = ", ".join(f"{label} [{n}]" for n, label in self.candidates[:self.SHOWN])
+        more = f" and {len(self.candidates) - self.SHOWN} more" if len(self.candidates) > self.SHOWN else ""
+        super().__init__(f"the name {name!r} is ambiguous: {listed}{more}; use an id or more of the name")
+
+
+class QueryError(LithiumGraphError):
+    """A Cypher query that is refused (a write, a construct a store runs differently) or fails to run."""
 
 
 class StoreUnavailable(LithiumGraphError):

@@ -1,15 +1,19 @@
-"""Find entities by name: exact resolution (id, zh, en, alias, listed code) and fuzzy search."""
+"""Find entities by name as people type them: resolution (id, zh, en, alias, listed code; with or
+without the legal form, in traditional or simplified characters, full- or half-width, any case, or a
+unique beginning) and fuzzy search."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 
 import networkx as nx
 
-from .errors import LithiumGraphError, NodeNotFound
+from .errors import AmbiguousName, NodeNotFound
 
-__all__ = ["Match", "resolve", "search", "code_key", "NAMED_KINDS"]
+__all__ = ["Match", "resolve", "search", "name_key", "code_key", "NAMED_KINDS"]
 
 #: Node kinds a person looks up by name; where one name names nodes of several kinds, the earlier kind wins
 #: (宁德时代 the firm before a product of that name, 碳酸锂 the segment before the imported product).
@@ -45,6 +49,92 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+#: Legal forms and words that people leave off a firm's name, longest first; stripped from its end.
+LEGAL_ZH = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团", "公司")
+LEGAL_EN = frozenset({"co", "ltd", "inc", "incorporated", "corp", "corporation", "limited", "llc", "plc",
+                      "company", "group", "holdings", "gmbh", "ag", "sa", "se"})
+_PAREN = re.compile(r"\([^()]*\)")          # after NFKC, （中国） reads (中国)
+_PUNCT = re.compile(r"[\s.,;:·&'’\"/\-]+")
+_T2S = None
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters as simplified (OpenCC's t2s table)."""
+    global _T2S
+    if _T2S is None:
+        import opencc
+        _T2S = opencc.OpenCC("t2s")
+    return _T2S.convert(text) if any(ord(c) > 0x2E7F for c in text) else text
+
+
+def name_key(text: str) -> str:
+    """A name as people may type it, reduced to what they agree on: width and case folded, traditional
+    characters simplified, parentheticals dropped, legal forms (有限公司, 集团, Co., Ltd., Inc. …) left
+    off the end, spaces and punctuation removed.
+
+    >>> name_key("寧德時代新能源科技股份有限公司"), name_key("Contemporary Amperex Technology Co., Limited")
+    ('宁德时代新能源科技', 'contemporaryamperextechnology')
+    >>> name_key("清陶（昆山）能源发展股份有限公司"), name_key("Tesla, Inc.")
+    ('清陶能源发展', 'tesla')
+    """
+    s = _simplified(_norm(text))
+    s = _PAREN.sub(" ", s)
+    words = _PUNCT.sub(" ", s).split()
+    while True:
+        if len(words) > 1 and (words[-1] in LEGAL_EN or words[-1] in LEGAL_ZH):
+            words.pop()
+            continue
+        last = words[-1] if words else ""
+        cut = next((f for f in LEGAL_ZH if last.endswith(f) and len(last) > len(f)), None)
+        if cut is None:
+            break
+        words[-1] = last[:-len(cut)]
+    return "".join(words)
+
+
+class _Index:
+    """Each named node's names, folded (:func:`_norm`) and reduced (:func:`name_key`), for one graph."""
+
+    def __init__(self, G: nx.MultiDiGraph, kinds):
+        self.size = G.number_of_nodes()
+        self.folded: dict[str, set[str]] = {}
+        self.keys: dict[str, set[str]] = {}
+        self.codes: dict[str, set[str]] = {}
+        for n, d in G.nodes(data=True):
+            if d.get("kind") in kinds and d.get("listed_code") and (c := code_key(d["listed_code"])):
+                self.codes.setdefault(c, set()).add(n)
+        for n, name in _candidates(G, kinds):
+            self.folded.setdefault(_norm(name), set()).add(n)
+            if k := name_key(name):
+                self.keys.setdefault(k, set()).add(n)
+        self.sorted = sorted(self.keys)
+
+    def prefixed(self, key: str) -> set[str]:
+        """Nodes with a reduced name that begins with ``key``."""
+        out: set[str] = set()
+        i = bisect.bisect_left(self.sorted, key)
+        while i < len(self.sorted) and self.sorted[i].startswith(key):
+            out |= self.keys[self.sorted[i]]
+            i += 1
+        return out
+
+
+_INDEX: "weakref.WeakKeyDictionary[nx.MultiDiGraph, dict]" = weakref.WeakKeyDictionary()
+
+
+def _index(G: nx.MultiDiGraph, kinds: tuple[str, ...]) -> _Index:
+    by_kinds = _INDEX.setdefault(G, {})
+    idx = by_kinds.get(kinds)
+    if idx is None or idx.size != G.number_of_nodes():
+        idx = by_kinds[kinds] = _Index(G, kinds)
+    return idx
+
+
+def _long_enough(key: str) -> bool:
+    """A beginning worth taking for a name: two characters of Chinese, three of Latin letters or digits."""
+    return len(key) >= (3 if key.isascii() else 2)
+
+
 def _names(d: dict) -> list[str]:
     out = [d[f] for f in _NAME_FIELDS if d.get(f)]
     return out + list(d.get("aliases", ()))
@@ -61,31 +151,47 @@ def _candidates(G: nx.MultiDiGraph, kinds) -> list[tuple[str, str]]:
 
 
 def resolve(G: nx.MultiDiGraph, name: str, *, kinds: tuple[str, ...] = NAMED_KINDS, what: str = "entity") -> str:
-    """The id of the one node that ``name`` names exactly (case and width folded).
+    """The id of the one node that ``name`` names, as people type names: first exactly (case and width
+    folded), then as a listed code in any exchange form (:func:`code_key`), then with legal forms, parentheticals and traditional characters reduced (:func:`name_key`),
+    then as the beginning of one node's name.
 
-    Raises NodeNotFound with the closest matches when nothing matches exactly, and
-    LithiumGraphError when the name is shared by several nodes.
+    Parameters
+    ----------
+    G : the graph.
+    name : an id, a name, an alias, a listed code, or the beginning of one.
+    kinds : the node kinds the name may stand for.
+    what : what the name is called in the error ("park", "segment"...).
+
+    Returns
+    -------
+    The node id. Raises AmbiguousName (with every candidate and its id) when several nodes answer
+    at the first step that finds any, NodeNotFound (with the closest names) when none does.
 
     >>> from lithiumgraph import load_graph
-    >>> resolve(load_graph(), "宁德时代")
-    'catl'
+    >>> G = load_graph()
+    >>> resolve(G, "宁德时代"), resolve(G, "江西升华新材料"), resolve(G, "寧德時代新能源科技股份有限公司")
+    ('catl', 'shenghua', 'catl')
     """
     if name in G and G.nodes[name].get("kind") in kinds:
         return name
-    key = _norm(name)
-    hits = {n for n, cand in _candidates(G, kinds) if _norm(cand) == key}
-    code = code_key(name)
-    if not hits and code:
-        hits = {n for n, d in G.nodes(data=True) if d.get("kind") in kinds and d.get("listed_code")
-                and code_key(d["listed_code"]) == code}
-    for kind in kinds:  # the earliest kind with a hit decides
-        of_kind = sorted(n for n in hits if G.nodes[n]["kind"] == kind)
-        if len(of_kind) == 1:
-            return of_kind[0]
-        if of_kind:
-            raise LithiumGraphError(f"the name {name!r} is ambiguous: {', '.join(of_kind)}; use an id")
+    idx = _index(G, kinds)
+    key, code = name_key(name), code_key(name)
+    for hits in (idx.folded.get(_norm(name)), idx.codes.get(code) if code else None, idx.keys.get(key),
+                 idx.prefixed(key) if _long_enough(key) else None):
+        if not hits:
+            continue
+        for kind in kinds:  # the earliest kind with a hit decides
+            of_kind = sorted(n for n in hits if G.nodes[n]["kind"] == kind)
+            if len(of_kind) == 1:
+                return of_kind[0]
+            if of_kind:
+                raise AmbiguousName(name, [(n, _label(G.nodes[n], n)) for n in of_kind])
     close = [f"{m.name} [{m.id}]" for m in search(G, name, limit=5, kinds=kinds, min_score=50)]
     raise NodeNotFound(name, close, what=what)
+
+
+def _label(d: dict, n: str) -> str:
+    return d.get("name_zh") or d.get("name_en") or n
 
 
 def search(G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS,
@@ -111,5 +217,5 @@ def search(G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, 
             score = 100.0
         if n not in best or score > best[n].score:
             d = G.nodes[n]
-            best[n] = Match(n, d["kind"], d.get("name_zh") or d.get("name_en") or n, cand, round(score, 1))
+            best[n] = Match(n, d["kind"], _label(d, n), cand, round(score, 1))
     return sorted(best.values(), key=lambda m: (-m.score, m.id))[:limit]
