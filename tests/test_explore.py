@@ -83,7 +83,7 @@ def test_too_many_enterprises_is_a_clear_refusal(runner, tmp_path):
 def test_unknown_names_and_levels_are_one_line_errors(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "nowhere", "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 1 and r.output.startswith("Error: no park named 'nowhere'") and r.output.count("\n") == 1
-    r = runner.invoke(cli, ["explore", "--focus", "宁德时", "-o", str(tmp_path / "x.html")])
+    r = runner.invoke(cli, ["explore", "--focus", "宁德电池", "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 1 and "closest matches" in r.output and "catl" in r.output
     assert not (tmp_path / "x.html").exists()
 
