@@ -157,7 +157,7 @@ def test_every_missing_segment_with_a_candidate_gets_recommendations(G):
             assert s.segment not in targets
             continue
         active = {u for u, _, d in G.in_edges(s.segment, data=True) if d["kind"] == "IN_SEGMENT"
-                  and d.get("status") not in ("halted", "postponed")}
+                  and d.get("status") not in ("halted", "suspended", "cancelled")}
         assert bool(targets[s.segment].candidates) == bool(active), s.segment
         for r in targets[s.segment].candidates:
             assert r.score == sum(p.points for p in r.parts) and all(p.evidence for p in r.parts)

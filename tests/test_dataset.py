@@ -110,9 +110,11 @@ def test_malformed_rows_and_headers(data_copy):
         f"{d / 'enterprise.csv'}:0: file: unknown data file; expected one of sources.csv, parks.csv, segments.csv, "
         "segment_links.csv, enterprises.csv, locations.csv, enterprise_segments.csv, projects.csv, supplies.csv, "
         "ownership.csv, figures.csv, intensities.csv, products.csv, industries.csv, makes.csv, "
-        "product_links.csv, enterprise_industries.csv, industry_links.csv",
+        "product_links.csv, enterprise_industries.csv, industry_links.csv, project_events.csv, "
+        "enterprise_events.csv, prices.csv",
         f"{d / 'supplies.csv'}:2: row: has 4 fields, the header has 9",
-        f"{d / 'ownership.csv'}:1: share: unknown column; expected from, to, kind, share_pct, note, sources, as_of, confidence",
+        f"{d / 'ownership.csv'}:1: share: unknown column; expected from, to, kind, share_pct, note, sources, as_of, "
+        "confidence, valid_from, valid_to, retrieved_on",
         f"{d / 'figures.csv'}:2: row: malformed CSV: unexpected end of data",
     ]
 

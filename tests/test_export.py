@@ -91,7 +91,7 @@ def test_park_and_focus_select_a_self_contained_part(G):
 def test_export_command_and_formats(runner, tmp_path):
     r = runner.invoke(cli, ["export", "--to", "gexf", "--park", "yichun-etdz", "-o", str(tmp_path / "p.gexf")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("wrote 199 nodes and 201 edges as gexf to ")
+    assert r.stdout.startswith("wrote 224 nodes and 221 edges as gexf to ")
     r = runner.invoke(cli, ["export", "--to", "xml", "-o", str(tmp_path / "x")])
     assert r.exit_code == 2 and "'xml' is not one of" in r.output
 

@@ -207,7 +207,7 @@ def test_parameters_carry_hostile_text_as_data(db, mem):
     evil = "'}) DETACH DELETE n //"
     for store in (mem, db):
         assert store.query("MATCH (e:Enterprise) WHERE e.name_zh = $x RETURN count(e) AS n", {"x": evil}).rows == [[0]]
-    assert db.query("MATCH (n:LG) RETURN count(n) AS n").rows == [[312]]
+    assert db.query("MATCH (n:LG) RETURN count(n) AS n").rows == [[mem.graph().number_of_nodes()]]
 
 
 def test_params_from_the_command_line(runner):

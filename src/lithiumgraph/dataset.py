@@ -56,8 +56,9 @@ class Dataset:
         return [r.record for r in self.rows[cls]]
 
 
-def load(dirs: Iterable[str | Path] | str | Path | None = None) -> Dataset:
+def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date | None = None) -> Dataset:
     """Read and validate data directories (later ones layered over earlier ones); raise DataError.
+    ``today`` (default: the clock's) is the last date any row may carry.
 
     >>> ds = load()
     >>> len(ds.records(model.Segment)) >= 30
@@ -70,9 +71,12 @@ def load(dirs: Iterable[str | Path] | str | Path | None = None) -> Dataset:
     dirs = [Path(d) for d in dirs]
     ds = Dataset(dirs=tuple(str(d) for d in dirs))
     problems: list[Problem] = []
+    today = today or date.today()
     for d in dirs:
-        _read_dir(d, ds, problems)
+        _read_dir(d, ds, problems, today)
     _cross_check(ds, problems)
+    from .history import check_events
+    check_events(ds, problems, today)
     if problems:
         raise DataError(problems)
     return ds
@@ -85,7 +89,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_dir(d: Path, ds: Dataset, problems: list[Problem]) -> None:
+def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date) -> None:
     if not d.is_dir():
         problems.append(Problem(str(d), 0, "directory", "not a directory"))
         return
@@ -99,7 +103,7 @@ def _read_dir(d: Path, ds: Dataset, problems: list[Problem]) -> None:
         p = d / name
         if p.is_file():
             found = True
-            ds.rows[cls].extend(_read_file(p, cls, problems, ds))
+            ds.rows[cls].extend(_read_file(p, cls, problems, ds, today))
     if not found:
         problems.append(Problem(_display(d), 0, "directory",
                                 f"no data files ({', '.join(model.RECORD_FILES)})"))
@@ -128,7 +132,7 @@ def _csv_rows(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple
         start = reader.line_num + 1
 
 
-def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset) -> list[Row]:
+def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, today: date) -> list[Row]:
     shown = _display(path)
     before = len(problems)
     cols = model.columns(cls)
@@ -168,7 +172,7 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset) -> l
         for h, cell in zip(header, cells):
             attr, rules = by_column[h]
             try:
-                values[attr] = _parse(cell, rules)
+                values[attr] = _parse(cell, rules, today)
             except ValueError as e:
                 problems.append(Problem(shown, line, h, str(e)))
                 ok = False
@@ -184,7 +188,7 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset) -> l
     return out
 
 
-def _parse(cell: str, rules: dict):
+def _parse(cell: str, rules: dict, today: date | None = None):
     """One cell to a Python value by its column's rules; ValueError with a short message."""
     text = cell.strip()
     kind = rules["type"]
@@ -206,13 +210,15 @@ def _parse(cell: str, rules: dict):
         if kind == "percent" and value > 100:
             raise ValueError(f"share {text} is over 100%")
         return value
-    if kind == "date":
-        _date(text)
+    if kind == "date" and _date(text) > (today or date.today()):
+        raise ValueError(f"date {text!r} is after today ({today or date.today()})")
     if kind in ("unit", "capacity_unit"):
         if text not in UNITS:
             raise ValueError(f"unknown unit {text!r}; known: {', '.join(UNITS)}")
         if kind == "capacity_unit" and dimension(text) not in CAPACITY_DIMENSIONS:
             raise ValueError(f"{text!r} is not a capacity unit (t/yr, GWh/yr, m²/yr, vehicles/yr, sets/yr, ...)")
+    if rules["choices"] is model.STATUSES and text in model.OLD_STATUSES:
+        raise ValueError(f"old status {text!r}: it is now {model.OLD_STATUSES[text]!r}")
     if rules["choices"] and text not in rules["choices"]:
         raise ValueError(f"unknown value {text!r}; expected one of {', '.join(rules['choices'])}")
     # ids, references, units and choices repeat across many rows: one string object each
@@ -240,15 +246,21 @@ def _number(text: str) -> float:
     return value
 
 
-def _date(text: str) -> None:
+def _date(text: str) -> date:
+    """The first day of a date of any precision; ValueError if it is malformed or impossible."""
     m = DATE_RE.match(text)
     if not m:
         raise ValueError(f"malformed date {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
     y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
     try:
-        date(y, mo, d)
+        return date(y, mo, d)
     except ValueError:
         raise ValueError(f"impossible date {text!r}") from None
+
+
+def _last_day(text: str) -> date:
+    from .history import last_day
+    return last_day(text)
 
 
 def _cross_check(ds: Dataset, problems: list[Problem]) -> None:
@@ -310,6 +322,9 @@ def _check_record(rec, row: Row, segments: dict, bad) -> None:
                 bad(row, "unit", f"segment {seg.id!r} has no capacity unit")
             elif dimension(rec.unit) != dimension(seg.unit):
                 bad(row, "unit", f"unit {rec.unit!r} does not fit segment {seg.id!r}, which is measured in {seg.unit}")
+    vf, vt = getattr(rec, "valid_from", None), getattr(rec, "valid_to", None)
+    if vf and vt and _date(vf) > _last_day(vt):
+        bad(row, "valid_to", f"valid_to {vt} is before valid_from {vf}")
     if isinstance(rec, model.SegmentLink) and rec.upstream == rec.downstream:
         bad(row, "to", "a segment cannot feed itself")
     if isinstance(rec, model.Supply) and rec.supplier == rec.customer:

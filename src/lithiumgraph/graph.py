@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import gc
 from dataclasses import fields
+from datetime import date
 from functools import lru_cache
 
 import networkx as nx
 
 from . import model
 from .dataset import Dataset
+from .history import Step, project_steps, status_on
 
 __all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name", "out_kind", "in_kind"]
 
-_PROVENANCE = ("sources", "as_of", "confidence")
+_PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retrieved_on")
 
 
 @lru_cache(maxsize=None)
@@ -32,7 +34,7 @@ def _props(rec, drop: tuple[str, ...] = ()) -> dict:
 
 
 def _prov(rec) -> dict:
-    return {k: v for k in _PROVENANCE if (v := getattr(rec, k)) is not None and v != ()}
+    return {k: v for k in _PROVENANCE if (v := getattr(rec, k, None)) is not None and v != ()}
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
@@ -70,12 +72,18 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         edge(rec.enterprise, rec.park, "LOCATED_IN", _props(rec, ("enterprise", "park")))
     for rec in ds.records(model.Membership):
         edge(rec.enterprise, rec.segment, "IN_SEGMENT", _props(rec, ("enterprise", "segment")))
+    statuses = project_statuses(ds, date.today())
     for rec in ds.records(model.Project):
-        nodes.append((rec.id, {"kind": "Project", **_props(rec, ("id",))}))
+        props = _props(rec, ("id", "status"))
+        if rec.status:
+            props["status_stated"] = rec.status
+        if statuses.get(rec.id):
+            props["status"] = statuses[rec.id]
+        nodes.append((rec.id, {"kind": "Project", **props}))
         edge(rec.enterprise, rec.id, "RUNS", _prov(rec))
         edge(rec.id, rec.park, "LOCATED_IN", {"role": "site", **_prov(rec)})
         if rec.segment:
-            extra = {k: getattr(rec, k) for k in ("capacity", "unit", "status") if getattr(rec, k) is not None}
+            extra = {k: props[k] for k in ("capacity", "unit", "status") if k in props}
             edge(rec.id, rec.segment, "IN_SEGMENT", {**extra, **_prov(rec)})
     for rec in ds.records(model.Supply):
         edge(rec.supplier, rec.customer, "SUPPLIES", _props(rec, ("supplier", "customer")))
@@ -108,6 +116,17 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     for rec in ds.records(model.IndustryLink):
         edge(rec.link_from, rec.link_to, "FEEDS_INDUSTRY", _props(rec, ("link_from", "link_to")))
 
+    for rec in ds.records(model.ProjectEvent):
+        eid = f"ev:{rec.project}:{rec.date}:{rec.stage}"
+        nodes.append((eid, {"kind": "Event", **_props(rec, ("project",))}))
+        edge(rec.project, eid, "HAS_EVENT", {"date": rec.date, **_prov(rec)})
+    for rec in ds.records(model.EnterpriseEvent):
+        eid = f"ev:{rec.enterprise}:{rec.date}:{rec.event}"
+        nodes.append((eid, {"kind": "Event", **_props(rec, ("enterprise",))}))
+        edge(rec.enterprise, eid, "HAS_EVENT", {"date": rec.date, **_prov(rec)})
+    for i, rec in enumerate(ds.records(model.Price)):
+        nodes.append((f"price:{rec.series}:{rec.date}:{i}", {"kind": "Price", **_props(rec)}))
+
     paused = gc.isenabled()
     gc.disable()  # building millions of small dicts: the collector would rescan them over and over
     try:
@@ -117,6 +136,20 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         if paused:
             gc.enable()
     return G
+
+
+def project_statuses(ds: Dataset, day: date) -> dict[str, str | None]:
+    """Each project's status on ``day``: its last event by then, the stated status counting as an event
+    dated by the row's ``as_of`` (or, without one, as the status before any event)."""
+    steps = {k: [s for s, _ in v] for k, v in project_steps(ds).items()}
+    out = {}
+    for rec in ds.records(model.Project):
+        mine = steps.get(rec.id, [])
+        if rec.status:
+            mine = mine + [Step(rec.as_of or "0001", rec.status)]
+        got = status_on(mine, day)
+        out[rec.id] = got.stage if got else None
+    return out
 
 
 def nodes_of(G: nx.MultiDiGraph, kind: str):

@@ -12,22 +12,36 @@ __all__ = [
     "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
     "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
     "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink",
-    "IndustryMembership", "IndustryLink", "RECORD_FILES", "columns",
+    "IndustryMembership", "IndustryLink", "ProjectEvent", "EnterpriseEvent", "Price", "RECORD_FILES", "columns",
+    "PROJECT_STAGES", "ENTERPRISE_EVENTS", "OLD_STATUSES", "DATED",
 ]
 
-NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity", "Product", "Industry")
+NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity", "Product", "Industry",
+              "Event", "Price")
 EDGE_KINDS = ("UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF",
               "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY", "MAKES", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF",
-              "IN_INDUSTRY", "PART_OF", "FEEDS_INDUSTRY")
+              "IN_INDUSTRY", "PART_OF", "FEEDS_INDUSTRY", "HAS_EVENT")
 
 #: stated by a source; derived by arithmetic on sourced figures; uncertain (sources disagree or do not
-#: confirm); imported from an outside data set; synthetic (generated for scale tests, not real).
-CONFIDENCE = ("stated", "derived", "uncertain", "imported", "synthetic")
+#: confirm); imported from an outside data set; synthetic (generated for scale tests, not real);
+#: extracted (read out of a text by a program, not yet checked by a person).
+CONFIDENCE = ("stated", "derived", "uncertain", "imported", "synthetic", "extracted")
 STAGES = ("upstream", "midstream", "downstream", "recycling")
 #: The 三电一车 grouping: battery, motor, electronic control, vehicle.
 GROUPS = ("battery", "motor", "control", "vehicle")
 PARK_LEVELS = ("country", "province", "city", "county", "park")
-STATUSES = ("planned", "signed", "under_construction", "operating", "postponed", "halted")
+#: A project's stages, in the order a project normally passes them; the last three stop it.
+PROJECT_STAGES = ("planned", "signed", "land", "started", "construction", "trial", "operating", "expanded",
+                  "halted", "suspended", "cancelled")
+#: A project's or membership's status is a stage (on a project: its last event on or before the date).
+STATUSES = PROJECT_STAGES
+#: Statuses of earlier versions of the data and the stage each became.
+OLD_STATUSES = {"under_construction": "construction", "postponed": "suspended"}
+ENTERPRISE_EVENTS = ("production_stopped", "bankruptcy_restructuring", "acquired", "renamed", "listed", "delisted",
+                     "licence_granted", "licence_renewed", "licence_expired", "licence_suspended",
+                     "licence_cancelled", "resumed")
+#: Date columns that say when a fact holds or was checked, on every fact file.
+DATED = ("valid_from", "valid_to", "retrieved_on")
 OWNERSHIP_KINDS = ("SUBSIDIARY_OF", "INVESTS_IN")
 CHEMISTRIES = ("lfp", "ncm", "ncm811", "any")
 #: A membership's ``leader``: the source names the firm a world or national leader of the segment.
@@ -45,15 +59,27 @@ def col(type: str = "text", *, required: bool = False, ref: str | None = None,
 def columns(cls) -> list[tuple[str, str, dict]]:
     """``(attribute, column name, rules)`` for each field of a record class, provenance last."""
     out = [(f.name, f.metadata.get("column") or f.name, f.metadata) for f in fields(cls)]
-    return sorted(out, key=lambda c: c[0] in ("sources", "as_of", "confidence"))
+    return sorted(out, key=lambda c: _PROVENANCE.index(c[0]) + 1 if c[0] in _PROVENANCE else 0)
+
+
+_PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retrieved_on")
 
 
 @dataclass(frozen=True, kw_only=True)
-class Fact:
-    """Provenance that every node and edge record carries."""
+class Evidence:
+    """What every sourced row carries: its sources, how sure it is, when someone last checked it."""
     sources: tuple[str, ...] = col("list", required=True, ref="Source")
-    as_of: str | None = col("date")
     confidence: str = col(required=True, choices=CONFIDENCE)
+    retrieved_on: str | None = col("date")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact(Evidence):
+    """Provenance of every node and edge record: the date its source states (``as_of``) and, where
+    known, when the fact holds in the world (``valid_from`` to ``valid_to``)."""
+    as_of: str | None = col("date")
+    valid_from: str | None = col("date")
+    valid_to: str | None = col("date")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,8 +90,10 @@ class Source:
     publisher: str | None = col()
     date: str | None = col("date")
     address: str = col(required=True)
-    quality: str | None = col(choices=("A", "B", "C"))
+    quality: str | None = col(choices=("A", "B", "C"))  # A primary or official, B established press, C mirror
     note: str | None = col()
+    mirror: str | None = col()  # a second address of the same text
+    retrieved_on: str | None = col("date")
     node_kind: ClassVar[str] = "Source"
 
 
@@ -270,6 +298,41 @@ class IndustryLink(Fact):
     key: ClassVar[tuple[str, ...]] = ("link_from", "link_to")
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProjectEvent(Evidence):
+    """A project reached a stage on a date; a project's status on a date is its last event by then."""
+    project: str = col(required=True, ref="Project")
+    date: str = col("date", required=True)
+    stage: str = col(required=True, choices=PROJECT_STAGES)
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("project", "date", "stage")
+    node_kind: ClassVar[str] = "Event"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnterpriseEvent(Evidence):
+    """Something happened to a firm on a date: a production stop, a restructuring, a licence, a listing."""
+    enterprise: str = col(required=True, ref="Enterprise")
+    date: str = col("date", required=True)
+    event: str = col(required=True, choices=ENTERPRISE_EVENTS)
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("enterprise", "date", "event")
+    node_kind: ClassVar[str] = "Event"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Price(Evidence):
+    """One observation of a price series (e.g. battery-grade lithium carbonate, yuan/t, monthly average)."""
+    series: str = col("id", required=True)
+    date: str = col("date", required=True)
+    price: float = col("number", required=True, column="value")  # ``price`` on the graph: figures' value is text
+    unit: str = col(required=True)
+    basis: str | None = col()
+    note: str | None = col()
+    key: ClassVar[tuple[str, ...]] = ("series", "date", "basis")
+    node_kind: ClassVar[str] = "Price"
+
+
 #: file name -> record class, in load order (a file may only reference kinds loaded before or with it).
 RECORD_FILES: dict[str, type] = {
     "sources.csv": Source,
@@ -290,4 +353,7 @@ RECORD_FILES: dict[str, type] = {
     "product_links.csv": ProductLink,
     "enterprise_industries.csv": IndustryMembership,
     "industry_links.csv": IndustryLink,
+    "project_events.csv": ProjectEvent,
+    "enterprise_events.csv": EnterpriseEvent,
+    "prices.csv": Price,
 }

@@ -53,8 +53,8 @@ def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
     return Scope(park, frozenset(parks), frozenset(ents), frozenset(projects), frozenset(ents | runners))
 
 
-#: Edges that do not make two entities neighbours: a figure or an intensity is a property, not a tie.
-_NOT_TIES = ("HAS_FIGURE", "HAS_INTENSITY")
+#: Edges that do not make two entities neighbours: a figure, an intensity or an event is a property, not a tie.
+_NOT_TIES = ("HAS_FIGURE", "HAS_INTENSITY", "HAS_EVENT")
 
 
 def neighbourhood(G: nx.MultiDiGraph, focus: str, hops: int = 1) -> set[str]:
@@ -71,7 +71,7 @@ def neighbourhood(G: nx.MultiDiGraph, focus: str, hops: int = 1) -> set[str]:
 def subgraph(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None,
              hops: int = 1) -> nx.MultiDiGraph:
     """The part of the graph to export: all of it; a park's scope (its sub-parks, firms sited there,
-    their projects and parents, the chain template, their figures); or what lies within ``hops`` edges
+    their projects and parents, the chain template, their figures and events); or what lies within ``hops`` edges
     of ``focus``. Sources cited by what is kept come along, so the export stays self-contained."""
     if not park and not focus:
         return G
@@ -83,7 +83,7 @@ def subgraph(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None =
     if focus:
         near = neighbourhood(G, focus, hops)
         keep = keep & near if park else near
-    keep |= {v for n in list(keep) for _, v, d in G.out_edges(n, data=True) if d["kind"] == "HAS_FIGURE"}
+    keep |= {v for n in list(keep) for _, v, d in G.out_edges(n, data=True) if d["kind"] in ("HAS_FIGURE", "HAS_EVENT")}
     H = G.subgraph(keep)
     cited = {s for _, d in H.nodes(data=True) for s in d.get("sources", ())}
     cited |= {s for _, _, d in H.edges(data=True) for s in d.get("sources", ())}

@@ -105,7 +105,7 @@ def synth(enterprises: int, seed: int = 0, template_dir: str | Path | None = Non
         locs.append(model.Location(enterprise=eid, park=park, role="plant", segments=(seg,), **syn))
         members.append([eid, seg, cap, unit if cap else None])
         if rng.random() < 0.3:
-            status = rng.choices(["operating", "under_construction", "signed", "planned", "halted"],
+            status = rng.choices(["operating", "construction", "signed", "planned", "halted"],
                                  [6, 2, 1, 1, 0.3])[0]
             projects.append(model.Project(
                 id=f"syn-p{i:0{width}d}", name_zh=f"合成项目{i:0{width}d}", name_en=f"Synthetic Project {i}",

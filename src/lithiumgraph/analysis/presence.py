@@ -21,7 +21,7 @@ __all__ = ["Site", "SegmentSites", "sites", "RUNNING", "BUILDING", "PROMISED", "
 #: Statuses of a site that works now (no status: the source does not say, and the row stands).
 RUNNING = ("operating", "expanded")
 #: Being built or trialled: present, unless only operating sites are asked for.
-BUILDING = ("under_construction", "construction", "trial")
+BUILDING = ("under_construction", "started", "construction", "trial")
 #: Promised only: pipeline.
 PROMISED = ("planned", "signed", "land")
 #: Never counted.

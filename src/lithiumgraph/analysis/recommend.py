@@ -178,7 +178,7 @@ def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str 
         if d["kind"] != "IN_SEGMENT" or kind not in ("Enterprise", "Project"):
             continue
         firm = u if kind == "Enterprise" else G.nodes[u].get("enterprise")
-        if firm in present or d.get("status") in ("halted", "postponed"):
+        if firm in present or d.get("status") in ("halted", "suspended", "cancelled"):
             continue
         if kind == "Enterprise":
             member[firm] = d

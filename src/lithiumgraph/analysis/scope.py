@@ -11,9 +11,9 @@ from ..scope import Ownership, Scope, ancestors, group_of, park_scope
 
 __all__ = ["Scope", "park_scope", "ParkRow", "park_table", "group_of", "Ownership", "ancestors", "PIPELINE", "OPERATING", "counts"]
 
-OPERATING = ("operating",)
+OPERATING = ("operating", "expanded")
 #: Statuses of projects that will add capacity: counted unless the pipeline is left out.
-PIPELINE = ("under_construction", "signed", "planned")
+PIPELINE = ("planned", "signed", "land", "started", "construction", "trial")
 
 
 def counts(status: str | None, pipeline: bool) -> bool:
