@@ -75,7 +75,8 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared: compare rows of one run)")
     before = old_explore()
     pw, b = browser()
     print(f"{'enterprises':>11}  {'page':<8} {'build s':>8} {'MB':>6} {'first draw s':>13} {'nodes open':>10} "

@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_outputs.py [--sizes 1000 10000 100000] [--runs 3]
 Prints, per size: the explorer page at segment and enterprise level (build + write), and each export
 format (streamed to disk), with the median of --runs, the file size, and the process's peak memory.
-Opening the page in a browser is timed by tests/test_explore.py (5,000 enterprises).
+Opening the page in a browser is timed by bench_explorer.py.
 """
 from __future__ import annotations
 

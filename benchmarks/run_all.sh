@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other, each printing its table: analyses, Cypher queries, explorer and
+# Every benchmark, one after the other, each printing its table: analyses, Cypher queries, explorer (and its
+# drawing in headless Chromium) and
 # exports, and (when NEO4J_URI is set: bash scripts/neo4j.sh start && eval "$(bash scripts/neo4j.sh env)")
 # the Neo4j push and the queries on Neo4j. SIZES defaults to "1000 10000 100000" (synthetic enterprises).
 set -euo pipefail
@@ -7,6 +8,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-1000 10000 100000}
 python3 benchmarks/bench_analyses.py --sizes $SIZES
 python3 benchmarks/bench_outputs.py --sizes $SIZES
+LG_CHROMIUM=${LG_CHROMIUM:-$(bash scripts/browser.sh)} python3 benchmarks/bench_explorer.py   # 2,000 and 5,000 firms in Chromium
 if [ -n "${NEO4J_URI:-}" ]; then
   python3 benchmarks/bench_queries.py --sizes $SIZES --neo4j
   python3 benchmarks/bench_push.py --sizes $SIZES
