@@ -92,7 +92,10 @@ def test_not_utf8_names_the_line(data_copy):
     with pytest.raises(DataError) as err:
         load(data_copy)
     line = raw[:offset].count(b"\n") + 1
-    assert str(err.value) == f"{path}:{line}: file: not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset})"
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:{line}: file: not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset})",
+        f"{path}:{line}: file: 104 further problems follow from it: references to what it would have defined, in "
+        "figures.csv (21), locations.csv (55), projects.csv (28)"]
 
 
 def test_malformed_rows_and_headers(data_copy):
@@ -115,7 +118,7 @@ def test_malformed_rows_and_headers(data_copy):
         f"{d / 'supplies.csv'}:2: row: has 4 fields, the header has 9",
         f"{d / 'ownership.csv'}:1: share: unknown column; expected from, to, kind, share_pct, note, sources, as_of, "
         "confidence, valid_from, valid_to, retrieved_on",
-        f"{d / 'figures.csv'}:2: row: malformed CSV: unexpected end of data",
+        f"{d / 'figures.csv'}:2: file: the file ends inside a quoted value (cut off, or a quote left open)",
     ]
 
 
@@ -136,6 +139,92 @@ def test_a_broken_row_does_not_cascade(data_copy):
     with pytest.raises(DataError) as err:
         load(data_copy)
     assert [p.field for p in err.value.problems] == ["name_zh"]
+
+
+def _count_refs(d, column_of: dict[str, str], ids: set[str]) -> dict[str, int]:
+    """How many references the other files make to ``ids``, by file (what a cut file leaves dangling)."""
+    import csv
+    out = {}
+    for fname, col in column_of.items():
+        with open(d / fname, encoding="utf-8", newline="") as f:
+            n = sum(1 for row in csv.DictReader(f) if row[col] in ids)
+        if n:
+            out[fname] = n
+    return out
+
+
+ENTERPRISE_REFS = {"enterprise_segments.csv": "enterprise", "locations.csv": "enterprise",
+                   "projects.csv": "enterprise", "supplies.csv": "supplier", "figures.csv": "subject"}
+
+
+def _enterprise_ids(d) -> list[str]:
+    import csv
+    with open(d / "enterprises.csv", encoding="utf-8", newline="") as f:
+        return [r["id"] for r in csv.DictReader(f)]
+
+
+def test_an_empty_file_is_one_root_cause(data_copy):
+    """An empty enterprises.csv: one line, then one that counts the references it leaves dangling."""
+    (data_copy / "enterprises.csv").write_text("", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    p = err.value.problems
+    assert len(p) == 2
+    assert str(p[0]) == f"{data_copy / 'enterprises.csv'}:1: file: empty: no header and no rows"
+    assert str(p[1]).startswith(f"{data_copy / 'enterprises.csv'}:1: file: {p[1].message.split()[0]} further problems "
+                                "follow from it: references to what it would have defined, in ")
+    counts = [int(x.split(")")[0]) for x in p[1].message.split(" (")[1:]]
+    assert int(p[1].message.split()[0]) == sum(counts) > 100 and "enterprise_segments.csv (" in p[1].message
+
+
+def test_a_file_without_header_is_one_root_cause(data_copy):
+    path = data_copy / "sources.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    p = err.value.problems
+    assert [str(x) for x in p[:1]] == [f"{path}:1: header: no header: the first line names none of the file's columns "
+                                       "(it reads as a data row)"]
+    assert len(p) == 2 and p[1].message.split(":")[0].endswith("further problems follow from it")
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_file_cut_mid_row_is_one_root_cause(data_copy, quoted):
+    """enterprises.csv cut inside its row for shenghua: the rows after it are lost, and every reference
+    to shenghua or a later firm is counted under the cut, by file, not listed."""
+    path = data_copy / "enterprises.csv"
+    text = path.read_text(encoding="utf-8")
+    ids = _enterprise_ids(data_copy)
+    lost = set(ids[ids.index("shenghua"):])
+    start = text.index("\nshenghua,") + 1
+    line = text[:start].count("\n") + 1
+    path.write_text(text[:start] + ("shenghua,江西升华新材料有限公司,\"Jiangxi Sheng" if quoted else
+                                    "shenghua,江西升华新材料有限公司,Jiangxi Sheng"), encoding="utf-8")
+    counts = _count_refs(data_copy, ENTERPRISE_REFS, lost)
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    p = [str(x) for x in err.value.problems]
+    root = ("the file ends inside a quoted value (cut off, or a quote left open)" if quoted else
+            "the file ends mid-row: no line break after its last row, which does not parse (cut off?)")
+    assert p[0] == f"{path}:{line}: file: {root}"
+    assert p[1].startswith(f"{path}:{line}: file: ") and "further problems follow from it" in p[1]
+    for fname, n in counts.items():
+        assert f"{fname} (" in p[1] and int(p[1].split(f"{fname} (")[1].split(")")[0]) >= n
+    assert p[2:] == ([] if quoted else [f"{path}:{line}: row: has 3 fields, the header has {text.splitlines()[0].count(',') + 1}"])
+
+
+def test_root_causes_come_first(data_copy):
+    """A dangling reference of its own stays listed, after the root cause and its count."""
+    edit(data_copy / "locations.csv", "hozon,yichun-etdz,plant,", "hozon,nowhere-park,plant,")
+    (data_copy / "segments.csv").write_text("", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(data_copy)
+    p = err.value.problems
+    assert str(p[0]) == f"{data_copy / 'segments.csv'}:1: file: empty: no header and no rows"
+    assert "further problems follow from it" in p[1].message
+    assert [(x.path.rsplit("/", 1)[-1], x.field, x.message) for x in p[2:]] == [
+        ("locations.csv", "park", "unknown park id 'nowhere-park'")]
 
 
 def test_empty_directory(tmp_path):

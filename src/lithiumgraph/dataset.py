@@ -51,6 +51,10 @@ class Dataset:
     #: are not reported again as unknown
     broken_ids: set[str] = field(default_factory=set)
     broken_kinds: set[str] = field(default_factory=set)
+    #: root causes: a file that is empty, has no header or is cut off (``("kind", K)``), a row cut off
+    #: (``("id", ID)``); the problems that follow from each are counted, not listed
+    roots: dict[tuple[str, str], Problem] = field(default_factory=dict)
+    follow: dict[Problem, dict[str, int]] = field(default_factory=dict)
 
     def records(self, cls: type) -> list:
         return [r.record for r in self.rows[cls]]
@@ -78,8 +82,21 @@ def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date |
     from .history import check_events
     check_events(ds, problems, today)
     if problems:
-        raise DataError(problems)
+        raise DataError(_root_causes_first(ds, problems))
     return ds
+
+
+def _root_causes_first(ds: Dataset, problems: list[Problem]) -> list[Problem]:
+    """Each root cause that other problems follow from, as one line with one more that counts them
+    (by file), before every other problem."""
+    first: list[Problem] = []
+    for root, files in ds.follow.items():
+        n = sum(files.values())
+        where = ", ".join(f"{f} ({k})" for f, k in sorted(files.items()))
+        first += [root, Problem(root.path, root.line, root.field,
+                                f"{n} further problem{'s follow' if n > 1 else ' follows'} from it: "
+                                f"references to what it would have defined, in {where}")]
+    return first + [p for p in problems if p not in ds.follow]
 
 
 def _display(path: Path) -> str:
@@ -109,13 +126,19 @@ def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date) -> Non
                                 f"no data files ({', '.join(model.RECORD_FILES)})"))
 
 
-def _csv_rows(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(path: Path, shown: str, problems: list[Problem],
+              cut: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows with their first line; a file that ends inside a quoted value is reported,
+    and that problem put in ``cut``."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[:e.start].count(b"\n") + 1
         problems.append(Problem(shown, line, "file", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})"))
+        return
+    if not text.strip():
+        problems.append(Problem(shown, 1, "file", "empty: no header and no rows"))
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
@@ -125,7 +148,10 @@ def _csv_rows(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple
         except StopIteration:
             return
         except csv.Error as e:
-            problems.append(Problem(shown, start, "row", f"malformed CSV: {e}"))
+            at_end = "unexpected end of data" in str(e)
+            problems.append(Problem(shown, start, "file", "the file ends inside a quoted value (cut off, or a quote "
+                                    "left open)") if at_end else Problem(shown, start, "row", f"malformed CSV: {e}"))
+            cut.append(problems[-1])
             return
         if any(cell.strip() for cell in row):
             yield start, row
@@ -137,32 +163,31 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, toda
     before = len(problems)
     cols = model.columns(cls)
     by_column = {c: (attr, rules) for attr, c, rules in cols}
-    rows = _csv_rows(path, shown, problems)
+    kind = getattr(cls, "node_kind", cls.__name__)
+    cut: list[Problem] = []
+    rows = _csv_rows(path, shown, problems, cut)
     first = next(rows, None)
     if first is None:
         if len(problems) > before:
-            ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
+            ds.broken_kinds.add(kind)
+            ds.roots.setdefault(("kind", kind), problems[-1])
         return []
     hline, header = first
     header = [h.strip() for h in header]
-    bad_header = False
-    for i, h in enumerate(header):
-        if h not in by_column:
-            problems.append(Problem(shown, hline, h or f"column {i + 1}",
-                                    f"unknown column; expected {', '.join(by_column)}"))
-            bad_header = True
-        elif header.index(h) != i:
-            problems.append(Problem(shown, hline, h, "duplicate column"))
-            bad_header = True
-    for attr, c, rules in cols:
-        if rules["required"] and c not in header:
-            problems.append(Problem(shown, hline, c, "missing required column"))
-            bad_header = True
-    if bad_header:
-        ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
+    if not set(header) & set(by_column):
+        problems.append(Problem(shown, hline, "header", "no header: the first line names none of the file's "
+                                "columns (it reads as a data row)"))
+        ds.broken_kinds.add(kind)
+        ds.roots.setdefault(("kind", kind), problems[-1])
+        return []
+    if _bad_header(header, hline, cols, by_column, shown, problems):
+        ds.broken_kinds.add(kind)
+        ds.roots.setdefault(("kind", kind), problems[before])
         return []
     out = []
+    last_bad = None  # the line of the last row, if it failed
     for line, cells in rows:
+        last_bad = line
         if len(cells) != len(header):
             problems.append(Problem(shown, line, "row", f"has {len(cells)} fields, the header has {len(header)}"))
             if "id" in header and cells:
@@ -181,11 +206,36 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, toda
             ok = False
         if ok:
             out.append(Row(cls(**values), shown, line))
+            last_bad = None
         elif "id" in header:
             ds.broken_ids.add(cells[header.index("id")].strip())
+    if last_bad and not cut and not path.read_bytes().rstrip(b" \t").endswith((b"\n", b"\r")):
+        cut.append(Problem(shown, last_bad, "file", "the file ends mid-row: no line break after its last row, "
+                           "which does not parse (cut off?)"))
+        problems.append(cut[0])
+    if cut:  # the rows after the cut are lost: references to them follow from it
+        ds.roots.setdefault(("kind", kind), cut[0])
     if len(problems) > before and len(out) == 0:
-        ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
+        ds.broken_kinds.add(kind)
     return out
+
+
+def _bad_header(header: list[str], hline: int, cols, by_column: dict, shown: str, problems: list[Problem]) -> bool:
+    """Report unknown, duplicate and missing required columns; whether there was any."""
+    bad_header = False
+    for i, h in enumerate(header):
+        if h not in by_column:
+            problems.append(Problem(shown, hline, h or f"column {i + 1}",
+                                    f"unknown column; expected {', '.join(by_column)}"))
+            bad_header = True
+        elif header.index(h) != i:
+            problems.append(Problem(shown, hline, h, "duplicate column"))
+            bad_header = True
+    for attr, c, rules in cols:
+        if rules["required"] and c not in header:
+            problems.append(Problem(shown, hline, c, "missing required column"))
+            bad_header = True
+    return bad_header
 
 
 def _parse(cell: str, rules: dict, today: date | None = None):
@@ -291,12 +341,17 @@ def _cross_check(ds: Dataset, problems: list[Problem]) -> None:
                 if not ref or not value:
                     continue
                 for v in (value if isinstance(value, tuple) else (value,)):
+                    if v in kinds and (ref == "*" or kinds[v] == ref):
+                        continue
+                    if root := _root_of(ds, v, ref):
+                        files = ds.follow.setdefault(root, {})
+                        files[row.path.rsplit("/", 1)[-1]] = files.get(row.path.rsplit("/", 1)[-1], 0) + 1
+                        continue
                     if v in ds.broken_ids or ref in ds.broken_kinds or (ref == "*" and ds.broken_kinds):
                         continue
-                    if v not in kinds or (ref != "*" and kinds[v] != ref):
-                        what = "id" if ref == "*" else f"{ref.lower()} id"
-                        hint = f" (it is a {kinds[v]})" if v in kinds else ""
-                        bad(row, c, f"unknown {what} {v!r}{hint}")
+                    what = "id" if ref == "*" else f"{ref.lower()} id"
+                    hint = f" (it is a {kinds[v]})" if v in kinds else ""
+                    bad(row, c, f"unknown {what} {v!r}{hint}")
             if key:
                 k = tuple(getattr(rec, a) for a in key)
                 if k in seen:
@@ -306,6 +361,15 @@ def _cross_check(ds: Dataset, problems: list[Problem]) -> None:
                 else:
                     seen[k] = row
             _check_record(rec, row, segments, bad)
+
+
+def _root_of(ds: Dataset, v: str, ref: str) -> Problem | None:
+    """The root cause an unknown reference follows from, if any."""
+    if ("id", v) in ds.roots:
+        return ds.roots[("id", v)]
+    if ref == "*":
+        return next((p for (k, _), p in ds.roots.items() if k == "kind"), None)
+    return ds.roots.get(("kind", ref))
 
 
 def _check_record(rec, row: Row, segments: dict, bad) -> None:
