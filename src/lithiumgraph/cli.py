@@ -4,6 +4,7 @@ Library modules are imported inside commands so that ``lithiumgraph --help`` sta
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 
@@ -26,21 +27,44 @@ class DataProblems(click.ClickException):
         echo(f"Error: {self.message}", file=file)
 
 
+class Number(click.ParamType):
+    """A finite number within bounds; anything else (``nan``, ``inf``, ``1e-9`` seconds) is refused in one
+    line naming the option, exit 1."""
+    name = "number"
+
+    def __init__(self, kind=float, lo=None, hi=None, what="a number"):
+        self.kind, self.lo, self.hi, self.what = kind, lo, hi, what
+
+    def convert(self, value, param, ctx):
+        import math
+        opt = param.opts[0] if param else "value"
+        try:
+            v = value if isinstance(value, self.kind) else self.kind(str(value).strip())
+        except ValueError:
+            v = math.nan
+        if not (math.isfinite(v) and self.lo <= v <= self.hi):
+            raise click.ClickException(f"{opt}: {value!r} is not {self.what} from {self.lo:,} to {self.hi:,}")
+        return v
+
+
 def errors_to_click(fn):
     """Turn library errors into one-line click errors (exit 1, no traceback)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from .errors import DataError, LithiumGraphError
-        from .output import printable
+        from .output import printable, redact
         try:
             return fn(*args, **kwargs)
         except DataError as e:
             raise DataProblems(e.problems) from None
         except LithiumGraphError as e:
-            raise click.ClickException(printable(str(e))) from None
+            raise click.ClickException(printable(redact(str(e)))) from None
+        except MemoryError:
+            raise click.ClickException("out of memory: ask for less (a smaller --park, fewer --hops, "
+                                       "a LIMIT in the query)") from None
         except OSError as e:  # a path that cannot be read or written: say which and why, in one line
             where = f"{e.filename}: " if e.filename else ""
-            raise click.ClickException(printable(f"{where}{e.strerror or e}")) from None
+            raise click.ClickException(printable(redact(f"{where}{e.strerror or e}"))) from None
     return wrapper
 
 
@@ -113,8 +137,8 @@ def _echo(rows, fmt, columns=None, data=None, **kw):
 
 def echo(text: str = "", **kw) -> None:
     """click.echo with control characters shown escaped: names from data cannot drive the terminal."""
-    from .output import printable
-    click.echo(printable(str(text)), **kw)
+    from .output import printable, redact
+    click.echo(printable(redact(str(text))), **kw)
 
 
 @click.group()
@@ -246,7 +270,7 @@ def park_options(fn):
     """--park and the gap rules that every park analysis shares."""
     fn = click.option("--operating-only", is_flag=True,
                       help="Count operating projects only (default: also signed, planned, under construction).")(fn)
-    fn = click.option("--min-coverage", type=click.FloatRange(0), default=1.0, show_default=True,
+    fn = click.option("--min-coverage", type=Number(float, 0, 1000), default=1.0, show_default=True,
                       help="A present segment is weak when local capacity < this x the low end of local demand.")(fn)
     fn = click.option("--strong-firms", type=click.IntRange(1), default=3, show_default=True,
                       help="Local firms that make a segment strong without a leading firm.")(fn)
@@ -414,7 +438,8 @@ def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
 
 
 @cli.command()
-@click.option("--enterprises", "n", type=click.IntRange(1), required=True, help="Number of enterprises.")
+@click.option("--enterprises", "n", type=Number(int, 1, 2_000_000, "a whole number"), required=True,
+              help="Number of enterprises (at most 2,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same files.")
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="Directory to write the graph_data files into.")
@@ -458,6 +483,27 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, worker
     echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
 
 
+@contextlib.contextmanager
+def deadline(seconds):
+    """Stop the block after ``seconds`` (the whole command, not only the engine's part) with one line."""
+    import signal
+    import threading
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(*_):
+        from .errors import LithiumGraphError
+        raise LithiumGraphError(f"the query ran past the {seconds:g} s timeout")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 0.5)  # the engine's own timeout speaks first
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _cell(value):
     """A query value in a table cell: nodes as (Kind id), relationships as [TYPE from→to], paths as chains."""
     if isinstance(value, dict):
@@ -481,18 +527,25 @@ def _cell(value):
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME); VALUE is read as JSON when it is JSON (2, [\"a\"]), else as text.")
 @click.option("--write", is_flag=True, help="Allow clauses that write (Neo4j only; queries are read-only by default).")
-@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=None, help="Seconds before the query is stopped.")
+@click.option("--timeout", type=Number(float, 0.01, 86400, "a number of seconds"), default=None,
+              help="Seconds before the command is stopped (the query and the conversion of its answer).")
+@click.option("--max-rows", type=Number(int, 1, 10_000_000, "a whole number"), default=100_000, show_default=True,
+              help="Print at most this many rows and say how many were cut.")
 @data_option
 @format_option
 @errors_to_click
-def query(cypher, params, write, timeout, src, fmt):
+def query(cypher, params, write, timeout, max_rows, src, fmt):
     """Run a Cypher query on the embedded store (LadybugDB) or on Neo4j; the same query gives the same
     rows on both. Read-only unless --write.
 
     Example: lithiumgraph query "MATCH (a:Enterprise)-[r:SUPPLIES]->(b) RETURN a.name_zh, r.product, b.name_zh"
     """
     from .cypher import parse_param
-    res = src.query(cypher, dict(parse_param(p) for p in params), write=write, timeout=timeout)
+    with deadline(timeout):
+        res = src.query(cypher, dict(parse_param(p) for p in params), write=write, timeout=timeout)
+    if len(res.rows) > max_rows:
+        echo(f"({len(res.rows) - max_rows} of {len(res.rows)} rows cut: raise --max-rows to see them)", err=True)
+        del res.rows[max_rows:]
     if fmt == "json":
         return _echo([], fmt, data=res.records())
     cols = list(dict.fromkeys(res.columns))
@@ -538,7 +591,7 @@ def _walk_command(name, fn_name, doc, example, with_hops):
         _steps(steps, fmt, f"nothing {fn_name.rstrip('s')} of {display_name(G, n)} in the data")
     command.__doc__ = f"{doc}\n\n    Example: {example}\n    "
     if with_hops:
-        command = click.option("--hops", type=click.IntRange(1, 20), default=2, show_default=True,
+        command = click.option("--hops", type=click.IntRange(1, 10), default=2, show_default=True,
                                help="How many steps to follow.")(command)
     return cli.command(name)(command)
 

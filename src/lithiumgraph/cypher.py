@@ -52,6 +52,12 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
     lithiumgraph.errors.LithiumGraphError: this query writes (DETACH, DELETE); queries are read-only unless --write is given
     """
     from .guard import check_read
+    try:
+        query.encode("utf-8")
+    except UnicodeEncodeError as e:  # bytes the shell could not decode arrive as lone surrogates
+        bad = ord(query[e.start])
+        raise LithiumGraphError(f"the query is not valid UTF-8 (byte 0x{bad - 0xDC00 if bad >= 0xDC80 else bad:02x} "
+                                f"at character {e.start})") from None
     toks = _tokens(query)
     if not toks:
         raise LithiumGraphError("the query is empty")

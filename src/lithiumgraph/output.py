@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 from .errors import LithiumGraphError
 
 __all__ = ["FORMATS", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
-           "file_target", "safe_cell", "printable"]
+           "file_target", "safe_cell", "printable", "redact"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -52,6 +52,18 @@ def printable(text: str) -> str:
     'a\\x1b]0;pwned\\x07b\tc'
     """
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_SECRET = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*):[^\s/@]*@")
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` masked.
+
+    >>> redact("cannot reach Neo4j at bolt://neo4j:s3cret@db:7687")
+    'cannot reach Neo4j at bolt://neo4j:***@db:7687'
+    """
+    return _SECRET.sub(r"\1:***@", text)
 
 
 def width(text: str) -> int:
