@@ -777,7 +777,8 @@ def import_chainkg(directory, outdir, products, against, settled):
     from pathlib import Path
 
     from .importers import import_chainkg as _import
-    products = products or str(Path(__file__).resolve().parents[2] / "imports" / "chainkg" / "product_segments.csv")
+    from .shipped import shipped
+    products = products or str(shipped("imports", "chainkg", "product_segments.csv"))
     answers = {}
     if settled:
         with open(settled, encoding="utf-8", newline="") as f:

@@ -30,8 +30,9 @@ NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values() if hasattr(c, "node_
 
 
 def default_data_dir() -> Path:
-    """The repository's ``graph_data/`` (this package lives in ``src/lithiumgraph``)."""
-    return Path(__file__).resolve().parents[2] / "graph_data"
+    """The shipped ``graph_data/``: the source checkout's, or the copy an installed wheel carries."""
+    from .shipped import shipped
+    return shipped("graph_data")
 
 
 @dataclass(frozen=True)
