@@ -111,7 +111,7 @@ def test_malformed_rows_and_headers(data_copy):
     d = data_copy
     assert [str(p) for p in err.value.problems] == [
         f"{d / 'enterprise.csv'}:0: file: unknown data file; expected one of sources.csv, parks.csv, segments.csv, "
-        "segment_links.csv, enterprises.csv, locations.csv, enterprise_segments.csv, projects.csv, supplies.csv, "
+        "segment_links.csv, enterprises.csv, listings.csv, locations.csv, enterprise_segments.csv, projects.csv, supplies.csv, "
         "ownership.csv, figures.csv, intensities.csv, products.csv, industries.csv, makes.csv, "
         "product_links.csv, enterprise_industries.csv, industry_links.csv, project_events.csv, "
         "enterprise_events.csv, prices.csv",

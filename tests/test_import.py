@@ -136,18 +136,24 @@ def test_any_mapping_text(runner, tmp_path_factory, text):
 # -- ChainKnowledgeGraph ---------------------------------------------------------------------------------
 
 CKG = Path(__file__).parent / "fixtures" / "chainkg"
-REAL_CKG = ROOT.parent / "shared" / "external" / "chainkg"
+REAL_CKG = Path(__import__("os").environ.get("LG_CHAINKG", ROOT.parent / "shared" / "external" / "chainkg"))
 
 
 def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     out = tmp_path / "ckg"
     r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {out}: 1 sources, 3 enterprises, 1 enterprise_segments, 7 products, 2 industries, "
+    assert r.stdout.startswith(f"wrote {out}: 1 sources, 3 enterprises, 1 listings, 1 enterprise_segments, 7 products, 2 industries, "
                                "5 makes, 2 product_links, 2 enterprise_industries, 1 industry_links; merged 2, ambiguous 0")
     assert "  2 company codes only in company_product.json (named from there): 002074, 999003\n" in r.stdout
     assert "  merged by listed code: 国轩高科 (002074) -> gotion\n" in r.stdout
     assert "  merged by name: 多氟多 (999003) -> dfd\n" in r.stdout
+    # merged by name, the company keeps its listed code: the code (in any exchange form) finds the firm
+    assert (out / "listings.csv").read_text(encoding="utf-8").splitlines()[1].startswith("dfd,999003,多氟多,")
+    from lithiumgraph import load_graph
+    from lithiumgraph.names import resolve
+    G = load_graph([ROOT / "graph_data", out])
+    assert resolve(G, "999003") == resolve(G, "999003.SZ") == "dfd" and G.nodes["dfd"]["listed_codes"] == ("999003",)
     assert "1 weight outside 0-1, e.g. company_product.json:5: 测试负权重 电解液 -3.2" in r.stdout
     assert "1 industry link to an unknown code" in r.stdout and "1 company in an unknown industry" in r.stdout
     assert "1 self-loop" in r.stdout
@@ -173,6 +179,38 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
                             "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
     cands = [c["enterprise"] for t in __import__("json").loads(r.stdout) for c in t["candidates"]]
     assert "ckg-999001" in cands
+
+
+CKG_MAPPING = Path(__file__).parent / "fixtures" / "chainkg-mapping"
+
+
+def test_chainkg_generic_products_are_read_with_the_company_s_other_products(runner, tmp_path):
+    """A fixed sample: which firms each reviewed mapping row gives a segment, and what is left out."""
+    out = tmp_path / "map"
+    r = runner.invoke(cli, ["import", "chainkg", str(CKG_MAPPING), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    import csv as _csv
+    got = sorted((m["enterprise"], m["segment"]) for m in _csv.DictReader(open(out / "enterprise_segments.csv",
+                                                                                encoding="utf-8")))
+    assert got == [("ckg-999012", "vehicle-nev"),       # 新能源汽车 beside 乘用车: a car maker
+                   ("ckg-999013", "aluminium-foil"),     # 铝箔 beside 电池箔, and 电池箔 itself
+                   ("ckg-999015", "cathode-ncm"),        # 正极材料 beside 三元前驱体
+                   ("ckg-999015", "ncm-precursor")]
+    # not: 新能源汽车 of a charger maker (999011) or a test-equipment maker (999016, whose 动力电池模组 is
+    # beside 检测设备), 铜箔 beside 覆铜板 (999014: circuit-board foil)
+    assert "5 accounting or placeholder item, not a product" in r.stdout
+    assert "1 link to an accounting or placeholder item, e.g. product_product.json:2: 平衡项目 产品小类 铝箔" in r.stdout
+    products = (out / "products.csv").read_text(encoding="utf-8")
+    for item in ("平衡项目", "分部间抵销", "其他业务", "合计", ",其他,"):
+        assert item not in products, item
+    # a generic product maps on the product only where it needs no context; the firm's MAKES row says
+    # where it counts for that firm, and recommend scores it
+    rows = {(m["enterprise"], m["segment"]) for m in _csv.DictReader(open(out / "makes.csv", encoding="utf-8"))}
+    assert ("ckg-999015", "cathode-ncm") in rows and ("ckg-999016", "") in rows
+    r = runner.invoke(cli, ["recommend", "--park", "yichun-etdz", "--segment", "cathode-ncm", "--top", "50",
+                            "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
+    cand = next(c for t in __import__("json").loads(r.stdout) for c in t["candidates"] if c["enterprise"] == "ckg-999015")
+    assert {p["name"]: p["points"] for p in cand["parts"]}["makes_product"] == 0.6
 
 
 def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
@@ -205,9 +243,9 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
 def test_chainkg_real_files(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(REAL_CKG), "-o", str(tmp_path / "ckg")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4665 enterprises, 66 enterprise_segments, "
-                               "95571 products, 511 industries, 52401 makes, 109670 product_links, "
-                               "4262 enterprise_industries, 5171 industry_links; merged 24")
+    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4665 enterprises, 18 listings, "
+                               "64 enterprise_segments, 95514 products, 511 industries, 51156 makes, "
+                               "109670 product_links, 4262 enterprise_industries, 5171 industry_links; merged 24")
     report = (tmp_path / "ckg" / "merge_report.tsv").read_text(encoding="utf-8")
     for line in ("宁德时代 (300750)\tmerged by listed code\tcatl", "国轩高科 (002074)\tmerged by listed code\tgotion",
                  "赣锋锂业 (002460)\tmerged by listed code\tganfeng"):
@@ -217,4 +255,11 @@ def test_chainkg_real_files(runner, tmp_path):
     codes = [r["listed_code"] for d in (ROOT / "graph_data", tmp_path / "ckg")
              for r in _csv.DictReader(open(d / "enterprises.csv", encoding="utf-8")) if r["listed_code"]]
     assert len(codes) == len(set(codes))
-    assert "811 weight outside 0-1" in r.stdout and "108 self-loop" in r.stdout
+    assert "80 weight outside 0-1" in r.stdout and "108 self-loop" in r.stdout
+    assert "57 accounting or placeholder item, not a product, e.g. 平衡项目 (1156 companies)" in r.stdout
+    # name-merged firms keep their listed codes; the exchange form finds them too
+    from lithiumgraph import load_graph
+    from lithiumgraph.names import resolve
+    G = load_graph([ROOT / "graph_data", tmp_path / "ckg"])
+    assert [resolve(G, c) for c in ("002594", "002709.SZ", "002812.SZ")] == ["byd", "tinci", "semcorp"]
+    assert not any(G.nodes[v].get("name_zh") in ("平衡项目", "分部间抵销", "调整项目") for v in G.successors("catl"))

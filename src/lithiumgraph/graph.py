@@ -68,6 +68,15 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         edge(rec.upstream, rec.downstream, "UPSTREAM_OF", _props(rec, ("upstream", "downstream")))
     for rec in ds.records(model.Enterprise):
         nodes.append((rec.id, {"kind": "Enterprise", **_props(rec, ("id",))}))
+    listings: dict[str, list] = {}
+    for rec in ds.records(model.Listing):
+        listings.setdefault(rec.enterprise, []).append(rec.listed_code)
+    if listings:
+        for n, d in nodes:
+            if n in listings and d["kind"] == "Enterprise":
+                codes = tuple(dict.fromkeys(([d["listed_code"]] if d.get("listed_code") else []) + listings[n]))
+                d["listed_codes"] = codes
+                d.setdefault("listed_code", codes[0])
     for rec in ds.records(model.Location):
         edge(rec.enterprise, rec.park, "LOCATED_IN", _props(rec, ("enterprise", "park")))
     for rec in ds.records(model.Membership):

@@ -11,7 +11,7 @@ from typing import ClassVar
 __all__ = [
     "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
     "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
-    "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink",
+    "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink", "Listing",
     "IndustryMembership", "IndustryLink", "ProjectEvent", "EnterpriseEvent", "Price", "RECORD_FILES", "columns",
     "PROJECT_STAGES", "ENTERPRISE_EVENTS", "OLD_STATUSES", "DATED",
 ]
@@ -148,6 +148,17 @@ class Enterprise(Fact):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Listing(Fact):
+    """A listed code an outside data set gives an enterprise it was merged onto (by name), so that the
+    code still finds it; the enterprise node lists it in ``listed_codes`` (and in ``listed_code`` where
+    it had none)."""
+    enterprise: str = col(required=True, ref="Enterprise")
+    listed_code: str = col(required=True)
+    name: str | None = col()          #: the name the data set uses for the company
+    key: ClassVar[tuple[str, ...]] = ("enterprise", "listed_code")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Location(Fact):
     """LOCATED_IN: an enterprise has a seat (hq, plant, office) in a park or region; ``segments`` are
     what the row's sources say is made there (only these make the firm local in a segment)."""
@@ -265,10 +276,12 @@ class Industry(Fact):
 
 @dataclass(frozen=True, kw_only=True)
 class Make(Fact):
-    """MAKES: an enterprise's main product, with the share (0-1) the data set gives it."""
+    """MAKES: an enterprise's main product, with the share (0-1) the data set gives it; ``segment`` where
+    the product counts in a segment for this firm only (a generic name read with its other products)."""
     enterprise: str = col(required=True, ref="Enterprise")
     product: str = col(required=True, ref="Product")
     weight: float | None = col("number")
+    segment: str | None = col(ref="Segment")
     key: ClassVar[tuple[str, ...]] = ("enterprise", "product")
 
 
@@ -340,6 +353,7 @@ RECORD_FILES: dict[str, type] = {
     "segments.csv": Segment,
     "segment_links.csv": SegmentLink,
     "enterprises.csv": Enterprise,
+    "listings.csv": Listing,
     "locations.csv": Location,
     "enterprise_segments.csv": Membership,
     "projects.csv": Project,

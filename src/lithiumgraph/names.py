@@ -101,8 +101,10 @@ class _Index:
         self.keys: dict[str, set[str]] = {}
         self.codes: dict[str, set[str]] = {}
         for n, d in G.nodes(data=True):
-            if d.get("kind") in kinds and d.get("listed_code") and (c := code_key(d["listed_code"])):
-                self.codes.setdefault(c, set()).add(n)
+            if d.get("kind") in kinds and d.get("listed_code"):
+                for code in (d["listed_code"], *d.get("listed_codes", ())):  # listings of merged firms too
+                    if c := code_key(code):
+                        self.codes.setdefault(c, set()).add(n)
         for n, name in _candidates(G, kinds):
             self.folded.setdefault(_norm(name), set()).add(n)
             if k := name_key(name):
@@ -137,7 +139,7 @@ def _long_enough(key: str) -> bool:
 
 def _names(d: dict) -> list[str]:
     out = [d[f] for f in _NAME_FIELDS if d.get(f)]
-    return out + list(d.get("aliases", ()))
+    return out + list(d.get("aliases", ())) + list(d.get("listed_codes", ()))
 
 
 def _candidates(G: nx.MultiDiGraph, kinds) -> list[tuple[str, str]]:

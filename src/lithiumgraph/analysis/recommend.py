@@ -203,7 +203,8 @@ def _makes_product(G, c, seg, w) -> list[ScorePart]:
         for d in keys.values():
             if d["kind"] != "MAKES" or d.get("weight") is None:
                 continue
-            if not any(v == seg and e["kind"] == "MAPS_TO" for v, ks in G._succ[prod].items() for e in ks.values()):
+            if d.get("segment") != seg and not any(v == seg and e["kind"] == "MAPS_TO"
+                                                    for v, ks in G._succ[prod].items() for e in ks.values()):
                 continue
             if best is None or d["weight"] > best[1]["weight"]:
                 best = (prod, d)

@@ -277,7 +277,7 @@ def _firm_node(G, e, f: _Firm, group, home, is_local, park) -> dict:
              ("note", d.get("note")), ("confidence", d.get("confidence")), ("sources", d.get("sources"))]
     lg = {"kind": "Enterprise", "stage": G.nodes[home]["stage"] if home else None, "segment": home,
           "group": group, "segments": segs, "parks": parks, "local": is_local,
-          "names": [e, d.get("name_zh"), d.get("name_en"), *aliases, d.get("listed_code")],
+          "names": [e, d.get("name_zh"), d.get("name_en"), *aliases, d.get("listed_code"), *d.get("listed_codes", ())],
           "details": _details(lines), "sources": list(d.get("sources") or ())}
     if events:
         lg["events"] = events

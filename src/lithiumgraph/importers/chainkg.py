@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from ..names import _norm
 from ..output import atomic_open
 from .common import name_index, output_dir, problem, write_data_dir
 
-__all__ = ["CHAINKG_SOURCE", "ChainKGSummary", "import_chainkg"]
+__all__ = ["CHAINKG_SOURCE", "ChainKGSummary", "ProductMap", "import_chainkg"]
 
 CHAINKG_SOURCE = {
     "id": "chainkg-2021", "title": "ChainKnowledgeGraph (产业链知识图谱), companies and main products",
@@ -73,23 +74,54 @@ def _jsonl(path: Path, problems: list) -> list[dict]:
     return out
 
 
-def _read_product_map(path: Path, segments: set[str]) -> dict[str, str]:
-    problems, out = [], {}
+#: Accounting lines and placeholders that company reports list beside their products (平衡项目 alone
+#: is "made" by 1,156 companies): reported, never loaded as products.
+_PLACEHOLDER = re.compile(r"^(平衡项目|调整项目?|未分配.*|合计|小计|总计|其[他它](业务|收入|产品|项目|主营业务)?"
+                          r"|其[他它][(（]补充[)）]|补充|主营业务|公司内部各业务)$|抵[销減减銷]|[小合总]计$")
+
+
+@dataclass
+class ProductMap:
+    """``product -> [(segment, words, not_words)]`` from the mapping file: a row with words maps the
+    product only for a company whose other main products contain one of the words and none of the
+    not-words (``正极材料`` is NCM cathode beside ``三元前驱体``, ``铝箔`` battery foil beside ``电池箔``)."""
+    rows: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]
+
+    @property
+    def plain(self) -> dict[str, str]:
+        """Products that map whatever else the company makes (MAPS_TO on the product itself)."""
+        return {p: r[0][0] for p, r in self.rows.items() if len(r) == 1 and not r[0][1] and not r[0][2]}
+
+    def segment(self, product: str, others: list[str]) -> str | None:
+        for seg, words, nots in self.rows.get(product, ()):
+            if any(w in o for o in others for w in nots):
+                continue
+            if not words or any(w in o for o in others for w in words):
+                return seg
+        return None
+
+
+def _read_product_map(path: Path, segments: set[str]) -> ProductMap:
+    problems, out, seen = [], {}, set()
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        if reader.fieldnames != ["product", "segment"]:
-            raise problem(path, 1, "header", "expected the columns product,segment")
+        if reader.fieldnames not in (["product", "segment"], ["product", "segment", "context"]):
+            raise problem(path, 1, "header", "expected the columns product,segment[,context]")
         for line, row in enumerate(reader, 2):
             p, s = (row["product"] or "").strip(), (row["segment"] or "").strip()
+            ctx = [w.strip() for w in (row.get("context") or "").split("|") if w.strip()]
+            words = tuple(w for w in ctx if not w.startswith("!"))
+            nots = tuple(w[1:] for w in ctx if w.startswith("!") and len(w) > 1)
             if s not in segments:
                 problems.append(Problem(str(path), line, "segment", f"unknown segment {s!r}"))
-            elif p in out:
+            elif (p, words, nots) in seen or (p in out and not out[p][-1][1] and not out[p][-1][2]):
                 problems.append(Problem(str(path), line, "product", f"{p!r} is mapped twice"))
             else:
-                out[p] = s
+                seen.add((p, words, nots))
+                out.setdefault(p, []).append((s, words, nots))
     if problems:
         raise DataError(problems)
-    return out
+    return ProductMap(out)
 
 
 def _read(src: Path) -> dict[str, list[dict]]:
@@ -112,17 +144,24 @@ def _code(value) -> str:
 
 
 class _Products:
-    """Each company's main products, weighed: the products on the chain by segment, every product made."""
+    """Each company's main products, weighed: the products on the chain by segment, every product made,
+    and the segment a generic product counts in for that company."""
 
-    def __init__(self, products: list[dict], by_code: dict, pmap: dict[str, str], anomalies: dict):
+    def __init__(self, products: list[dict], by_code: dict, pmap: ProductMap, anomalies: dict):
         self.per_firm: dict[str, dict[str, list[tuple[str, float]]]] = {}
         self.firm_names: dict[str, tuple[str, str, str]] = {}   # code -> (short, full, code)
         self.unmapped: set[str] = set()
         self.makes: dict[tuple[str, str], list[float]] = {}
+        self.in_context: dict[tuple[str, str], str] = {}        # (code, product) -> segment, mapped by context
+        made: dict[str, list[tuple[str, float]]] = {}
+        placeholders: dict[str, int] = {}
         for line, rec in enumerate(products, 1):
             code = _code(rec.get("company_code"))
             short = str(rec.get("company_name", "")).strip()
             product = str(rec.get("product_name", "")).strip()
+            if _PLACEHOLDER.search(product):
+                placeholders[product] = placeholders.get(product, 0) + 1
+                continue
             try:
                 w = float(rec.get("rel_weight"))  # type: ignore[arg-type]
             except (TypeError, ValueError):
@@ -134,22 +173,32 @@ class _Products:
             self.makes.setdefault((code, product), []).append(w)
             full = str(by_code.get(code, {}).get("fullname") or short)
             self.firm_names.setdefault(code, (short, full, code))
-            seg = pmap.get(product)
-            if seg is None:
-                self.unmapped.add(product)
-                continue
-            self.firm_names[code] = (short, full, code)
-            self.per_firm.setdefault(code, {}).setdefault(seg, []).append((product, w))
+            made.setdefault(code, []).append((product, w))
+        for product, n in sorted(placeholders.items(), key=lambda x: (-x[1], x[0])):
+            anomalies.setdefault("accounting or placeholder item, not a product", []).append(
+                f"{product} ({n} compan{'ies' if n != 1 else 'y'})")
+        plain = pmap.plain
+        for code, items in made.items():
+            names = [p for p, _ in items]
+            for product, w in items:
+                seg = pmap.segment(product, [o for o in names if o != product])
+                if seg is None:
+                    self.unmapped.add(product)
+                    continue
+                if product not in plain:
+                    self.in_context[(code, product)] = seg
+                self.per_firm.setdefault(code, {}).setdefault(seg, []).append((product, w))
 
 
 def _enterprises(firm_names: dict, per_firm: dict, base, settled: dict[str, str]) -> tuple:
     """Each company settled onto an enterprise (by a person, listed code, then name), or a new one;
     with its memberships from the mapped main products. Returns (firms, members, merged, ambiguous,
-    enterprise id by code)."""
+    enterprise id by code, listings of the codes of companies merged by name)."""
     existing_code = {r.record.listed_code: r.record.id for r in base.rows[model.Enterprise] if r.record.listed_code}
+    code_of = {eid: code for code, eid in existing_code.items()}
     names = name_index(base)
     memberships_known = {(r.record.enterprise, r.record.segment) for r in base.rows[model.Membership]}
-    firms, members, merged, ambiguous = [], [], [], []
+    firms, members, merged, ambiguous, listings = [], [], [], [], []
     eid_of: dict[str, str] = {}
     for code in sorted(firm_names):
         short, full, _ = firm_names[code]
@@ -169,6 +218,8 @@ def _enterprises(firm_names: dict, per_firm: dict, base, settled: dict[str, str]
                               "listed_code": code, **_PROV})
         if how:
             merged.append((f"{short} ({code})", eid, how))
+        if how in ("name", "settled") and code_of.get(eid) != code:  # merged by name: the code still finds it
+            listings.append({"enterprise": eid, "listed_code": code, "name": short, **_PROV})
         eid_of[code] = eid
         for seg, items in sorted(per_firm.get(code, {}).items()):
             if (eid, seg) in memberships_known:
@@ -177,7 +228,7 @@ def _enterprises(firm_names: dict, per_firm: dict, base, settled: dict[str, str]
             members.append({"enterprise": eid, "segment": seg, "product": "; ".join(p for p, _ in items),
                             "note": "ChainKG main-product weights: " + "; ".join(f"{p} {w:.3f}" for p, w in items),
                             **_PROV})
-    return firms, members, merged, ambiguous, eid_of
+    return firms, members, merged, ambiguous, eid_of, listings
 
 
 def _pid(name: str) -> str:
@@ -214,6 +265,9 @@ def _product_links(links: list[dict], pmap: dict[str, str], T, anomalies: dict) 
         where = f"product_product.json:{line}"
         if _unusable(frm, where, anomalies) or _unusable(to, where, anomalies):
             continue
+        if _PLACEHOLDER.search(frm) or _PLACEHOLDER.search(to):
+            anomalies.setdefault("link to an accounting or placeholder item", []).append(f"{where}: {a} {rel} {b}")
+            continue
         sa, sb = pmap.get(frm), pmap.get(to)
         if kind == "MATERIAL_OF" and sa and sb:
             if sa == sb:
@@ -233,7 +287,8 @@ def _product_links(links: list[dict], pmap: dict[str, str], T, anomalies: dict) 
 def _products(files: dict, made: _Products, eid_of: dict, pmap: dict[str, str], T, anomalies: dict) -> tuple:
     """Products, MAKES rows and product links. Returns (product rows, makes, link rows, link check)."""
     product_names: set[str] = {n for r in files["product.json"]
-                               if not _unusable(n := str(r["name"]), "product.json", anomalies)}
+                               if not _unusable(n := str(r["name"]), "product.json", anomalies)
+                               and not _PLACEHOLDER.search(n.strip())}
     makes = []
     for (code, product), ws in sorted(made.makes.items()):
         if _unusable(product, "company_product.json", anomalies):
@@ -242,7 +297,8 @@ def _products(files: dict, made: _Products, eid_of: dict, pmap: dict[str, str], 
             anomalies.setdefault("duplicate company-product (larger weight kept)", []).append(
                 f"{code} {product}: weights {ws}")
         product_names.add(product)
-        makes.append({"enterprise": eid_of[code], "product": _pid(product), "weight": f"{max(ws):g}", **_PROV})
+        makes.append({"enterprise": eid_of[code], "product": _pid(product), "weight": f"{max(ws):g}",
+                      "segment": made.in_context.get((code, product), ""), **_PROV})
     plinks, link_check, used = _product_links(files["product_product.json"], pmap, T, anomalies)
     product_names |= used
     rows = [{"id": _pid(n), "name_zh": n, "segment": pmap.get(n, ""), **_PROV}
@@ -331,12 +387,13 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
         code = _code(rec["company_code"])
         name = str(rec.get("company_name") or code).strip()
         firm_names.setdefault(code, (name, name, code))
-    firms, members, merged, ambiguous, eid_of = _enterprises(firm_names, made.per_firm, base, settled or {})
-    products, makes, plinks, link_check = _products(files, made, eid_of, pmap, T, anomalies)
+    firms, members, merged, ambiguous, eid_of, listings = _enterprises(firm_names, made.per_firm, base, settled or {})
+    products, makes, plinks, link_check = _products(files, made, eid_of, pmap.plain, T, anomalies)
     industries, ind_links, in_industry = _industries(files, eid_of, anomalies)
 
     source = {k: CHAINKG_SOURCE.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}
-    out_files = {"sources.csv": [source], "enterprises.csv": firms, "enterprise_segments.csv": members,
+    out_files = {"sources.csv": [source], "enterprises.csv": firms, "listings.csv": listings,
+                 "enterprise_segments.csv": members,
                  "products.csv": products, "industries.csv": industries, "makes.csv": makes,
                  "product_links.csv": plinks, "enterprise_industries.csv": in_industry,
                  "industry_links.csv": ind_links}
