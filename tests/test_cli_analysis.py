@@ -25,7 +25,9 @@ def test_park_commands_in_every_format(runner, cmd, fmt):
 
 
 def test_gaps_json_covers_the_template(runner):
-    rows = json.loads(runner.invoke(cli, ["gaps", "--park", "yichun-etdz", "--format", "json"]).output)
+    data = json.loads(runner.invoke(cli, ["gaps", "--park", "yichun-etdz", "--format", "json"]).output)
+    rows = data["segments"]
+    assert data["park"] == "yichun-etdz" and sum(data["counts"].values()) == len(rows)
     assert len(rows) == 41 and {r["status"] for r in rows} == {"missing", "pipeline", "weak", "strong"}
     assert all(r["reason"] for r in rows)
 
@@ -47,7 +49,8 @@ def test_operating_only_changes_the_basis(runner):
 def test_recommend_json_explains_each_score(runner):
     data = json.loads(runner.invoke(cli, ["recommend", "--park", "park-a", "--data", MINI, "--segment", "碳酸锂",
                                           "--format", "json"]).output)
-    best = data[0]["candidates"][0]
+    assert data["park"] == "park-a"
+    best = data["targets"][0]["candidates"][0]
     assert best["enterprise"] == "saltco"
     assert sum(p["points"] for p in best["parts"]) == best["score"] == 5.5
     assert all(p["evidence"] for p in best["parts"])

@@ -135,6 +135,12 @@ def _echo(rows, fmt, columns=None, data=None, **kw):
     click.echo(render(rows, fmt, columns, data=data, raw=raw, **kw))
 
 
+def _show(result, fmt, **view):
+    """Any analysis result in the chosen format (see :func:`lithiumgraph.output.show`)."""
+    from .output import show
+    click.echo(show(result, fmt, raw=click.get_current_context().meta.get("raw_cells", False), **view))
+
+
 def echo(text: str = "", **kw) -> None:
     """click.echo with control characters shown escaped: names from data cannot drive the terminal."""
     from .output import printable, redact
@@ -302,20 +308,7 @@ def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
     """
     from .analysis import gaps as _gaps
     G = _graph(src)
-    cov = _gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only))
-    rows = cov.rows()
-    if fmt != "table":
-        return _echo(rows, fmt)
-    key = "stage" if by == "stage" else "group"
-    cols = ["segment", "name", "status", "action", "firm_names", "capacity", "unit", "reason"]
-    from .model import GROUPS, STAGES
-    order = STAGES if by == "stage" else GROUPS + (None,)
-    for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index):
-        echo(f"\n== {value or 'other uses and recycling'} ==")
-        _echo([r for r in rows if r[key] == value], "table", cols, max_width=100)
-    counts = {s: len(cov.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")}
-    echo(f"\n{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
-               f"{counts['missing']} missing of {len(rows)} segments")
+    _show(_gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only)), fmt, by=by)
 
 
 @cli.command()
@@ -331,28 +324,7 @@ def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
     """
     from .analysis import balance as _balance
     G = _graph(src)
-    b = _balance(G, _park(G, park), pipeline=not operating_only)
-    rows = b.rows()
-    if fmt != "table":
-        return _echo(rows, fmt, data={"park": b.park, "pipeline": b.pipeline, "cells_gwh": b.cells_gwh,
-                                      "cell_projects": b.cell_projects, "chemistry": b.chemistry,
-                                      "excluded": b.excluded, "materials": rows})
-    echo(f"Demand from {b.cells_gwh:g} GWh/yr of local cells ({', '.join(b.cell_projects) or 'none'}); "
-               f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in b.chemistry.items()) or 'n/a'}; "
-               f"left out: {', '.join(b.excluded) or 'nothing'}")
-    if b.cells_unstated:
-        echo(f"Not computable from figures: {len(b.cells_unstated)} local cell site"
-                   f"{'s' if len(b.cells_unstated) != 1 else ''} without a capacity figure "
-                   f"({_few(b.cells_unstated)}); demand is unknown or at least the range shown")
-    if b.cells_pipeline:
-        echo(f"Pipeline, not counted (planned, signed or uncertain): {_few(b.cells_pipeline)}")
-    _echo(rows, "table", ["material", "name", "unit", "demand_low", "demand_high", "supply", "shortfall_low",
-                          "shortfall_high", "status", "supply_projects", "supply_unstated", "pipeline"])
-
-
-def _few(items: list[str], n: int = 4) -> str:
-    """The first ``n`` items and how many more."""
-    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+    _show(_balance(G, _park(G, park), pipeline=not operating_only), fmt)
 
 
 @cli.command()
@@ -376,20 +348,7 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, sr
                          rules=_rules(strong_firms, min_coverage, operating_only))
     if seg and not targets:
         raise click.ClickException(f"segment {seg!r} is not a gap of this park (it is strong, or a resource)")
-    rows = [{"segment": t.segment, "status": t.status, "action": t.action, **r.row()}
-            for t in targets for r in t.candidates]
-    if fmt == "json":
-        from dataclasses import asdict
-        return _echo(rows, fmt, data=[asdict(t) for t in targets])
-    if fmt == "csv":
-        return _echo(rows, fmt)
-    for t in targets:
-        echo(f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}")
-        if t.candidates:
-            _echo([r.row() for r in t.candidates], "table", ["rank", "enterprise", "name", "score", "why"],
-                  max_width=110)
-        else:
-            echo("no candidate in the data")
+    _show(targets, fmt)
 
 
 @cli.command()
@@ -404,17 +363,7 @@ def risk(park, strong_firms, min_coverage, operating_only, src, fmt):
     """
     from .analysis import risk as _risk
     G = _graph(src)
-    r = _risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only))
-    sections = {"single_sources": [x.row() for x in r.single_sources],
-                "chokepoints": [x.row() for x in r.chokepoints],
-                "concentration": [x.row() for x in r.concentration]}
-    if fmt == "json":
-        return _echo([], fmt, data=sections)
-    if fmt == "csv":
-        return _echo([{"section": k, **row} for k, rows in sections.items() for row in rows], fmt)
-    for title, rows in sections.items():
-        echo(f"\n== {title.replace('_', ' ')} ==")
-        _echo(rows, "table", max_width=70) if rows else echo("(none)")
+    _show(_risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only)), fmt)
 
 
 @cli.command()
@@ -774,7 +723,6 @@ def import_chainkg(directory, outdir, products, against, settled):
     Example: lithiumgraph import chainkg ../ChainKnowledgeGraph/data -o /tmp/chainkg
     """
     import csv as _csv
-    from pathlib import Path
 
     from .importers import import_chainkg as _import
     from .shipped import shipped

@@ -17,22 +17,13 @@ def rows_of(result) -> list[dict]:
     >>> rows_of(gaps(load_graph(), "yichun-etdz"))[0]["segment"]
     'brine'
     """
-    from .analysis.recommend import SegmentTargets
-    from .analysis.risk import RiskReport
     from .stores import Result
 
     if isinstance(result, Result):
         return result.records()
-    if isinstance(result, RiskReport):
-        return [{"section": name, **x.row()} for name in ("single_sources", "chokepoints", "concentration")
-                for x in getattr(result, name)]
     if hasattr(result, "rows") and callable(result.rows):
         return result.rows()
-    items = list(result)
-    if items and all(isinstance(t, SegmentTargets) for t in items):
-        return [{"segment": t.segment, "status": t.status, "action": t.action, **c.row()}
-                for t in items for c in t.candidates]
-    return [x.row() if hasattr(x, "row") else dict(x) for x in items]
+    return [x.row() if hasattr(x, "row") else dict(x) for x in result]
 
 
 def to_frame(result):

@@ -18,12 +18,13 @@ import shutil
 import stat
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import LithiumGraphError
 
-__all__ = ["FORMATS", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
+__all__ = ["FORMATS", "Table", "show", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
            "file_target", "safe_cell", "printable", "redact"]
 
 FORMATS = ("table", "json", "csv")
@@ -124,6 +125,35 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
     out = [line(printable(c) for c in columns), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a result as a person reads it: the lines before it, then its rows (None: the lines
+    alone), or ``empty`` where there are no rows."""
+    rows: list[dict] | None
+    columns: list[str] | None = None
+    before: tuple[str, ...] = ()
+    max_width: int = 60
+    empty: str | None = None
+
+
+def show(result, fmt: str = "table", *, raw: bool = False, **view) -> str:
+    """Any result as text, in one call: JSON from its ``to_dict()``, CSV from its ``rows()``, a table
+    from its ``tables(**view)`` (or its rows). Lines from data are shown with control characters escaped."""
+    if fmt == "json":
+        return render([], "json", data=result.to_dict())
+    if fmt == "csv":
+        return render(result.rows(), "csv", raw=raw)
+    tables = result.tables(**view) if hasattr(result, "tables") else [Table(result.rows())]
+    parts: list[str] = []
+    for t in tables:
+        parts += [printable(redact(line)) for line in t.before]
+        if t.rows is None:
+            continue
+        parts.append(render(t.rows, "table", t.columns, max_width=t.max_width) if t.rows or t.empty is None
+                     else t.empty)
+    return "\n".join(parts)
 
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),

@@ -108,10 +108,38 @@ class Balance:
     cells_pipeline: list[str] = field(default_factory=list)   # cell sites not counted: planned, signed, uncertain
 
     def rows(self) -> list[dict]:
+        """One row per material."""
         return [m.row() for m in self.materials]
+
+    def to_dict(self) -> dict:
+        """The cell capacity the demand rests on, and every material's row."""
+        return {"park": self.park, "pipeline": self.pipeline, "cells_gwh": self.cells_gwh,
+                "cell_projects": self.cell_projects, "chemistry": self.chemistry, "excluded": self.excluded,
+                "materials": self.rows()}
+
+    def tables(self) -> list:
+        """What the demand rests on, in a line or three, then the materials."""
+        from ..output import Table
+        lines = [f"Demand from {self.cells_gwh:g} GWh/yr of local cells ({', '.join(self.cell_projects) or 'none'}); "
+                 f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in self.chemistry.items()) or 'n/a'}; "
+                 f"left out: {', '.join(self.excluded) or 'nothing'}"]
+        if self.cells_unstated:
+            lines.append(f"Not computable from figures: {len(self.cells_unstated)} local cell site"
+                         f"{'s' if len(self.cells_unstated) != 1 else ''} without a capacity figure "
+                         f"({_few(self.cells_unstated)}); demand is unknown or at least the range shown")
+        if self.cells_pipeline:
+            lines.append(f"Pipeline, not counted (planned, signed or uncertain): {_few(self.cells_pipeline)}")
+        return [Table(self.rows(), ["material", "name", "unit", "demand_low", "demand_high", "supply",
+                                    "shortfall_low", "shortfall_high", "status", "supply_projects",
+                                    "supply_unstated", "pipeline"], tuple(lines))]
 
     def get(self, material: str) -> MaterialBalance | None:
         return next((m for m in self.materials if m.material == material), None)
+
+
+def _few(items: list[str], n: int = 4) -> str:
+    """The first ``n`` items and how many more."""
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
 def _intensities(G: nx.MultiDiGraph) -> dict[tuple[str, str], tuple[str, dict]]:

@@ -78,7 +78,29 @@ class Coverage:
     balance: Balance
 
     def rows(self) -> list[dict]:
+        """One row per segment, upstream to downstream."""
         return [s.row() for s in self.segments]
+
+    def to_dict(self) -> dict:
+        """The park, the rules applied, the count by status and every segment's row."""
+        from dataclasses import asdict
+        return {"park": self.park, "rules": asdict(self.rules),
+                "counts": {s: len(self.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")},
+                "segments": self.rows()}
+
+    def tables(self, by: str = "stage") -> list:
+        """A table per chain stage (``by="stage"``) or per 三电一车 group (``by="group"``), then the counts."""
+        from ..model import GROUPS, STAGES
+        from ..output import Table
+        rows, key = self.rows(), "stage" if by == "stage" else "group"
+        cols = ["segment", "name", "status", "action", "firm_names", "capacity", "unit", "reason"]
+        order = STAGES if by == "stage" else GROUPS + (None,)
+        out = [Table([r for r in rows if r[key] == value], cols, (f"\n== {value or 'other uses and recycling'} ==",),
+                     max_width=100)
+               for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index)]
+        n = self.to_dict()["counts"]
+        return out + [Table(None, before=(f"\n{n['strong']} strong, {n['weak']} weak, {n['pipeline']} pipeline "
+                                          f"only, {n['missing']} missing of {len(rows)} segments",))]
 
     def by_status(self, status: str) -> list[SegmentGap]:
         return [s for s in self.segments if s.status == status]

@@ -28,7 +28,7 @@ from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .scope import Ownership, Scope, ancestors, counts, park_scope
 
-__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "recommend"]
+__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,31 @@ class SegmentTargets:
     candidates: list[Recommendation] = field(default_factory=list)
 
 
+class Recommendations(list):
+    """The targets of a park (a list of :class:`SegmentTargets`), with the rows and views every result has."""
+
+    def __init__(self, park: str, targets=()):
+        super().__init__(targets)
+        self.park = park
+
+    def rows(self) -> list[dict]:
+        """One row per candidate, with its segment's status and action."""
+        return [{"segment": t.segment, "status": t.status, "action": t.action, **r.row()}
+                for t in self for r in t.candidates]
+
+    def to_dict(self) -> dict:
+        """The park and every target with its candidates and their score parts."""
+        from dataclasses import asdict
+        return {"park": self.park, "targets": [asdict(t) for t in self]}
+
+    def tables(self) -> list:
+        """A table of candidates per target segment."""
+        from ..output import Table
+        return [Table([r.row() for r in t.candidates], ["rank", "enterprise", "name", "score", "why"],
+                      (f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}",), max_width=110,
+                      empty="no candidate in the data") for t in self]
+
+
 def _points(weight: float, confidence: str | None, w: RecommendWeights) -> float:
     return round(weight * (w.uncertain_factor if confidence == "uncertain" else 1.0), 3)
 
@@ -106,7 +131,7 @@ class _Names(dict):
 
 def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = None, top: int = 5,
               weights: RecommendWeights = RecommendWeights(), rules: GapRules = GapRules(),
-              coverage: Coverage | None = None) -> list[SegmentTargets]:
+              coverage: Coverage | None = None) -> Recommendations:
     """Ranked outside candidates for each missing (not resource-bound), pipeline-only or weak segment.
 
     >>> from lithiumgraph import load_graph
@@ -163,7 +188,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
         for i, r in enumerate(recs, 1):
             r.rank = i
         out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, recs[:top]))
-    return out
+    return Recommendations(scope.park, out)
 
 
 def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:

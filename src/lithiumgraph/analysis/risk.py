@@ -79,10 +79,27 @@ class Concentration:
 
 @dataclass
 class RiskReport:
+    """A park's single sources, chokepoints and concentration."""
     park: str
     single_sources: list[SingleSource] = field(default_factory=list)
     chokepoints: list[Chokepoint] = field(default_factory=list)
     concentration: list[Concentration] = field(default_factory=list)
+
+    SECTIONS = ("single_sources", "chokepoints", "concentration")
+
+    def to_dict(self) -> dict:
+        """Each section's rows."""
+        return {name: [x.row() for x in getattr(self, name)] for name in self.SECTIONS}
+
+    def rows(self) -> list[dict]:
+        """One row per finding, with its section."""
+        return [{"section": name, **row} for name, rows in self.to_dict().items() for row in rows]
+
+    def tables(self) -> list:
+        """A table per section."""
+        from ..output import Table
+        return [Table(rows, None, (f"\n== {name.replace('_', ' ')} ==",), max_width=70, empty="(none)")
+                for name, rows in self.to_dict().items()]
 
 
 def _name(G, n: str) -> str:
