@@ -679,17 +679,18 @@ def import_():
               help="YAML file naming the columns: company, stage, investment, jobs, place, coordinates, date, note.")
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="The data directory to write (new, empty, or written by an earlier import).")
+@click.option("--force", is_flag=True, help="Replace what the output directory holds even if no import wrote it.")
 @click.option("--against", multiple=True, type=click.Path(file_okay=False),
               help="Data directories whose enterprises the table's firms are merged onto (default: graph_data/).")
 @errors_to_click
-def import_table(table, mapping, outdir, against):
+def import_table(table, mapping, outdir, against, force):
     """Import a facility or firm list (CSV) through a mapping file: places become parks, firms merge onto
     existing enterprises by name, alias or listed code, facilities become projects with their figures.
 
     Example: lithiumgraph import table imports/na-ev-battery/post_IRA_EV_supply_chain_investments.csv --mapping imports/na-ev-battery/mapping.yaml -o data/north-america
     """
     from .importers import import_table as _import, read_mapping
-    summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None)
+    summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None, force=force)
     echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items())
                + f"; {summary.skipped} rows filtered out")
     for company, eid in summary.merged:
@@ -707,6 +708,7 @@ def import_table(table, mapping, outdir, against):
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(),
               help="The data directory to write (new, empty, or written by an earlier import).")
+@click.option("--force", is_flag=True, help="Replace what the output directory holds even if no import wrote it.")
 @click.option("--products", type=click.Path(dir_okay=False, exists=True), default=None,
               help="CSV product,segment mapping ChainKG products onto the chain template "
                    "(default: imports/chainkg/product_segments.csv).")
@@ -715,7 +717,7 @@ def import_table(table, mapping, outdir, against):
 @click.option("--settled", type=click.Path(dir_okay=False, exists=True), default=None,
               help="CSV company,enterprise: answers for ambiguous names from an earlier merge report.")
 @errors_to_click
-def import_chainkg(directory, outdir, products, against, settled):
+def import_chainkg(directory, outdir, products, against, settled, force):
     """Import ChainKnowledgeGraph (产业链知识图谱) companies as enterprises, with memberships for main
     products that map onto the chain template; merged onto existing enterprises by listed code, then name;
     anomalies reported, not loaded.
@@ -734,7 +736,7 @@ def import_chainkg(directory, outdir, products, against, settled):
             if not {"company", "enterprise"} <= set(reader.fieldnames or ()):
                 raise click.ClickException(f"{settled}:1: header: expected the columns company,enterprise")
             answers = {r["company"]: r["enterprise"] for r in reader}
-    s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers)
+    s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers, force=force)
     echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
                + f"; merged {len(s.merged)}, ambiguous {len(s.ambiguous)} (see merge_report.tsv); "
                f"{s.without_chain_product} companies without a chain product, {s.unmapped_products} products unmapped")

@@ -362,7 +362,8 @@ def _merge_report(merged: list, ambiguous: list):
 
 
 def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Path,
-                   against: list[str | Path] | None = None, settled: dict[str, str] | None = None) -> ChainKGSummary:
+                   against: list[str | Path] | None = None, settled: dict[str, str] | None = None,
+                   force: bool = False) -> ChainKGSummary:
     """Every ChainKnowledgeGraph company becomes an enterprise (or merges onto an existing one: listed code
     first, then full name, short name and aliases); main products that map onto the chain template become
     IN_SEGMENT memberships. Weights outside 0-1, self-loops and product links that run against the template
@@ -370,7 +371,7 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     from ..dataset import default_data_dir, load
     from ..graph import build_graph
     from ..template import template
-    src, out = Path(src), output_dir(outdir, {"merge_report.tsv"})
+    src, out = Path(src), output_dir(outdir, {"merge_report.tsv"}, force=force)
     dirs = [Path(d) for d in (against or [default_data_dir()])]
     base = load(dirs)
     T = template(build_graph(base))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from ..errors import DataError, LithiumGraphError, Problem
 from ..names import _norm
 from ..output import atomic_open
 
-__all__ = ["problem", "slug", "name_index", "output_dir", "write_data_dir"]
+__all__ = ["problem", "slug", "name_index", "output_dir", "write_data_dir", "MARKER"]
 
 
 def problem(path, line, fld, msg) -> DataError:
@@ -42,24 +41,35 @@ def name_index(ds) -> dict[str, set[str]]:
     return index
 
 
-def output_dir(outdir: str | Path, extra: set[str]) -> Path:
-    """The directory an import may write: new, empty, or holding only what an import writes."""
-    outdir = Path(outdir).resolve()
-    allowed = set(model.RECORD_FILES) | extra
-    if outdir.exists() and (not outdir.is_dir() or any(p.name not in allowed for p in outdir.iterdir())):
-        raise LithiumGraphError(f"{outdir} exists and holds other files; import into a new or empty directory "
-                                "(or one an earlier import wrote)")
+#: Written into every import's directory: what lets the next import replace it without --force.
+MARKER = ".lithiumgraph-import"
+
+
+def output_dir(outdir: str | Path, extra: set[str], *, force: bool = False) -> Path:
+    """The directory an import may write: new, empty, or one an earlier import wrote (it holds
+    :data:`MARKER` and only what an import writes). Data files no import wrote, curated ones such as
+    ``graph_data/``, are replaced only with ``force``; a symbolic link or a file is never written through."""
+    from ..output import dir_target
+    outdir = dir_target(Path(outdir).absolute())
+    if force or not outdir.exists():
+        return outdir
+    names = {p.name for p in outdir.iterdir()}
+    other = sorted(names - set(model.RECORD_FILES) - extra - {MARKER})
+    if other or (names and MARKER not in names):
+        listed = ", ".join((other or sorted(names))[:3]) + (", …" if len(other or names) > 3 else "")
+        what = "other files" if other else "data files no import wrote"
+        raise LithiumGraphError(f"{outdir} holds {what} ({listed}); import into a new or empty directory, "
+                                "or pass --force to replace what is there")
     return outdir
 
 
 def write_data_dir(outdir: Path, files: dict[str, list[dict]], against: list[Path], extra=None) -> None:
     """Write the record files (and ``extra(staging)``) to a staging directory, validate it on top of
-    ``against``, then put it in place of ``outdir``: an import is whole or absent."""
+    ``against``, then swap it in for ``outdir`` in one rename: an import is whole or absent, and a crash
+    never loses the import that was there (see :func:`lithiumgraph.output.staged_dir`)."""
     from ..dataset import load
-    staging = outdir.with_name(f".{outdir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
+    from ..output import staged_dir
+    with staged_dir(outdir) as staging:
         for name, rows in files.items():
             header = [c for _, c, _ in model.columns(model.RECORD_FILES[name])]
             with atomic_open(staging / name) as f:
@@ -69,12 +79,6 @@ def write_data_dir(outdir: Path, files: dict[str, list[dict]], against: list[Pat
                     w.writerow([r.get(c, "") for c in header])
         if extra:
             extra(staging)
+        (staging / MARKER).write_text("written by lithiumgraph import; the next import into this directory "
+                                      "replaces it\n", encoding="utf-8")
         load([*against, staging])  # the import must validate on top of what it was matched against
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        staging.rename(outdir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-

@@ -41,10 +41,11 @@ class Mapping:
     stage_separator: str = ";"
     filter: dict = field(default_factory=dict)
     settled: dict = field(default_factory=dict)
-    licence: str | None = None
+    licence: Path | None = None   # checked: a file inside the mapping's directory
     investment_unit: str | None = None
     missing: tuple = ("", "0", "TBD", "N/A", "n/a")
     bad_values: str = "refuse"   # or "report": a bad number is left out and listed, the row kept
+    lines: dict = field(default_factory=dict)   # the line of each key, for messages
 
 
 @dataclass
@@ -59,64 +60,91 @@ class ImportSummary:
 
 
 
+#: The type each key's value must have; lists and maps say what they hold.
+_TYPES = {"source": ("a map of id, title, address, …", dict, str), "id_prefix": ("text", str, None),
+          "columns": ("a map of column names", dict, (str, list)), "stages": ("a map of table values to segment ids",
+          dict, (str, type(None))), "stage_separator": ("text", str, None), "filter": ("a map of column to values",
+          dict, (str, list)), "settled": ("a map of table names to enterprise ids", dict, str),
+          "licence": ("a file name", str, None), "investment_unit": ("a unit", str, None),
+          "missing": ("a list of values", list, (str, int, float)), "bad_values": ("refuse or report", str, None)}
+
+
+def _type_problems(path: Path, raw: dict, lines: dict[str, int]) -> list[Problem]:
+    """One problem per value of the wrong type, naming its key and line."""
+    out = []
+    for key, (what, outer, inner) in _TYPES.items():
+        value = raw.get(key)
+        if value is None or (key == "id_prefix" and isinstance(value, (int, float))):
+            continue
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        if not isinstance(value, outer):
+            out.append(Problem(str(path), lines.get(key, 0), key, f"expected {what}, got {type(value).__name__}"))
+        elif inner:
+            for k, v in items:
+                ok = isinstance(v, inner) and not isinstance(v, bool) and \
+                    (not isinstance(v, list) or all(isinstance(x, (str, int, float)) for x in v))
+                if not ok or not isinstance(k, (str, int, float)) or isinstance(k, bool) and outer is dict:
+                    out.append(Problem(str(path), lines.get(f"{key}.{k}", lines.get(key, 0)), f"{key}.{k}",
+                                       f"expected {what}, got {type(v).__name__}"))
+    return out
+
+
+def _licence(path: Path, name, line: int) -> Path:
+    """The licence file a mapping names: a regular file inside the mapping's own directory."""
+    base = path.parent.resolve()
+    target = (base / str(name)).resolve()
+    if base not in target.parents or not target.is_file():
+        raise problem(path, line, "licence", f"{name!r} is not a file inside {base}")
+    return target
+
+
 def read_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file; DataError names the file, line and key of each problem."""
-    import yaml
+    from .yamlfile import load
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise problem(path, 0, "file", "no such file") from None
-    except UnicodeDecodeError as e:
-        raise problem(path, 0, "file", f"not valid UTF-8 (offset {e.start})") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise problem(path, (mark.line + 1) if mark else 0, "yaml",
-                       " ".join(str(getattr(e, "problem", None) or e).split())) from None
-    problems = []
+    raw, lines = load(path)
     if not isinstance(raw, dict):
         raise problem(path, 1, "file", "expected a mapping of keys (source, id_prefix, columns, stages, ...)")
-    for k in raw:
-        if k not in _KEYS:
-            problems.append(Problem(str(path), 0, str(k), f"unknown key; expected {', '.join(sorted(_KEYS))}"))
-    for k in ("source", "id_prefix", "columns", "stages"):
-        if k not in raw:
-            problems.append(Problem(str(path), 0, k, "missing required key"))
+    problems = [Problem(str(path), lines.get(str(k), 0), str(k), f"unknown key; expected {', '.join(sorted(_KEYS))}")
+                for k in raw if k not in _KEYS]
+    problems += [Problem(str(path), 0, k, "missing required key")
+                 for k in ("source", "id_prefix", "columns", "stages") if k not in raw]
+    problems += _type_problems(path, raw, lines)
     if problems:
         raise DataError(problems)
     src, cols, stages = raw["source"], raw["columns"], raw["stages"]
-    if not isinstance(src, dict) or not all(src.get(k) for k in ("id", "title", "address")):
-        problems.append(Problem(str(path), 0, "source", "needs id, title and address"))
-    if not isinstance(cols, dict) or "company" not in cols:
-        problems.append(Problem(str(path), 0, "columns", "needs at least company"))
+    if not all(src.get(k) for k in ("id", "title", "address")):
+        problems.append(Problem(str(path), lines.get("source", 0), "source", "needs id, title and address"))
+    if "company" not in cols:
+        problems.append(Problem(str(path), lines.get("columns", 0), "columns", "needs at least company"))
     elif unknown := sorted(set(cols) - _COLUMNS):
-        problems.append(Problem(str(path), 0, "columns", f"unknown {', '.join(unknown)}; expected {', '.join(sorted(_COLUMNS))}"))
-    if not isinstance(stages, dict):
-        problems.append(Problem(str(path), 0, "stages", "expected a map of table values to segment ids (or null)"))
+        problems.append(Problem(str(path), lines.get("columns", 0), "columns",
+                                f"unknown {', '.join(unknown)}; expected {', '.join(sorted(_COLUMNS))}"))
     prefix = str(raw["id_prefix"])
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", prefix):
-        problems.append(Problem(str(path), 0, "id_prefix", f"invalid prefix {prefix!r} (lower-case letters, digits, '-')"))
+        problems.append(Problem(str(path), lines.get("id_prefix", 0), "id_prefix",
+                                f"invalid prefix {prefix!r} (lower-case letters, digits, '-')"))
     if raw.get("bad_values", "refuse") not in ("refuse", "report"):
-        problems.append(Problem(str(path), 0, "bad_values", "expected refuse or report"))
+        problems.append(Problem(str(path), lines.get("bad_values", 0), "bad_values", "expected refuse or report"))
     unit = raw.get("investment_unit")
     if unit is not None and unit not in UNITS:
-        problems.append(Problem(str(path), 0, "investment_unit", f"unknown unit {unit!r}"))
+        problems.append(Problem(str(path), lines.get("investment_unit", 0), "investment_unit", f"unknown unit {unit!r}"))
     if problems:
         raise DataError(problems)
+    licence = _licence(path, raw["licence"], lines.get("licence", 0)) if raw.get("licence") else None
     return Mapping(path, src, prefix, cols, {str(k): v for k, v in stages.items()},
                    str(raw.get("stage_separator", ";")), raw.get("filter") or {}, raw.get("settled") or {},
-                   raw.get("licence"), unit, tuple(raw.get("missing", Mapping.missing)),
-                   raw.get("bad_values", "refuse"))
-
+                   licence, unit, tuple(str(x) for x in raw.get("missing", Mapping.missing)),
+                   raw.get("bad_values", "refuse"), lines)
 
 
 def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
-                 against: list[str | Path] | None = None) -> ImportSummary:
+                 against: list[str | Path] | None = None, force: bool = False) -> ImportSummary:
     """Turn ``table`` into a data directory ``outdir`` by ``mapping``; enterprises already in ``against``
     (default: the shipped graph_data/) are referenced, not created again. Nothing is written when a row
     is bad: DataError lists every problem as TABLE:LINE: COLUMN: message."""
     from ..dataset import default_data_dir, load
-    table, outdir = Path(table), output_dir(outdir, {"LICENSE"})
+    table, outdir = Path(table), output_dir(outdir, {"LICENSE"}, force=force)
     against = [Path(d) for d in (against or [default_data_dir()])]
     raw = table.read_bytes() if table.is_file() else None
     if raw is None:
@@ -137,7 +165,7 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     segments = {r.record.id for r in base.rows[model.Segment]}
     bad_stage = sorted(f"{k} -> {v}" for k, v in mapping.stages.items() if v is not None and v not in segments)
     if bad_stage:
-        raise problem(mapping.path, 0, "stages", f"unknown segment ids: {'; '.join(bad_stage)}")
+        raise problem(mapping.path, mapping.lines.get("stages", 0), "stages", f"unknown segment ids: {'; '.join(bad_stage)}")
     known = name_index(base)
     src_id = mapping.source["id"]
     prov = {"sources": src_id, "as_of": mapping.source.get("date", ""), "confidence": "imported"}
@@ -241,7 +269,7 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     src = {k: mapping.source.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}
     files = {"sources.csv": [src], "parks.csv": list(parks.values()), "enterprises.csv": list(firms.values()),
              "locations.csv": list(locations.values()), "projects.csv": projects, "figures.csv": figures}
-    licence = mapping.path.parent / mapping.licence if mapping.licence else None
+    licence = mapping.licence
     write_data_dir(outdir, files, against,
                     (lambda d: shutil.copyfile(licence, d / "LICENSE")) if licence else None)
     counts = {name[:-4]: len(rows) for name, rows in files.items()}
