@@ -179,7 +179,7 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     assert report[0] == "company\tdecision\tenterprise\tcandidates" and len(report) == 3
     r = runner.invoke(cli, ["recommend", "--park", "yichun-etdz", "--segment", "electrolyte", "--top", "50",
                             "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
-    cands = [c["enterprise"] for t in __import__("json").loads(r.stdout) for c in t["candidates"]]
+    cands = [c["enterprise"] for t in __import__("json").loads(r.stdout)["targets"] for c in t["candidates"]]
     assert "ckg-999001" in cands
 
 
@@ -211,7 +211,7 @@ def test_chainkg_generic_products_are_read_with_the_company_s_other_products(run
     assert ("ckg-999015", "cathode-ncm") in rows and ("ckg-999016", "") in rows
     r = runner.invoke(cli, ["recommend", "--park", "yichun-etdz", "--segment", "cathode-ncm", "--top", "50",
                             "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
-    cand = next(c for t in __import__("json").loads(r.stdout) for c in t["candidates"] if c["enterprise"] == "ckg-999015")
+    cand = next(c for t in __import__("json").loads(r.stdout)["targets"] for c in t["candidates"] if c["enterprise"] == "ckg-999015")
     assert {p["name"]: p["points"] for p in cand["parts"]}["makes_product"] == 0.6
 
 
