@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other, each printing its table: analyses, Cypher queries, explorer (and its
-# drawing in headless Chromium) and
-# exports, and (when NEO4J_URI is set: bash scripts/neo4j.sh start && eval "$(bash scripts/neo4j.sh env)")
+# Every benchmark, one after the other, each printing its table: analyses, Cypher queries, explorer and
+# exports, the explorer's drawing in headless Chromium, and (when NEO4J_URI is set: bash scripts/neo4j.sh start && eval "$(bash scripts/neo4j.sh env)")
 # the Neo4j push and the queries on Neo4j. SIZES defaults to "1000 10000 100000" (synthetic enterprises).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -249,8 +249,9 @@ def test_focus_on_a_firm_shows_its_chain_and_why(pages, open_page):
     # upstream: 江西升华 supplies CATL; downstream: CATL supplies 哪吒; each link with its sources
     assert "江西升华" in why and "哪吒" in why and "jixiandian-shenghua" in why and "pandaily-neta-catl" in why
     opacity = "lgNetwork.body.data.nodes.get('{}').opacity"
-    assert p.evaluate(opacity.format("shenghua")) == 1 and p.evaluate(opacity.format("hozon")) == 1
-    assert p.evaluate(opacity.format("tesla")) < 1                 # not on CATL's chain: dimmed
+    assert p.evaluate(opacity.format("shenghua")) == 1
+    assert p.evaluate(opacity.format("hozon")) >= 0.4               # on the chain (faded only as stopped)
+    assert p.evaluate(opacity.format("tesla")) <= 0.15              # not on CATL's chain: dimmed
     links = p.evaluate("lgNetwork.body.data.edges.get({filter: e => e.color.opacity === 1}).map(e => e.id)")
     assert sorted(links) == ["catl|hozon|SUPPLIES", "shenghua|catl|SUPPLIES"]
     p.fill("#lg-hops", "1")
@@ -321,8 +322,11 @@ def test_the_date_slider_shows_the_chain_as_of_a_year(runner, data_copy, tmp_pat
     assert p.text_content("#lg-date-text") == "2021"
     assert p.evaluate(get.format("yichun-times")) is not None
     assert p.evaluate(get.format("zhongtian-zhilian")) is None      # its only event is of 2022
+    assert not p.evaluate(get.format("hozon") + ".label").startswith("停")      # 哪吒 built and running then
     p.keyboard.press("End")
     assert p.evaluate("lgNetwork.body.data.edges.get('shenghua|catl|SUPPLIES')") is not None
+    assert "2024-10 production_stopped" in p.evaluate(get.format("hozon") + ".title")
+    assert p.evaluate(get.format("hozon") + ".label").startswith("停")          # and so faded now
     assert page.errors == [] and page.outside == []
 
 

@@ -8,6 +8,7 @@
   const collapsed = new Set(L.collapsed);
   const ENDED = new Set(["halted", "suspended", "cancelled", "postponed"]);
   const FIRM_STOPS = new Set(["production_stopped", "licence_suspended", "licence_cancelled", "licence_expired"]);
+  const FIRM_GOES = new Set(["resumed", "licence_granted", "licence_renewed"]);
   const FONT = "system-ui, Noto Sans CJK SC, Microsoft YaHei, sans-serif";
   const $ = function (id) { return document.getElementById(id); };
   let asOf = null, focused = null, focusSet = null, hitList = [], hitAt = 0, lastPos = new Map();
@@ -68,8 +69,14 @@
   setDate();
   function present(n) { const ev = n.lg.events; return !asOf || !ev || ev[0][0] <= asOf; }
   function ended(n) {
-    const ev = n.lg.events, own = (n.lg.own || []).filter(function (e) { return !asOf || e[0] <= asOf; });
-    if (own.length && FIRM_STOPS.has(own[own.length - 1][1])) return true;   // the firm itself stopped
+    const ev = n.lg.events;
+    let stopped = false;   // the firm itself stopped (production, licence) and has not resumed since
+    (n.lg.own || []).forEach(function (e) {
+      if (asOf && e[0] > asOf) return;
+      if (FIRM_STOPS.has(e[1])) stopped = true;
+      else if (FIRM_GOES.has(e[1])) stopped = false;
+    });
+    if (stopped) return true;
     if (!ev) return false;
     const last = new Map();
     ev.forEach(function (e) { if (!asOf || e[0] <= asOf) last.set(e[2], e[1]); });
@@ -204,7 +211,7 @@
     const want = [];
     ids.forEach(function (id) {
       const n = byId.get(id), p = pos.get(id), v = n.lg.kind === "Enterprise" ? firmNode(n, p) : groupNode(n, p, ids);
-      if (focusSet && !focusSet.nodes.has(id) && !focusSet.groups.has(id)) v.opacity = 0.25;
+      if (focusSet && !focusSet.nodes.has(id) && !focusSet.groups.has(id)) v.opacity = 0.15;
       want.push(v);
     });
     // hand vis-network only what changed: re-creating thousands of nodes costs a second
