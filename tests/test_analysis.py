@@ -107,7 +107,10 @@ def test_risk_by_hand(M):
     assert [(c.enterprise, c.feeds) for c in r.chokepoints] == [
         ("anodeco", ["cell-power"]), ("cathco", ["cell-power"]), ("cellco", ["battery-pack"])]
     assert [c.sites for c in r.chokepoints] == [["p4", "anodeco@park-a"], ["p3", "cathco@park-a"], ["p1", "cellco@park-a"]]
-    conc = {c.segment: (c.firms, round(c.hhi, 1), round(c.top_share, 3)) for c in r.concentration}
+    conc = {c.segment: (c.firms, round(c.hhi, 1), round(c.top_share, 3)) for c in r.concentration if c.hhi is not None}
+    # packco's pack plant states no capacity: no index, the site named
+    assert [(c.segment, c.hhi, c.capacity, c.unstated) for c in r.concentration if c.hhi is None] == [
+        ("battery-pack", None, None, ["packco@park-a"])]
     # cell-power: only p1 counts (p2 is signed: pipeline)
     assert conc == {"cell-power": (1, 10000.0, 1.0), "cathode-lfp": (1, 10000.0, 1.0), "anode": (1, 10000.0, 1.0)}
 
@@ -147,6 +150,10 @@ def test_yichun_etdz_findings(G):
     assert recs["lithium-hydroxide"].candidates[0].enterprise == "ganfeng"
     r = risk(G, "yichun-etdz")
     assert ("hozon", "catl") in {(s.customer, s.supplier) for s in r.single_sources}
+    # a chokepoint names the site rows that put it (or its group's member) in the park
+    arts = {c.enterprise: c.sites for c in r.chokepoints if not c.segments}
+    assert {"gotion-kefeng-li2co3", "gotion-yichun-cells-1", "jiangxi-gotion@yichun-etdz"} <= set(arts["gotion"])
+    assert arts["saic"] == []  # a partner outside the park: no site there
 
 
 def test_every_missing_segment_with_a_candidate_gets_recommendations(G):

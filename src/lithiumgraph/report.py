@@ -135,12 +135,14 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
                    rows=[[x.customer_name, x.local_firm, x.segment or "", x.supplier_name, x.evidence,
                           cite(x.sources)] for x in rk.single_sources]))
     B.append(Block("h", "Chokepoints", 3))
-    B.append(Block("table", columns=["enterprise", "why", "betweenness"],
-                   rows=[[x.name, x.why, _cell(x.betweenness)] for x in rk.chokepoints]))
+    B.append(Block("table", columns=["enterprise", "why", "betweenness", "sites"],
+                   rows=[[x.name, x.why, _cell(x.betweenness), ", ".join(x.sites)] for x in rk.chokepoints]))
     B.append(Block("h", "Concentration of local capacity (HHI, 0–10,000)", 3))
     B.append(Block("table", columns=["segment", "firms", "capacity", "unit", "HHI", "largest", "share"],
-                   rows=[[f"{x.name} ({x.segment})", str(x.firms), _cell(x.capacity), x.unit, f"{x.hhi:,.0f}",
-                          x.top_firm, f"{100 * x.top_share:.0f}%"] for x in rk.concentration]))
+                   rows=[[f"{x.name} ({x.segment})", str(x.firms), _cell(x.capacity), x.unit or "",
+                          f"{x.hhi:,.0f}" if x.hhi is not None else f"not computable: no figure at {', '.join(x.unstated)}",
+                          x.top_firm or "", f"{100 * x.top_share:.0f}%" if x.top_share is not None else ""]
+                         for x in rk.concentration]))
 
     order = list(dict.fromkeys(cited))
     B.append(Block("h", "Sources", 2))

@@ -63,8 +63,8 @@ class Concentration:
     segment: str
     name: str
     firms: int
-    capacity: float
-    unit: str
+    capacity: float | None
+    unit: str | None
     hhi: float | None
     top_firm: str | None
     top_share: float | None
@@ -150,6 +150,8 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
                     f, _name(G, f), f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
                     [s.segment], feeds, sites=list(s.sites)))
 
+    here_sites = sites(G, scope, operating_only=not cov.rules.pipeline)
+
     # chokepoints (b): articulation points of the supply network around the park: the supply edges
     # between the park's firms (with their groups) and their direct suppliers and customers
     pairs = set()
@@ -165,16 +167,18 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
         n = S.number_of_nodes()
         bc = nx.betweenness_centrality(S, normalized=True) if n <= 200 else \
             nx.betweenness_centrality(S, k=32, normalized=True, seed=0) if n <= 5000 else {}
+        rows = _local_rows(G, scope, local, here_sites)
         for a in sorted(nx.articulation_points(S)):
             rep.chokepoints.append(Chokepoint(
                 a, _name(G, a), "articulation point of the supply network around the park: "
-                "removing it disconnects firms that now reach each other only through it", [], [], round(bc[a], 3) if a in bc else None))
+                "removing it disconnects firms that now reach each other only through it", [], [],
+                round(bc[a], 3) if a in bc else None, rows.get(a, [])))
 
-    # concentration: over the present sites' stated capacity, firms counted by their top group
-    here_sites = sites(G, scope, operating_only=not cov.rules.pipeline)
+    # concentration: over the present sites' stated capacity, firms counted by their top group; where
+    # a present site states no figure the index is left empty and the sites are named
     for s in cov.segments:
         ss = here_sites.get(s.segment)
-        if ss is None or not s.capacity:
+        if ss is None or not ss.present:
             continue
         shares: dict[str, float] = {}
         for site in ss.present:
@@ -184,8 +188,10 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
         total = sum(shares.values())
         unstated = [x.row for x in ss.unstated()]
         if unstated:
-            rep.concentration.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, None, None,
-                                                   None, unstated))
+            rep.concentration.append(Concentration(s.segment, s.name_zh, len(ss.firms), total if shares else None,
+                                                   G.nodes[s.segment].get("unit"), None, None, None, unstated))
+            continue
+        if not total:
             continue
         hhi = sum((100 * v / total) ** 2 for v in shares.values())
         top = max(shares, key=lambda k: (shares[k], k))
@@ -193,3 +199,19 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
                                                _name(G, top), shares[top] / total))
     rep.concentration.sort(key=lambda c: (c.hhi is None, -(c.hhi or 0), c.segment))
     return rep
+
+
+def _local_rows(G, scope, local: set[str], here: dict) -> dict[str, list[str]]:
+    """For each local firm and each group it belongs to: the rows that put it (or its member) in the
+    park: its sites there, else its location rows there."""
+    by_firm: dict[str, list[str]] = {}
+    for ss in here.values():
+        for site in ss.present + ss.pipeline:
+            by_firm.setdefault(site.enterprise, []).append(site.row)
+    out: dict[str, list[str]] = {}
+    for firm in sorted(local):
+        rows = by_firm.get(firm) or [f"{firm}@{p}" for p, _ in out_kind(G, firm, "LOCATED_IN") if p in scope.parks]
+        for member in group_of(G, firm):
+            have = out.setdefault(member, [])
+            have += [r for r in sorted(dict.fromkeys(rows)) if r not in have]
+    return out
