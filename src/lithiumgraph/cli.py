@@ -749,3 +749,59 @@ def import_chainkg(directory, outdir, products, against, settled, force):
     for kind, items in s.anomalies.items():
         echo(f"  anomaly: {len(items)} {kind}" + (f", e.g. {items[0]}" if items else ""))
     echo("  product links between mapped products: " + ", ".join(f"{v} {k}" for k, v in s.link_check.items()))
+
+
+@cli.command("extract")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="The review CSV to write (default: print it).")
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Data directories whose firm and park names are recognised (default: graph_data/).")
+@click.option("--published", default="", help="Publication date (YYYY-MM-DD) of plain-text inputs.")
+@click.option("--url", default="", help="Address of plain-text inputs.")
+@click.option("--outlet", default="", help="Outlet of plain-text inputs.")
+@click.option("--lexicon", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="CSV word,segment,kind of product words (default: the one shipped with lithiumgraph).")
+@click.option("--rejected", type=click.Path(dir_okay=False), default=None,
+              help="Candidates not to propose again (default: rejected.csv beside the output).")
+@errors_to_click
+def extract(inputs, output, data_dirs, published, url, outlet, lexicon, rejected):
+    """Read news and announcements (plain text, HTML, JSON Lines with url, published, title, text; - for
+    standard input) and write candidate events for review: stage, firms, place, segment, capacity, money,
+    date, the evidence sentence and its character offsets, the source.
+
+    Example: lithiumgraph extract news/ -o review.csv
+    """
+    from .extract import extract_files
+    s = extract_files(inputs, output, data=list(data_dirs) or None, published=published, url=url,
+                      outlet=outlet, stdin=click.get_binary_stream("stdin"), lexicon=lexicon, rejected=rejected)
+    if output is None:
+        click.echo(s.text, nl=False)
+        return
+    stages = ", ".join(f"{v} {k}" for k, v in sorted(s.by_stage.items()))
+    click.echo(f"wrote {output}: {s.candidates} candidates from {s.documents} documents"
+               + (f" ({stages})" if stages else "") + (f"; {s.skipped} rejected before, left out" if s.skipped else ""))
+
+
+@cli.command("accept")
+@click.argument("review", type=click.Path(dir_okay=False, exists=True))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="The data directory to write (new, empty, or written by an earlier accept).")
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Data directories the result layers onto (default: graph_data/).")
+@errors_to_click
+def accept(review, outdir, data_dirs):
+    """Turn the review rows marked yes into a data directory (confidence extracted, the source added,
+    retrieved_on today); remember the rows marked no in rejected.csv beside the review; list conflicts
+    with the data in conflicts.csv beside it, never overwriting.
+
+    Example: lithiumgraph accept review.csv -o data/news
+    """
+    from .extract import accept_review
+    s = accept_review(review, outdir, data=list(data_dirs) or None)
+    files = ", ".join(f"{v} {k.removesuffix('.csv')}" for k, v in s.written.items() if v)
+    click.echo(f"{s.accepted} accepted, {s.rejected} rejected, {s.undecided} undecided; wrote {outdir}: "
+               + (files or "nothing new") + f"; {s.known} already in the data, {s.forecasts} announcements kept as notes")
+    for c in s.conflicts:
+        click.echo(f"  conflict (line {c['line']}): {c['subject']}: data says {c['existing']}, the text says "
+                   f"{c['extracted']}")

@@ -1,0 +1,130 @@
+"""The review queue: one CSV row per candidate with its evidence sentence and proposed ids, and a blank
+``decision`` for a person to fill in (yes / no); rejected candidates remembered in ``rejected.csv``.
+
+Cells are neutralised against formula injection: a cell that starts with = + - @ tab or CR gets a
+leading ``'``, which ``read_review`` takes off again.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import LithiumGraphError
+from ..output import write_atomic
+from .rules import Candidate
+
+__all__ = ["COLUMNS", "YES", "NO", "neutralise", "unneutralise", "review_rows", "write_review", "read_review",
+           "read_rejected", "rejected_path"]
+
+COLUMNS = ["candidate", "decision", "stage", "expected", "firms", "firm_names", "place", "place_name", "segment",
+           "capacity", "unit", "capacity_text", "money", "currency", "bound", "money_text", "date", "date_text",
+           "confidence", "evidence", "start", "end", "source", "url", "published", "outlet", "title"]
+YES = {"yes", "y", "accept", "accepted", "ok", "是"}
+NO = {"no", "n", "reject", "rejected", "否"}
+_DANGER = ("=", "+", "-", "@", "\t", "\r")
+REJECTED_COLUMNS = ["candidate", "stage", "evidence", "source"]
+
+
+def neutralise(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_DANGER) else text
+
+
+def unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:2] in _DANGER and text[1:2] else text
+
+
+def _number(x) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return str(int(x)) if x.is_integer() and abs(x) < 1e18 else f"{x:.10f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+def review_rows(cands: list[Candidate]) -> list[dict]:
+    """Candidates as review rows (every value a string, decision blank)."""
+    rows = []
+    for c in cands:
+        src = c.source
+        rows.append({
+            "candidate": c.id, "decision": "", "stage": c.stage, "expected": "yes" if c.expected else "",
+            "firms": "|".join(c.firms), "firm_names": "|".join(c.firm_names), "place": c.place,
+            "place_name": c.place_name, "segment": c.segment, "capacity": _number(c.capacity), "unit": c.unit,
+            "capacity_text": c.capacity_text, "money": _number(c.money), "currency": c.currency, "bound": c.bound,
+            "money_text": c.money_text, "date": c.date, "date_text": c.date_text, "confidence": f"{c.confidence:.2f}",
+            "evidence": c.evidence, "start": str(c.start), "end": str(c.end), "source": src.get("source", ""),
+            "url": src.get("url", ""), "published": src.get("published", ""), "outlet": src.get("outlet", ""),
+            "title": src.get("title", "")})
+    return rows
+
+
+def write_review(rows: list[dict], path: str | Path | None) -> str:
+    """The review CSV (header always, even with no rows); written whole to ``path``, returned as text."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow([neutralise(r.get(c, "")) for c in COLUMNS])
+    if path is not None:
+        write_atomic(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def read_review(path: str | Path) -> list[tuple[int, dict]]:
+    """``(line, row)`` for each row of a review CSV; a missing column or broken CSV is one error line."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LithiumGraphError(f"{path}: not UTF-8 (byte at offset {e.start})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in ("candidate", "decision", "stage", "firms", "evidence", "source") if c not in header]
+        if missing:
+            raise LithiumGraphError(f"{path}:1: {missing[0]}: missing column; is this a review file from extract?")
+        out = []
+        for row in reader:
+            out.append((reader.line_num, {k: unneutralise(v or "") for k, v in row.items() if k is not None}))
+        return out
+    except csv.Error as e:
+        raise LithiumGraphError(f"{path}:{reader.line_num}: row: malformed CSV: {e}") from None
+
+
+def rejected_path(review: str | Path) -> Path:
+    """Where rejected candidates are remembered: ``rejected.csv`` beside the review file."""
+    return Path(review).with_name("rejected.csv")
+
+
+def read_rejected(path: str | Path) -> set[str]:
+    """Candidate ids rejected before (empty when there is no file)."""
+    path = Path(path)
+    if not path.is_file():
+        return set()
+    return {r["candidate"] for _, r in read_review_like(path) if r.get("candidate")}
+
+
+def read_review_like(path: Path) -> list[tuple[int, dict]]:
+    text = path.read_text("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if "candidate" not in (reader.fieldnames or []):
+        raise LithiumGraphError(f"{path}:1: candidate: missing column")
+    return [(reader.line_num, r) for r in reader]
+
+
+def remember_rejected(path: str | Path, rows: list[dict]) -> int:
+    """Add rejected review rows to ``rejected.csv`` (kept whole); returns how many are new."""
+    path = Path(path)
+    old = read_review_like(path) if path.is_file() else []
+    known = {r["candidate"] for _, r in old}
+    new = [r for r in rows if r["candidate"] not in known]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(REJECTED_COLUMNS)
+    for r in [r for _, r in old] + new:
+        w.writerow([neutralise(r.get(c, "")) for c in REJECTED_COLUMNS])
+    write_atomic(path, buf.getvalue())
+    return len(new)

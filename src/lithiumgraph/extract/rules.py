@@ -1,0 +1,392 @@
+"""Candidate events from one text: sentences, the stage words in them, and the firms, places, products,
+capacities, money and dates around each stage word.
+
+One candidate per stage statement per sentence, and one per capacity when a sentence gives several
+(phases or products). Rules only, no model: the stage words are the tables below; product words come from
+the editable lexicon ``data/segment_words.csv``; names come from the graph (see ``gazetteer``).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .gazetteer import Gazetteer, Mention
+from .normalise import Capacity, Money, When, find_capacities, find_dates, find_money
+
+__all__ = ["Candidate", "Lexicon", "STAGE_WORDS", "extract_text", "sentences"]
+
+#: stage -> the words that announce it (regular expressions); longest match wins where they overlap
+STAGE_WORDS: dict[str, str] = {
+    "signed": r"云签约|签约|签订|签署|签下|签定|落户|落地|达成.{0,6}协议|\bsign(?:ed|s)?\b|\bagreement\b",
+    "planned": r"拟(?:投资|投建|建设|新建|在|建)|计划(?:投资|建设|新建|建成|分)|规划(?:建设|产能|总产能|新增)|"
+               r"将(?:建设|新建|投资)|投资新建|着力打造|(?:plans?|planned|planning) to (?:build|invest|set up)|"
+               r"\bto (?:invest|build|set up)\b|will (?:build|invest)",
+    "land": r"摘牌|拿地|取得.{0,8}土地使用权",
+    "started": r"开工|动工|奠基|破土|开建|启动建设|开始建设|进场施工|groundbreaking|br(?:oke|eak) ground|"
+               r"\b(?:construction|building)\b.{0,30}?\b(?:started|began|begins|to start|to begin)\b|"
+               r"(?:start|begin) construction",
+    "construction": r"封顶|施工|在建|建设现场|现场推进|加快建设|紧张建设|主体(?:已)?完工|厂房.{0,8}完工|"
+                    r"under construction",
+    "trial": r"(?<!中)试产|(?<!中)试生产|试运行|试车|调试|点火(?!投产)|trial production|commissioning",
+    "operating": r"投产|竣工|达产|量产|下线|投入生产|投入运营|正式运营|建成运营|实现.{0,4}生产|"
+                 r"commercial (?:operations?|production)|start(?:s|ed)? production|\bopening\b|\bcompleted\b",
+    "expanded": r"扩产|扩建|扩能|加码|新增(?:投资|产能|.{0,8}产能)|\bexpan(?:d|ded|sion)\b",
+    "halted": r"停产|暂停(?:了)?(?:开采|生产|作业|建设)|停止(?:生产|开采)|\bhalt(?:ed|s)?\b|"
+              r"suspended (?:production|operations)",
+    "suspended": r"延期|暂缓|推迟|\bpostponed\b|\bdelayed\b",
+    "cancelled": r"终止|取消|叫停|\bcancel(?:led|s)?\b|\bscrapped\b|\bterminated\b",
+    "supply": r"采购协议|采购合同|供货|供应协议|供应合同|长协|长单|订单|定点|向.{2,20}?采购|"
+              r"supply (?:agreement|deal)|offtake",
+    "licence_granted": r"(?:取得|获得|获颁|收到|拿到|颁发|核发).{0,30}?(?:采矿许可证|采矿权|采矿证)|"
+                       r"(?:mining|exploration) (?:licen[cs]e|permit) (?:granted|awarded)",
+    "licence_expired": r"(?:采矿许可证|采矿证|采矿权|许可证).{0,8}到期|licen[cs]e expired",
+    "licence_cancelled": r"注销.{0,12}(?:采矿|许可)|(?:采矿权|采矿证|许可证).{0,6}注销|吊销",
+}
+_STAGE_RE = [(stage, re.compile(words, re.I)) for stage, words in STAGE_WORDS.items()]
+_EXPECTED = re.compile(r"拟|计划|预计|(?<!即)将(?!近)|力争|有望|规划|预期|争取|即将|可实现|目标|\bwill\b|expected|"
+                       r"\bplans?\b|\bplanned\b|\bdue to\b|\btarget|\bcould\b|\baims?\b|\bintends?\b|\bto build\b|"
+                       r"\bto invest\b", re.I)
+_INVEST_WORD = re.compile(r"投资|invest", re.I)
+_CARRY = re.compile(r"(?:^|[，,])\s*(?:[^，,。]{0,4}[，,])?\s*(?:其中)?(?:该|本|此次|这个)?"
+                    r"(?:项目|公司|基地|一期|二期|三期|首期|工程)")
+_VAGUE_DATE = ("近日", "日前", "近期", "本周")
+_CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
+_SOURCE_AROUND = (re.compile(r"(?:据|从)\s*$"), re.compile(r"^\s*(?:官方|官微)?\s*(?:获悉|消息|报道|发布)"))
+_CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
+_ZH_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+_EN_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Product words and the chain segment each names; ``kind`` cell words beat material words that
+    qualify them (磷酸铁锂电芯 is a cell)."""
+    words: dict[str, tuple[str, str]]
+    pattern: re.Pattern
+
+    @classmethod
+    def load(cls, path=None) -> "Lexicon":
+        """The lexicon shipped with the package, or the CSV (word,segment,kind) at ``path``."""
+        if path is None:
+            text = resources.files("lithiumgraph.extract").joinpath("data/segment_words.csv").read_text("utf-8")
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        rows = list(csv.DictReader(text.splitlines()))
+        words = {r["word"].strip(): (r["segment"].strip(), (r.get("kind") or "").strip()) for r in rows
+                 if r.get("word", "").strip()}
+        order = sorted(words, key=len, reverse=True)
+        pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in order))
+        return cls(words, pattern)
+
+
+@dataclass
+class Candidate:
+    """A candidate fact read from one sentence, with the words it came from."""
+    stage: str
+    expected: bool
+    firms: tuple[str, ...]
+    firm_names: tuple[str, ...]
+    place: str
+    place_name: str
+    segment: str
+    capacity: float | None
+    unit: str
+    capacity_text: str
+    money: float | None
+    currency: str
+    bound: str
+    money_text: str
+    date: str
+    date_text: str
+    evidence: str
+    start: int
+    end: int
+    confidence: float = 0.0
+    source: dict = field(default_factory=dict)
+    capacity_at: int = -1  # where the capacity stands in the sentence
+    own_firms: bool = True  # the firms are named in the clause of the stage word or the capacity
+
+    @property
+    def id(self) -> str:
+        """Stable across runs: the source, the sentence and what was read from it."""
+        key = "|".join([self.source.get("source", ""), self.evidence, self.stage, f"{self.capacity}",
+                        self.unit, "|".join(self.firms)])
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def sentences(text: str):
+    """``(start, end, sentence)`` for each sentence: Chinese stops, newlines, English full stops."""
+    for m in _ZH_SENT.finditer(text):
+        base = m.start()
+        pieces = _EN_SENT.split(m.group())
+        pos = 0
+        for piece in pieces:
+            at = m.group().index(piece, pos)
+            pos = at + len(piece)
+            stripped = piece.strip()
+            if stripped:
+                lead = len(piece) - len(piece.lstrip())
+                yield base + at + lead, base + at + lead + len(stripped), stripped
+
+
+def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str | None = None) -> list[Candidate]:
+    """Candidate events in ``text``; dates resolved against ``published``.
+
+    >>> from lithiumgraph.extract.gazetteer import Gazetteer
+    >>> [c.stage for c in extract_text("3月15日,项目正式开工建设。", Gazetteer(), Lexicon.load(), published="2023-03-16")]
+    ['started']
+    """
+    out: list[Candidate] = []
+    aliases: dict[str, str] = {}
+    carried: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    for start, end, sent in sentences(text):
+        found = _Sentence(sent, gaz.find(sent, aliases), lexicon, published, gaz.level)
+        cands = found.candidates(carried)
+        for c in cands:
+            c.start, c.end = start, end
+            c.confidence = _confidence(c, gaz)
+        out.extend(cands)
+        firms = [m for m in found.firms]
+        if firms:
+            carried = (tuple(dict.fromkeys(m.id for m in firms)), tuple(dict.fromkeys(m.text for m in firms)))
+    return out
+
+
+def _confidence(c: Candidate, gaz: Gazetteer) -> float:
+    score = 0.3
+    score += 0.2 if any(not f.startswith("new:") for f in c.firms) else 0.1 if c.firms else -0.1
+    score += 0.15 if c.capacity is not None or c.money is not None else 0.0
+    score += 0.15 if c.date else 0.0
+    score += 0.1 if c.place and not c.place.startswith("new:") else 0.05 if c.place else 0.0
+    score += 0.1 if c.segment else 0.0
+    return round(max(0.05, min(score, 1.0)), 2)
+
+
+class _Sentence:
+    """What one sentence says: its clauses, stage words, names, numbers and dates."""
+
+    def __init__(self, text: str, mentions: list[Mention], lexicon: Lexicon, published: str | None,
+                 levels: dict[str, str]):
+        self.text = text
+        self.levels = levels
+        self.published = published
+        self.bounds = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(text)] + [len(text) + 1]
+        self.firms = [m for m in mentions if m.kind == "Enterprise" and self._party(m)]
+        self.places = [m for m in mentions if m.kind == "Park"]
+        self.firm_spans = [(m.start, m.end) for m in mentions if m.kind == "Enterprise"]
+        self.triggers = self._triggers()
+        self.capacities = find_capacities(text)
+        self.money = [m for m in find_money(text) if not m.output]
+        expected_sentence = bool(_EXPECTED.search(text))
+        self.dates = [d for d in find_dates(text, published, future_ok=expected_sentence)]
+        self.words = [(m.start(), m.end(), *lexicon.words[m.group()]) for m in lexicon.pattern.finditer(text)
+                      if m.group() in lexicon.words]
+
+    def clause(self, pos: int) -> int:
+        return next(i for i, b in enumerate(self.bounds[1:]) if pos < b)
+
+    def _party(self, m: Mention) -> bool:
+        """A firm that acts in the sentence: not a contractor, not the source of the news."""
+        if _CONTRACTOR_AFTER.search(self.text[m.end:m.end + 6]):
+            return False
+        return not (_SOURCE_AROUND[0].search(self.text[max(0, m.start - 3):m.start])
+                    and _SOURCE_AROUND[1].search(self.text[m.end:m.end + 8]))
+
+    def _triggers(self) -> list[tuple[int, int, str]]:
+        found = [(m.start(), m.end(), stage) for stage, rx in _STAGE_RE for m in rx.finditer(self.text)]
+        found = [t for t in found if not any(a <= t[0] and t[1] <= b for a, b in self.firm_spans)]
+        kept: list[tuple[int, int, str]] = []
+        for t in sorted(found, key=lambda t: (t[0] - t[1], t[0])):
+            if all(t[1] <= k[0] or t[0] >= k[1] for k in kept):
+                kept.append(t)
+        kept = self._merge_runs([t for t in sorted(kept) if not self._conditional(t)])
+        stages = {t[2] for t in kept}
+        if "signed" in stages:  # what a signed agreement plans or adds is part of the signing
+            kept = [t for t in kept if t[2] not in ("planned", "expanded")]
+        elif stages - {"planned"}:  # 计划/规划 describe a project whose stage the other word says
+            kept = [t for t in kept if t[2] != "planned"]
+        return kept
+
+    def _merge_runs(self, kept):
+        """竣工并投入生产, 拟在…投资新建: one statement, though two words say it."""
+        out = []
+        for t in kept:
+            if out and out[-1][2] == t[2] and self.clause(out[-1][0]) == self.clause(t[0]):
+                out[-1] = (out[-1][0], t[1], t[2])
+            else:
+                out.append(t)
+        return out
+
+    def _conditional(self, t) -> bool:
+        """投产后/达产后 (once it operates) is a condition, not an event, unless 继…后 (after it did)."""
+        if self.text[t[1]:t[1] + 1] != "后":
+            return False
+        return "继" not in self.text[self.bounds[self.clause(t[0])]:t[0]]
+
+    def candidates(self, carried) -> list[Candidate]:
+        groups: dict[int, list[Capacity]] = {i: [] for i in range(len(self.triggers))}
+        loose: list[Capacity] = []
+        for cap in self.capacities:
+            i = self._trigger_for(cap.start)
+            (groups[i] if i is not None else loose).append(cap)
+        out: list[Candidate] = []
+        for i, (t0, t1, stage) in enumerate(self.triggers):
+            for cap in groups[i] or [None]:
+                out.append(self._candidate(stage, t0, t1, cap, carried))
+        for cap in loose:
+            out.append(self._candidate("capacity", cap.start, cap.end, cap, carried))
+        if not self.triggers and not self.capacities and self.money and _INVEST_WORD.search(self.text):
+            m = self.money[0]
+            out.append(self._candidate("investment", m.start, m.end, None, carried))
+        return _dedupe(out)
+
+    def _trigger_for(self, pos: int) -> int | None:
+        if not self.triggers:
+            return None
+        c = self.clause(pos)
+        same = [i for i, t in enumerate(self.triggers) if self.clause(t[0]) == c]
+        if same:
+            return min(same, key=lambda i: abs(self.triggers[i][0] - pos))
+        before = [i for i, t in enumerate(self.triggers) if t[0] < pos]
+        return before[-1] if before else 0
+
+    def _candidate(self, stage, t0, t1, cap: Capacity | None, carried) -> Candidate:
+        firms, own = self._firms_for(t0, cap, carried)
+        place = self._place()
+        money = self._money_for(t0, cap)
+        when = self._date_for(t0)
+        expected = self._expected(stage, t0, when)
+        return Candidate(
+            stage=stage, expected=expected, firms=firms[0], firm_names=firms[1], own_firms=own,
+            place=place.id if place else "", place_name=place.text if place else "",
+            segment=self._segment_for(t0, cap),
+            capacity=cap.value if cap else None, unit=cap.unit if cap else "", capacity_text=cap.text if cap else "",
+            capacity_at=cap.start if cap else -1,
+            money=money.value if money else None, currency=money.currency if money else "",
+            bound=money.bound if money else "", money_text=money.text if money else "",
+            date=when.value if when else "", date_text=when.text if when else "",
+            evidence=self.text, start=0, end=0)
+
+    def _firms_for(self, t0: int, cap: Capacity | None, carried):
+        picked: list[Mention] = []
+        if cap is not None:
+            picked = self._firm_of(cap)
+        if not picked:
+            c = self.clause(t0)
+            picked = [m for m in self.firms if self.clause(m.start) == c]
+        own = bool(picked)
+        if not picked:
+            picked = list(self.firms)
+        if not picked and _CARRY.search(self.text):
+            return carried, False
+        ids = tuple(dict.fromkeys(m.id for m in picked))
+        names = tuple(dict.fromkeys(m.text for m in picked))
+        return (ids, names), own
+
+    def _firm_of(self, cap: Capacity) -> list[Mention]:
+        """The firm named last before a capacity, with no other capacity in between."""
+        near = [m for m in self.firms if m.end <= cap.start
+                and not any(m.end <= o.start < cap.start for o in self.capacities)]
+        return near[-1:]
+
+    def _place(self) -> Mention | None:
+        rank = {"park": 0, "new-park": 1, "county": 2, "new": 3, "city": 4, "new-city": 5, "province": 6}
+        best = None
+        for m in self.places:
+            level = _new_level(m.text) if m.id.startswith("new:") else self.levels.get(m.id, "city")
+            if level in rank and (best is None or rank[level] < best[0]):
+                best = (rank[level], m)
+        return best[1] if best else None
+
+    def _money_for(self, t0: int, cap: Capacity | None) -> Money | None:
+        if not self.money:
+            return None
+        if cap is not None:
+            firm = self._firm_of(cap)
+            between = [m for m in self.money if firm and firm[0].end <= m.start < cap.start]
+            if between:
+                return between[-1]
+            nxt = min([c.start for c in self.capacities if c.start > cap.start], default=len(self.text))
+            after = [m for m in self.money if cap.end <= m.start < nxt]
+            if after:
+                return after[0]
+            return min(self.money, key=lambda m: abs(m.start - cap.start))
+        c = self.clause(t0)
+        same = [m for m in self.money if self.clause(m.start) == c]
+        return same[0] if same else self.money[0]
+
+    def _date_for(self, t0: int) -> When | None:
+        c = self.clause(t0)
+        same = [d for d in self.dates if self.clause(d.start) == c]
+        before = [d for d in self.dates if d.end <= t0 and self.clause(d.start) != c
+                  and not any(d.end <= t[0] < t0 for t in self.triggers if self.clause(t[0]) != c)]
+        if same and not (same[0].text in _VAGUE_DATE and before and before[-1].text not in _VAGUE_DATE):
+            return same[0]
+        return before[-1] if before else (same[0] if same else None)
+
+    def _expected(self, stage: str, t0: int, when: When | None) -> bool:
+        c = self.clause(t0)
+        t1 = next((t[1] for t in self.triggers if t[0] == t0), t0)
+        if stage == "investment":
+            return False
+        lead_from = 0 if stage == "capacity" else self.bounds[c]
+        if _EXPECTED.search(self.text[lead_from:t1]):
+            return True
+        if when and self.published and when.value[:10] > self.published[:len(when.value[:10])]:
+            return True
+        return False
+
+    def _segment_for(self, t0: int, cap: Capacity | None) -> str:
+        words = [w for w in self.words if not any(a <= w[0] and w[1] <= b for a, b in self.firm_spans)]
+        inner = [w for w in self.words if w not in words]
+        if cap is not None:
+            c = self.clause(cap.start)
+            nxt = min([x.start for x in self.capacities if x.start > cap.start], default=len(self.text))
+            after = [w for w in words if cap.end - 1 <= w[0] < nxt and w[0] - cap.end <= 20 and self.clause(w[0]) == c]
+            if after:
+                return _cell_rule(after[0], words)
+            before = [w for w in words if w[1] <= cap.start and self.clause(w[0]) == c]
+            if before:
+                return _cell_rule(before[-1], words)
+        c = self.clause(t0)
+        for pool in ([w for w in words if self.clause(w[0]) == c], words, inner):
+            if pool:
+                return _cell_rule(pool[0], words)
+        return ""
+
+
+def _cell_rule(word, words) -> str:
+    """A material word directly qualifying a cell word names the cell (磷酸铁锂大圆柱型电芯 -> cell)."""
+    start, end, segment, kind = word
+    if kind == "cell":  # 锂离子电池负极材料, 储能电池隔膜: the material for the cell
+        nxt = [w for w in words if 0 <= w[0] - end <= 2 and w[3] == "material"]
+        if nxt:
+            return nxt[0][2]
+    if kind == "material":
+        nxt = [w for w in words if w[0] >= end and w[0] - end <= 8 and w[3] == "cell"]
+        if nxt:
+            return nxt[0][2]
+    return segment
+
+
+def _new_level(name: str) -> str:
+    if re.search(r"开发区|经开区|高新区|园区|产业园|工业园|新区$", name):
+        return "new-park"
+    return "new-city" if name.endswith("市") else "new"
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per statement: the same stage said twice, or said again of the sentence's firms."""
+    seen, out = set(), []
+    for c in cands:
+        key = (c.stage, c.expected, c.capacity_at, c.firms)
+        loose = c.capacity is None and not c.own_firms and any(
+            o.stage == c.stage and o.expected == c.expected and (not c.date or c.date == o.date) for o in out)
+        if key not in seen and not loose:
+            seen.add(key)
+            out.append(c)
+    return out
