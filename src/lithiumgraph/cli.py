@@ -803,5 +803,5 @@ def accept(review, outdir, data_dirs):
     click.echo(f"{s.accepted} accepted, {s.rejected} rejected, {s.undecided} undecided; wrote {outdir}: "
                + (files or "nothing new") + f"; {s.known} already in the data, {s.forecasts} announcements kept as notes")
     for c in s.conflicts:
-        click.echo(f"  conflict (line {c['line']}): {c['subject']}: data says {c['existing']}, the text says "
+        click.echo(f"  conflict (line {c['line']}): {c['subject']}: data says {c['existing']}; the text says "
                    f"{c['extracted']}")

@@ -307,7 +307,8 @@ class _Builder:
                 self.conflict(line, r, p.id, f"capacity {p.capacity:g} {p.unit}", f"capacity {cap:g} {unit}")
             return p.id
         if len(fits) > 1:
-            self.conflict(line, r, "|".join(p.id for p in fits), "several projects fit", "not written")
+            said = " ".join(x for x in (r.get("stage", ""), r.get("date", ""), r.get("capacity_text", "")) if x)
+            self.conflict(line, r, "|".join(p.id for p in fits), "several projects fit", f"{said} (not written)")
             return None
         park = self.place(line, r)
         if park is None:

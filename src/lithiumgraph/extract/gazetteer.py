@@ -102,9 +102,9 @@ class Gazetteer:
         words = sorted((k for k in self.names if not k.startswith("code:")), key=len, reverse=True)
         ascii_ = [w for w in words if w.isascii()]
         cjk = [w for w in words if not w.isascii()]
-        parts = [f"(?:{'|'.join(map(re.escape, cjk))})"] if cjk else []
+        parts = [trie_regex(cjk)] if cjk else []
         if ascii_:
-            parts.append(rf"\b(?:{'|'.join(map(re.escape, ascii_))})\b")
+            parts.append(rf"\b{trie_regex(ascii_)}\b")
         self._re = re.compile("|".join(parts)) if parts else None
 
     def _add(self, name, node, kind, level, rank, ambiguous) -> None:
@@ -200,6 +200,26 @@ class Gazetteer:
             if before and short not in aliases and len(short) >= 2:
                 known = self._known(short)
                 aliases[short] = known or before[-1].id
+
+
+def trie_regex(words) -> str:
+    """One regular expression for many literal words, shaped as a trie so that matching is fast and a
+    longer word wins over its prefix (``宜春国轩电池`` before ``宜春``)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + build(trie) + ")"
 
 
 def _without_overlaps(found: list[Mention]) -> list[Mention]:

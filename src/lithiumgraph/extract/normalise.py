@@ -98,10 +98,11 @@ _BOUND_AFTER = [("以上", "over"), ("多", "over"), ("余", "over"), ("左右",
 _CURRENCY = {"元": "yuan", "人民币": "yuan", "美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD"}
 _MULT = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3}
 _ZH_MONEY = re.compile(
-    rf"(?P<pre>不超过|不高于|不少于|不低于|超过|最多|不到|大约|接近|将近|[约近逾超])?\s*(?:人民币)?\s*"
     rf"(?P<num>{NUM})\s*(?P<mult>万亿|千亿|百亿|亿|千万|百万|万|千)?\s*"
     r"(?P<post1>多|余)?(?P<cur>元人民币|元|美元|欧元|港元|港币)(?:人民币)?(?P<post>以上|左右|以内|以下)?")
 # "投资406亿," has no currency word: an amount in 亿 or 万 right after an investment word is yuan
+_PRE_BOUND = re.compile(r"(?P<pre>不超过|不高于|不少于|不低于|超过|最多|不到|大约|接近|将近|[约近逾超])\s*(?:人民币)?\s*$")
+_MONEY_HINT = re.compile(r"元|港币|投资|金额|资金|出资|[$€¥]|billion|million|EUR|USD|RMB|CNY", re.I)
 _BARE_MONEY = re.compile(rf"(?P<kw>投资|投资额|投资总额|总投资|出资|金额|资金)(?:额|达|约|超过|超|近|为|了)?\s*"
                          rf"(?P<num>{NUM})\s*(?P<mult>亿|万)(?![元吨平方千套台辆支美欧港]|瓦)")
 _EN_MONEY = re.compile(
@@ -124,7 +125,9 @@ def find_money(text: str) -> list[Money]:
     """
     out: list[Money] = []
     taken: list[tuple[int, int]] = []
-    for m in _ZH_MONEY.finditer(text):
+    if not _MONEY_HINT.search(text):
+        return out
+    for m in _ZH_MONEY.finditer(text) if "元" in text or "港币" in text else ():
         if not m["mult"] and not m["num"][0].isdigit():
             continue  # 三元 is a chemistry, not three yuan
         try:
@@ -133,10 +136,12 @@ def find_money(text: str) -> list[Money]:
             continue
         if not m["mult"] and value < 1e4:
             continue  # prices and small sums, not investments
-        bound = dict(_BOUND_BEFORE).get(m["pre"] or "", "")
+        pre = _PRE_BOUND.search(text[max(0, m.start() - 8):m.start()])
+        bound = dict(_BOUND_BEFORE).get(pre["pre"] if pre else "", "")
+        start = m.start() - (len(pre.group()) if pre else 0)
         bound = dict(_BOUND_AFTER).get(m["post"] or m["post1"] or "", bound) if (m["post"] or m["post1"]) else bound
         cur = "yuan" if m["cur"].startswith("元") else _CURRENCY[m["cur"]]
-        out.append(_money(text, value, cur, bound, m.start(), m.end()))
+        out.append(_money(text, value, cur, bound, start, m.end()))
         taken.append(m.span())
     for m in _BARE_MONEY.finditer(text):
         s = m.start("num")

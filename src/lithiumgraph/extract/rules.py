@@ -7,6 +7,7 @@ the editable lexicon ``data/segment_words.csv``; names come from the graph (see 
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import re
@@ -46,6 +47,8 @@ STAGE_WORDS: dict[str, str] = {
     "licence_cancelled": r"注销.{0,12}(?:采矿|许可)|(?:采矿权|采矿证|许可证).{0,6}注销|吊销",
 }
 _STAGE_RE = [(stage, re.compile(words, re.I)) for stage, words in STAGE_WORDS.items()]
+# which stages a sentence may hold, in one pass; only those stages' own expressions are run after it
+_ANY_STAGE = re.compile("|".join(f"(?P<{stage}>{words})" for stage, words in STAGE_WORDS.items()), re.I)
 _EXPECTED = re.compile(r"拟|计划|预计|(?<!即)将(?!近)|力争|有望|规划|预期|争取|即将|可实现|目标|\bwill\b|expected|"
                        r"\bplans?\b|\bplanned\b|\bdue to\b|\btarget|\bcould\b|\baims?\b|\bintends?\b|\bto build\b|"
                        r"\bto invest\b", re.I)
@@ -55,6 +58,8 @@ _CARRY = re.compile(r"(?:^|[，,])\s*(?:[^，,。]{0,4}[，,])?\s*(?:其中)?(?:
 _VAGUE_DATE = ("近日", "日前", "近期", "本周")
 _CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
 _SOURCE_AROUND = (re.compile(r"(?:据|从)\s*$"), re.compile(r"^\s*(?:官方|官微)?\s*(?:获悉|消息|报道|发布)"))
+_WORTH = re.compile("|".join(STAGE_WORDS.values()) + r"|\d|[两一二三四五六七八九十]\s*[万亿]|吨|GWh|吉瓦时",
+                    re.I)
 _CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
 _ZH_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _EN_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
@@ -142,18 +147,53 @@ def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str 
     """
     out: list[Candidate] = []
     aliases: dict[str, str] = {}
-    carried: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    carry = _Carry(gaz, aliases)
     for start, end, sent in sentences(text):
+        if not _WORTH.search(sent):  # no stage word, no figure: nothing to propose; names read only if needed
+            carry.later(sent)
+            continue
         found = _Sentence(sent, gaz.find(sent, aliases), lexicon, published, gaz.level)
-        cands = found.candidates(carried)
+        cands = found.candidates(carry)
         for c in cands:
             c.start, c.end = start, end
             c.confidence = _confidence(c, gaz)
         out.extend(cands)
-        firms = [m for m in found.firms]
-        if firms:
-            carried = (tuple(dict.fromkeys(m.id for m in firms)), tuple(dict.fromkeys(m.text for m in firms)))
+        carry.seen(found.firms, sent)
     return out
+
+
+class _Carry:
+    """The firms of the last sentence that named any: 该项目/公司 in a sentence with no name means them.
+    Sentences with nothing to propose are read for names only when a later sentence needs them."""
+
+    def __init__(self, gaz: Gazetteer, aliases: dict[str, str]):
+        self.gaz, self.aliases = gaz, aliases
+        self.firms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self.pending: list[str] = []
+
+    def later(self, sent: str) -> None:
+        self.pending.append(sent)
+        if "简称" in sent or "下称" in sent:  # a short name is defined here: read it now
+            self.resolve()
+
+    def seen(self, firms: list[Mention], sent: str) -> None:
+        if firms:
+            self.pending = []
+            self.firms = (tuple(dict.fromkeys(m.id for m in firms)), tuple(dict.fromkeys(m.text for m in firms)))
+        else:
+            self.pending.append(sent)
+
+    def resolve(self) -> None:
+        pending, self.pending = self.pending, []
+        for sent in pending:
+            firms = [m for m in self.gaz.find(sent, self.aliases) if m.kind == "Enterprise"]
+            if firms:
+                self.firms = (tuple(dict.fromkeys(m.id for m in firms)), tuple(dict.fromkeys(m.text for m in firms)))
+
+    def __call__(self):
+        if self.pending:
+            self.resolve()
+        return self.firms
 
 
 def _confidence(c: Candidate, gaz: Gazetteer) -> float:
@@ -187,7 +227,7 @@ class _Sentence:
                       if m.group() in lexicon.words]
 
     def clause(self, pos: int) -> int:
-        return next(i for i, b in enumerate(self.bounds[1:]) if pos < b)
+        return bisect.bisect_right(self.bounds, pos) - 1
 
     def _party(self, m: Mention) -> bool:
         """A firm that acts in the sentence: not a contractor, not the source of the news."""
@@ -197,7 +237,9 @@ class _Sentence:
                     and _SOURCE_AROUND[1].search(self.text[m.end:m.end + 8]))
 
     def _triggers(self) -> list[tuple[int, int, str]]:
-        found = [(m.start(), m.end(), stage) for stage, rx in _STAGE_RE for m in rx.finditer(self.text)]
+        present = {m.lastgroup for m in _ANY_STAGE.finditer(self.text)}
+        found = [(m.start(), m.end(), stage) for stage, rx in _STAGE_RE if stage in present
+                 for m in rx.finditer(self.text)]
         found = [t for t in found if not any(a <= t[0] and t[1] <= b for a, b in self.firm_spans)]
         kept: list[tuple[int, int, str]] = []
         for t in sorted(found, key=lambda t: (t[0] - t[1], t[0])):
@@ -282,7 +324,7 @@ class _Sentence:
         if not picked:
             picked = list(self.firms)
         if not picked and _CARRY.search(self.text):
-            return carried, False
+            return carried(), False
         ids = tuple(dict.fromkeys(m.id for m in picked))
         names = tuple(dict.fromkeys(m.text for m in picked))
         return (ids, names), own
