@@ -13,14 +13,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .. import model
-from ..errors import DataError, LithiumGraphError, Problem
-from ..output import atomic_open, write_atomic
+from ..errors import DataError, Problem
+from ..output import atomic_open, dir_target, staged_dir, write_atomic
 from .review import NO, YES, read_review, rejected_path, remember_rejected
 
 __all__ = ["AcceptSummary", "accept_review", "PROJECT_STAGES", "ENTERPRISE_EVENTS"]
@@ -127,10 +126,7 @@ def accept_review(review: str | Path, outdir: str | Path, *, data=None, today: d
 
 
 def _check_outdir(outdir: Path) -> None:
-    allowed = set(HEADERS)
-    if outdir.exists() and (not outdir.is_dir() or any(p.name not in allowed for p in outdir.iterdir())):
-        raise LithiumGraphError(f"{outdir} exists and holds other files; accept into a new or empty directory "
-                                "(or one an earlier accept wrote)")
+    dir_target(outdir, HEADERS)
 
 
 def _decisions(rows, path, problems):
@@ -370,11 +366,8 @@ def _num(text) -> float | None:
 def _write_dir(outdir: Path, files: dict[str, dict], against: list[Path]) -> dict[str, int]:
     """Old and new rows into a staging directory, validated on top of ``against``, then put in place."""
     from ..dataset import load
-    staging = outdir.with_name(f".{outdir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     written = {}
-    try:
+    with staged_dir(outdir, HEADERS) as staging:
         for name in HEADERS:
             old = _old_rows(outdir / name)
             new = files.get(name, {})
@@ -382,20 +375,13 @@ def _write_dir(outdir: Path, files: dict[str, dict], against: list[Path]) -> dic
                 continue
             keys = {tuple(o.get(k, "") for k in KEYS[name]) for o in old}
             rows = old + [rec for key, rec in new.items() if tuple(str(x) for x in key) not in keys]
-            header = HEADERS[name] + [c for o in old for c in o if c not in HEADERS[name]]
-            header = list(dict.fromkeys(header))
+            header = list(dict.fromkeys(HEADERS[name] + [c for o in old for c in o]))
             with atomic_open(staging / name) as f:
                 w = csv.DictWriter(f, header, lineterminator="\n", extrasaction="ignore")
                 w.writeheader()
                 w.writerows(rows)
             written[name] = len(rows) - len(old)
         load([*against, staging])
-        if outdir.exists():
-            shutil.rmtree(outdir)
-        staging.rename(outdir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return written
 
 
