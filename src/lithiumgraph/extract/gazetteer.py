@@ -29,6 +29,8 @@ _NOT_IN_PLACE = "举行签约开工投产正式建设的与和了为将在是等
 _NEW_PLACE = re.compile(
     rf"(?:^|在|于|位于|落户|落地|与|、|赴|入驻|[，,。；;\s])\s*((?:(?![{_NOT_IN_PLACE}])[{_CJK}()（）]){{2,16}}(?:经济技术开发区|"
     rf"经济开发区|高新技术产业开发区|开发区|经开区|高新区|工业园区|产业园|工业园|园区|新区|县|市|区|旗|镇))")
+# 拟在荆门投资新建: a bare place name between 在 and the verb of building
+_BARE_PLACE = re.compile(rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)")
 _PROVINCES = ("江西省", "江西", "湖北省", "湖北", "湖南省", "湖南", "四川省", "四川", "江苏省", "江苏", "浙江省", "浙江",
               "广东省", "广东", "安徽省", "安徽", "福建省", "福建", "山西省", "山西", "山东省", "山东", "河南省", "河南",
               "河北省", "河北", "青海省", "青海", "贵州省", "贵州", "云南省", "云南", "甘肃省", "甘肃", "陕西省", "陕西",
@@ -38,7 +40,8 @@ _STOP_LEAD = re.compile(rf"^.*(?:与|和|及|由|的|是|在|为|向|对|将|从
                         rf"收到|获得|取得|同意|携手|引进|联合|大型|新型|一批|首个|最大)")
 # a brand without a legal suffix right before what it builds: 国峰元储年产30吉瓦时, 航天锂电天门“超级工厂”项目
 _BRAND = re.compile(rf"(?:^|(?<=[，,、。；;：:\s“\"（(的由与和及]))([{_CJK}]{{2,6}}?(?:锂电|锂能|锂业|锂元|元储|新能源|能源|"
-                    rf"科技|电气|股份|新材|材料|矿业|集团|电池))(?=[{_CJK}]{{0,4}}(?:年产|项目|基地|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布)")
+                    rf"科技|电气|股份|新材|材料|矿业|集团|电池|电源|电子|化学|化工|控股|实业|资源|钴业|储能|动力|汽车))"
+                    rf"(?=[{_CJK}]{{0,4}}(?:年产|项目|基地|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布|与|在|拟|将|计划|投资|签约|签订|签署)")
 _GENERIC_BRANDS = {"锂电", "新能源", "能源", "科技", "材料", "新材料", "电池", "锂电池", "动力电池", "储能电池", "新能源电池",
                    "锂电新能源", "锂离子电池", "矿业", "集团", "股份"}
 _GENERIC_HEADS = ("新能源", "锂电", "动力", "储能", "新型", "电池", "锂离子")
@@ -163,6 +166,10 @@ class Gazetteer:
         for m in _NEW_PLACE.finditer(text):
             name = m[1]
             if len(name) >= 3 and name[0] not in "该本其此":
+                found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(1), m.end(1)))
+        for m in _BARE_PLACE.finditer(text):
+            name = m[1]
+            if name[0] not in "该本其此当":
                 found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(1), m.end(1)))
         kept = _without_overlaps(found)
         self._short_names(text, kept, aliases)

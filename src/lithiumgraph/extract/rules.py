@@ -55,6 +55,7 @@ _EXPECTED = re.compile(r"拟|计划|预计|(?<!即)将(?!近)|力争|有望|规�
 _INVEST_WORD = re.compile(r"投资|invest", re.I)
 _CARRY = re.compile(r"(?:^|[，,])\s*(?:[^，,。]{0,4}[，,])?\s*(?:其中)?(?:该|本|此次|这个)?"
                     r"(?:项目|公司|基地|一期|二期|三期|首期|工程)")
+_ANNOUNCER = re.compile(r"(?<![子孙])公司(?!的?(?:子|孙)公司)")
 _VAGUE_DATE = ("近日", "日前", "近期", "本周")
 _CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
 _SOURCE_AROUND = (re.compile(r"(?:据|从)\s*$"), re.compile(r"^\s*(?:官方|官微)?\s*(?:获悉|消息|报道|发布)"))
@@ -323,11 +324,17 @@ class _Sentence:
         own = bool(picked)
         if not picked:
             picked = list(self.firms)
+        elif self.firms and self.firms[0] not in picked and _ANNOUNCER.search(self._clause_text(t0)):
+            picked = [self.firms[0]] + picked  # 公司 in the clause: the firm the sentence began with
         if not picked and _CARRY.search(self.text):
             return carried(), False
         ids = tuple(dict.fromkeys(m.id for m in picked))
         names = tuple(dict.fromkeys(m.text for m in picked))
         return (ids, names), own
+
+    def _clause_text(self, pos: int) -> str:
+        c = self.clause(pos)
+        return self.text[self.bounds[c]:self.bounds[c + 1]]
 
     def _firm_of(self, cap: Capacity) -> list[Mention]:
         """The firm named last before a capacity, with no other capacity in between."""
