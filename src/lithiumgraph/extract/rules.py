@@ -285,7 +285,8 @@ class _Sentence:
         if not self.triggers and not self.capacities and self.money and _INVEST_WORD.search(self.text):
             m = self.money[0]
             out.append(self._candidate("investment", m.start, m.end, None, carried))
-        return _dedupe(out)
+        return _dedupe([c for c in out if c.firms or c.capacity is not None or c.money is not None or c.date
+                        or c.place])  # a stage word alone (宣布项目开工) says nothing to act on
 
     def _trigger_for(self, pos: int) -> int | None:
         if not self.triggers:
@@ -416,10 +417,10 @@ def _cell_rule(word, words) -> str:
         if nxt:
             return nxt[0][2]
     if kind == "material":
-        nxt = [w for w in words if w[0] >= end and w[0] - end <= 8 and w[3] == "cell"]
-        if nxt:
+        nxt = [w for w in words if w[0] >= end and w[0] - end <= 8 and w[3] in ("cell", "part")]
+        if nxt and nxt[0][3] == "cell":
             return nxt[0][2]
-    return segment
+    return "" if segment == "-" else segment
 
 
 def _new_level(name: str) -> str:
