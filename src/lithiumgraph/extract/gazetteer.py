@@ -40,8 +40,9 @@ _STOP_LEAD = re.compile(rf"^.*(?:与|和|及|由|的|是|在|为|向|对|将|从
                         rf"收到|获得|取得|同意|携手|引进|联合|大型|新型|一批|首个|最大)")
 # a brand without a legal suffix right before what it builds: 国峰元储年产30吉瓦时, 航天锂电天门“超级工厂”项目
 _BRAND = re.compile(rf"(?:^|(?<=[，,、。；;：:\s“\"（(的由与和及]))([{_CJK}]{{2,6}}?(?:锂电|锂能|锂业|锂元|元储|新能源|能源|"
-                    rf"科技|电气|股份|新材|材料|矿业|集团|电池|电源|电子|化学|化工|控股|实业|资源|钴业|储能|动力|汽车))"
+                    rf"科技|电气|股份|新材|材料|矿业|集团|电池|电源|电子|化学|化工|控股|实业|资源|钴业|汽车))"
                     rf"(?=[{_CJK}]{{0,4}}(?:年产|项目|基地|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布|与|在|拟|将|计划|投资|签约|签订|签署)")
+_BRAND_LEAD = re.compile(r"^.*(?:建设|新建|投资|打造|开发|生产|制造|发展|推进|实施)")
 _GENERIC_BRANDS = {"锂电", "新能源", "能源", "科技", "材料", "新材料", "电池", "锂电池", "动力电池", "储能电池", "新能源电池",
                    "锂电新能源", "锂离子电池", "矿业", "集团", "股份"}
 _GENERIC_HEADS = ("新能源", "锂电", "动力", "储能", "新型", "电池", "锂离子")
@@ -153,7 +154,7 @@ class Gazetteer:
                 s = m.end() - len(name)
                 found.append(Mention(self._known(name) or f"new:{name}", "Enterprise", name, s, m.end()))
         for m in _BRAND.finditer(text):
-            name = _STOP_LEAD.sub("", m[1])
+            name = _BRAND_LEAD.sub("", _STOP_LEAD.sub("", m[1]))
             head = self._re.match(_norm(name)) if self._re is not None else None
             if head and self.names[head.group()][1] == "Enterprise":
                 continue  # 国轩高科宜春锂电: the known firm, then words about its project

@@ -430,12 +430,14 @@ def _new_level(name: str) -> str:
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
-    """One candidate per statement: the same stage said twice, or said again of the sentence's firms."""
+    """One candidate per statement: the same stage said twice, or said again of the sentence's firms
+    without a figure of its own when another candidate of that stage has one."""
     seen, out = set(), []
     for c in cands:
         key = (c.stage, c.expected, c.capacity_at, c.firms)
         loose = c.capacity is None and not c.own_firms and any(
-            o.stage == c.stage and o.expected == c.expected and (not c.date or c.date == o.date) for o in out)
+            o is not c and o.stage == c.stage and o.expected == c.expected and (not c.date or c.date == o.date)
+            and (o.capacity is not None or o.own_firms or o in out) for o in cands)
         if key not in seen and not loose:
             seen.add(key)
             out.append(c)
