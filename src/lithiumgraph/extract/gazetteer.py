@@ -30,7 +30,7 @@ _NEW_PLACE = re.compile(
     rf"(?:^|在|于|位于|落户|落地|与|、|赴|入驻|[，,。；;\s])\s*((?:(?![{_NOT_IN_PLACE}])[{_CJK}()（）]){{2,16}}(?:经济技术开发区|"
     rf"经济开发区|高新技术产业开发区|开发区|经开区|高新区|工业园区|产业园|工业园|园区|新区|县|市|区|旗|镇))")
 # 拟在荆门投资新建: a bare place name between 在 and the verb of building
-_BARE_PLACE = re.compile(rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)")
+_BARE_PLACE = re.compile(rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)|(?:落户|落地|落子)([{_CJK}]{{2,4}}?)(?=[，,。；;]|$)")
 _PROVINCES = ("江西省", "江西", "湖北省", "湖北", "湖南省", "湖南", "四川省", "四川", "江苏省", "江苏", "浙江省", "浙江",
               "广东省", "广东", "安徽省", "安徽", "福建省", "福建", "山西省", "山西", "山东省", "山东", "河南省", "河南",
               "河北省", "河北", "青海省", "青海", "贵州省", "贵州", "云南省", "云南", "甘肃省", "甘肃", "陕西省", "陕西",
@@ -41,7 +41,12 @@ _STOP_LEAD = re.compile(rf"^.*(?:与|和|及|由|的|是|在|为|向|对|将|从
 # a brand without a legal suffix right before what it builds: 国峰元储年产30吉瓦时, 航天锂电天门“超级工厂”项目
 _BRAND = re.compile(rf"(?:^|(?<=[，,、。；;：:\s“\"（(的由与和及]))([{_CJK}]{{2,6}}?(?:锂电|锂能|锂业|锂元|元储|新能源|能源|"
                     rf"科技|电气|股份|新材|材料|矿业|集团|电池|电源|电子|化学|化工|控股|实业|资源|钴业|汽车))"
-                    rf"(?=[{_CJK}]{{0,4}}(?:年产|项目|基地|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布|与|在|拟|将|计划|投资|签约|签订|签署)")
+                    rf"(?=[{_CJK}]{{0,6}}?(?:年产|项目|基地|工厂|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布|与|在|拟|将|计划|投资|签约|签订|签署)")
+# 全资子公司宜春盛源以…, 天华新能发布…: a name by its role or as the subject of an announcement
+_ROLE_FIRM = re.compile(rf"(?:子公司|孙公司)([{_CJK}]{{2,8}}?)(?=以|于|与|在|拟|将|已|的|和|、|[，,(（“])|"
+                        rf"(?:^|(?<=[，,。；;\s]))([{_CJK}]{{2,6}}?)(?=(?:晚间|日前|近日)?(?:发布|公告|宣布|披露))")
+_NOT_FIRM_END = ("政府", "委员会", "管委会", "局", "厅", "部", "网", "社", "报", "讯", "台", "公司", "集团")
+_NOT_SHORT_FIRM = re.compile(r"权|项目|基地|协议|计划|报告|工程|合同")
 _BRAND_LEAD = re.compile(r"^.*(?:建设|新建|投资|打造|开发|生产|制造|发展|推进|实施)")
 _GENERIC_BRANDS = {"锂电", "新能源", "能源", "科技", "材料", "新材料", "电池", "锂电池", "动力电池", "储能电池", "新能源电池",
                    "锂电新能源", "锂离子电池", "矿业", "集团", "股份"}
@@ -161,6 +166,11 @@ class Gazetteer:
             if len(name) >= 2 and name not in _GENERIC_BRANDS and not name.startswith(_GENERIC_HEADS) and not self._known(name, "Park"):
                 found.append(Mention(self._known(name) or f"new:{name}", "Enterprise", name, m.end(1) - len(name),
                                      m.end(1)))
+        for m in _ROLE_FIRM.finditer(text):
+            g = 1 if m[1] else 2
+            name = m[g]
+            if not name.endswith(_NOT_FIRM_END) and name not in _GENERIC_BRANDS:
+                found.append(Mention(self._known(name) or f"new:{name}", "Enterprise", name, m.start(g), m.end(g)))
         for m in _EN_FIRM.finditer(text):
             if m[1].split()[0] not in _EN_NOT_FIRM:
                 found.append(Mention(self._known(m[1]) or f"new:{m[1]}", "Enterprise", m[1], m.start(1), m.end(1)))
@@ -169,9 +179,10 @@ class Gazetteer:
             if len(name) >= 3 and name[0] not in "该本其此":
                 found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(1), m.end(1)))
         for m in _BARE_PLACE.finditer(text):
-            name = m[1]
+            g = 1 if m[1] else 2
+            name = m[g]
             if name[0] not in "该本其此当":
-                found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(1), m.end(1)))
+                found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(g), m.end(g)))
         kept = _without_overlaps(found)
         self._short_names(text, kept, aliases)
         for short, ident in aliases.items():
@@ -205,9 +216,13 @@ class Gazetteer:
         for m in _SHORT.finditer(text):
             before = [x for x in mentions if x.kind == "Enterprise" and x.end <= m.start() and m.start() - x.end <= 2]
             short = m[1].strip()
-            if before and short not in aliases and len(short) >= 2:
-                known = self._known(short)
+            if short in aliases or len(short) < 2:
+                continue
+            known = self._known(short)
+            if before:
                 aliases[short] = known or before[-1].id
+            elif known or (len(short) >= 4 and not _NOT_SHORT_FIRM.search(short)):
+                aliases[short] = known or f"new:{short}"  # 海辰储能重庆制造基地(以下简称“海辰储能”)
 
 
 def trie_regex(words) -> str:

@@ -41,7 +41,8 @@ STAGE_WORDS: dict[str, str] = {
     "cancelled": r"终止|取消|叫停|\bcancel(?:led|s)?\b|\bscrapped\b|\bterminated\b",
     "supply": r"采购协议|采购合同|供货|供应协议|供应合同|长协|长单|订单|定点|向.{2,20}?采购|"
               r"supply (?:agreement|deal)|offtake",
-    "licence_granted": r"(?:取得|获得|获颁|收到|拿到|颁发|核发).{0,30}?(?:采矿许可证|采矿权|采矿证)|"
+    "licence_granted": r"(?:取得|获得|获颁|收到|拿到|颁发|核发|竞得|拍得|摘得).{0,40}?(?:采矿许可证|采矿权|采矿证|探矿权)|"
+                       r"(?:采矿权|探矿权|矿权|采矿证)\W{0,3}.{0,60}?竞拍成功|"
                        r"(?:mining|exploration) (?:licen[cs]e|permit) (?:granted|awarded)",
     "licence_expired": r"(?:采矿许可证|采矿证|采矿权|许可证).{0,8}到期|licen[cs]e expired",
     "licence_cancelled": r"注销.{0,12}(?:采矿|许可)|(?:采矿权|采矿证|许可证).{0,6}注销|吊销",
@@ -54,7 +55,7 @@ _EXPECTED = re.compile(r"拟|计划|预计|(?<!即)将(?!近)|力争|有望|规�
                        r"\bto invest\b", re.I)
 _INVEST_WORD = re.compile(r"投资|invest", re.I)
 _CARRY = re.compile(r"(?:^|[，,])\s*(?:[^，,。]{0,4}[，,])?\s*(?:其中)?(?:该|本|此次|这个)?"
-                    r"(?:项目|公司|基地|一期|二期|三期|首期|工程)")
+                    r"(?:项目|公司|基地|工厂|一期|二期|三期|首期|工程)")
 _ANNOUNCER = re.compile(r"(?<![子孙])公司(?!的?(?:子|孙)公司)")
 _VAGUE_DATE = ("近日", "日前", "近期", "本周")
 _CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
