@@ -25,7 +25,7 @@ _NEW_FIRM = re.compile(rf"([{_CJK}A-Za-z0-9()（）]{{2,24}}?)({_FIRM_SUFFIX})")
 _CODE_NAME = re.compile(rf"([{_CJK}A-Za-z]{{2,8}})\s*[(（]\s*(\d{{6}})(?:\.(?:SZ|SH|BJ))?\s*[)）]")
 # (简称“赣锋锂电”) / (以下简称"海四达") / (下称“小牛电动”)
 _SHORT = re.compile(r"[(（](?:以下)?(?:简称|下称)[:：]?\s*[\"“'‘「]?([^\"”'’」)）,，]{2,12})[\"”'’」]?")
-_NOT_IN_PLACE = "举行签约开工投产正式建设的与和了为将在是等及共同举办召开进行宣布启动"
+_NOT_IN_PLACE = "举行签约开工投产正式建设的与和了为将在是等及共同举办召开进行宣布启动纳入全"
 _NEW_PLACE = re.compile(
     rf"(?:^|在|于|位于|落户|落地|与|、|赴|入驻|[，,。；;\s])\s*((?:(?![{_NOT_IN_PLACE}])[{_CJK}()（）]){{2,16}}(?:经济技术开发区|"
     rf"经济开发区|高新技术产业开发区|开发区|经开区|高新区|工业园区|产业园|工业园|园区|新区|县|市|区|旗|镇))")
@@ -181,7 +181,7 @@ class Gazetteer:
         for m in _BARE_PLACE.finditer(text):
             g = 1 if m[1] else 2
             name = m[g]
-            if name[0] not in "该本其此当":
+            if name[0] not in "该本其此当" and not any(ch in _NOT_IN_PLACE for ch in name) and name != "经开":
                 found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(g), m.end(g)))
         kept = _without_overlaps(found)
         self._short_names(text, kept, aliases)
