@@ -317,3 +317,18 @@ def test_accept_refuses_bad_rows_and_writes_nothing(tmp_path):
                                          f"{review}:3: firms: unknown enterprise 'no-such-firm'; use an id from "
                                          "the data or new:NAME"]
     assert not out.exists() and not (tmp_path / "rejected.csv").exists()
+
+
+def test_same_news_from_two_outlets(tmp_path):
+    text = "9月19日,江西升华新材料有限公司年产20万吨磷酸铁锂项目在宜春经开区开工。"
+    src = tmp_path / "news.jsonl"
+    src.write_text("\n".join(json.dumps({"url": u, "published": "2023-09-20", "text": text}, ensure_ascii=False)
+                             for u in ("https://a.example/1", "https://b.example/2")), "utf-8")
+    review = tmp_path / "review.csv"
+    _run("extract", str(src), "-o", str(review))
+    rows = _decide(review, ["yes", "yes"])
+    assert rows[1]["same_as"] == rows[0]["candidate"] and rows[0]["same_as"] == ""
+    out = tmp_path / "out"
+    assert _run("accept", str(review), "-o", str(out)).exit_code == 0
+    (event,) = _rows(out / "project_events.csv")
+    assert (event["project"], event["stage"], len(event["sources"].split("|"))) == ("shenghua-lfp", "started", 2)

@@ -155,8 +155,11 @@ class _Builder:
         self.problems.append(Problem(self.path, line, fld, msg))
 
     def put(self, name: str, rec: dict) -> None:
+        """Add a record; the same record from another article gains that article as a second source."""
         key = tuple(rec[k] for k in KEYS[name])
-        self.files[name].setdefault(key, rec)
+        old = self.files[name].setdefault(key, rec)
+        if old is not rec and "sources" in rec and rec["sources"] not in old["sources"].split("|"):
+            old["sources"] += "|" + rec["sources"]
 
     def row(self, line: int, r: dict) -> None:
         stage = r.get("stage", "").strip()

@@ -17,7 +17,7 @@ from .rules import Candidate
 __all__ = ["COLUMNS", "YES", "NO", "neutralise", "unneutralise", "review_rows", "write_review", "read_review",
            "read_rejected", "rejected_path"]
 
-COLUMNS = ["candidate", "decision", "stage", "expected", "firms", "firm_names", "place", "place_name", "segment",
+COLUMNS = ["candidate", "decision", "same_as", "stage", "expected", "firms", "firm_names", "place", "place_name", "segment",
            "capacity", "unit", "capacity_text", "money", "currency", "bound", "money_text", "date", "date_text",
            "confidence", "evidence", "start", "end", "source", "url", "published", "outlet", "title"]
 YES = {"yes", "y", "accept", "accepted", "ok", "是"}
@@ -45,12 +45,15 @@ def _number(x) -> str:
 
 
 def review_rows(cands: list[Candidate]) -> list[dict]:
-    """Candidates as review rows (every value a string, decision blank)."""
-    rows = []
+    """Candidates as review rows (every value a string, decision blank); ``same_as`` names the first
+    candidate that says the same (stage, firms, capacity, date), e.g. the same news from another outlet."""
+    rows, first = [], {}
     for c in cands:
         src = c.source
+        key = (c.stage, c.expected, c.firms, c.capacity, c.unit, c.date)
+        same = first.setdefault(key, c.id) if (c.firms and (c.capacity is not None or c.date)) else c.id
         rows.append({
-            "candidate": c.id, "decision": "", "stage": c.stage, "expected": "yes" if c.expected else "",
+            "candidate": c.id, "decision": "", "same_as": "" if same == c.id else same, "stage": c.stage, "expected": "yes" if c.expected else "",
             "firms": "|".join(c.firms), "firm_names": "|".join(c.firm_names), "place": c.place,
             "place_name": c.place_name, "segment": c.segment, "capacity": _number(c.capacity), "unit": c.unit,
             "capacity_text": c.capacity_text, "money": _number(c.money), "currency": c.currency, "bound": c.bound,
