@@ -60,8 +60,7 @@ _ANNOUNCER = re.compile(r"(?<![子孙])公司(?!的?(?:子|孙)公司)")
 _VAGUE_DATE = ("近日", "日前", "近期", "本周")
 _CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
 _SOURCE_AROUND = (re.compile(r"(?:据|从)\s*$"), re.compile(r"^\s*(?:官方|官微)?\s*(?:获悉|消息|报道|发布)"))
-_WORTH = re.compile("|".join(STAGE_WORDS.values()) + r"|\d|[两一二三四五六七八九十]\s*[万亿]|吨|GWh|吉瓦时",
-                    re.I)
+_FIGURE = re.compile(r"\d|[两一二三四五六七八九十]\s*[万亿]|吨|吉瓦时")
 _CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
 _ZH_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _EN_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
@@ -151,10 +150,11 @@ def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str 
     aliases: dict[str, str] = {}
     carry = _Carry(gaz, aliases)
     for start, end, sent in sentences(text):
-        if not _WORTH.search(sent):  # no stage word, no figure: nothing to propose; names read only if needed
+        present = {m.lastgroup for m in _ANY_STAGE.finditer(sent)}
+        if not present and not _FIGURE.search(sent):  # nothing to propose; names read only if needed
             carry.later(sent)
             continue
-        found = _Sentence(sent, gaz.find(sent, aliases), lexicon, published, gaz.level)
+        found = _Sentence(sent, gaz.find(sent, aliases), lexicon, published, gaz.level, present)
         cands = found.candidates(carry)
         for c in cands:
             c.start, c.end = start, end
@@ -212,8 +212,9 @@ class _Sentence:
     """What one sentence says: its clauses, stage words, names, numbers and dates."""
 
     def __init__(self, text: str, mentions: list[Mention], lexicon: Lexicon, published: str | None,
-                 levels: dict[str, str]):
+                 levels: dict[str, str], present: set[str]):
         self.text = text
+        self.present = present
         self.levels = levels
         self.published = published
         self.bounds = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(text)] + [len(text) + 1]
@@ -239,8 +240,7 @@ class _Sentence:
                     and _SOURCE_AROUND[1].search(self.text[m.end:m.end + 8]))
 
     def _triggers(self) -> list[tuple[int, int, str]]:
-        present = {m.lastgroup for m in _ANY_STAGE.finditer(self.text)}
-        found = [(m.start(), m.end(), stage) for stage, rx in _STAGE_RE if stage in present
+        found = [(m.start(), m.end(), stage) for stage, rx in _STAGE_RE if stage in self.present
                  for m in rx.finditer(self.text)]
         found = [t for t in found if not any(a <= t[0] and t[1] <= b for a, b in self.firm_spans)]
         kept: list[tuple[int, int, str]] = []
@@ -434,11 +434,11 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """One candidate per statement: the same stage said twice, or said again of the sentence's firms
     without a figure of its own when another candidate of that stage has one."""
     seen, out = set(), []
-    for c in cands:
+    for i, c in enumerate(cands):
         key = (c.stage, c.expected, c.capacity_at, c.firms)
         loose = c.capacity is None and not c.own_firms and any(
-            o is not c and o.stage == c.stage and o.expected == c.expected and (not c.date or c.date == o.date)
-            and (o.capacity is not None or o.own_firms or o in out) for o in cands)
+            j != i and o.stage == c.stage and o.expected == c.expected and (not c.date or c.date == o.date)
+            and (o.capacity is not None or o.own_firms or j < i) for j, o in enumerate(cands))
         if key not in seen and not loose:
             seen.add(key)
             out.append(c)
