@@ -332,3 +332,17 @@ def test_same_news_from_two_outlets(tmp_path):
     assert _run("accept", str(review), "-o", str(out)).exit_code == 0
     (event,) = _rows(out / "project_events.csv")
     assert (event["project"], event["stage"], len(event["sources"].split("|"))) == ("shenghua-lfp", "started", 2)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("wort,segment\n电芯,cell-power\n", "lex.csv:1: word: missing column; expected word,segment,kind"),
+    ("word,segment\n电芯,\n", "lex.csv:2: segment: missing value (use - for a word that names no segment)"),
+    ("word,segment\n电芯,cells\n", "lexicon: 电芯: unknown segment 'cells'"),
+])
+def test_bad_lexicon_is_one_line(tmp_path, text, message):
+    lex_file = tmp_path / "lex.csv"
+    lex_file.write_text(text, "utf-8")
+    f = tmp_path / "a.txt"
+    f.write_text("项目开工。", "utf-8")
+    r = _run("extract", str(f), "--lexicon", str(lex_file))
+    assert r.exit_code == 1 and r.output.strip().endswith(message) and r.output.count("\n") == 1

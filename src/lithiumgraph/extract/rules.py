@@ -8,13 +8,12 @@ the editable lexicon ``data/segment_words.csv``; names come from the graph (see 
 from __future__ import annotations
 
 import bisect
-import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
 from .gazetteer import Gazetteer, Mention
+from .lexicon import Lexicon
 from .normalise import Capacity, Money, When, find_capacities, find_dates, find_money
 
 __all__ = ["Candidate", "Lexicon", "STAGE_WORDS", "extract_text", "sentences"]
@@ -64,29 +63,6 @@ _FIGURE = re.compile(r"\d|[两一二三四五六七八九十]\s*[万亿]|吨|吉
 _CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
 _ZH_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _EN_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Product words and the chain segment each names; ``kind`` cell words beat material words that
-    qualify them (磷酸铁锂电芯 is a cell)."""
-    words: dict[str, tuple[str, str]]
-    pattern: re.Pattern
-
-    @classmethod
-    def load(cls, path=None) -> "Lexicon":
-        """The lexicon shipped with the package, or the CSV (word,segment,kind) at ``path``."""
-        if path is None:
-            text = resources.files("lithiumgraph.extract").joinpath("data/segment_words.csv").read_text("utf-8")
-        else:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        rows = list(csv.DictReader(text.splitlines()))
-        words = {r["word"].strip(): (r["segment"].strip(), (r.get("kind") or "").strip()) for r in rows
-                 if r.get("word", "").strip()}
-        order = sorted(words, key=len, reverse=True)
-        pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in order))
-        return cls(words, pattern)
 
 
 @dataclass

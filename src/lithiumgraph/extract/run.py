@@ -9,7 +9,8 @@ from pathlib import Path
 from .gazetteer import Gazetteer
 from .reader import MAX_BYTES, read_inputs
 from .review import read_rejected, rejected_path, review_rows, write_review
-from .rules import Candidate, Lexicon, extract_text
+from .lexicon import Lexicon
+from .rules import Candidate, extract_text
 
 __all__ = ["ExtractSummary", "extract_files"]
 
@@ -36,6 +37,8 @@ def extract_files(inputs, output: str | Path | None, *, data=None, published: st
     docs = read_inputs(inputs, published=published, url=url, outlet=outlet, stdin=stdin, max_bytes=max_bytes)
     ds = load([Path(d) for d in (data or [default_data_dir()])])
     gaz, lex = Gazetteer.from_dataset(ds), Lexicon.load(lexicon)
+    from .. import model
+    lex.check({s.id for s in ds.records(model.Segment)})
     if rejected is None and output is not None:
         rejected = rejected_path(output)
     gone = read_rejected(rejected) if rejected else set()
