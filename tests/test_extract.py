@@ -68,6 +68,8 @@ def test_output_value_is_not_investment():
     ("建设年产两万吨氯化锂生产基地", [(20000.0, "t/yr")]),
     ("100MWh级锂电池储能电站项目", [(0.1, "GWh/yr")]),
     ("a production capacity of 27 GWh/year", [(27.0, "GWh/yr")]),
+    ("形成年产12亿安时锂离子动力电池的生产能力", [(1.2e9, "Ah/yr")]),
+    ("年产1.5亿Ah电芯", [(1.5e8, "Ah/yr")]),
     ("一栋4000平方米厂房主体已完工", []),          # floor area, not capacity
     ("合计供应305万吨产品", []),                   # a supply quantity
     ("氧化锂储量516万吨", []),                     # a reserve

@@ -187,7 +187,7 @@ _UNITS = [("gigawatt-hours", "GWh/yr", 1.0), ("吉瓦时", "GWh/yr", 1.0), ("兆
           ("亿平米", "m²/yr", 1e8), ("万平米", "m²/yr", 1e4), ("亿㎡", "m²/yr", 1e8), ("万㎡", "m²/yr", 1e4),
           ("平方米", "m²/yr", 1.0), ("平米", "m²/yr", 1.0), ("万吨", "t/yr", 1e4), ("千吨", "t/yr", 1e3),
           ("吨", "t/yr", 1.0), ("tonnes", "t/yr", 1.0), ("tons", "t/yr", 1.0), ("kt", "t/yr", 1e3),
-          ("亿Ah", "Ah/yr", 1e8), ("万Ah", "Ah/yr", 1e4), ("万辆", "vehicles/yr", 1e4), ("辆", "vehicles/yr", 1.0)]
+          ("亿Ah", "Ah/yr", 1e8), ("万Ah", "Ah/yr", 1e4), ("亿安时", "Ah/yr", 1e8), ("万安时", "Ah/yr", 1e4), ("万辆", "vehicles/yr", 1e4), ("辆", "vehicles/yr", 1.0)]
 _UNIT_RE = "|".join(re.escape(u) for u, _, _ in _UNITS)
 _CAP = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>{_UNIT_RE})(?P<yr>\s*(?:/\s*年|/year|年|per year|/yr|a year))?",
                   re.I)
