@@ -54,6 +54,10 @@ _GENERIC_HEADS = ("新能源", "锂电", "动力", "储能", "新型", "电池",
 # English: "LG Energy Solution (LGES)", "Italvolt to build"
 _EN_FIRM = re.compile(r"\b([A-Z][A-Za-z0-9&.-]+(?:\s+[A-Z][A-Za-z0-9&.-]+){0,3})\s+(?:\(([A-Z]{2,6})\)|"
                       r"(?=(?:to build|to invest|will|plans|has|announced|said|signed|is building)\b))")
+_EN_PLACE = re.compile(r"\b(?:plant|factory|facility|gigafactory|base|site|project|complex|located) in "
+                       r"((?!the\b)[A-Z][a-zA-Z]+(?:,? [A-Z][a-zA-Z]+)?)")
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"}
 _EN_NOT_FIRM = {"The", "A", "An", "This", "It", "Construction", "Our", "We", "Its", "That", "These"}
 
 
@@ -174,6 +178,10 @@ class Gazetteer:
         for m in _EN_FIRM.finditer(text):
             if m[1].split()[0] not in _EN_NOT_FIRM:
                 found.append(Mention(self._known(m[1]) or f"new:{m[1]}", "Enterprise", m[1], m.start(1), m.end(1)))
+        for m in _EN_PLACE.finditer(text):
+            name = m[1].split(",")[0] if m[1].split(",")[0] in _MONTHS else m[1]
+            if name not in _MONTHS:
+                found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(1), m.end(1)))
         for m in _NEW_PLACE.finditer(text):
             name = m[1]
             if len(name) >= 3 and name[0] not in "该本其此":

@@ -32,7 +32,8 @@ STAGE_WORDS: dict[str, str] = {
                     r"under construction",
     "trial": r"(?<!中)试产|(?<!中)试生产|试运行|试车|调试|点火(?!投产)|trial production|commissioning",
     "operating": r"投产|竣工|达产|量产|下线|投入生产|投入运营|正式运营|建成运营|实现.{0,4}生产|"
-                 r"commercial (?:operations?|production)|start(?:s|ed)? production|\bopening\b|\bcompleted\b",
+                 r"commercial (?:operations?|production)|start(?:s|ed)? production|\bopening\b|\bcompleted\b|"
+                 r"\bproduction\b.{0,25}?\b(?:to start|to begin|started|began)\b",
     "expanded": r"扩产|扩建|扩能|加码|新增(?:投资|产能|.{0,8}产能)|\bexpan(?:d|ded|sion)\b",
     "halted": r"停产|暂停(?:了)?(?:开采|生产|作业|建设)|停止(?:生产|开采)|\bhalt(?:ed|s)?\b|"
               r"suspended (?:production|operations)",
@@ -54,7 +55,8 @@ _EXPECTED = re.compile(r"拟|计划|预计|(?<!即)将(?!近)|力争|有望|规�
                        r"\bto invest\b", re.I)
 _INVEST_WORD = re.compile(r"投资|invest", re.I)
 _CARRY = re.compile(r"(?:^|[，,])\s*(?:[^，,。]{0,4}[，,])?\s*(?:其中)?(?:该|本|此次|这个)?"
-                    r"(?:项目|公司|基地|工厂|一期|二期|三期|首期|工程)")
+                    r"(?:项目|公司|基地|工厂|一期|二期|三期|首期|工程)|"
+                    r"^(?:The|This|Its) (?:plant|factory|facility|project|company|site|gigafactory|complex)\b")
 _ANNOUNCER = re.compile(r"(?<![子孙])公司(?!的?(?:子|孙)公司)")
 _VAGUE_DATE = ("近日", "日前", "近期", "本周")
 _CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
@@ -225,6 +227,8 @@ class _Sentence:
                 kept.append(t)
         kept = self._merge_runs([t for t in sorted(kept) if not self._conditional(t)])
         stages = {t[2] for t in kept}
+        if "supply" in stages:  # a signed supply agreement is the supply
+            kept = [t for t in kept if t[2] != "signed"]
         if "signed" in stages:  # what a signed agreement plans or adds is part of the signing
             kept = [t for t in kept if t[2] not in ("planned", "expanded")]
         elif stages - {"planned"}:  # 计划/规划 describe a project whose stage the other word says
@@ -311,8 +315,14 @@ class _Sentence:
         return (ids, names), own
 
     def _clause_text(self, pos: int) -> str:
+        """The clause around ``pos`` with firm names blanked (公司 inside a name is not 公司 the subject)."""
         c = self.clause(pos)
-        return self.text[self.bounds[c]:self.bounds[c + 1]]
+        a, b = self.bounds[c], self.bounds[c + 1]
+        text = list(self.text[a:b])
+        for s, e in self.firm_spans:
+            for i in range(max(s, a), min(e, b)):
+                text[i - a] = " "
+        return "".join(text)
 
     def _firm_of(self, cap: Capacity) -> list[Mention]:
         """The firm named last before a capacity, with no other capacity in between."""
@@ -353,7 +363,12 @@ class _Sentence:
                   and not any(d.end <= t[0] < t0 for t in self.triggers if self.clause(t[0]) != c)]
         if same and not (same[0].text in _VAGUE_DATE and before and before[-1].text not in _VAGUE_DATE):
             return same[0]
-        return before[-1] if before else (same[0] if same else None)
+        if before or same:
+            return before[-1] if before else same[0]
+        own = {self.clause(t[0]) for t in self.triggers if t[0] != t0}
+        after = [d for d in self.dates if d.start >= t0 and self.clause(d.start) not in own
+                 and not any(t0 < t[0] < d.start for t in self.triggers)]
+        return after[0] if after else None
 
     def _expected(self, stage: str, t0: int, when: When | None) -> bool:
         c = self.clause(t0)
