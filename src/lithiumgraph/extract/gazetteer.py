@@ -30,7 +30,9 @@ _NEW_PLACE = re.compile(
     rf"(?:^|在|于|位于|落户|落地|与|、|赴|入驻|[，,。；;\s])\s*((?:(?![{_NOT_IN_PLACE}])[{_CJK}()（）]){{2,16}}(?:经济技术开发区|"
     rf"经济开发区|高新技术产业开发区|开发区|经开区|高新区|工业园区|产业园|工业园|园区|新区|县|市|区|旗|镇))")
 # 拟在荆门投资新建: a bare place name between 在 and the verb of building
-_BARE_PLACE = re.compile(rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)|(?:落户|落地|落子)([{_CJK}]{{2,4}}?)(?=[，,。；;]|$)")
+_BARE_PLACE = re.compile(rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)|(?:落户|落地|落子)([{_CJK}]{{2,4}}?)(?=[，,。；;]|$)|"
+                         rf"([{_CJK}]{{2}})(?=基地|工厂|生产基地)")
+_NOT_CITY = set("产造业发池料能目电力体化合工矿收统链研储新型代级大超其该本")
 _PROVINCES = ("江西省", "江西", "湖北省", "湖北", "湖南省", "湖南", "四川省", "四川", "江苏省", "江苏", "浙江省", "浙江",
               "广东省", "广东", "安徽省", "安徽", "福建省", "福建", "山西省", "山西", "山东省", "山东", "河南省", "河南",
               "河北省", "河北", "青海省", "青海", "贵州省", "贵州", "云南省", "云南", "甘肃省", "甘肃", "陕西省", "陕西",
@@ -187,8 +189,10 @@ class Gazetteer:
             if len(name) >= 3 and name[0] not in "该本其此":
                 found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(1), m.end(1)))
         for m in _BARE_PLACE.finditer(text):
-            g = 1 if m[1] else 2
+            g = next(i for i in (1, 2, 3) if m[i])
             name = m[g]
+            if g == 3 and (set(name) & _NOT_CITY or self.names.get(_norm(name), ("", ""))[1] == "Enterprise"):
+                continue  # 生产基地, 电池工厂: not a place
             if name[0] not in "该本其此当" and not any(ch in _NOT_IN_PLACE for ch in name) and name != "经开":
                 found.append(Mention(self._known(name, "Park") or f"new:{name}", "Park", name, m.start(g), m.end(g)))
         kept = _without_overlaps(found)
