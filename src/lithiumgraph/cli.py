@@ -776,10 +776,10 @@ def extract(inputs, output, data_dirs, published, url, outlet, lexicon, rejected
     s = extract_files(inputs, output, data=list(data_dirs) or None, published=published, url=url,
                       outlet=outlet, stdin=click.get_binary_stream("stdin"), lexicon=lexicon, rejected=rejected)
     if output is None:
-        click.echo(s.text, nl=False)
+        echo(s.text, nl=False)
         return
     stages = ", ".join(f"{v} {k}" for k, v in sorted(s.by_stage.items()))
-    click.echo(f"wrote {output}: {s.candidates} candidates from {s.documents} documents"
+    echo(f"wrote {output}: {s.candidates} candidates from {s.documents} documents"
                + (f" ({stages})" if stages else "") + (f"; {s.skipped} rejected before, left out" if s.skipped else ""))
 
 
@@ -800,8 +800,8 @@ def accept(review, outdir, data_dirs):
     from .extract import accept_review
     s = accept_review(review, outdir, data=list(data_dirs) or None)
     files = ", ".join(f"{v} {k.removesuffix('.csv')}" for k, v in s.written.items() if v)
-    click.echo(f"{s.accepted} accepted, {s.rejected} rejected, {s.undecided} undecided; wrote {outdir}: "
+    echo(f"{s.accepted} accepted, {s.rejected} rejected, {s.undecided} undecided; wrote {outdir}: "
                + (files or "nothing new") + f"; {s.known} already in the data, {s.forecasts} announcements kept as notes")
     for c in s.conflicts:
-        click.echo(f"  conflict (line {c['line']}): {c['subject']}: data says {c['existing']}; the text says "
+        echo(f"  conflict (line {c['line']}): {c['subject']}: data says {c['existing']}; the text says "
                    f"{c['extracted']}")

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from ..errors import LithiumGraphError
-from ..output import write_atomic
+from ..output import FORMULA_START, safe_cell, write_atomic
 from .rules import Candidate
 
 __all__ = ["COLUMNS", "YES", "NO", "neutralise", "unneutralise", "review_rows", "write_review", "read_review",
@@ -22,18 +22,17 @@ COLUMNS = ["candidate", "decision", "same_as", "stage", "expected", "firms", "fi
            "confidence", "evidence", "start", "end", "source", "url", "published", "outlet", "title"]
 YES = {"yes", "y", "accept", "accepted", "ok", "是"}
 NO = {"no", "n", "reject", "rejected", "否"}
-_DANGER = ("=", "+", "-", "@", "\t", "\r")
 REJECTED_COLUMNS = ["candidate", "stage", "evidence", "source"]
 
 
 def neutralise(value) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_DANGER) else text
+    """A cell that a spreadsheet will not run as a formula (see ``output.safe_cell``)."""
+    return safe_cell("" if value is None else str(value))
 
 
 def unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] in _DANGER and text[1:2] else text
+    """What ``neutralise`` was given."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_START else text
 
 
 def _number(x) -> str:
