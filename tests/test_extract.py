@@ -348,3 +348,11 @@ def test_bad_lexicon_is_one_line(tmp_path, text, message):
     f.write_text("项目开工。", "utf-8")
     r = _run("extract", str(f), "--lexicon", str(lex_file))
     assert r.exit_code == 1 and r.output.strip().endswith(message) and r.output.count("\n") == 1
+
+
+def test_traditional_characters(gaz, lex):
+    text = "宜春國軒電池項目於去年5月份開工,目前已一次性建成投產10Gwh動力電池產線。"
+    cands = extract_text(text, gaz, lex, published="2022-06-01")
+    assert [(c.stage, c.firms, c.date, c.capacity) for c in cands] == [
+        ("started", ("jiangxi-gotion",), "2021-05", None), ("operating", ("jiangxi-gotion",), "", 10.0)]
+    assert all(text[c.start:c.end] == c.evidence for c in cands)

@@ -127,6 +127,7 @@ def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str 
     out: list[Candidate] = []
     aliases: dict[str, str] = {}
     carry = _Carry(gaz, aliases)
+    original, text = text, _simplified(text)
     for start, end, sent in sentences(text):
         present = {m.lastgroup for m in _ANY_STAGE.finditer(sent)}
         if not present and not _FIGURE.search(sent):  # nothing to propose; names read only if needed
@@ -135,11 +136,26 @@ def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str 
         found = _Sentence(sent, gaz.find(sent, aliases), lexicon, published, gaz.level, present)
         cands = found.candidates(carry)
         for c in cands:
-            c.start, c.end = start, end
+            c.start, c.end, c.evidence = start, end, original[start:end]
             c.confidence = _confidence(c, gaz)
         out.extend(cands)
         carry.seen(found.firms, sent)
     return out
+
+
+_T2S = None
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters as simplified (OpenCC t2s), where that keeps every offset; else ``text``."""
+    global _T2S
+    if text.isascii():
+        return text
+    if _T2S is None:
+        import opencc
+        _T2S = opencc.OpenCC("t2s")
+    simple = _T2S.convert(text)
+    return simple if len(simple) == len(text) else text
 
 
 class _Carry:
