@@ -55,6 +55,6 @@ def render_html(ex) -> str:
             "stages": ex.stages, "parks": ex.parks, "sources": ex.sources, "dates": ex.dates,
             "colours": STAGE_COLOURS, "status": {k: list(v) for k, v in STATUS_STYLE.items()}}
     parts = {"title": html.escape(ex.title), "style": _static("style.css"), "vis": _vis_js(),
-             "data": script_json(data), "app": _static("app.js")}
+             "data": script_json(data), "app": _static("app.js"), "picture": _static("picture.js")}
     # one pass over the template: text put into a slot is never read as a slot
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _static("page.html"))

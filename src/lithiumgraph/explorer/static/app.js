@@ -409,51 +409,9 @@
   });
   $("lg-fit").addEventListener("click", function () { fit(lastPos); });
 
-  function download(blob, name) {
-    const a = el("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a); a.click(); a.remove();
-    setTimeout(function () { URL.revokeObjectURL(a.href); }, 5000);
-  }
-  $("lg-png").addEventListener("click", function () {
-    const src = container.querySelector("canvas"), c = document.createElement("canvas");
-    c.width = src.width; c.height = src.height;
-    const ctx = c.getContext("2d");
-    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, c.width, c.height); ctx.drawImage(src, 0, 0);
-    c.toBlob(function (b) { download(b, "lithium-chain.png"); }, "image/png");
-  });
-  $("lg-svg").addEventListener("click", function () { download(new Blob([svgText()], {type: "image/svg+xml"}), "lithium-chain.svg"); });
-  function svgText() {
-    const NS = "http://www.w3.org/2000/svg", b = bounds(lastPos), svg = document.createElementNS(NS, "svg");
-    function add(parent, tag, attrs, text) {
-      const e = document.createElementNS(NS, tag);
-      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
-      if (text !== undefined) e.textContent = text;
-      parent.appendChild(e);
-      return e;
-    }
-    svg.setAttribute("xmlns", NS);
-    svg.setAttribute("viewBox", [b.x0 - 10, b.y0 - 10, b.x1 - b.x0 + 20, b.y1 - b.y0 + 20].join(" "));
-    add(svg, "rect", {x: b.x0 - 10, y: b.y0 - 10, width: b.x1 - b.x0 + 20, height: b.y1 - b.y0 + 20, fill: "#ffffff"});
-    edges.get().forEach(function (e) {
-      const p = lastPos.get(e.from), q = lastPos.get(e.to);
-      add(svg, "line", {x1: p.x, y1: p.y, x2: q.x, y2: q.y, stroke: e.color.color, "stroke-width": e.width,
-                        "stroke-opacity": e.color.opacity, "stroke-dasharray": e.dashes ? e.dashes.join(" ") : "none"});
-    });
-    nodes.get().forEach(function (n) {
-      const p = lastPos.get(n.id), g = add(svg, "g", {opacity: n.opacity === undefined ? 1 : n.opacity});
-      const dash = n.shapeProperties.borderDashes;
-      add(g, "rect", {x: p.x - p.w / 2, y: p.y - p.h / 2, width: p.w, height: p.h, rx: 3, fill: n.color.background,
-                      stroke: n.color.border, "stroke-width": n.borderWidth, "stroke-dasharray": dash ? dash.join(" ") : "none"});
-      const top = n.heightConstraint.valign === "top";
-      n.label.split("\n").forEach(function (line, i, all) {
-        const y = top ? p.y - p.h / 2 + 8 + (i + 0.8) * n.font.size * 1.15 : p.y + (i - (all.length - 1) / 2) * n.font.size * 1.15 + n.font.size * 0.35;
-        add(g, "text", {x: p.x, y: y, "text-anchor": "middle", "font-size": n.font.size, "font-family": FONT, fill: n.font.color}, line);
-      });
-    });
-    return new XMLSerializer().serializeToString(svg);
-  }
+  $("lg-png").addEventListener("click", function () { lgPicture.png(container.querySelector("canvas"), "lithium-chain.png"); });
+  $("lg-svg").addEventListener("click", function () { lgPicture.download(new Blob([svgText()], {type: "image/svg+xml"}), "lithium-chain.svg"); });
+  function svgText() { return lgPicture.svg(nodes.get(), edges.get(), lastPos, bounds(lastPos), FONT); }
   window.lgApp = {render: render, toggle: toggle, focusOn: focusOn, clearFocus: clearFocus, collapsed: collapsed,
                   fit: function () { fit(lastPos); }, svgText: svgText};
 })();
