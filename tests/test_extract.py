@@ -286,7 +286,7 @@ def test_review_accept_round_trip(tmp_path):
         "2 project_events, 1 enterprise_events; 0 already in the data, 0 announcements kept as notes",
         "  conflict (line 2): byd-yichun-cells|byd-yichun-li2co3: data says several projects fit; the text says "
         "signed 2023-03-01 (not written)",
-        "  conflict (line 4): shenghua-lfp: data says capacity 200000 t/yr; the text says capacity 250000 t/yr"]
+        "  conflict (line 4): shenghua-lfp: data says capacity 200,000 t/yr; the text says capacity 250,000 t/yr"]
     ds = load([default_data_dir(), out])  # validates layered on the curated data
     events = {(e.project, e.date, e.stage, e.confidence) for e in ds.records(
         __import__("lithiumgraph.model", fromlist=["RECORD_FILES"]).RECORD_FILES["project_events.csv"])}
@@ -356,3 +356,22 @@ def test_traditional_characters(gaz, lex):
     assert [(c.stage, c.firms, c.date, c.capacity) for c in cands] == [
         ("started", ("jiangxi-gotion",), "2021-05", None), ("operating", ("jiangxi-gotion",), "", 10.0)]
     assert all(text[c.start:c.end] == c.evidence for c in cands)
+
+
+def test_accept_lists_events_that_contradict_the_data(tmp_path):
+    """catl-yichun-cells is under construction since 2021-10-28 in the data: a start on 2021-12-24 would
+    put a step back, so it is listed and not written, and what is written still validates."""
+    src = tmp_path / "news.jsonl"
+    src.write_text(json.dumps({"url": "https://example.org/seed", "published": "2022-01-10",
+                               "text": "12月24日,宜春时代新型锂电池生产制造基地项目正式开工。"}, ensure_ascii=False), "utf-8")
+    review = tmp_path / "review.csv"
+    _run("extract", str(src), "-o", str(review))
+    _decide(review, ["yes"])
+    out = tmp_path / "out"
+    r = _run("accept", str(review), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[1].startswith(
+        "  conflict (line 2): catl-yichun-cells: data says 'started' on 2021-12-24 comes after 'construction' "
+        "on 2021-10-28")
+    assert not (out / "project_events.csv").exists()
+    assert _rows(tmp_path / "conflicts.csv")[0]["extracted"] == "started on 2021-12-24 (not written)"

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from .. import model
 from ..errors import DataError, Problem
-from ..output import atomic_open, dir_target, staged_dir, write_atomic
+from ..output import atomic_open, dir_target, format_value, staged_dir, write_atomic
+from ..units import dimension
+from ..history import Step, last_day, order_problems, project_steps, status_on
 from .review import NO, YES, read_review, rejected_path, remember_rejected
 
 __all__ = ["AcceptSummary", "accept_review", "PROJECT_STAGES", "ENTERPRISE_EVENTS"]
@@ -85,8 +87,9 @@ class _Base:
         self.segments = {s.id: s for s in ds.records(model.Segment)}
         self.projects = ds.records(model.Project)
         self.supplies = {(s.supplier, s.customer, s.segment) for s in ds.records(model.Supply)}
-        ev_cls = model.RECORD_FILES.get("project_events.csv")
-        self.events = {(e.project, e.stage): e.date for e in ds.records(ev_cls)} if ev_cls else {}
+        self.events = {(e.project, e.stage): e.date for e in ds.records(model.ProjectEvent)}
+        self.steps = {pid: [s for s, _ in pairs] for pid, pairs in project_steps(ds).items()}
+        self.status = {p.id: (p.status, p.as_of) for p in self.projects if p.status and p.as_of}
         self.family: dict[str, set[str]] = {}
         for o in ds.records(model.Ownership):
             if o.kind == "SUBSIDIARY_OF":
@@ -149,6 +152,7 @@ class _Builder:
         self.base, self.today, self.path, self.problems = base, today, path, problems
         self.files: dict[str, dict[tuple, dict]] = {name: {} for name in HEADERS}
         self.conflicts: list[dict] = []
+        self.new_steps: dict[str, list[Step]] = {}
         self.known = self.forecasts = 0
 
     def bad(self, line, fld, msg) -> None:
@@ -165,31 +169,32 @@ class _Builder:
         stage = r.get("stage", "").strip()
         if stage not in PROJECT_STAGES + ENTERPRISE_EVENTS + OTHER:
             return self.bad(line, "stage", f"unknown stage {stage!r}")
+        expected = r.get("expected", "").strip().lower() in YES
         published = r.get("published", "").strip()[:10]
         if published and not self._date_ok(line, "published", published):
             return
         when = r.get("date", "").strip() or published
-        if when and not self._date_ok(line, "date", when):
+        if when and not self._date_ok(line, "date", when, future=expected):
             return
         firms = [self.firm(line, f.strip(), r) for f in r.get("firms", "").split("|") if f.strip()]
         if None in firms or not self._segment_ok(line, r.get("segment", "").strip()):
             return
         src = self.source(r, published)
         prov = {"sources": src, "confidence": "extracted", "retrieved_on": self.today.isoformat()}
-        expected = r.get("expected", "").strip().lower() in YES
         if stage == "supply":
             return self.supply(line, r, firms, when, prov)
         if stage in ENTERPRISE_EVENTS:
             return self.enterprise_events(line, r, stage, firms, when, expected, prov)
         self.project(line, r, stage, firms, when, expected, prov)
 
-    def _date_ok(self, line, fld, value) -> bool:
+    def _date_ok(self, line, fld, value, future: bool = False) -> bool:
+        """A date of the data model's forms; after today only for what is announced (``expected``)."""
         m = _DATE.match(value)
         if not m:
             self.bad(line, fld, f"{value!r} is not a date (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn)")
             return False
-        if _event_date(value) > self.today.isoformat()[: len(_event_date(value))]:
-            self.bad(line, fld, f"{value} is after today; announcements of what is to come stay expected")
+        if not future and _event_date(value) > self.today.isoformat()[: len(_event_date(value))]:
+            self.bad(line, fld, f"{value} is after today; mark the row expected if it is announced, not done")
             return False
         return True
 
@@ -280,13 +285,33 @@ class _Builder:
             return self.bad(line, "date", "no date and no publication date; give one")
         old = self.base.events.get((pid, stage))
         if old is not None:
-            if old == _event_date(when):
+            new = _event_date(when)
+            if old.startswith(new) or new.startswith(old):  # the same day, said more or less precisely
                 self.known += 1
             else:
                 self.conflict(line, r, pid, f"{stage} on {old}", f"{stage} on {_event_date(when)}")
             return
-        self.put("project_events.csv", {"project": pid, "date": _event_date(when), "stage": stage,
+        step = Step(_event_date(when), stage, f"review line {line}")
+        clash = self.clash(pid, step)
+        if clash:
+            return self.conflict(line, r, pid, clash, f"{stage} on {step.date} (not written)")
+        self.new_steps.setdefault(pid, []).append(step)
+        self.put("project_events.csv", {"project": pid, "date": step.date, "stage": stage,
                                         "note": _note(r), **prov})
+
+    def clash(self, pid: str, step: Step) -> str:
+        """What a new event would contradict: the order of the project's events, or its stated status."""
+        steps = self.base.steps.get(pid, []) + self.new_steps.get(pid, [])
+        before = {m for _, _, m in order_problems(steps)}
+        new = [m for _, _, m in order_problems(steps + [step]) if m not in before]
+        if new:
+            return new[0]
+        status, as_of = self.base.status.get(pid, (None, None))
+        if status:
+            got = status_on(steps + [step], last_day(as_of))
+            if got is step and step.stage != status:
+                return f"status {status} on {as_of}"
+        return ""
 
     def match_project(self, line, r, firms) -> str | None:
         """An existing project of the firm (or its parent or subsidiaries) for the segment, else a new one."""
@@ -297,13 +322,15 @@ class _Builder:
         family = {firms[0]} | self.base.family.get(firms[0], set())
         park = r.get("place", "").strip()
         fits = [p for p in self.base.projects if p.enterprise in family
-                and (p.segment == seg if seg else park and self._near(p.park, park))]
+                and (p.segment == seg if seg else bool(park))
+                and (not park or self._near(p.park, park))]  # a place named elsewhere is another project
         if len(fits) > 1 and cap is not None:
             fits = [p for p in fits if p.capacity is not None and abs(p.capacity - cap) < 1e-9 and p.unit == unit] or fits
         if len(fits) == 1:
             p = fits[0]
             if cap is not None and p.capacity is not None and p.unit == unit and abs(p.capacity - cap) > 1e-9:
-                self.conflict(line, r, p.id, f"capacity {p.capacity:g} {p.unit}", f"capacity {cap:g} {unit}")
+                self.conflict(line, r, p.id, f"capacity {format_value(p.capacity)} {p.unit}",
+                              f"capacity {format_value(cap)} {unit}")
             return p.id
         if len(fits) > 1:
             said = " ".join(x for x in (r.get("stage", ""), r.get("date", ""), r.get("capacity_text", "")) if x)
@@ -322,7 +349,9 @@ class _Builder:
         name = " ".join(x for x in (r.get("firm_names", "").split("|")[0], r.get("place_name", ""),
                                     r.get("capacity_text", ""), self.base.segments[seg].name_zh if seg else "") if x)
         money = _num(r.get("money"))
-        notes = [] if unit in CAPACITY_UNITS or cap is None else [f"capacity {r.get('capacity_text')}"]
+        # the data wants a capacity's segment, measured in that segment's dimension (t/yr for cathode)
+        counted = unit in CAPACITY_UNITS and seg and dimension(unit) == dimension(self.base.segments[seg].unit)
+        notes = [] if counted or cap is None else [f"capacity {r.get('capacity_text')}"]
         if money is not None and r.get("currency") != "yuan":
             notes.append(f"investment {r.get('money_text')}")
         if r.get("bound"):
@@ -332,8 +361,7 @@ class _Builder:
             notes.append(f"announced: {r.get('stage')} {r.get('date', '')}".strip())
         self.put("projects.csv", {
             "id": pid, "name_zh": name or pid, "enterprise": firm, "park": park, "segment": seg,
-            "capacity": r.get("capacity", "") if unit in CAPACITY_UNITS else "",
-            "unit": unit if unit in CAPACITY_UNITS else "",
+            "capacity": r.get("capacity", "") if counted else "", "unit": unit if counted else "",
             "investment_yuan": r.get("money", "") if r.get("currency") == "yuan" else "",
             "note": "; ".join(notes), "sources": self.source(r, r.get("published", "")[:10]),
             "as_of": r.get("published", "")[:10], "confidence": "extracted", "retrieved_on": self.today.isoformat()})
