@@ -49,7 +49,7 @@ def main():
         print(f"  {res.rows[:3]}")
         page = step("explore --level enterprise (all firms)", lambda: explore(G, level="enterprise"))
         step("  write the page", lambda: page.write(Path(d) / "ckg.html"))
-        print(f"  {len(page.network.nodes):,} nodes, {(Path(d) / 'ckg.html').stat().st_size / 2**20:.1f} MiB")
+        print(f"  {len(page.nodes):,} nodes, {(Path(d) / 'ckg.html').stat().st_size / 2**20:.1f} MiB")
     print(f"peak memory {peak_mib():,.0f} MiB")
 
 
