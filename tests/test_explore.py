@@ -21,7 +21,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stdout == (f"wrote {out} (segment level · 41 segments, 0 enterprises, 55 links · "
-                        "3 strong, 8 weak, 1 pipeline only, 29 missing segments)\n")
+                        "2 strong, 9 weak, 1 pipeline only, 29 missing segments)\n")
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
     # nothing to fetch: no src/href/url()/@import pointing anywhere
@@ -30,7 +30,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     assert "default-src 'none'" in html
     data = data_of(html)
     statuses = [n["lg"]["status"] for n in data["nodes"]]
-    assert statuses.count("missing") == 29 and statuses.count("weak") == 8 and statuses.count("strong") == 3
+    assert statuses.count("missing") == 29 and statuses.count("weak") == 9 and statuses.count("strong") == 2
     assert statuses.count("pipeline") == 1
     assert data["status"]["missing"][3] == "✕ 缺链 missing" and data["status"]["missing"][2]   # icon, words, dashes
     # left to right: every template link goes to a column further right, except the recycling loops

@@ -34,8 +34,9 @@ def test_fact_dates(data_copy, dates, field, message):
 
 
 def test_fact_dates_that_fit_load_and_travel_with_the_edge(data_copy):
+    from lithiumgraph.graph import build_graph
     _supplies(data_copy, "2023-08,2024,2026-01-05")
-    G = load_graph(data_copy)
+    G = build_graph(load(data_copy))  # every date: the relation ended in 2024
     d = next(d for _, _, d in G.edges("shenghua", data=True) if d["kind"] == "SUPPLIES")
     assert (d["valid_from"], d["valid_to"], d["retrieved_on"]) == ("2023-08", "2024", "2026-01-05")
 

@@ -17,10 +17,13 @@ def load(dirs=None):
     return _load(dirs)
 
 
-def load_graph(dirs=None):
-    """Load data directories and build the networkx MultiDiGraph every analysis reads."""
+def load_graph(dirs=None, *, as_of=None):
+    """Load data directories and build the networkx MultiDiGraph every analysis reads, as known and true
+    on ``as_of`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date; default today; see
+    :func:`lithiumgraph.timeline.snapshot`)."""
     from .graph import build_graph as _build
-    return _build(load(dirs))
+    from .timeline import snapshot
+    return snapshot(_build(load(dirs)), as_of)
 
 
 def query(G, cypher: str, params: dict | None = None, *, timeout: float | None = None):

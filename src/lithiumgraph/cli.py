@@ -82,8 +82,8 @@ def neo4j_options(fn):
 class GraphSource:
     """Where a command reads the graph: graph_data/ directories in memory, or a Neo4j server."""
 
-    def __init__(self, store, data_dirs, uri, user, password, database):
-        self.store, self.data_dirs = store, data_dirs
+    def __init__(self, store, data_dirs, uri, user, password, database, as_of=None):
+        self.store, self.data_dirs, self.as_of = store, data_dirs, as_of
         self.uri, self.user, self.password, self.database = uri, user, password, database
 
     def _use(self, fn):
@@ -96,19 +96,40 @@ class GraphSource:
             st.close()
 
     def graph(self):
-        return self._use(lambda st: st.graph())
+        """The graph as known and true on --as-of (default today)."""
+        from .timeline import snapshot
+        return self._use(lambda st: snapshot(st.graph(), self.as_of))
 
     def query(self, cypher, params, *, write=False, timeout=None):
-        return self._use(lambda st: st.query(cypher, params, write=write, timeout=timeout))
+        """Cypher on the stored graph (every date); with --as-of, on that day's graph in the embedded engine."""
+        if self.as_of is None:
+            return self._use(lambda st: st.query(cypher, params, write=write, timeout=timeout))
+        from .cypher import check
+        from .stores.embedded import embedded
+        check(cypher, write=write)
+        if write:
+            raise click.UsageError("--as-of reads the graph of a day; it does not go with --write")
+        return embedded(self.graph()).run(cypher, params, timeout=timeout)
 
 
 def data_option(fn):
     """--data and --store with the Neo4j options, handed to the command as one ``src``."""
     @functools.wraps(fn)
-    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, **kwargs):
+    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, as_of, **kwargs):
         if store == "neo4j" and data_dirs:
             raise click.UsageError("--data reads files into the memory store; it does not go with --store neo4j")
-        return fn(*args, src=GraphSource(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database), **kwargs)
+        if as_of is not None:
+            from .history import parse_date
+            from .errors import LithiumGraphError
+            try:
+                parse_date(as_of)
+            except LithiumGraphError:
+                raise click.BadParameter(f"{as_of!r}: use YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--as-of") from None
+        src = GraphSource(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database, as_of)
+        return fn(*args, src=src, **kwargs)
+    wrapper = click.option("--as-of", "as_of", metavar="DATE",
+                           help="Answer from the graph as known and true on DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
+                                "a period means its end; default today).")(wrapper)
     wrapper = neo4j_options(wrapper)
     wrapper = click.option("--store", type=click.Choice(["memory", "neo4j"]), default="memory", show_default=True,
                            help="Read from graph_data/ in memory, or from a Neo4j server.")(wrapper)

@@ -23,6 +23,7 @@ from ..graph import out_kind, short_name
 from .balance import MATERIALS, Balance, balance
 from .presence import SegmentSites, sites
 from .scope import Scope, group_of, park_scope
+from ..timeline import firm_stopped
 
 __all__ = ["GapRules", "SegmentGap", "Coverage", "gaps"]
 
@@ -214,14 +215,17 @@ def _present(G, seg, ss, firms, leaders, mb, rules) -> tuple[str, str, str]:
     """Status, action and reason of a segment with at least one present site."""
     covered, cover_txt = _coverage(mb, rules)
     firm_leaders = [x for x in leaders if x[3]]
-    unsure = [x for x in leaders if not x[3]]
+    unsure = [x for x in leaders if not x[3] and "uncertain" in x[1]]
+    stopped = [x for x in leaders if not x[3] and "uncertain" not in x[1]]
     if firm_leaders:
         base = "leading firm " + "; ".join(f"{n} ({lvl})" for n, lvl, _, _ in firm_leaders)
     elif len(firms) >= rules.strong_firms:
         base = f"{len(firms)} local firms (>= {rules.strong_firms})"
     else:
         base = None
-    unsure_txt = ("uncertain claim not counted: " + "; ".join(f"{n} ({lvl})" for n, lvl, _, _ in unsure)) if unsure else ""
+    unsure_txt = "; ".join(
+        ([("uncertain claim not counted: " + "; ".join(f"{n} ({lvl})" for n, lvl, _, _ in unsure))] if unsure else [])
+        + [f"leading firm not counted: {n} ({lvl})" for n, lvl, _, _ in stopped])
     if base and covered:
         return "strong", "", "; ".join(x for x in (base, cover_txt, unsure_txt) if x)
     why = []
@@ -242,15 +246,17 @@ def _name(G, n: str) -> str:
 
 def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str, bool]]:
     """``(firm name, level, source, counts)`` for local firms whose group leads the segment per a
-    source; an uncertain claim is listed but does not count."""
+    source; an uncertain claim, or a firm whose production has stopped or that is in bankruptcy
+    restructuring (:func:`~lithiumgraph.timeline.firm_stopped`), is listed but does not count."""
     out = []
     for f in firms:
         for m in group_of(G, f):
             for s, d in out_kind(G, m, "IN_SEGMENT"):
                 if s == seg and d.get("leader") in rules.leader_levels:
                     via = "" if m == f else f" via {_name(G, m)}"
-                    sure = d.get("confidence") != "uncertain"
-                    lvl = d["leader"] + ("" if sure else "; uncertain")
+                    halt = firm_stopped(G, f) or (firm_stopped(G, m) if m != f else None)
+                    sure = d.get("confidence") != "uncertain" and not halt
+                    lvl = d["leader"] + ("; " + halt if halt else "; uncertain" if not sure else "")
                     out.append((_name(G, f) + via, lvl, (d.get("sources") or [""])[0], sure))
     return list(dict.fromkeys(out))
 

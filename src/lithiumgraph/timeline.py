@@ -1,0 +1,246 @@
+"""The graph as known and true on a date, and the time rules the analyses share.
+
+:func:`snapshot` keeps what was known on the date and still held: a fact counts from its ``valid_from``
+or, lacking it, its ``as_of`` or, lacking both, the earliest date of its sources; it has ended once its
+``valid_to`` is past. Sources published later are left out, and so is their mention in a fact's
+``sources``. A project's status is its last event on or before the date (the stated status counting as
+an event dated by the row's ``as_of``); a project with a history enters at its first event. Firm events
+and prices up to the date stay. The chain template, the parks and outside classifications (segments,
+segment links, intensities, parks, products, industries) are read as timeless unless they carry
+``valid_from`` or ``valid_to`` themselves.
+
+The rules analyses call: :func:`capacity_class` (which statuses count as capacity, which are pipeline) and
+:func:`firm_stopped` (why a firm cannot count as a leading firm on the date).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+
+from .history import Step, first_day, last_day, parse_date, status_on
+
+__all__ = ["snapshot", "known_from", "capacity_class", "firm_stopped", "firm_events", "CAPACITY", "PIPELINE",
+           "NEVER", "STOPPED"]
+
+#: Statuses whose capacity counts by default.
+CAPACITY = ("operating", "expanded")
+#: Statuses whose capacity is pipeline: shown in its own column, never summed with CAPACITY.
+PIPELINE = ("started", "construction", "trial")
+#: Statuses whose capacity never counts (promises), and stopped ones.
+NEVER = ("planned", "signed", "land")
+STOPPED = ("halted", "suspended", "cancelled")
+#: Firm events that stop a firm until a later ``resumed``.
+HALTS = ("production_stopped", "bankruptcy_restructuring")
+_HALT_WORDS = {"production_stopped": "production stopped", "bankruptcy_restructuring": "in bankruptcy restructuring"}
+
+#: Node kinds and edge kinds read as timeless unless they carry valid_from or valid_to.
+_TIMELESS_NODES = frozenset(("Segment", "Intensity", "Park", "Product", "Industry"))
+_TIMELESS_EDGES = frozenset(("UPSTREAM_OF", "HAS_INTENSITY", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF", "PART_OF",
+                             "FEEDS_INDUSTRY"))
+
+
+def capacity_class(status: str | None) -> str | None:
+    """``"capacity"`` for operating or expanded, ``"pipeline"`` for started, construction or trial, None for
+    promises (planned, signed, land), stopped projects and an unknown status.
+
+    >>> capacity_class("operating"), capacity_class("construction"), capacity_class("signed")
+    ('capacity', 'pipeline', None)
+    """
+    if status in CAPACITY:
+        return "capacity"
+    if status in PIPELINE:
+        return "pipeline"
+    return None
+
+
+def firm_events(G: nx.MultiDiGraph, firm: str) -> list[dict]:
+    """A firm's events on the graph, oldest first."""
+    evs = [G.nodes[v] for v, keys in G._succ[firm].items()
+           if any(k == "HAS_EVENT" or k.startswith("HAS_EVENT#") for k in keys)]
+    return sorted((e for e in evs if e.get("event")), key=lambda e: (first_day(e["date"]), e["event"]))
+
+
+def firm_stopped(G: nx.MultiDiGraph, firm: str) -> str | None:
+    """Why ``firm`` cannot count as a leading firm on the graph's date, or None: a production stop or a
+    bankruptcy restructuring with no later ``resumed`` (``production stopped since 2024-10; in bankruptcy
+    restructuring since 2025-06``)."""
+    if firm not in G:
+        return None
+    open_: dict[str, str] = {}
+    for e in firm_events(G, firm):
+        if e["event"] == "resumed":
+            open_.clear()
+        elif e["event"] in HALTS:
+            open_.setdefault(e["event"], e["date"])
+    return "; ".join(f"{_HALT_WORDS[k]} since {d}" for k, d in open_.items()) or None
+
+
+def known_from(d: dict, source_dates: dict[str, date]) -> date | None:
+    """From when a fact counts: its ``valid_from``, else its ``as_of``, else the earliest date of its sources."""
+    if d.get("valid_from"):
+        return first_day(d["valid_from"])
+    if d.get("as_of"):
+        return first_day(d["as_of"])
+    days = [source_dates[s] for s in d.get("sources", ()) if s in source_dates]
+    return min(days) if days else None
+
+
+class _Rule:
+    """Whether a fact stands on ``day``; memoised on its dates and sources, which repeat across rows."""
+
+    def __init__(self, day: date, source_dates: dict[str, date]):
+        self.day, self.source_dates = day, source_dates
+        self._seen: dict[tuple, bool] = {}
+        self._trimmed: dict[tuple, tuple] = {}
+
+    def keeps(self, d: dict, timeless: bool) -> bool:
+        key = (timeless, d.get("valid_from"), d.get("valid_to"), d.get("as_of"), d.get("sources"))
+        ok = self._seen.get(key)
+        if ok is None:
+            vt = d.get("valid_to")
+            if vt and last_day(vt) < self.day:
+                ok = False
+            elif timeless and not d.get("valid_from"):
+                ok = True
+            else:
+                k = known_from(d, self.source_dates)
+                ok = k is None or k <= self.day
+            self._seen[key] = ok
+        return ok
+
+    def sources(self, srcs: tuple) -> tuple:
+        """``srcs`` without those published after the day (the same tuple when none is)."""
+        out = self._trimmed.get(srcs)
+        if out is None:
+            out = tuple(s for s in srcs if s not in self.source_dates or self.source_dates[s] <= self.day)
+            self._trimmed[srcs] = srcs if len(out) == len(srcs) else out
+            out = self._trimmed[srcs]
+        return out
+
+
+def _attrs(d: dict, rule: _Rule) -> dict:
+    srcs = d.get("sources")
+    if srcs and (trimmed := rule.sources(srcs)) is not srcs:
+        return {**d, "sources": trimmed}
+    return d
+
+
+def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGraph:
+    """The graph as known and true on ``day`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date; a period
+    means its last day; None means today). Returns ``G`` itself when nothing differs.
+
+    >>> from lithiumgraph import load_graph
+    >>> G = load_graph()
+    >>> "ganfeng-yichun-cells" in snapshot(G, "2022-06")      # agreed on 2022-09-28
+    False
+    >>> snapshot(G, "2022-12").nodes["ganfeng-yichun-cells"]["status"]
+    'signed'
+    """
+    day = parse_date(day)
+    node = G._node
+    source_dates = {n: first_day(d["date"]) for n, d in node.items() if d.get("kind") == "Source" and d.get("date")}
+    rule = _Rule(day, source_dates)
+    keep: dict[str, dict] = {}
+    pending: dict[str, dict] = {}  # firms known only later: kept where a fact of the day involves them
+    for n, d in node.items():
+        kind = d.get("kind")
+        if kind == "Source":
+            ok = n not in source_dates or source_dates[n] <= day
+        elif kind in ("Event", "Price"):
+            ok = first_day(d["date"]) <= day
+        else:
+            ok = rule.keeps(d, kind in _TIMELESS_NODES) or (kind == "Project" and _began(G, n, d, day))
+        if ok:
+            keep[n] = _attrs(d, rule) if kind != "Source" else d
+        elif kind == "Enterprise":
+            pending[n] = d
+    for n in [n for n, d in keep.items() if d.get("kind") == "Project"]:
+        if keep[n].get("enterprise") in pending:
+            f = keep[n]["enterprise"]
+            keep[f] = _attrs(pending.pop(f), rule)
+    _cascade(G, keep)
+    _statuses(G, keep, day)
+    edges = []
+    for u, nbrs in G._succ.items():
+        if u not in keep and u not in pending:
+            continue
+        for v, keyed in nbrs.items():
+            if v not in keep and v not in pending:
+                continue
+            for k, d in keyed.items():
+                if rule.keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
+                    edges.append((u, v, k, d))
+    for u, v, _, _ in edges:
+        for f in (u, v):
+            if f in pending:
+                keep[f] = _attrs(pending.pop(f), rule)
+    edges = [(u, v, k, _edge_attrs(d, keep, u, rule)) for u, v, k, d in edges if u in keep and v in keep]
+    edges += _project_edges(G, keep, edges, rule)
+    if len(keep) == len(node) and len(edges) == G.number_of_edges() and \
+            all(keep[n] is node[n] for n in keep) and all(d is G._succ[u][v][k] for u, v, k, d in edges):
+        return G
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.graph["as_of"] = day.isoformat()
+    H.add_nodes_from(keep.items())
+    H.add_edges_from(edges)
+    return H
+
+
+def _began(G: nx.MultiDiGraph, n: str, d: dict, day: date) -> bool:
+    """Whether a project's history began by ``day`` (an event on or before it) and has not ended."""
+    if d.get("valid_to") and last_day(d["valid_to"]) < day:
+        return False
+    return any((e := G._node[v]).get("kind") == "Event" and first_day(e["date"]) <= day for v in G._succ[n])
+
+
+def _edge_attrs(d: dict, keep: dict, u: str, rule: _Rule) -> dict:
+    """An edge's properties on the day: a project's IN_SEGMENT edge carries the project's status."""
+    if d["kind"] == "IN_SEGMENT" and keep[u].get("kind") == "Project":
+        status = keep[u].get("status")
+        if d.get("status") != status:
+            d = {k: v for k, v in d.items() if k != "status"} | ({"status": status} if status else {})
+    return _attrs(d, rule)
+
+
+def _project_edges(G: nx.MultiDiGraph, keep: dict, edges: list, rule: _Rule) -> list:
+    """The RUNS, site and segment edges of projects that entered by their first event (their own dates
+    are the row's, which may be later)."""
+    have = {(u, v, k) for u, v, k, _ in edges}
+    out = []
+    for n, d in keep.items():
+        if d.get("kind") != "Project":
+            continue
+        for u, v, k, e in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
+            if e["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT") and u in keep and v in keep and (u, v, k) not in have:
+                out.append((u, v, k, _edge_attrs(e, keep, u, rule)))
+    return out
+
+
+def _cascade(G: nx.MultiDiGraph, keep: dict) -> None:
+    """Leave out what hangs on a node left out: a project whose firm or park is gone, and the figures and
+    events of a subject that is gone."""
+    for n in [n for n, d in keep.items() if d.get("kind") == "Project"]:
+        if keep[n].get("enterprise") not in keep or keep[n].get("park") not in keep:
+            del keep[n]
+    for n in [n for n, d in keep.items() if d.get("kind") in ("Figure", "Event")]:
+        if not any(u in keep for u in G._pred[n]):
+            del keep[n]
+
+
+def _statuses(G: nx.MultiDiGraph, keep: dict, day: date) -> None:
+    """Each kept project's status on ``day``; a project whose history starts later is left out."""
+    for n in [n for n, d in keep.items() if d.get("kind") == "Project"]:
+        d = keep[n]
+        steps = [Step(e["date"], e["stage"]) for v in G._succ[n] if v in keep
+                 and (e := keep[v]).get("kind") == "Event" and e.get("stage")]
+        if d.get("status_stated"):
+            steps.append(Step(d.get("as_of") or "0001", d["status_stated"]))
+        if not steps:
+            continue
+        got = status_on(steps, day)
+        if got is None:
+            del keep[n]
+        elif got.stage != d.get("status"):
+            keep[n] = {**d, "status": got.stage}
