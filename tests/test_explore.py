@@ -63,6 +63,14 @@ def test_firms_sit_inside_their_segments_and_outside_ones_in_the_band(G):
     assert {"catl", "shenghua", "hozon", "yichun-times"} <= ids and "ganfeng" not in ids
 
 
+def test_a_graph_read_as_of_a_day_says_so(G):
+    H = G.copy()
+    H.graph["as_of"] = "2022-12-31"          # what a graph read as of a day carries
+    ex = explore(H, park="yichun-etdz", level="enterprise")
+    assert " · as of 2022-12-31 · " in ex.subtitle and data_of(ex.html())["asOf"] == "2022-12-31"
+    assert explore(G, park="yichun-etdz").as_of is None
+
+
 def test_large_pages_start_closed(runner, tmp_path):
     syn = tmp_path / "syn"
     assert runner.invoke(cli, ["synth", "--enterprises", "400", "--seed", "3", "-o", str(syn)]).exit_code == 0

@@ -67,6 +67,7 @@ class Explorer:
     parks: list[list[str]] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     dates: list[str] = field(default_factory=list)
+    as_of: str | None = None   #: the day of a graph read as of a date (``timeline.snapshot``), else today
 
     @_collector_paused()
     def html(self) -> str:
@@ -223,6 +224,9 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     sub = [f"{level} level", f"{len(segments)} segments, {len(ents)} enterprises, {len(edges)} links"]
     if focus:
         sub.append(f"within {hops} hop(s) of {display_name(G, focus)}")
+    as_of = G.graph.get("as_of")
+    if as_of:
+        sub.append(f"as of {as_of}")
     if coverage:
         counts = {s: sum(1 for g in coverage.values() if g.status == s) for s in ("strong", "weak", "pipeline", "missing")}
         sub.append(f"{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
@@ -230,7 +234,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     return Explorer(nodes, edges, lay_out.as_json(), f"锂电产业链 lithium-battery chain — {place}", " · ".join(sub),
                     [s for s in STAGE_COLOURS if any(n["lg"].get("stage") == s for n in nodes)],
                     [[p, display_name(G, p)] for p in sorted({p for n in nodes for p in n["lg"].get("parks", ())})],
-                    sources, dates)
+                    sources, dates, as_of)
 
 
 def _segment_node(G, s, gap, group) -> dict:

@@ -52,7 +52,7 @@ def render_html(ex) -> str:
     """The whole page as one string: inlined vis-network, style and app script, the data as JSON."""
     from . import STAGE_COLOURS, STATUS_STYLE
     data = {"nodes": ex.nodes, "edges": ex.edges, "layout": ex.layout, "title": ex.title, "subtitle": ex.subtitle,
-            "stages": ex.stages, "parks": ex.parks, "sources": ex.sources, "dates": ex.dates,
+            "stages": ex.stages, "parks": ex.parks, "sources": ex.sources, "dates": ex.dates, "asOf": ex.as_of,
             "colours": STAGE_COLOURS, "status": {k: list(v) for k, v in STATUS_STYLE.items()}}
     parts = {"title": html.escape(ex.title), "style": _static("style.css"), "vis": _vis_js(),
              "data": script_json(data), "app": _static("app.js"), "picture": _static("picture.js")}

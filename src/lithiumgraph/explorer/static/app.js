@@ -64,7 +64,7 @@
   function setDate() {
     const i = Number(dateIn.value);
     asOf = i < data.dates.length ? data.dates[i] + "-12-31" : null;
-    dateOut.textContent = asOf ? data.dates[i] : "now 现在";
+    dateOut.textContent = asOf ? data.dates[i] : (data.asOf ? "as of " + data.asOf : "now 现在");
   }
   setDate();
   function present(n) { const ev = n.lg.events; return !asOf || !ev || ev[0][0] <= asOf; }
