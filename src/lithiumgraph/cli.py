@@ -296,7 +296,8 @@ def parks(within, src, fmt):
 def park_options(fn):
     """--park and the gap rules that every park analysis shares."""
     fn = click.option("--operating-only", is_flag=True,
-                      help="Count operating projects only (default: also signed, planned, under construction).")(fn)
+                      help="Count operating sites only (default: also those under construction); planned, "
+                           "signed and uncertain sites are pipeline either way.")(fn)
     fn = click.option("--min-coverage", type=Number(float, 0, 1000), default=1.0, show_default=True,
                       help="A present segment is weak when local capacity < this x the low end of local demand.")(fn)
     fn = click.option("--strong-firms", type=click.IntRange(1), default=3, show_default=True,
