@@ -342,6 +342,17 @@ def test_the_date_slider_shows_the_chain_as_of_a_year(runner, data_copy, tmp_pat
     assert "2024-10 production_stopped" in p.evaluate(get.format("hozon") + ".title")
     assert p.evaluate(get.format("hozon") + ".label").startswith("停")          # and so faded now
     assert page.errors == [] and page.outside == []
+    # the park as known at the end of 2021: the slider ends there, and nothing later is on the page
+    old = tmp_path / "2021.html"
+    assert runner.invoke(cli, ["explore", "--park", "yichun-etdz", "--level", "enterprise", "--as-of", "2021",
+                               "-o", str(old)]).exit_code == 0
+    page = open_page(old)
+    page.open()
+    p = page.page
+    assert p.text_content("#lg-date-text") == "as of 2021-12-31" and "as of 2021-12-31" in p.text_content("#lg-subtitle")
+    assert p.evaluate(get.format("yichun-times")) is not None and p.evaluate(get.format("ganfeng")) is None
+    assert p.evaluate("lgNetwork.body.data.edges.get('shenghua|catl|SUPPLIES')") is None
+    assert page.errors == [] and page.outside == []
 
 
 @pytest.mark.browser
