@@ -1,6 +1,6 @@
 """Candidate facts from news and announcements: extract, review by a person, accept into a data directory.
 
-``extract_text`` reads one text; ``extract_documents`` reads files and writes the review queue;
+``extract_text`` reads one text; ``extract_files`` reads files and writes the review queue;
 ``accept_review`` turns the rows a person said yes to into a layered data directory.
 """
 from __future__ import annotations
