@@ -375,3 +375,11 @@ def test_accept_lists_events_that_contradict_the_data(tmp_path):
         "on 2021-10-28")
     assert not (out / "project_events.csv").exists()
     assert _rows(tmp_path / "conflicts.csv")[0]["extracted"] == "started on 2021-12-24 (not written)"
+
+
+@pytest.mark.parametrize("name", ["normalise", "rules"])
+def test_extract_doctests(name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(f"lithiumgraph.extract.{name}"))
+    assert result.failed == 0 and result.attempted >= 1
