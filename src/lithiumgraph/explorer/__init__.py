@@ -16,6 +16,7 @@ import gc
 import html
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -225,6 +226,8 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     if focus:
         sub.append(f"within {hops} hop(s) of {display_name(G, focus)}")
     as_of = G.graph.get("as_of")
+    if as_of and as_of >= date.today().isoformat():
+        as_of = None   # the graph of today (a store's graph passes through the same snapshot): "now"
     if as_of:
         sub.append(f"as of {as_of}")
     if coverage:
