@@ -160,3 +160,90 @@ def test_a_fact_dated_after_the_day_never_changes_an_answer(data):
     for cls, rec in facts:
         ds.rows[cls].append(Row(rec, "generated", 0))
     assert _answers(build_graph(ds), day) == BEFORE[day]
+
+
+# -- changes, freshness, stats, report, synth ---------------------------------------------------------------
+
+def test_changes_since_a_date_in_date_order_with_sources(runner):
+    r = runner.invoke(cli, ["changes", "--park", "yichun-etdz", "--since", "2024-06", "--until", "2025-12-31",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    assert all(x["sources"] for x in rows)
+    got = [(x["date"], x["what"], x["kind"], x["subject"]) for x in rows]
+    assert ("2024-10", "event", "production_stopped", "hozon") in got
+    assert ("2025-06", "event", "bankruptcy_restructuring", "hozon") in got
+    assert ("2024-12", "stage", "operating", "hozon-yichun-plant") in got
+    assert ("2025-12", "stage", "suspended", "mingguan-apf-200m") in got
+    move = next(x for x in rows if x["subject"] == "hozon-yichun-plant" and x["what"] == "stage")
+    assert move["detail"].startswith("construction → operating")
+    from lithiumgraph.history import first_day
+    assert [first_day(d) for d, *_ in got] == sorted(first_day(d) for d, *_ in got)
+    assert not any(first_day(d) <= date(2024, 6, 30) for d, *_ in got)
+
+
+def test_changes_report_ended_facts(data_copy, runner):
+    (data_copy / "supplies.csv").write_text(
+        f"{DATED_HEADER}\nshenghua,catl,LFP cathode,cathode-lfp,,Order,jixiandian-shenghua,2023-09,stated,2023-08,2024-06,\n",
+        encoding="utf-8")
+    r = runner.invoke(cli, ["changes", "--park", "yichun-etdz", "--since", "2023-01", "--data", str(data_copy),
+                            "--format", "json"])
+    rows = json.loads(r.output)
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    got = [(x["date"], x["what"], x["kind"]) for x in rows if x["subject"] == "shenghua" and x["kind"] == "SUPPLIES"]
+    assert got == [("2023-08", "new", "SUPPLIES"), ("2024-06", "ended", "SUPPLIES")]
+
+
+def test_freshness_ranks_the_leader_flag_and_the_contradiction_first(runner):
+    r = runner.invoke(cli, ["freshness", "--park", "yichun-etdz", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    first = rows[0]
+    assert (first["problem"], first["weight"], first["subject"], first["fact"]) == (
+        "contradicted", 3, "hozon", "IN_SEGMENT hozon→vehicle-nev")
+    assert "bankruptcy restructuring on 2025-06" in first["detail"]
+    assert [x["weight"] for x in rows] == sorted((x["weight"] for x in rows), reverse=True)
+    stuck = {x["subject"]: x["detail"] for x in rows if x["problem"] == "stuck"}
+    assert stuck["ganfeng-yichun-cells"].startswith("signed since 2022-09-28")
+    assert "gotion-yichun-cells-1" not in stuck  # operating: not waiting
+    # the threshold moves what is stale, and a bad age is one line naming the parameter
+    few = runner.invoke(cli, ["freshness", "--park", "yichun-etdz", "--older-than", "20y", "--format", "json"])
+    assert not [x for x in json.loads(few.output) if x["problem"] == "stale" and x["last_checked"] != "never"]
+    bad = runner.invoke(cli, ["freshness", "--older-than", "18 months"])
+    assert bad.exit_code == 1 and bad.output.strip() == "Error: older_than: '18 months' is not an age (use 18m, 2y or 90d)"
+
+
+def test_stats_shows_the_share_checked_within_a_year(runner, data_copy):
+    from lithiumgraph.summary import stats
+    before = stats(load_graph(data_copy))
+    path = data_copy / "project_events.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "catl-yichun-cells,2021-10-28,construction,Groundbreaking (the row's start),autohome-2021-10-30,stated,"
+    path.write_text(text.replace(old, old + date.today().isoformat()), encoding="utf-8")
+    after = stats(load_graph(data_copy))
+    assert after.checked == before.checked + 2  # the event node and its HAS_EVENT edge
+    r = runner.invoke(cli, ["stats", "--data", str(data_copy)])
+    assert f"facts checked within 12 months  {after.checked}/{after.facts}" in r.output
+
+
+def test_the_report_has_a_since_last_year_section(runner, tmp_path):
+    r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "--as-of", "2025-12-31", "-o", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    part = md.split("## Since last year")[1].split("## Sources")[0]
+    assert "Changes dated after 2024-12-31 and up to 2025-12-31" in part
+    assert "bankruptcy_restructuring" in part and "jqman-2025-06-neta" in part
+
+
+def test_synth_writes_histories_that_changes_and_freshness_read(tmp_path, runner):
+    out = tmp_path / "syn"
+    assert runner.invoke(cli, ["synth", "--enterprises", "800", "--seed", "4", "-o", str(out)]).exit_code == 0
+    events = (out / "project_events.csv").read_text(encoding="utf-8").splitlines()
+    assert len(events) > 100 and all(",synthetic," in e for e in events[1:])
+    r = runner.invoke(cli, ["changes", "--park", "syn-cn", "--since", "2020", "--data", str(out), "--format", "json"])
+    rows = json.loads(r.output)
+    assert {x["what"] for x in rows} >= {"stage", "event", "new"}
+    r = runner.invoke(cli, ["freshness", "--stuck-months", "24", "--data", str(out), "--format", "json"])
+    assert any(x["problem"] == "stuck" for x in json.loads(r.output))

@@ -100,6 +100,10 @@ class GraphSource:
         from .timeline import snapshot
         return self._use(lambda st: snapshot(st.graph(), self.as_of))
 
+    def history(self):
+        """The stored graph with every date in it (for what changed between two dates)."""
+        return self._use(lambda st: st.graph())
+
     def query(self, cypher, params, *, write=False, timeout=None):
         """Cypher on the stored graph (every date); with --as-of, on that day's graph in the embedded engine."""
         if self.as_of is None:
@@ -402,8 +406,10 @@ def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
     Example: lithiumgraph report --park yichun-etdz -o report
     """
     from .report import build_report, write_report
-    G = _graph(src)
-    r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only), top=top)
+    from .timeline import snapshot
+    H = src.history()
+    G = snapshot(H, src.as_of)
+    r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only), top=top, history=H)
     for p in write_report(r, outdir):
         echo(f"wrote {p}")
 
@@ -597,6 +603,50 @@ def neighbours(name, edge, src, fmt):
     n = resolve(G, name)
     from .graph import display_name
     _steps(_neighbours(G, n, edge), fmt, f"{display_name(G, n)} has no {edge + ' ' if edge else ''}neighbours in the data")
+
+
+@cli.command()
+@click.option("--park", required=True, help="Park id or name.")
+@click.option("--since", required=True, metavar="DATE", help="Changes dated after DATE (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="... and on or before DATE (default today).")
+@data_option
+@format_option
+@errors_to_click
+def changes(park, since, until, src, fmt):
+    """New, changed and ended facts around a park between two dates, oldest first, each with its sources:
+    project stage moves, firm events (production stops, restructuring, licences), new supply relations,
+    memberships and sites, facts that ended (valid_to).
+
+    Example: lithiumgraph changes --park yichun-etdz --since 2024-01
+    """
+    from .changes import changes as _changes
+    G = src.history()
+    rows = [c.row() for c in _changes(G, _park(G, park), since, until)]
+    _echo(rows, fmt, ["date", "what", "kind", "subject", "name", "detail", "sources"])
+
+
+@cli.command()
+@click.option("--park", help="Park id or name (default: every firm and project).")
+@click.option("--older-than", default="18m", show_default=True, help="Age after which a fact counts as stale (18m, 2y, 90d).")
+@click.option("--stuck-months", default=24, show_default=True, type=click.IntRange(1),
+              help="Months after which a waiting stage (planned … trial) counts as stuck.")
+@click.option("--top", default=0, type=click.IntRange(0), help="Show only the first N (0: all).")
+@data_option
+@format_option
+@errors_to_click
+def freshness(park, older_than, stuck_months, top, src, fmt):
+    """Facts to re-check, most consequential first: statuses a later event contradicts, projects stuck in a
+    stage, facts whose newest source or retrieved_on is older than --older-than. A leader flag (it alone
+    makes a segment strong) ranks first, then capacities and project stages, then supply relations.
+
+    Example: lithiumgraph freshness --park yichun-etdz --older-than 18m --top 10
+    """
+    from .freshness import freshness as _freshness
+    G = src.graph()
+    found = _freshness(G, park=_park(G, park) if park else None, older_than=older_than,
+                       stuck_months=stuck_months, today=src.as_of)
+    rows = [f.row() for f in (found[:top] if top else found)]
+    _echo(rows, fmt, ["problem", "weight", "subject", "name", "fact", "last_checked", "detail", "sources"])
 
 
 @cli.command()

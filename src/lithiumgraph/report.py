@@ -48,8 +48,10 @@ def _cell(v) -> str:
 
 
 def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
-                 weights: RecommendWeights = RecommendWeights(), top: int = 3) -> Report:
-    """Run every analysis for a park and lay the results out as blocks."""
+                 weights: RecommendWeights = RecommendWeights(), top: int = 3,
+                 history: nx.MultiDiGraph | None = None) -> Report:
+    """Run every analysis for a park and lay the results out as blocks; with ``history`` (the graph with
+    every date) the report also says what changed in the year up to the graph's date."""
     scope = park_scope(G, park)
     cov = gaps(G, scope, rules=rules)
     bal = cov.balance
@@ -144,12 +146,30 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
                           x.top_firm or "", f"{100 * x.top_share:.0f}%" if x.top_share is not None else ""]
                          for x in rk.concentration]))
 
+    if history is not None:
+        B += _since_last_year(history, park, G.graph.get("as_of"), cite)
     order = list(dict.fromkeys(cited))
     B.append(Block("h", "Sources", 2))
     B.append(Block("table", columns=["id", "title", "publisher", "date", "address"],
                    rows=[[s, G.nodes[s].get("title", ""), G.nodes[s].get("publisher", ""), G.nodes[s].get("date", ""),
                           G.nodes[s].get("address", "")] for s in order if s in G]))
     return Report(park, f"产业链招商报告 — {name}", B, order)
+
+
+def _since_last_year(history: nx.MultiDiGraph, park: str, as_of: str | None, cite) -> list[Block]:
+    """The year's changes around the park: project stages, firm events, new and ended facts."""
+    from datetime import timedelta
+    from .changes import changes
+    from .history import parse_date
+    end = parse_date(as_of)
+    start = end - timedelta(days=365)
+    found = changes(history, park, start, end)
+    rows = [[c.date, c.what, c.kind, c.name, c.detail, cite(list(c.sources))] for c in found]
+    return [Block("h", "Since last year", 2),
+            Block("p", f"Changes dated after {start} and up to {end}: project stage moves, firm events, new and "
+                       f"ended facts ({len(rows)}). `lithiumgraph changes` lists them for any period; "
+                       f"`lithiumgraph freshness` lists the facts to re-check."),
+            Block("table", columns=["date", "what", "kind", "name", "detail", "sources"], rows=rows)]
 
 
 def _md(text) -> str:

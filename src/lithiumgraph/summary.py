@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from .graph import display_name
+from .history import last_day
 
 __all__ = ["Stats", "stats", "Neighbour", "Entity", "describe"]
 
@@ -20,6 +22,7 @@ class Stats:
     facts: int
     sourced: int
     unsourced: list[str] = field(default_factory=list)
+    checked: int = 0        #: facts whose retrieved_on is within 12 months of today
 
     @property
     def sourced_share(self) -> float:
@@ -31,6 +34,9 @@ class Stats:
         out += [{"what": "confidence", "kind": k, "count": v} for k, v in sorted(self.confidence.items())]
         out.append({"what": "facts sourced", "kind": f"{self.sourced}/{self.facts}",
                     "count": f"{100 * self.sourced_share:.1f}%"})
+        share = self.checked / self.facts if self.facts else 0.0
+        out.append({"what": "facts checked within 12 months", "kind": f"{self.checked}/{self.facts}",
+                    "count": f"{100 * share:.1f}%"})
         return out
 
 
@@ -44,12 +50,14 @@ def stats(G: nx.MultiDiGraph) -> Stats:
     """
     sources = {n for n, d in G.nodes(data=True) if d.get("kind") == "Source"}
     nodes, edges, conf = Counter(), Counter(), Counter()
-    facts = sourced = 0
+    facts = sourced = checked = 0
     unsourced: list[str] = []
+    recent = date.today() - timedelta(days=365)
 
     def check(label: str, d: dict) -> None:
-        nonlocal facts, sourced
+        nonlocal facts, sourced, checked
         facts += 1
+        checked += bool((r := d.get("retrieved_on")) and last_day(r) >= recent)
         conf[d.get("confidence", "none")] += 1
         cited = d.get("sources") or []
         if cited and all(s in sources for s in cited):
@@ -65,7 +73,7 @@ def stats(G: nx.MultiDiGraph) -> Stats:
         edges[d.get("kind", "?")] += 1
         check(f"{u}-[{d.get('kind')}]->{v}", d)
     return Stats(dict(sorted(nodes.items())), dict(sorted(edges.items())), dict(sorted(conf.items())),
-                 facts, sourced, sorted(unsourced))
+                 facts, sourced, sorted(unsourced), checked)
 
 
 @dataclass(frozen=True)

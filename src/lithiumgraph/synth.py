@@ -154,6 +154,7 @@ def synth(enterprises: int, seed: int = 0, template_dir: str | Path | None = Non
                 if parent != eid:
                     owns.append(model.Ownership(owner_from=eid, owner_to=parent, kind="SUBSIDIARY_OF",
                                                 share_pct=float(rng.choice([51, 60, 70, 100])), **syn))
+    pevents, fevents = _histories(projects, ents, random.Random(seed + 1))
     return {
         "sources.csv": _rows(model.Source, sources),
         "parks.csv": _rows(model.Park, parks),
@@ -166,7 +167,35 @@ def synth(enterprises: int, seed: int = 0, template_dir: str | Path | None = Non
         "supplies.csv": _rows(model.Supply, supplies),
         "ownership.csv": _rows(model.Ownership, owns),
         "intensities.csv": _rows(model.Intensity, intensities),
+        "project_events.csv": _rows(model.ProjectEvent, pevents),
+        "enterprise_events.csv": _rows(model.EnterpriseEvent, fevents),
     }
+
+
+#: The stages a synthetic project passed, by its status; one year apart.
+_PATHS = {"operating": ("signed", "construction", "operating"), "construction": ("signed", "construction"),
+          "signed": ("signed",), "planned": ("planned",), "halted": ("signed", "construction", "operating", "halted")}
+
+
+def _histories(projects, ents, rng: random.Random) -> tuple[list, list]:
+    """Generated histories (labelled synthetic): each project's stages up to its status, one year apart
+    from a year in 2018-2022; one firm in a hundred stops production in 2023-2025, a third of those
+    resume a year later. A separate random stream, so the other files stay as they were."""
+    ev = {"sources": (SYNTHETIC_SOURCE,), "confidence": "synthetic", "note": "synthetic"}
+    pevents, fevents = [], []
+    for p in projects:
+        year = rng.randint(2018, 2022)
+        for i, stage in enumerate(_PATHS.get(p.status, ())):
+            pevents.append(model.ProjectEvent(project=p.id, date=f"{year + i}-{rng.randint(1, 12):02d}", stage=stage, **ev))
+    for e in ents:
+        if rng.random() < 0.01:
+            year = rng.randint(2023, 2025)
+            fevents.append(model.EnterpriseEvent(enterprise=e.id, date=f"{year}-{rng.randint(1, 12):02d}",
+                                                 event="production_stopped", **ev))
+            if rng.random() < 1 / 3:
+                fevents.append(model.EnterpriseEvent(enterprise=e.id, date=f"{year + 1}-{rng.randint(1, 12):02d}",
+                                                     event="resumed", **ev))
+    return pevents, fevents
 
 
 def _bisect(acc: list[float], x: float) -> int:
