@@ -121,7 +121,7 @@ class _Rule:
 
 def _attrs(d: dict, rule: _Rule) -> dict:
     srcs = d.get("sources")
-    if srcs and (trimmed := rule.sources(srcs)) is not srcs:
+    if srcs and len(trimmed := rule.sources(srcs)) != len(srcs):
         return {**d, "sources": trimmed}
     return d
 
