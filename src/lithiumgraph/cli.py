@@ -96,9 +96,16 @@ class GraphSource:
             st.close()
 
     def graph(self):
-        """The graph as known and true on --as-of (default today)."""
+        """The graph as known and true on --as-of (default today); nodes a Neo4j store left out are noted."""
         from .timeline import snapshot
-        return self._use(lambda st: snapshot(st.graph(), self.as_of))
+
+        def read(st):
+            G = st.graph()
+            if left := G.graph.get("left_out"):
+                echo(f"note: left out {left['nodes']} nodes and {left['relationships']} relationships at "
+                     f"{self.uri} that lithiumgraph did not write (unknown kinds, missing or repeated ids)", err=True)
+            return snapshot(G, self.as_of)
+        return self._use(read)
 
     def history(self):
         """The stored graph with every date in it (for what changed between two dates)."""

@@ -102,51 +102,58 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
     bad = sorted(k for k in map(str, keys) if not PROPERTY_RE.fullmatch(k))
     if bad:
         raise LithiumGraphError(f"refusing to push property names outside [A-Za-z_][A-Za-z0-9_]*: {bad[0]!r}")
+    from .pushlock import hold
     try:
-        with driver.session(database=database) as s:
-            s.run("CREATE CONSTRAINT lg_id IF NOT EXISTS FOR (n:LG) REQUIRE n.id IS UNIQUE").consume()
-            if replace:
-                s.run(CLEAR_RELS).consume()
-                s.run(CLEAR_NODES).consume()
-            # into an empty graph CREATE is enough (and about twice as fast); a re-run after an
-            # interrupted push finds nodes there and MERGEs, so it completes the graph without duplicates
-            fresh = s.run("MATCH (n:LG) RETURN count(n) > 0 AS any").single()["any"] is False
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            jobs = []
-            for kind, rows in _rows_by_kind(G.nodes(data=True), lambda n, d: {"id": n}).items():
-                assert kind in NODE_KINDS
-                props = _map_of(rows)
-                q = (f"UNWIND $rows AS r CREATE (n:LG:{kind} {props})" if fresh else
-                     f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = {props}, n:{kind}")
-                jobs += [(q + " RETURN n.id AS id, elementId(n) AS e", rows[i:i + batch])
-                         for i in range(0, len(rows), batch)]
-            nodes = _submit(pool, driver, jobs, database, batch)
-            # relationship rows are built while the server creates the nodes; they find their ends by
-            # element id, a cheaper seek than the id index, filled in just before each batch is sent
-            by_type = _rows_by_kind(G.edges(keys=True, data=True), lambda u, v, k, d: {"_u": u, "_v": v, "_key": k})
-            element = {r["id"]: r["e"] for records in _collect(nodes, progress) for r in records}
-
-            def ends(rows):
-                for r in rows:
-                    r["_u"], r["_v"] = element[r["_u"]], element[r["_v"]]
-                return rows
-
-            jobs = []
-            for kind, rows in by_type.items():
-                assert kind in EDGE_KINDS
-                rows.sort(key=lambda r: (r["_u"], r["_v"]))  # neighbouring rows touch the same nodes
-                props = _map_of(rows, skip=("_u", "_v"))
-                match = "MATCH (a) WHERE elementId(a) = r._u MATCH (b) WHERE elementId(b) = r._v"
-                q = (f"UNWIND $rows AS r {match} CREATE (a)-[e:{kind} {props}]->(b)" if fresh else
-                     f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}")
-                jobs += [(q, rows[i:i + batch]) for i in range(0, len(rows), batch)]
-            _collect(_submit(pool, driver, jobs, database, batch, ends), progress)
+        with hold(driver, database, uri):  # one push at a time; reads are told while it runs
+            _write(G, driver, database, replace, batch, progress, workers)
     except Exception as e:
         err = _error(e, uri, during="push")
         if err is e:
             raise
         raise err from None
     return {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
+
+
+def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, progress, workers: int) -> None:
+    """The push itself, under the lock: constraint, optional clear, then node and relationship batches."""
+    with driver.session(database=database) as s:
+        s.run("CREATE CONSTRAINT lg_id IF NOT EXISTS FOR (n:LG) REQUIRE n.id IS UNIQUE").consume()
+        if replace:
+            s.run(CLEAR_RELS).consume()
+            s.run(CLEAR_NODES).consume()
+        # into an empty graph CREATE is enough (and about twice as fast); a re-run after an
+        # interrupted push finds nodes there and MERGEs, so it completes the graph without duplicates
+        fresh = s.run("MATCH (n:LG) RETURN count(n) > 0 AS any").single()["any"] is False
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        jobs = []
+        for kind, rows in _rows_by_kind(G.nodes(data=True), lambda n, d: {"id": n}).items():
+            assert kind in NODE_KINDS
+            props = _map_of(rows)
+            q = (f"UNWIND $rows AS r CREATE (n:LG:{kind} {props})" if fresh else
+                 f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = {props}, n:{kind}")
+            jobs += [(q + " RETURN n.id AS id, elementId(n) AS e", rows[i:i + batch])
+                     for i in range(0, len(rows), batch)]
+        nodes = _submit(pool, driver, jobs, database, batch)
+        # relationship rows are built while the server creates the nodes; they find their ends by
+        # element id, a cheaper seek than the id index, filled in just before each batch is sent
+        by_type = _rows_by_kind(G.edges(keys=True, data=True), lambda u, v, k, d: {"_u": u, "_v": v, "_key": k})
+        element = {r["id"]: r["e"] for records in _collect(nodes, progress) for r in records}
+
+        def ends(rows):
+            for r in rows:
+                r["_u"], r["_v"] = element[r["_u"]], element[r["_v"]]
+            return rows
+
+        jobs = []
+        for kind, rows in by_type.items():
+            assert kind in EDGE_KINDS
+            rows.sort(key=lambda r: (r["_u"], r["_v"]))  # neighbouring rows touch the same nodes
+            props = _map_of(rows, skip=("_u", "_v"))
+            match = "MATCH (a) WHERE elementId(a) = r._u MATCH (b) WHERE elementId(b) = r._v"
+            q = (f"UNWIND $rows AS r {match} CREATE (a)-[e:{kind} {props}]->(b)" if fresh else
+                 f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}")
+            jobs += [(q, rows[i:i + batch]) for i in range(0, len(rows), batch)]
+        _collect(_submit(pool, driver, jobs, database, batch, ends), progress)
 
 
 def _map_of(rows: list[dict], skip: tuple[str, ...] = ()) -> str:
@@ -243,6 +250,13 @@ def plain(value, ids: dict | None = None):
     return value
 
 
+def _value(v):
+    """A property as the analyses expect it: lists as tuples, server types (dates, points) as text."""
+    if isinstance(v, list):
+        return tuple(_value(x) for x in v)
+    return v if isinstance(v, (str, int, float, bool)) or v is None else str(plain(v))
+
+
 def _relationships(values):
     from neo4j.graph import Path, Relationship
     for v in values:
@@ -263,10 +277,11 @@ class Neo4jStore:
         self.uri, self.database = uri, database
         self.driver = connect(uri, user, password, database)
 
-    def _read(self, query: str):
+    def _read(self, query: str, **params):
         from neo4j import RoutingControl
         try:
-            return self.driver.execute_query(query, routing_=RoutingControl.READ, database_=self.database).records
+            return self.driver.execute_query(query, params, routing_=RoutingControl.READ,
+                                             database_=self.database).records
         except Exception as e:
             err = _error(e, self.uri, database=self.database)
             if err is e:
@@ -274,20 +289,35 @@ class Neo4jStore:
             raise err from None
 
     def graph(self) -> nx.MultiDiGraph:
-        nodes = self._read("MATCH (n:LG) RETURN n.id AS id, [l IN labels(n) WHERE l <> 'LG'][0] AS kind, "
-                           "properties(n) AS props")
-        if not nodes:
+        """The graph push wrote. On a shared server other nodes are left out: those without the label
+        ``LG``, and LG nodes without exactly one known kind or with a missing or repeated id; their count
+        is in ``G.graph["left_out"]``. Refused while a push is writing."""
+        from .pushlock import LOCK, check_idle
+        check_idle(self._read(LOCK), self.uri)
+        nodes = self._read("MATCH (n:LG) RETURN n.id AS id, [l IN labels(n) WHERE l IN $kinds] AS kinds, "
+                           "properties(n) AS props", kinds=list(NODE_KINDS))
+        G = nx.MultiDiGraph()
+        left = {"nodes": 0, "relationships": 0}
+        for r in nodes:
+            nid = r["id"]
+            if not isinstance(nid, str) or not nid or len(r["kinds"]) != 1 or nid in G:
+                left["nodes"] += 1
+                continue
+            G.add_node(nid, kind=r["kinds"][0], **{k: _value(v) for k, v in r["props"].items() if k != "id"})
+        if not G:
             raise LithiumGraphError(f"Neo4j at {self.uri} holds no lithiumgraph data: run 'lithiumgraph push' first")
         rels = self._read("MATCH (a:LG)-[e]->(b:LG) RETURN a.id AS u, b.id AS v, type(e) AS kind, "
                           "properties(e) AS props")
-        G = nx.MultiDiGraph()
-        for r in nodes:
-            props = {k: tuple(v) if isinstance(v, list) else v for k, v in r["props"].items() if k != "id"}
-            G.add_node(r["id"], kind=r["kind"], **props)
         for r in rels:
-            props = {k: tuple(v) if isinstance(v, list) else v for k, v in r["props"].items()}
-            key = props.pop("_key", r["kind"])
+            if r["kind"] not in EDGE_KINDS or r["u"] not in G or r["v"] not in G \
+                    or not isinstance(r["u"], str) or not isinstance(r["v"], str):
+                left["relationships"] += 1
+                continue
+            props = {k: _value(v) for k, v in r["props"].items()}
+            key = str(props.pop("_key", r["kind"]))
             G.add_edge(r["u"], r["v"], key=key, kind=r["kind"], **props)
+        if any(left.values()):
+            G.graph["left_out"] = left
         return G
 
     def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
@@ -302,6 +332,8 @@ class Neo4jStore:
             with self.driver.session(database=self.database,
                                      default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as s:
                 if not write:  # a second lock: the server's own plan must be a plain read
+                    from .pushlock import LOCK, check_idle
+                    check_idle(list(s.run(LOCK)), self.uri)
                     check_plan(s.run(Query("EXPLAIN " + cypher, timeout=timeout), params or {}).consume())
                 res = s.run(Query(cypher, timeout=timeout), params or {})
                 columns = list(res.keys())
