@@ -78,7 +78,7 @@ def test_unterminated_strings_names_and_comments_are_refused(query):
 def test_neo4j_non_reads_are_refused_by_name(query, what):
     with pytest.raises(LithiumGraphError) as e:
         check(query)
-    assert str(e.value) == f"this query {what}; queries are read-only unless --write is given"
+    assert str(e.value) == f"this query {what}; queries are read-only unless write=True"
 
 
 @pytest.mark.parametrize("query", [

@@ -47,6 +47,23 @@ class Number(click.ParamType):
         return v
 
 
+#: The library names its parameters; at the command line the same things are flags.
+FLAGS = (("unless write=True", "unless --write is given"), ("hops must be at least", "--hops must be at least"),
+         ("query parameter '", "--param '"), ("or pass force=True", "or pass --force"),
+         ("the neo4j store needs a uri", "--store neo4j needs --neo4j-uri or NEO4J_URI"),
+         ("run the query on the neo4j store", "run the query with --store neo4j"),
+         ("push and write on the neo4j store", "push and write with --store neo4j"),
+         ("narrow with park or focus, use level='segment', or raise max_nodes",
+          "narrow with --park or --focus, use --level segment, or raise --max-nodes"))
+
+
+def as_flags(message: str) -> str:
+    """A library message with its parameters named as the command line's flags."""
+    for param, flag in FLAGS:
+        message = message.replace(param, flag)
+    return message
+
+
 def errors_to_click(fn):
     """Turn library errors into one-line click errors (exit 1, no traceback)."""
     @functools.wraps(fn)
@@ -58,7 +75,7 @@ def errors_to_click(fn):
         except DataError as e:
             raise DataProblems(e.problems) from None
         except LithiumGraphError as e:
-            raise click.ClickException(printable(redact(str(e)))) from None
+            raise click.ClickException(printable(redact(as_flags(str(e))))) from None
         except MemoryError:
             raise click.ClickException("out of memory: ask for less (a smaller --park, fewer --hops, "
                                        "a LIMIT in the query)") from None
@@ -460,10 +477,9 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, worker
     if not neo4j_uri:
         raise click.UsageError("push needs --neo4j-uri or NEO4J_URI")
     G = open_store("memory", data_dirs=data_dirs or None).graph()
-    with click.progressbar(length=G.number_of_nodes() + G.number_of_edges(), label="pushing",
-                           file=sys.stderr) as bar:
-        counts = _push(G, neo4j_uri, user=neo4j_user, password=neo4j_password, database=database,
-                       replace=replace, batch=batch, workers=workers, progress=bar.update)
+    counts = _push(G, neo4j_uri, user=neo4j_user, password=neo4j_password, database=database, replace=replace,
+                   batch=batch, workers=workers,
+                   progress=lambda total: click.progressbar(length=total, label="pushing", file=sys.stderr))
     echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
 
 

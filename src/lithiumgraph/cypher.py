@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import LithiumGraphError
+from .errors import QueryError
 
 __all__ = ["check", "parse_param", "return_columns", "rewrite", "quote_name", "REFUSED"]
 
@@ -49,18 +49,18 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
     >>> check("MATCH (n) DETACH DELETE n")
     Traceback (most recent call last):
     ...
-    lithiumgraph.errors.LithiumGraphError: this query writes (DETACH, DELETE); queries are read-only unless --write is given
+    lithiumgraph.errors.QueryError: this query writes (DETACH, DELETE); queries are read-only unless write=True
     """
     from .guard import check_read
     try:
         query.encode("utf-8")
     except UnicodeEncodeError as e:  # bytes the shell could not decode arrive as lone surrogates
         bad = ord(query[e.start])
-        raise LithiumGraphError(f"the query is not valid UTF-8 (byte 0x{bad - 0xDC00 if bad >= 0xDC80 else bad:02x} "
+        raise QueryError(f"the query is not valid UTF-8 (byte 0x{bad - 0xDC00 if bad >= 0xDC80 else bad:02x} "
                                 f"at character {e.start})") from None
     toks = _tokens(query)
     if not toks:
-        raise LithiumGraphError("the query is empty")
+        raise QueryError("the query is empty")
     words = [(i, t[1].upper()) for i, t in enumerate(toks) if t[0] == "word"
              and not (i and toks[i - 1][1] == ".")            # a property: n.set
              and not (i + 1 < len(toks) and toks[i + 1][1] == ":" and (not i or toks[i - 1][1] in "{,"))]  # map key
@@ -87,8 +87,8 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
         bad.append("ORDER BY in WITH")
     if bad:
         first = list(dict.fromkeys(bad))[0]
-        raise LithiumGraphError(f"the embedded store does not run {first}: {REFUSED[first]} "
-                                "(or run the query with --store neo4j)")
+        raise QueryError(f"the embedded store does not run {first}: {REFUSED[first]} "
+                                "(or run the query on the neo4j store)")
     check_read(query, embedded=True)  # never a write, a file or the network there, even with write
 
 
@@ -163,7 +163,7 @@ def parse_param(text: str) -> tuple[str, object]:
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("$")
     if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
-        raise LithiumGraphError(f"--param {text!r}: expected NAME=VALUE with NAME a plain identifier")
+        raise QueryError(f"query parameter {text!r}: expected NAME=VALUE with NAME a plain identifier")
     try:
         return name, json.loads(value)
     except ValueError:

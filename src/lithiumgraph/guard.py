@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .errors import LithiumGraphError
+from .errors import QueryError
 
 __all__ = ["Token", "tokens", "check_read", "check_plan", "READ_PROCEDURES", "FUNCTION_NAMESPACES"]
 
@@ -73,7 +73,7 @@ def tokens(query: str, *, blanks: bool = False) -> list[Token]:
         kind = m.lastgroup
         if kind == "open":
             what = {"/*": "comment", "'": "string", '"': "string", "`": "quoted name"}[m.group()]
-            raise LithiumGraphError(f"unterminated {what} at offset {m.start()} of the query")
+            raise QueryError(f"unterminated {what} at offset {m.start()} of the query")
         if blanks or kind not in ("space", "comment"):
             out.append(Token(kind, m.group(), m.start()))
     return out
@@ -108,11 +108,11 @@ def check_read(query: str, *, embedded: bool = False) -> None:
     >>> check_read("WITH 1 AS x //c\\rLOAD CSV FROM 'file:///etc/passwd' AS l RETURN l")
     Traceback (most recent call last):
     ...
-    lithiumgraph.errors.LithiumGraphError: this query loads files or the network (LOAD); queries are read-only unless --write is given
+    lithiumgraph.errors.QueryError: this query loads files or the network (LOAD); queries are read-only unless write=True
     """
     toks = tokens(query)
     if not toks:
-        raise LithiumGraphError("the query is empty")
+        raise QueryError("the query is empty")
     found: dict[str, list[str]] = {}
 
     def refuse(why: str, what: str) -> None:
@@ -120,7 +120,7 @@ def check_read(query: str, *, embedded: bool = False) -> None:
 
     for i, t in enumerate(toks):
         if t.text == ";":
-            raise LithiumGraphError("run one statement at a time (the query has a ';' outside strings)")
+            raise QueryError("run one statement at a time (the query has a ';' outside strings)")
         if t.kind not in ("word", "tick") or not _is_clause_word(toks, i):
             continue
         w = t.text.upper() if t.kind == "word" else ""
@@ -141,8 +141,8 @@ def check_read(query: str, *, embedded: bool = False) -> None:
                 refuse("calls a plug-in function", name + "()")
     if found:
         why, words = next(iter(found.items()))
-        raise LithiumGraphError(f"this query {why} ({', '.join(dict.fromkeys(words))}); queries are read-only "
-                                "unless --write is given")
+        raise QueryError(f"this query {why} ({', '.join(dict.fromkeys(words))}); queries are read-only "
+                                "unless write=True")
 
 
 def check_plan(summary) -> None:
@@ -163,5 +163,5 @@ def check_plan(summary) -> None:
                 bad.append(f"procedure {proc}")
         stack.extend(op.get("children", ()))
     if bad:
-        raise LithiumGraphError(f"Neo4j plans this query as more than a read ({', '.join(dict.fromkeys(bad))}); "
-                                "queries are read-only unless --write is given")
+        raise QueryError(f"Neo4j plans this query as more than a read ({', '.join(dict.fromkeys(bad))}); "
+                                "queries are read-only unless write=True")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .errors import LithiumGraphError
+from .errors import LithiumGraphError, NodeNotFound
 from .graph import out_kind
 
 __all__ = ["Scope", "park_scope", "neighbourhood", "subgraph", "group_of", "Ownership", "ancestors"]
@@ -31,7 +31,7 @@ def _keyed(keys, kind: str) -> bool:
 def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
     """The scope of ``park`` (an id): it and every park that lies (transitively) within it."""
     if park not in G or G.nodes[park].get("kind") != "Park":
-        raise LithiumGraphError(f"no park with id {park!r}")
+        raise NodeNotFound(park, what="park")
     pred, node = G._pred, G._node  # the adjacency itself: a country holds every firm of the data
     parks, todo = {park}, [park]
     ents, projects = set(), set()

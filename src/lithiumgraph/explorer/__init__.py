@@ -182,8 +182,8 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
             ents = [e for e in ents if e in local or e in partners]
     if len(ents) > max_nodes:
         raise LithiumGraphError(f"{len(ents):,} enterprises are more than a browser page can show usefully "
-                                f"(limit {max_nodes:,}); narrow with --park or --focus, use --level segment, "
-                                "or raise --max-nodes")
+                                f"(limit {max_nodes:,}); narrow with park or focus, use level='segment', "
+                                "or raise max_nodes")
     # a firm sits in one of its own segments (else one of its projects'), the same on every store; a
     # local firm in a segment where it has a site in the park (what it makes elsewhere is not local)
     sited = {}

@@ -59,7 +59,7 @@ def output_dir(outdir: str | Path, extra: set[str], *, force: bool = False) -> P
         listed = ", ".join((other or sorted(names))[:3]) + (", …" if len(other or names) > 3 else "")
         what = "other files" if other else "data files no import wrote"
         raise LithiumGraphError(f"{outdir} holds {what} ({listed}); import into a new or empty directory, "
-                                "or pass --force to replace what is there")
+                                "or pass force=True to replace what is there")
     return outdir
 
 

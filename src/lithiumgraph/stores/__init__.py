@@ -46,21 +46,24 @@ def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None =
         from ..errors import LithiumGraphError
         from .neo4j import Neo4jStore
         if not uri:
-            raise LithiumGraphError("--store neo4j needs --neo4j-uri or NEO4J_URI")
+            raise LithiumGraphError("the neo4j store needs a uri")
         return Neo4jStore(uri, user, password, database)
     raise ValueError(f"unknown store {kind!r}")
 
 
 def push(G: nx.MultiDiGraph, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
-         replace: bool = False, batch: int = 5000, workers: int = 2,
-         progress: Callable[[int], None] | None = None) -> dict:
+         replace: bool = False, batch: int = 5000, workers: int = 2, progress: Callable | None = None) -> dict:
     """Write ``G`` to the Neo4j server at ``uri`` (see :func:`.neo4j.push`) and close the connection;
-    returns the counts of nodes and relationships pushed."""
+    returns the counts of nodes and relationships pushed. ``progress(total)``, called once the server
+    has answered, gives a context manager whose value's ``update(n)`` is told of each batch."""
     from .neo4j import connect, push as _push
     driver = connect(uri, user, password, database)
     try:
-        return _push(G, driver, database=database, replace=replace, batch=batch, workers=workers,
-                     progress=progress, uri=uri)
+        if progress is None:
+            return _push(G, driver, database=database, replace=replace, batch=batch, workers=workers, uri=uri)
+        with progress(G.number_of_nodes() + G.number_of_edges()) as bar:
+            return _push(G, driver, database=database, replace=replace, batch=batch, workers=workers,
+                         progress=bar.update, uri=uri)
     finally:
         driver.close()
 

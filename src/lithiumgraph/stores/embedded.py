@@ -13,7 +13,7 @@ from decimal import Decimal
 import networkx as nx
 
 from ..cypher import check, engine_message, quote_name as _q, return_columns, rewrite
-from ..errors import LithiumGraphError
+from ..errors import LithiumGraphError, QueryError
 from . import Result
 
 __all__ = ["Embedded", "embedded", "normalise"]
@@ -210,16 +210,16 @@ class Embedded:
             r = self.conn.execute(text, params or {})
         except RuntimeError as e:
             if "interrupted" in str(e).lower():
-                raise LithiumGraphError(f"the query ran past the {timeout:g} s timeout") from None
-            raise LithiumGraphError(engine_message(str(e))) from None
+                raise QueryError(f"the query ran past the {timeout:g} s timeout") from None
+            raise QueryError(engine_message(str(e))) from None
         if isinstance(r, list):
-            raise LithiumGraphError("run one statement at a time")
+            raise QueryError("run one statement at a time")
         engine_cols = r.get_column_names()
         try:
             table = r.get_as_arrow()  # column-wise: several times faster than row by row for large answers
             rows = [list(t) for t in zip(*(c.to_pylist() for c in table.columns))] if table.num_columns else []
         except RuntimeError as e:
-            raise LithiumGraphError(engine_message(str(e))) from None
+            raise QueryError(engine_message(str(e))) from None
         ids = self._internal_ids() if any(_has_rel(v) for row in rows for v in row) else None
         names = return_columns(query)
         cols = names if names and len(names) == len(engine_cols) else engine_cols

@@ -30,9 +30,9 @@ class MemoryStore:
         from .embedded import embedded
         check(cypher, write=write)
         if write:
-            from ..errors import LithiumGraphError
-            raise LithiumGraphError("the memory store is built from graph_data/ for each command, so a write "
-                                    "would be lost: edit the files, or push and write with --store neo4j")
+            from ..errors import QueryError
+            raise QueryError("the memory store is built from graph_data/ for each command, so a write "
+                                    "would be lost: edit the files, or push and write on the neo4j store")
         return embedded(self._graph).run(cypher, params, timeout=timeout)
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from typing import Callable
 
 import networkx as nx
 
-from ..errors import LithiumGraphError, StoreUnavailable
+from ..errors import LithiumGraphError, QueryError, StoreUnavailable
 from ..model import EDGE_KINDS, NODE_KINDS
 from . import Result
 
@@ -69,14 +69,14 @@ def _error(e: Exception, uri: str, *, user: str = "", database: str | None = Non
             return StoreUnavailable(f"Neo4j at {uri} has no database {database!r}")
         if during == "query":
             if "TransactionTimedOut" in code:
-                return LithiumGraphError(f"the query ran past the {timeout:g} s timeout")
+                return QueryError(f"the query ran past the {timeout:g} s timeout")
             if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
-                return LithiumGraphError("Neo4j refused a write in a read-only session; "
-                                         "queries are read-only unless --write is given")
+                return QueryError("Neo4j refused a write in a read-only session; "
+                                         "queries are read-only unless write=True")
             msg = (e.message or str(e)).strip().splitlines()[0]
-            return LithiumGraphError(f"Neo4j at {uri} cannot run this query: {msg}")
+            return QueryError(f"Neo4j at {uri} cannot run this query: {msg}")
     if isinstance(e, (Neo4jError, DriverError, OSError)):
-        cls = LithiumGraphError if during == "query" else StoreUnavailable
+        cls = QueryError if during == "query" else StoreUnavailable
         return cls(f"Neo4j at {uri}: {_first_line(e)}")
     return e
 
