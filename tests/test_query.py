@@ -272,7 +272,7 @@ def test_path_without_supply_link_says_so_and_any_finds_one(runner):
 
 
 def test_traversal_names_resolve_like_show(runner):
-    r = runner.invoke(cli, ["upstream", "宁德时"])
+    r = runner.invoke(cli, ["upstream", "宁德电池"])
     assert r.exit_code == 1 and "closest matches" in r.output and "catl" in r.output
     r = runner.invoke(cli, ["customers", "宜春经开区"])
     assert r.exit_code == 1 and "walks start from an enterprise, a project, a segment, a product or an industry" in r.output
