@@ -168,3 +168,19 @@ def test_every_missing_segment_with_a_candidate_gets_recommendations(G):
         assert bool(targets[s.segment].candidates) == bool(active), s.segment
         for r in targets[s.segment].candidates:
             assert r.score == sum(p.points for p in r.parts) and all(p.evidence for p in r.parts)
+
+
+def test_supplies_local_counts_only_relations_that_fit_the_segment(G):
+    """CATL's group sells power batteries to 哪吒汽车 in the park: that says nothing about lepidolite
+    concentrate, two steps up the chain, so it is not evidence there; it still is for the power cells."""
+    from lithiumgraph.template import template
+    T = template(G)
+    seg = "lepidolite-concentrate"
+    fits = {seg} | set(T.predecessors(seg)) | set(T.successors(seg))
+    t = recommend(G, "yichun-etdz", segment=seg, top=50)
+    parts = [p for r in t[0].candidates for p in r.parts if p.name == "supplies_local"]
+    assert "cell-power" not in fits
+    assert not any("哪吒汽车" in p.evidence for p in parts)
+    rels = [(u, d) for u, v, d in G.edges(data=True) if d["kind"] == "SUPPLIES"]
+    for p in parts:   # whatever still counts names a relation in the segment or a neighbour of it
+        assert any(d.get("segment") in fits and d.get("product") in p.evidence for _, d in rels)

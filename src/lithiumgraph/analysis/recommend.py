@@ -4,11 +4,15 @@ Every score is a sum of named parts, each with the evidence and sources behind i
 (:class:`RecommendWeights` sets the points):
 
 - ``supplies_local``: the candidate (or its group) already supplies an enterprise of the park or that
-  enterprise's group, elsewhere;
+  enterprise's group, elsewhere, with the segment's own product or the product of a segment directly
+  up- or downstream of it in the chain template (a relation in another segment says nothing about this
+  one and does not count);
 - ``leader``: a source names the candidate a world or national leader of the segment;
 - ``capacity``: its stated capacity in the segment, relative to the largest candidate's;
 - ``regional_tie``: it (or its group) is already sited in a region that contains the park;
 - ``group_in_park``: another firm of its group is already in the park;
+- ``recent_expansion``: its group has a project anywhere whose first dated step (or, lacking events, its
+  start) falls in the last ``recent_years`` years before the graph's date;
 - ``makes_product``: an imported data set says it makes a product that maps to the segment, scored by
   the data set's weight for that product (0-1) and the record's confidence.
 
@@ -24,6 +28,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..graph import in_kind, short_name
+from ..history import first_day, parse_date
+from ..template import template
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .scope import Ownership, Scope, ancestors, counts, park_scope
@@ -44,6 +50,8 @@ class RecommendWeights:
     group_in_park: float = 2.0
     makes_product: float = 1.0         #: x the data set's weight of the product (0-1)
     uncertain_factor: float = 0.5
+    recent_expansion: float = 1.0
+    recent_years: int = 3              #: the window of ``recent_expansion``, back from the graph's date
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,8 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     for cust in local_groups:
         for sup, d in in_kind(G, cust, "SUPPLIES"):
             sells.setdefault(sup, []).append((cust, d))
+    T = template(G)
+    recent = _recent_projects(G, weights)
     sited = _sited(G, scope, regions)
     runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.pipeline)}
     # each parent's subsidiaries that are in the park, once: a large group would otherwise be walked
@@ -170,7 +180,9 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             parts = [ScorePart("in_segment", 0.0, f"active in {sg.segment}"
                                + (f" ({membership['product']})" if membership.get("product") else "")
                                + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))]
-            parts += _supplies_local(names, c, sells, local_groups, weights, grp)
+            fits = {sg.segment} | set(T.predecessors(sg.segment)) | set(T.successors(sg.segment)) \
+                if sg.segment in T else {sg.segment}
+            parts += _supplies_local(names, c, sells, local_groups, weights, grp, fits)
             lvl = membership.get("leader")
             if lvl in ("world", "national"):
                 w = weights.world_leader if lvl == "world" else weights.national_leader
@@ -183,6 +195,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             parts += _regional_tie(names, c, sited, weights, grp)
             parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
             parts += _makes_product(G, c, sg.segment, weights)
+            parts += _recent_expansion(names, c, recent, weights, grp)
             recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
         recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
         for i, r in enumerate(recs, 1):
@@ -242,10 +255,13 @@ def _makes_product(G, c, seg, w) -> list[ScorePart]:
                       f"{', '.join(d.get('sources', ())) or 'imported data'}", tuple(d.get("sources", ())))]
 
 
-def _supplies_local(names: _Names, c, sells, local_groups, w, grp) -> list[ScorePart]:
+def _supplies_local(names: _Names, c, sells, local_groups, w, grp, fits: set[str]) -> list[ScorePart]:
+    """Relations of the candidate's group into the park's groups in the segment or a directly adjacent one."""
     parts = []
     for m in grp(c):
         for cust, d in sells.get(m, ()):
+            if d.get("segment") not in fits:
+                continue
             via = "" if m == c else f" (through {names[m]})"
             firm = local_groups[cust]
             where = "" if firm == cust else f", whose {names[firm]} is in the park"
@@ -306,3 +322,29 @@ def _group_in_park(names: _Names, c, scope, w, runs: dict[str, str], grp, here_s
         names.G.nodes[runs[m]].get("sources", ()) if m in runs else ())))
     return [ScorePart("group_in_park", w.group_in_park,
                       f"already in the park: {', '.join(what)}", sources)]
+
+
+def _recent_projects(G, w: RecommendWeights) -> dict[str, list[tuple[str, str]]]:
+    """Firm -> its projects (id, date) first dated within ``w.recent_years`` before the graph's date."""
+    day = parse_date(G.graph.get("as_of"))
+    since = day.replace(year=day.year - w.recent_years)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for n, d in G.nodes(data=True):
+        if d.get("kind") != "Project" or not d.get("enterprise"):
+            continue
+        dates = [G.nodes[v]["date"] for v in G._succ[n] if G.nodes[v].get("kind") == "Event"]
+        first = min(dates, key=first_day) if dates else d.get("start") or d.get("valid_from")
+        if first and since < first_day(str(first)) <= day:
+            out.setdefault(d["enterprise"], []).append((n, str(first)))
+    return out
+
+
+def _recent_expansion(names: _Names, c, recent, w: RecommendWeights, grp) -> list[ScorePart]:
+    """The group's projects begun in the last ``recent_years`` years, anywhere."""
+    hits = sorted((p, when, m) for m in grp(c) for p, when in recent.get(m, ()))
+    if not hits:
+        return []
+    what = ", ".join(f"{p} ({when})" + ("" if m == c else f" through {names[m]}") for p, when, m in hits[:3])
+    return [ScorePart("recent_expansion", w.recent_expansion,
+                      f"{len(hits)} project(s) begun in the last {w.recent_years} years: {what}",
+                      tuple(dict.fromkeys(s for p, _, _ in hits for s in names.G.nodes[p].get("sources", ()))))]
