@@ -26,7 +26,7 @@ __all__ = ["Mapping", "ImportSummary", "read_mapping", "import_table"]
 
 _LEVELS = ("country", "province", "city")
 _KEYS = {"source", "id_prefix", "filter", "columns", "stages", "stage_separator", "settled", "licence",
-         "investment_unit", "missing", "bad_values"}
+         "investment_unit", "missing", "bad_values", "periods"}
 _COLUMNS = {"company", "stage", "investment", "jobs", "place", "latitude", "longitude", "date", "note"}
 
 
@@ -46,6 +46,8 @@ class Mapping:
     missing: tuple = ("", "0", "TBD", "N/A", "n/a")
     bad_values: str = "refuse"   # or "report": a bad number is left out and listed, the row kept
     lines: dict = field(default_factory=dict)   # the line of each key, for messages
+    #: value of the date column -> {valid_from, note}: the date a facility of that period is dated from
+    periods: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -66,7 +68,8 @@ _TYPES = {"source": ("a map of id, title, address, …", dict, str), "id_prefix"
           dict, (str, type(None))), "stage_separator": ("text", str, None), "filter": ("a map of column to values",
           dict, (str, list)), "settled": ("a map of table names to enterprise ids", dict, str),
           "licence": ("a file name", str, None), "investment_unit": ("a unit", str, None),
-          "missing": ("a list of values", list, (str, int, float)), "bad_values": ("refuse or report", str, None)}
+          "missing": ("a list of values", list, (str, int, float)), "bad_values": ("refuse or report", str, None),
+          "periods": ("a map of date-column values to {valid_from, note}", dict, dict)}
 
 
 def _type_problems(path: Path, raw: dict, lines: dict[str, int]) -> list[Problem]:
@@ -129,13 +132,19 @@ def read_mapping(path: str | Path) -> Mapping:
     unit = raw.get("investment_unit")
     if unit is not None and unit not in UNITS:
         problems.append(Problem(str(path), lines.get("investment_unit", 0), "investment_unit", f"unknown unit {unit!r}"))
+    for k, v in (raw.get("periods") or {}).items():
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", str(v.get("valid_from", ""))) or not v.get("note"):
+            problems.append(Problem(str(path), lines.get(f"periods.{k}", lines.get("periods", 0)), f"periods.{k}",
+                                    "needs valid_from (YYYY, YYYY-MM or YYYY-MM-DD) and a note saying how it is derived"))
     if problems:
         raise DataError(problems)
     licence = _licence(path, raw["licence"], lines.get("licence", 0)) if raw.get("licence") else None
     return Mapping(path, src, prefix, cols, {str(k): v for k, v in stages.items()},
                    str(raw.get("stage_separator", ";")), raw.get("filter") or {}, raw.get("settled") or {},
                    licence, unit, tuple(str(x) for x in raw.get("missing", Mapping.missing)),
-                   raw.get("bad_values", "refuse"), lines)
+                   raw.get("bad_values", "refuse"), lines,
+                   {str(k): {"valid_from": str(v["valid_from"]), "note": str(v["note"])}
+                    for k, v in (raw.get("periods") or {}).items()})
 
 
 def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
@@ -229,7 +238,11 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
         if park is None:
             problems.append(Problem(str(table), line, place_cols[0] if place_cols else "place", "no place given"))
             continue
-        locations[(firm, park)] = {"enterprise": firm, "park": park, "role": "plant", **prov}
+        period = mapping.periods.get((row.get(cols["date"]) or "").strip()) if cols.get("date") else None
+        dated = {"valid_from": period["valid_from"]} if period else {}
+        loc = locations.setdefault((firm, park), {"enterprise": firm, "park": park, "role": "plant", **prov, **dated})
+        if period and (not loc.get("valid_from") or period["valid_from"] < loc["valid_from"]):
+            loc["valid_from"] = period["valid_from"]  # the firm is at the place from its earliest facility there
         stage_text = (row.get(cols["stage"]) or "") if "stage" in cols else ""
         stages = [s.strip() for s in stage_text.split(mapping.stage_separator) if s.strip()]
         segs = []
@@ -240,7 +253,7 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
                 unmapped[s] = unmapped.get(s, 0) + 1
         notes = []
         if cols.get("date") and (d := (row.get(cols["date"]) or "").strip()):
-            notes.append(d)
+            notes.append(d + (f" ({period['note']})" if period else ""))
         lat, lon = ((row.get(cols[k]) or "").strip() for k in ("latitude", "longitude")) if "latitude" in cols else ("", "")
         if lat not in mapping.missing and lon not in mapping.missing:
             notes.append(f"coordinates {lat}, {lon}")
@@ -253,7 +266,8 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
             pid = f"{mapping.id_prefix}-{line - 1:04d}" + (f"-{j + 1}" if len(set(segs)) > 1 else "")
             ids.append(pid)
             projects.append({"id": pid, "name_en": f"{company}, {parks[park]['name_en']}" + (f" ({seg})" if seg else ""),
-                             "enterprise": firm, "park": park, "segment": seg or "", "note": "; ".join(notes), **prov})
+                             "enterprise": firm, "park": park, "segment": seg or "", "note": "; ".join(notes), **prov,
+                             **dated})
         for metric, col, unit in (("investment", cols.get("investment"), mapping.investment_unit),
                                   ("jobs", cols.get("jobs"), "count")):
             if not col or not unit:
@@ -262,7 +276,7 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
             if value is not None:
                 figures.append({"subject": ids[0], "metric": metric, "value": f"{value:g}", "unit": unit,
                                 "note": "whole facility" + (f", across {len(ids)} projects" if len(ids) > 1 else ""),
-                                **prov})
+                                **prov, **dated})
     if problems:
         raise DataError(problems)
 
