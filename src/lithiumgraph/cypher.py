@@ -9,8 +9,12 @@ message, prefixed with the store's name. Writes are refused unless asked for.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .errors import QueryError
+
+if TYPE_CHECKING:
+    from .guard import Token
 
 __all__ = ["check", "parse_param", "return_columns", "rewrite", "quote_name", "REFUSED"]
 
@@ -36,7 +40,7 @@ _FUNCS = {"labels": "labels()", "id": "id()", "elementid": "elementId()", "prope
 # keywords after which "[" opens a list literal, not a subscript
 _LIST_OPENERS = {"RETURN", "WITH", "IN", "AND", "OR", "XOR", "NOT", "WHERE", "THEN", "ELSE", "WHEN", "UNWIND",
                  "BY", "AS", "DISTINCT", "CASE", "SKIP", "LIMIT"}
-def _tokens(query: str) -> list[tuple[str, str, int]]:
+def _tokens(query: str) -> list[Token]:
     """``(kind, text, offset)`` cut as Neo4j's lexer cuts strings, quoted names and comments; blanks dropped."""
     from .guard import tokens
     return tokens(query)
@@ -55,8 +59,8 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
     try:
         query.encode("utf-8")
     except UnicodeEncodeError as e:  # bytes the shell could not decode arrive as lone surrogates
-        bad = ord(query[e.start])
-        raise QueryError(f"the query is not valid UTF-8 (byte 0x{bad - 0xDC00 if bad >= 0xDC80 else bad:02x} "
+        code = ord(query[e.start])
+        raise QueryError(f"the query is not valid UTF-8 (byte 0x{code - 0xDC00 if code >= 0xDC80 else code:02x} "
                                 f"at character {e.start})") from None
     toks = _tokens(query)
     if not toks:
@@ -68,7 +72,7 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
         if not write:
             check_read(query)
         return
-    bad = []
+    bad: list[str] = []
     for i, w in words:
         nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
         if nxt == "(" and w.lower() in _FUNCS and not (i and toks[i - 1][1] == ":"):
@@ -107,7 +111,9 @@ def return_columns(query: str) -> list[str] | None:
         return None
     if start < len(toks) and toks[start][1].upper() == "DISTINCT":
         start += 1
-    items, cur, depth = [], [], 0
+    items: list[list] = []
+    cur: list = []
+    depth = 0
     for kind, text, off in toks[start:]:
         if depth == 0 and kind == "word" and text.upper() in ("ORDER", "SKIP", "LIMIT", "UNION"):
             break

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from . import model
 from .errors import DataError, Problem
@@ -26,7 +26,8 @@ NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # and the two non-characters
 MAX_NUMBER = 1e15
-NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values() if hasattr(c, "node_kind") and "id" in c.__dataclass_fields__)
+NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values()
+                     if hasattr(c, "node_kind") and "id" in getattr(c, "__dataclass_fields__", {}))
 
 
 def default_data_dir() -> Path:
@@ -38,7 +39,7 @@ def default_data_dir() -> Path:
 @dataclass(frozen=True)
 class Row:
     """A parsed record and where it came from."""
-    record: object
+    record: Any
     path: str
     line: int
 
@@ -73,11 +74,11 @@ def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date |
         dirs = [default_data_dir()]
     elif isinstance(dirs, (str, Path)):
         dirs = [dirs]
-    dirs = [Path(d) for d in dirs]
-    ds = Dataset(dirs=tuple(str(d) for d in dirs))
+    paths = [Path(d) for d in dirs]
+    ds = Dataset(dirs=tuple(str(d) for d in paths))
     problems: list[Problem] = []
     today = today or date.today()
-    for d in dirs:
+    for d in paths:
         _read_dir(d, ds, problems, today)
     _cross_check(ds, problems)
     from .history import check_events
@@ -239,7 +240,7 @@ def _bad_header(header: list[str], hline: int, cols, by_column: dict, shown: str
     return bad_header
 
 
-def _parse(cell: str, rules: dict, today: date | None = None):
+def _parse(cell: str, rules: Mapping, today: date | None = None):
     """One cell to a Python value by its column's rules; ValueError with a short message."""
     text = cell.strip()
     kind = rules["type"]

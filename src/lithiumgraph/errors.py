@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 __all__ = ["LithiumGraphError", "DataError", "Problem", "NodeNotFound", "AmbiguousName", "QueryError",
            "StoreUnavailable"]
@@ -34,7 +35,7 @@ class DataError(LithiumGraphError):
 class NodeNotFound(LithiumGraphError):
     """No entity answers to a name; carries the closest matches."""
 
-    def __init__(self, name: str, matches: list[str] = (), what: str = "entity"):
+    def __init__(self, name: str, matches: Iterable[str] = (), what: str = "entity"):
         self.name, self.matches = name, list(matches)
         hint = f"; closest matches: {', '.join(self.matches)}" if self.matches else ""
         super().__init__(f"no {what} named {name!r}{hint}")

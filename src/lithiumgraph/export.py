@@ -161,11 +161,11 @@ def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
                 "  <meta><creator>lithiumgraph</creator><description>lithium-battery industry chain; list "
                 f"attributes joined with '{LIST_SEP}': {escape(', '.join(lists))}</description></meta>\n"
                 '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node">\n')
-        for k, i in nids.items():
-            f.write(f'      <attribute id="{i}" title={quoteattr(k)} type="{ntypes[k]}"/>\n')
+        for k, aid in nids.items():
+            f.write(f'      <attribute id="{aid}" title={quoteattr(k)} type="{ntypes[k]}"/>\n')
         f.write('    </attributes>\n    <attributes class="edge">\n')
-        for k, i in eids.items():
-            f.write(f'      <attribute id="{i}" title={quoteattr(k)} type="{etypes[k]}"/>\n')
+        for k, aid in eids.items():
+            f.write(f'      <attribute id="{aid}" title={quoteattr(k)} type="{etypes[k]}"/>\n')
         f.write("    </attributes>\n    <nodes>\n")
         for n, d in _nodes(G):
             where = f"node {n!r}"
@@ -243,7 +243,8 @@ _NEO_TYPES = {"long": "long", "double": "double", "boolean": "boolean", "string"
 def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
     """One header and one data file per node kind and per relationship type, as ``neo4j-admin database
     import full`` reads them; nodes get the labels ``LG`` and their kind, like ``push`` writes them."""
-    with staged_dir(path, _NEO_IMPORT_FILE.fullmatch) as tmp:  # the whole set is swapped in together
+    owns = lambda name: bool(_NEO_IMPORT_FILE.fullmatch(name))
+    with staged_dir(path, owns) as tmp:  # the whole set is swapped in together
         paths, args = _neo4j_files(G, path, tmp)
     # the database name first: --nodes and --relationships take every word after them as files
     command = ("neo4j-admin database import full neo4j --array-delimiter='|' --multiline-fields=true "

@@ -10,6 +10,7 @@ import gc
 from dataclasses import fields
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 
@@ -23,14 +24,14 @@ _PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retr
 
 
 @lru_cache(maxsize=None)
-def _names(cls, drop: tuple[str, ...]) -> tuple[str, ...]:
+def _names(cls: Any, drop: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name not in drop)
 
 
 def _props(rec, drop: tuple[str, ...] = ()) -> dict:
     """A record's fields as graph properties, empty ones dropped (list values stay shared tuples)."""
     get = rec.__getattribute__
-    return {k: v for k in _names(type(rec), drop) if (v := get(k)) is not None and v != ()}
+    return {k: v for k in _names(rec.__class__, drop) if (v := get(k)) is not None and v != ()}
 
 
 def _prov(rec) -> dict:
@@ -100,8 +101,8 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         edge(rec.owner_from, rec.owner_to, rec.kind, _props(rec, ("owner_from", "owner_to", "kind")))
     counts: dict[tuple[str, str], int] = {}
     for rec in ds.records(model.Figure):
-        n = counts[(rec.subject, rec.metric)] = counts.get((rec.subject, rec.metric), 0) + 1
-        fid = f"fig:{rec.subject}:{rec.metric}:{n}"
+        k = counts[(rec.subject, rec.metric)] = counts.get((rec.subject, rec.metric), 0) + 1
+        fid = f"fig:{rec.subject}:{rec.metric}:{k}"
         nodes.append((fid, {"kind": "Figure", **_props(rec, ("subject",))}))
         edge(rec.subject, fid, "HAS_FIGURE", _prov(rec))
     for rec in ds.records(model.Intensity):

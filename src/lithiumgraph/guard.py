@@ -75,7 +75,7 @@ def tokens(query: str, *, blanks: bool = False) -> list[Token]:
             what = {"/*": "comment", "'": "string", '"': "string", "`": "quoted name"}[m.group()]
             raise QueryError(f"unterminated {what} at offset {m.start()} of the query")
         if blanks or kind not in ("space", "comment"):
-            out.append(Token(kind, m.group(), m.start()))
+            out.append(Token(kind or "sym", m.group(), m.start()))
     return out
 
 

@@ -6,7 +6,7 @@ node it references), so that one reader validates every file the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
+from typing import Mapping, ClassVar
 
 __all__ = [
     "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
@@ -56,7 +56,7 @@ def col(type: str = "text", *, required: bool = False, ref: str | None = None,
         "type": type, "required": required, "ref": ref, "choices": choices, "column": column})
 
 
-def columns(cls) -> list[tuple[str, str, dict]]:
+def columns(cls) -> list[tuple[str, str, Mapping]]:
     """``(attribute, column name, rules)`` for each field of a record class, provenance last."""
     out = [(f.name, f.metadata.get("column") or f.name, f.metadata) for f in fields(cls)]
     return sorted(out, key=lambda c: _PROVENANCE.index(c[0]) + 1 if c[0] in _PROVENANCE else 0)

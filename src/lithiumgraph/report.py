@@ -73,7 +73,7 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
                         f"The graph holds {st.facts} facts, {100 * st.sourced_share:.1f}% of them sourced. "
                         f"Sites counted: operating{' and under construction' if rules.pipeline else ' only'}; planned, signed "
                         f"and uncertain sites are pipeline, listed and never counted."))
-    acts = {}
+    acts: dict[str, list[str]] = {}
     for s in cov.segments:
         if s.action:
             acts.setdefault(s.action, []).append(f"{s.name_zh} ({s.segment})")

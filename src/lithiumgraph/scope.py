@@ -138,7 +138,8 @@ class Ownership:
 
 def ancestors(G: nx.MultiDiGraph, park: str) -> list[str]:
     """The regions that contain ``park``, nearest first."""
-    out, cur = [], park
+    out: list[str] = []
+    cur = park
     while True:
         ups = [v for _, v, d in G.out_edges(cur, data=True)
                if d["kind"] == "LOCATED_IN" and G.nodes[v]["kind"] == "Park"]

@@ -49,7 +49,9 @@ def stats(G: nx.MultiDiGraph) -> Stats:
     1.0
     """
     sources = {n for n, d in G.nodes(data=True) if d.get("kind") == "Source"}
-    nodes, edges, conf = Counter(), Counter(), Counter()
+    nodes: Counter[str] = Counter()
+    edges: Counter[str] = Counter()
+    conf: Counter[str] = Counter()
     facts = sourced = checked = 0
     unsourced: list[str] = []
     recent = date.today() - timedelta(days=365)
@@ -131,7 +133,7 @@ def _projects(G: nx.MultiDiGraph, n: str) -> list[dict]:
         pairs = [(v, runner) for runner in _group(G, n)
                  for _, v, e in G.out_edges(runner, data=True) if e["kind"] == "RUNS"]
     elif kind in ("Park", "Segment"):
-        pairs = [(u, None) for u, _, e in G.in_edges(n, data=True)
+        pairs = [(u, None) for u, _, e in G.in_edges(n, data=True)  # type: ignore[misc]
                  if G.nodes[u]["kind"] == "Project" and e["kind"] in ("LOCATED_IN", "IN_SEGMENT")]
     else:
         return []

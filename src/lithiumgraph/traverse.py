@@ -104,7 +104,8 @@ def _walk(G: nx.MultiDiGraph, n: str, hops: int, level: str | None, up: bool) ->
                     continue
                 seen.add(y)
                 nxt.append(y)
-                out.append(_step(G, hop, y, edge, *((y, x) if up else (x, y)), d))
+                u, v = (y, x) if up else (x, y)
+                out.append(_step(G, hop, y, edge, u, v, d))
         frontier = sorted(nxt)
         if not frontier:
             break

@@ -173,6 +173,20 @@ def _site_ids(ss: SegmentSites | None, pipeline: bool = False) -> list[str]:
 def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> Balance:
     """Material demand of a park's cell capacity against its own material capacity.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    park : str or Scope
+        A park or region id, or its scope from :func:`lithiumgraph.scope.park_scope`.
+    pipeline : bool
+        Count sites under construction as well as operating ones.
+
+    Returns
+    -------
+    Balance
+        The cell capacity the demand rests on and one :class:`MaterialBalance` (low-high range) per material.
+
     >>> from lithiumgraph import load_graph
     >>> b = balance(load_graph(), "yichun-etdz")
     >>> b.get("anode").status in ("shortfall", "surplus", "balanced", "unknown")
@@ -182,7 +196,9 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> 
     table = _intensities(G)
     here = sites(G, scope, operating_only=not pipeline)
     by_chem: dict[str, float] = {}
-    gwh_projects, cells_unstated, cells_pipeline = [], [], []
+    gwh_projects: list[str] = []
+    cells_pipeline: list[str] = []
+    unstated_sites: list = []
     for seg in CELL_SEGMENTS:
         ss = here.get(seg)
         if ss is None:
@@ -192,11 +208,11 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> 
                 chem = G.nodes[site.row].get("chemistry") or "unknown"
                 by_chem[chem] = by_chem.get(chem, 0.0) + site.capacity
                 gwh_projects.append(site.row)
-        cells_unstated += [s for s in ss.unstated()]
+        unstated_sites += ss.unstated()
         cells_pipeline += _site_ids(ss, pipeline=True)
     # a firm's location row for storage cells where its project states the power-cell figure: the same works
     stated = {G.nodes[p]["enterprise"] for p in gwh_projects}
-    cells_unstated = [s.row for s in cells_unstated if not (s.kind == "location" and s.enterprise in stated)]
+    cells_unstated = [s.row for s in unstated_sites if not (s.kind == "location" and s.enterprise in stated)]
     excluded = sorted(r for seg in EXCLUDED_CELLS for r in _site_ids(here.get(seg)))
     out = []
     for m in MATERIALS:
@@ -247,9 +263,9 @@ def _material(G, m: Material, table, by_chem, here, gwh_projects, n_gaps: int) -
         unit = unit or _supply_unit(G, m)
     elif lo is not None and sup < lo and not unstated:
         status = "shortfall"
-    elif lo is not None and sup > hi and not demand_gaps:
+    elif lo is not None and hi is not None and sup > hi and not demand_gaps:
         status = "surplus"
-    elif lo is not None and lo <= sup <= hi and not unstated and not demand_gaps:
+    elif lo is not None and hi is not None and lo <= sup <= hi and not unstated and not demand_gaps:
         status = "balanced"
     else:
         status = "unknown"

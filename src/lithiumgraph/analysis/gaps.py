@@ -117,6 +117,20 @@ def _fmt(x: float) -> str:
 def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules()) -> Coverage:
     """Status of every segment for a park, upstream to downstream.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    park : str or Scope
+        A park or region id, or its scope from :func:`lithiumgraph.scope.park_scope`.
+    rules : GapRules
+        What makes a segment strong or weak, and whether the pipeline counts.
+
+    Returns
+    -------
+    Coverage
+        One :class:`SegmentGap` per template segment (status, action, reason, sites), and the balance.
+
     >>> from lithiumgraph import load_graph
     >>> cov = gaps(load_graph(), "yichun-etdz")
     >>> cov.get("cell-power").status

@@ -142,6 +142,28 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
               coverage: Coverage | None = None) -> Recommendations:
     """Ranked outside candidates for each missing (not resource-bound), pipeline-only or weak segment.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    park : str or Scope
+        A park or region id, or its scope from :func:`lithiumgraph.scope.park_scope`.
+    segment : str, optional
+        Only this segment id.
+    top : int
+        Candidates kept per segment.
+    weights : RecommendWeights
+        Points for each part of a score.
+    rules : GapRules
+        The gap rules that decide which segments are targets.
+    coverage : Coverage, optional
+        The park's gaps, when already computed.
+
+    Returns
+    -------
+    Recommendations
+        A list of :class:`SegmentTargets`, each with its ranked :class:`Recommendation` and score parts.
+
     >>> from lithiumgraph import load_graph
     >>> t = recommend(load_graph(), "yichun-etdz", segment="electrolyte")
     >>> sorted({p.name for r in t[0].candidates for p in r.parts})

@@ -115,6 +115,22 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
          coverage: Coverage | None = None) -> RiskReport:
     """Single sources, chokepoints and concentration for a park.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    park : str or Scope
+        A park or region id, or its scope from :func:`lithiumgraph.scope.park_scope`.
+    rules : GapRules
+        The gap rules (which sites count as local).
+    coverage : Coverage, optional
+        The park's gaps, when already computed.
+
+    Returns
+    -------
+    RiskReport
+        Single sources, chokepoints and concentration (HHI) findings, each with its evidence.
+
     >>> from lithiumgraph import load_graph
     >>> r = risk(load_graph(), "yichun-etdz")
     >>> any(s.supplier == "shenghua" for s in r.single_sources)
@@ -154,7 +170,7 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
 
     # chokepoints (b): articulation points of the supply network around the park: the supply edges
     # between the park's firms (with their groups) and their direct suppliers and customers
-    pairs = set()
+    pairs: set[tuple[str, ...]] = set()
     for m in customers:
         pairs.update(tuple(sorted((u, m))) for u, _ in in_kind(G, m, "SUPPLIES"))
         pairs.update(tuple(sorted((m, v))) for v, _ in out_kind(G, m, "SUPPLIES"))
@@ -201,7 +217,7 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
     return rep
 
 
-def _local_rows(G, scope, local: set[str], here: dict) -> dict[str, list[str]]:
+def _local_rows(G, scope, local: frozenset[str] | set[str], here: dict) -> dict[str, list[str]]:
     """For each local firm and each group it belongs to: the rows that put it (or its member) in the
     park: its sites there, else its location rows there."""
     by_firm: dict[str, list[str]] = {}

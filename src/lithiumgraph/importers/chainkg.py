@@ -65,7 +65,7 @@ def _jsonl(path: Path, problems: list) -> list[dict]:
             problems.append(Problem(str(path), i, "line", f"not valid UTF-8 (offset {e.start})"))
             continue
         except ValueError as e:
-            problems.append(Problem(str(path), i, "line", f"not JSON: {e.msg}"))
+            problems.append(Problem(str(path), i, "line", f"not JSON: {getattr(e, 'msg', e)}"))
             continue
         if not isinstance(rec, dict):
             problems.append(Problem(str(path), i, "line", "expected a JSON object"))
@@ -102,7 +102,9 @@ class ProductMap:
 
 
 def _read_product_map(path: Path, segments: set[str]) -> ProductMap:
-    problems, out, seen = [], {}, set()
+    problems: list[Problem] = []
+    out: dict = {}
+    seen: set = set()
     with open(path, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         if reader.fieldnames not in (["product", "segment"], ["product", "segment", "context"]):
@@ -338,12 +340,12 @@ def _industries(files: dict, eid_of: dict, anomalies: dict) -> tuple[list, list,
                 ind_links[(up[0], down[0])] = {"from": up[0], "to": down[0], "count": f"{n:g}", **_PROV}
     in_industry: dict[tuple[str, str], dict] = {}
     for line, r in enumerate(files["company_industry.json"], 1):
-        code, ind = _code(r["company_code"]), str(r["industry_code"])
-        if ind not in industries:
+        code, icode = _code(r["company_code"]), str(r["industry_code"])
+        if icode not in industries:
             anomalies.setdefault("company in an unknown industry", []).append(
-                f"company_industry.json:{line}: {code} {ind}")
+                f"company_industry.json:{line}: {code} {icode}")
             continue
-        in_industry.setdefault((eid_of[code], ind), {"enterprise": eid_of[code], "industry": industries[ind]["id"],
+        in_industry.setdefault((eid_of[code], icode), {"enterprise": eid_of[code], "industry": industries[icode]["id"],
                                                      **_PROV})
     return list(industries.values()), list(ind_links.values()), list(in_industry.values())
 

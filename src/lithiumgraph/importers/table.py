@@ -183,7 +183,11 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     firm_of: dict[str, str] = {}
     locations: dict[tuple, dict] = {}
     projects, figures, problems = [], [], []
-    merged, ambiguous, unmapped, skipped, anomalies = [], [], {}, 0, []
+    merged: list = []
+    ambiguous: list = []
+    unmapped: dict[str, int] = {}
+    skipped = 0
+    anomalies: list[str] = []
 
     def number(row, line, col) -> float | None:
         v = (row.get(col) or "").strip()
@@ -272,9 +276,9 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
                                   ("jobs", cols.get("jobs"), "count")):
             if not col or not unit:
                 continue
-            value = number(row, line, col)
-            if value is not None:
-                figures.append({"subject": ids[0], "metric": metric, "value": f"{value:g}", "unit": unit,
+            amount = number(row, line, col)
+            if amount is not None:
+                figures.append({"subject": ids[0], "metric": metric, "value": f"{amount:g}", "unit": unit,
                                 "note": "whole facility" + (f", across {len(ids)} projects" if len(ids) > 1 else ""),
                                 **prov, **dated})
     if problems:
@@ -284,7 +288,7 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     files = {"sources.csv": [src], "parks.csv": list(parks.values()), "enterprises.csv": list(firms.values()),
              "locations.csv": list(locations.values()), "projects.csv": projects, "figures.csv": figures}
     licence = mapping.licence
-    write_data_dir(outdir, files, against,
+    write_data_dir(outdir, files, [Path(d) for d in against],
                     (lambda d: shutil.copyfile(licence, d / "LICENSE")) if licence else None)
     counts = {name[:-4]: len(rows) for name, rows in files.items()}
     return ImportSummary(counts, merged, ambiguous, unmapped, skipped, anomalies)

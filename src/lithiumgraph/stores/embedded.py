@@ -28,7 +28,8 @@ def normalise(value, ids: dict | None = None):
                     "relationships": [normalise(r, ids) for r in value["_RELS"]]}
         if "_SRC" in value and "_LABEL" in value:
             props = {k: normalise(v, ids) for k, v in value.items() if not k.startswith("_") and v is not None}
-            return {"type": value["_LABEL"], "from": ids[_ikey(value["_SRC"])], "to": ids[_ikey(value["_DST"])],
+            ends = ids or {}
+            return {"type": value["_LABEL"], "from": ends[_ikey(value["_SRC"])], "to": ends[_ikey(value["_DST"])],
                     **props}
         if "_LABEL" in value and "_ID" in value:
             props = {k: normalise(v, ids) for k, v in value.items() if not k.startswith("_") and v is not None}
@@ -73,7 +74,8 @@ def _columns(groups: dict, declared: dict[str, str], what: str, skip: tuple[str,
     values: dict = {}
     types = dict(declared)
     for g, dicts in groups.items():
-        n, cols = len(dicts), {}
+        n = len(dicts)
+        cols: dict[str, list] = {}
         for i, d in enumerate(dicts):   # one pass over each dict: columns of values, None where absent
             for k, v in d.items():
                 c = cols.get(k)
@@ -105,7 +107,7 @@ def _declared() -> tuple[dict[str, str], dict[str, str]]:
     for cls in RECORD_FILES.values():
         target = nodes if hasattr(cls, "node_kind") else edges
         for f in fields(cls):
-            target.setdefault(f.name, _MODEL_TYPES.get(f.metadata.get("type"), "STRING"))
+            target.setdefault(f.name, _MODEL_TYPES.get(str(f.metadata.get("type")), "STRING"))
     nodes.pop("subject", None)
     return nodes, edges
 
@@ -195,10 +197,11 @@ class Embedded:
     def _internal_ids(self) -> dict:
         if self._ids is None:
             r = self.conn.execute("MATCH (n) RETURN id(n), n.id")
+            assert not isinstance(r, list)  # one statement, one result
             self._ids = {}
             while r.has_next():
                 internal, nid = r.get_next()
-                self._ids[_ikey(internal)] = nid
+                self._ids[_ikey(internal)] = nid  # type: ignore[arg-type]  # the engine's id is a dict
         return self._ids
 
     def run(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:

@@ -237,7 +237,8 @@ def plain(value, ids: dict | None = None):
         kind = next((label for label in sorted(value.labels) if label != "LG"), None)
         return {"kind": kind, **{k: plain(v, ids) for k, v in value.items()}}
     if isinstance(value, Relationship):
-        ends = [n.get("id") or (ids or {}).get(n.element_id) for n in (value.start_node, value.end_node)]
+        ends = [(n.get("id") or (ids or {}).get(n.element_id)) if n is not None else None
+                for n in (value.start_node, value.end_node)]
         return {"type": value.type, "from": ends[0], "to": ends[1],
                 **{k: plain(v, ids) for k, v in value.items() if k != "_key"}}
     if isinstance(value, Path):
