@@ -1,0 +1,191 @@
+"""Backtest a ranking of (firm, place) candidates against what happened after a split day.
+
+At a split day D the graph is taken as known on D (:func:`lithiumgraph.timeline.snapshot`); every scorer
+reads only that graph. What happened is read from the graph as known at the end of the horizon: a
+*positive* is a firm, known on D, with a project in a place that was not on the graph on D. Each place
+with a positive is a query; its negatives are *hard*: every other firm known on D that is sited in the
+same country or active in a segment of one of the place's new projects (never random firms from
+anywhere). Firms first seen after D cannot be ranked; they are counted and left out.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from ..analysis.recommend import RecommendWeights
+from ..errors import LithiumGraphError
+from ..history import parse_date
+from ..timeline import snapshot
+from .features import FEATURES, Features, place_of
+from .metrics import KS, Metrics, Query, bootstrap, evaluate
+
+__all__ = ["Split", "Outcome", "Backtest", "backtest", "outcomes", "SCORERS", "recommend_points"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened after a split: new (firm, place) pairs and the segments of their projects."""
+    pairs: dict[tuple[str, str], set[str]]
+    cold: int            #: new pairs by firms not known on the split day (cannot be ranked)
+
+
+def outcomes(G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> Outcome:
+    """Projects on ``after`` and not on ``before``, as (firm, place) -> segments."""
+    pairs: dict[tuple[str, str], set[str]] = {}
+    cold = set()
+    for n, d in after.nodes(data=True):
+        if d.get("kind") != "Project" or n in before or not (f := d.get("enterprise")):
+            continue
+        if not (p := place_of(after, d.get("park"))):
+            continue
+        if f not in before:
+            cold.add((f, p))
+            continue
+        pairs.setdefault((f, p), set()).update([d["segment"]] if d.get("segment") else [])
+    return Outcome(pairs, len(cold))
+
+
+def recommend_points(v: dict[str, float], w: RecommendWeights = RecommendWeights()) -> float:
+    """``recommend``'s points for a pair from the parts a place (not a park's segment) allows:
+    group_in_park, regional_tie (near), leader, supplies_local, recent_expansion."""
+    return (w.group_in_park * v["in_place"] + w.tie_near * v["in_region"] + v["leader"]
+            + w.supplies_local * v["supplies_local"] + w.recent_expansion * v["recent_expansion"])
+
+
+def _random(v, firm, place, seed=0) -> float:
+    return int.from_bytes(hashlib.sha256(f"{seed}:{firm}:{place}".encode()).digest()[:8], "big") / 2 ** 64
+
+
+#: Baselines and the project's scorer: name -> f(features of the pair, firm, place).
+SCORERS = {
+    "random": _random,
+    "popularity": lambda v, f, p: v["popularity"],
+    "already_in_region": lambda v, f, p: 2 * v["in_place"] + v["in_region"],
+    "segment_adjacency": lambda v, f, p: v["segment_adjacency"],
+    "adamic_adar": lambda v, f, p: v["adamic_adar"],
+    "resource_allocation": lambda v, f, p: v["resource_allocation"],
+    "preferential_attachment": lambda v, f, p: v["preferential_attachment"],
+    "recommend": lambda v, f, p: recommend_points(v),
+}
+
+
+@dataclass
+class Split:
+    """One split's results: per scorer its metrics and 95% intervals."""
+    day: date
+    until: date
+    positives: int
+    queries: int
+    candidates: int
+    cold: int
+    metrics: dict[str, Metrics] = field(default_factory=dict)
+    intervals: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _queries(F: Features, out: Outcome) -> list[tuple[str, set[str], list[str]]]:
+    """Per place with a positive: (place, positive firms, candidate firms = positives + hard negatives)."""
+    by_place: dict[str, set[str]] = {}
+    segs: dict[str, set[str]] = {}
+    for (f, p), ss in out.pairs.items():
+        by_place.setdefault(p, set()).add(f)
+        segs.setdefault(p, set()).update(ss)
+    res = []
+    for p in sorted(by_place):
+        country = F.region.get(p) or p.rsplit(".", 1)[0]
+        hard = [f for f in F.firms if f in by_place[p]
+                or any(F.region.get(q) == country for q in F.sites.get(f, ()))
+                or F.segs.get(f, set()) & segs[p]]
+        res.append((p, by_place[p], hard))
+    return res
+
+
+def score_table(F: Features, queries, scorers) -> dict[str, list[Query]]:
+    """Every scorer's :class:`Query` list for the given queries."""
+    out: dict[str, list[Query]] = {name: [] for name in scorers}
+    for place, pos, cands in queries:
+        vecs = {f: F.vector(f, place) for f in cands}
+        for name, fn in scorers.items():
+            s = {f: fn(vecs[f], f, place) for f in cands}
+            out[name].append(Query(place, {f: s[f] for f in cands if f in pos},
+                                   {f: s[f] for f in cands if f not in pos}))
+    return out
+
+
+@dataclass
+class Backtest:
+    """The splits of a backtest; rows(), to_dict() and tables() like every result."""
+    splits: list[Split]
+
+    def rows(self) -> list[dict]:
+        out = []
+        for s in self.splits:
+            for name, m in s.metrics.items():
+                ci = s.intervals.get(name, {})
+                row = {"split": s.day.isoformat(), "until": s.until.isoformat(), "scorer": name,
+                       "mrr": _r(m.mrr), "mrr_ci": _ci(ci.get("mrr"))}
+                for k in KS:
+                    row[f"hits@{k}"] = _r(m.hits[k])
+                row.update({"ap": _r(m.ap), "auc": _r(m.auc), "auc_ci": _ci(ci.get("auc")),
+                            "positives": m.positives, "queries": m.queries})
+                out.append(row)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"splits": [{"split": s.day.isoformat(), "until": s.until.isoformat(), "positives": s.positives,
+                            "queries": s.queries, "candidates": s.candidates, "cold": s.cold, "notes": s.notes,
+                            "scorers": [r for r in self.rows() if r["split"] == s.day.isoformat()]}
+                           for s in self.splits]}
+
+    def tables(self) -> list:
+        from ..output import Table
+        cols = ["scorer", "mrr", "mrr_ci", *[f"hits@{k}" for k in KS], "ap", "auc", "auc_ci"]
+        return [Table([r for r in self.rows() if r["split"] == s.day.isoformat()], cols,
+                      (f"== split {s.day} (graph as known that day), outcomes to {s.until}: {s.positives} positives "
+                       f"in {s.queries} places, {s.candidates} candidates per place on average (hard negatives: "
+                       f"same country or same segment); {s.cold} new pairs by firms unknown on the split day left out",
+                       *s.notes), max_width=40, empty="no positive after the split: nothing to measure")
+                for s in self.splits]
+
+
+def _r(x):
+    return None if x is None else round(x, 3)
+
+
+def _ci(ci):
+    return None if ci is None else f"{ci[0]:.2f}–{ci[1]:.2f}"
+
+
+def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, learned: bool = True, rounds: int = 1000,
+             seed: int = 0) -> Backtest:
+    """Score every scorer at each split day in ``splits`` against projects that appear in the following
+    ``horizon_years`` years. ``G`` is the dated graph (every date in it, not a day's snapshot)."""
+    if horizon_years < 1:
+        raise LithiumGraphError(f"horizon_years must be at least 1, got {horizon_years}")
+    out = []
+    for day in splits:
+        day = parse_date(day, name="split")
+        until = date(day.year + horizon_years, day.month, min(day.day, 28))
+        before, after = snapshot(G, day), snapshot(G, until)
+        F = Features.of(before)
+        oc = outcomes(G, before, after)
+        qs = _queries(F, oc)
+        scorers = dict(SCORERS)
+        notes = []
+        if learned:
+            from .learned import fit_before
+            model, note = fit_before(G, day, horizon_years)
+            notes.append(note)
+            if model is not None:
+                scorers["learned"] = lambda v, f, p: model(v)
+        table = score_table(F, qs, scorers)
+        sp = Split(day, until, sum(len(p) for _, p, _ in qs), len(qs),
+                   round(sum(len(c) for _, _, c in qs) / len(qs)) if qs else 0, oc.cold, notes=notes)
+        for name, queries in table.items():
+            sp.metrics[name] = evaluate(queries)
+            sp.intervals[name] = bootstrap(queries, rounds=rounds, seed=seed)
+        out.append(sp)
+    return Backtest(out)
