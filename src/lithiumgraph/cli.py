@@ -402,6 +402,30 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, sr
 
 
 @cli.command()
+@click.option("--split", "splits", multiple=True, required=True, metavar="DATE",
+              help="Split day (YYYY, YYYY-MM or YYYY-MM-DD); rank with the graph as known that day. Repeatable.")
+@click.option("--horizon", default=2, show_default=True, type=click.IntRange(1, 50),
+              help="Years after the split whose new projects are the answers.")
+@click.option("--within", multiple=True, metavar="PLACE",
+              help="Only answers in places under this region (a park id, e.g. na-united-states). Repeatable.")
+@click.option("--rounds", default=1000, show_default=True, type=click.IntRange(10, 100000),
+              help="Bootstrap rounds for the 95% intervals (seed 0).")
+@data_option
+@format_option
+@errors_to_click
+def backtest(splits, horizon, within, rounds, src, fmt):
+    """How well each scorer (recommend's points, baselines, a learned model) foresaw which firms opened
+    projects in which places after a split day: MRR, Hits@k, average precision, AUC against hard negatives.
+
+    Example: lithiumgraph backtest --data graph_data --data data/north-america --split 2022-08-15 --horizon 3 --within na-united-states
+    """
+    from .backtest import backtest as _backtest
+    if src.as_of is not None:
+        raise click.UsageError("--as-of does not go with backtest: each --split is the day the graph is read as of")
+    _show(_backtest(src.history(), list(splits), horizon_years=horizon, within=list(within) or None, rounds=rounds), fmt)
+
+
+@cli.command()
 @park_options
 @data_option
 @format_option

@@ -116,10 +116,10 @@ class Features:
         adj = sum(1 for s in self.segs.get(firm, ()) if self.near.get(s, {s}) & place_segs)
         aa = ra = 0.0
         mine = self._neighbours(firm)
-        for other in here:
+        for other in sorted(here):   # a fixed order: float sums, and so ties, do not vary between runs
             if other == firm:
                 continue
-            for z in mine & self._neighbours(other):
+            for z in sorted(mine & self._neighbours(other)):
                 deg = self._degree(z)
                 aa += 1 / math.log(deg) if deg > 1 else 0.0
                 ra += 1 / deg
@@ -127,7 +127,7 @@ class Features:
                        for m in group for c in self.sells_to.get(m, ()))
         return {"popularity": float(self.projects.get(firm, 0) + len(self.sites.get(firm, ()))),
                 "in_place": float(in_place), "in_region": float(in_region), "segment_adjacency": float(adj),
-                "adamic_adar": aa, "resource_allocation": ra,
+                "adamic_adar": round(aa, 9), "resource_allocation": round(ra, 9),
                 "preferential_attachment": float(len(mine) * (len(here) + len(place_segs))),
                 "leader": self.leader.get(firm, 0.0), "supplies_local": float(supplies),
                 "recent_expansion": float(any(m in self.recent for m in group))}

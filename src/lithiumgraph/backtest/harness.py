@@ -32,14 +32,26 @@ class Outcome:
     cold: int            #: new pairs by firms not known on the split day (cannot be ranked)
 
 
-def outcomes(G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> Outcome:
-    """Projects on ``after`` and not on ``before``, as (firm, place) -> segments."""
+def _under(G: nx.MultiDiGraph, place: str, within) -> bool:
+    cur, seen = place, set()
+    while cur and cur not in seen:
+        if cur in within:
+            return True
+        seen.add(cur)
+        cur = G.nodes[cur].get("parent") if cur in G else None
+    return False
+
+
+def outcomes(G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph,
+             within: list[str] | None = None) -> Outcome:
+    """Projects on ``after`` and not on ``before``, as (firm, place) -> segments, in places under
+    ``within`` (park ids; None: everywhere)."""
     pairs: dict[tuple[str, str], set[str]] = {}
     cold = set()
     for n, d in after.nodes(data=True):
         if d.get("kind") != "Project" or n in before or not (f := d.get("enterprise")):
             continue
-        if not (p := place_of(after, d.get("park"))):
+        if not (p := place_of(after, d.get("park"))) or (within and not _under(after, p, set(within))):
             continue
         if f not in before:
             cold.add((f, p))
@@ -159,32 +171,44 @@ def _ci(ci):
     return None if ci is None else f"{ci[0]:.2f}–{ci[1]:.2f}"
 
 
-def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, learned: bool = True, rounds: int = 1000,
-             seed: int = 0) -> Backtest:
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February that does not recur)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, within: list[str] | None = None,
+             learned: bool = True, rounds: int = 1000, seed: int = 0) -> Backtest:
     """Score every scorer at each split day in ``splits`` against projects that appear in the following
-    ``horizon_years`` years. ``G`` is the dated graph (every date in it, not a day's snapshot)."""
+    ``horizon_years`` years, in places under the regions ``within`` (park ids; default everywhere).
+    ``G`` is the dated graph (every date in it, not a day's snapshot)."""
     if horizon_years < 1:
         raise LithiumGraphError(f"horizon_years must be at least 1, got {horizon_years}")
+    for r in within or ():
+        if G.nodes.get(r, {}).get("kind") != "Park":
+            raise LithiumGraphError(f"within: no place {r!r} in the graph")
     out = []
     for day in splits:
         day = parse_date(day, name="split")
-        until = date(day.year + horizon_years, day.month, min(day.day, 28))
+        until = years_after(day, horizon_years)
         before, after = snapshot(G, day), snapshot(G, until)
         F = Features.of(before)
-        oc = outcomes(G, before, after)
+        oc = outcomes(G, before, after, within)
         qs = _queries(F, oc)
         scorers = dict(SCORERS)
         notes = []
         if learned:
             from .learned import fit_before
-            model, note = fit_before(G, day, horizon_years)
+            model, note = fit_before(G, day, horizon_years, within)
             notes.append(note)
             if model is not None:
                 scorers["learned"] = lambda v, f, p: model(v)
         table = score_table(F, qs, scorers)
         sp = Split(day, until, sum(len(p) for _, p, _ in qs), len(qs),
                    round(sum(len(c) for _, _, c in qs) / len(qs)) if qs else 0, oc.cold, notes=notes)
-        for name, queries in table.items():
+        for name, queries in table.items() if qs else ():
             sp.metrics[name] = evaluate(queries)
             sp.intervals[name] = bootstrap(queries, rounds=rounds, seed=seed)
         out.append(sp)

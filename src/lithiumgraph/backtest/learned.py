@@ -9,14 +9,14 @@ from ..timeline import snapshot
 from .features import FEATURES, Features
 
 
-def fit_before(G, day: date, horizon_years: int):
+def fit_before(G, day: date, horizon_years: int, within=None):
     """``(score function, note)``; the function is None when the earlier period has no positive."""
-    from .harness import _queries, outcomes
-    inner = date(day.year - horizon_years, day.month, min(day.day, 28))
+    from .harness import _queries, outcomes, years_after
+    inner = years_after(day, -horizon_years)
     before, after = snapshot(G, inner), snapshot(G, day)
     F = Features.of(before)
     X, y = [], []
-    for place, pos, cands in _queries(F, outcomes(G, before, after)):
+    for place, pos, cands in _queries(F, outcomes(G, before, after, within)):
         for f in cands:
             v = F.vector(f, place)
             X.append([v[k] for k in FEATURES])

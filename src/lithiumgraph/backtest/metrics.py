@@ -93,14 +93,21 @@ def evaluate(queries: list[Query]) -> Metrics:
 
 
 def bootstrap(queries: list[Query], *, rounds: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """95% percentile intervals of each metric, resampling whole queries with replacement (fixed seed)."""
+    """95% percentile intervals of each metric, resampling positives with replacement (fixed seed); each
+    drawn positive keeps its own place's negatives. With one place or a handful of positives the interval
+    is as wide as the data make it, never narrowed by resampling whole places."""
     queries = [q for q in queries if q.positives]
-    if not queries:
+    units = [(i, f) for i, q in enumerate(queries) for f in q.positives]
+    if not units:
         return {}
     rng = random.Random(seed)
     draws: dict[str, list[float]] = {}
     for _ in range(rounds):
-        m = evaluate([rng.choice(queries) for _ in queries])
+        picked: dict[int, dict[str, float]] = {}
+        for j in range(len(units)):
+            i, f = units[rng.randrange(len(units))]
+            picked.setdefault(i, {})[f"{f}#{j}"] = queries[i].positives[f]
+        m = evaluate([Query(queries[i].place, pos, queries[i].negatives) for i, pos in picked.items()])
         for name, v in (("mrr", m.mrr), ("ap", m.ap), ("auc", m.auc), *((f"hits@{k}", m.hits[k]) for k in KS)):
             if v is not None:
                 draws.setdefault(name, []).append(v)
