@@ -70,4 +70,4 @@ def test_a_password_in_the_neo4j_uri_is_never_printed(runner, uri):
     for args in (["query", "RETURN 1", "--store", "neo4j"], ["stats", "--store", "neo4j"], ["push"]):
         r = runner.invoke(cli, args + ["--neo4j-uri", uri, "--neo4j-password", "other"])
         assert r.exit_code == 1 and "hunter2" not in r.output and ":***@" in r.output, r.output
-        assert r.output.count("\n") == 1
+        assert [x for x in r.stderr.splitlines() if x != "pushing"] == [r.stderr.splitlines()[-1]], r.output
