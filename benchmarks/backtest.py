@@ -34,9 +34,12 @@ def main() -> None:
     for title, dirs, splits, horizon, within in RUNS:
         t = time.perf_counter()
         G = build_graph(load(dirs))
-        result = backtest(G, splits, horizon_years=horizon, within=within, rounds=args.rounds)
-        print(f"\n# {title}: {time.perf_counter() - t:.1f} s (load, snapshots, scoring, {args.rounds} bootstrap rounds)")
-        print(show(result))
+        for by_segment in (False, True):
+            result = backtest(G, splits, horizon_years=horizon, within=within, by_segment=by_segment, rounds=args.rounds)
+            print(f"\n# {title}, {'per place and segment' if by_segment else 'per place'}: "
+                  f"{time.perf_counter() - t:.1f} s (load, snapshots, scoring, {args.rounds} bootstrap rounds)")
+            print(show(result))
+            t = time.perf_counter()
     print(f"\nboth data sets: {time.perf_counter() - total:.1f} s")
 
 

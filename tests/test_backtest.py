@@ -114,6 +114,11 @@ def test_cli_backtest_prints_every_scorer_and_refuses_bad_input(runner):
     assert r.exit_code == 0, r.output
     for name in ("random", "popularity", "already_in_region", "adamic_adar", "recommend"):
         assert f"\n{name} " in r.stdout
+    seg = runner.invoke(cli, ["backtest", "--split", "2020-12-31", "--rounds", "20", "--by-segment", "--format", "json"])
+    import json
+    split = json.loads(seg.stdout)["splits"][0]
+    assert split["unit"] == "place and segment" and split["positives"] >= 1
+    assert {r["scorer"] for r in split["scorers"]} >= {"random", "recommend", "adamic_adar"}
     bad = runner.invoke(cli, ["backtest", "--split", "2020-13"])
     assert bad.exit_code == 1 and "split: malformed date '2020-13'" in bad.output and "Traceback" not in bad.output
     bad = runner.invoke(cli, ["backtest", "--split", "2020", "--within", "nowhere"])

@@ -408,12 +408,14 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, sr
               help="Years after the split whose new projects are the answers.")
 @click.option("--within", multiple=True, metavar="PLACE",
               help="Only answers in places under this region (a park id, e.g. na-united-states). Repeatable.")
+@click.option("--by-segment", is_flag=True,
+              help="Rank firms per place and segment of a new project (as recommend does per park and segment).")
 @click.option("--rounds", default=1000, show_default=True, type=click.IntRange(10, 100000),
               help="Bootstrap rounds for the 95% intervals (seed 0).")
 @data_option
 @format_option
 @errors_to_click
-def backtest(splits, horizon, within, rounds, src, fmt):
+def backtest(splits, horizon, within, by_segment, rounds, src, fmt):
     """How well each scorer (recommend's points, baselines, a learned model) foresaw which firms opened
     projects in which places after a split day: MRR, Hits@k, average precision, AUC against hard negatives.
 
@@ -422,7 +424,8 @@ def backtest(splits, horizon, within, rounds, src, fmt):
     from .backtest import backtest as _backtest
     if src.as_of is not None:
         raise click.UsageError("--as-of does not go with backtest: each --split is the day the graph is read as of")
-    _show(_backtest(src.history(), list(splits), horizon_years=horizon, within=list(within) or None, rounds=rounds), fmt)
+    _show(_backtest(src.history(), list(splits), horizon_years=horizon, within=list(within) or None,
+                     by_segment=by_segment, rounds=rounds), fmt)
 
 
 @cli.command()

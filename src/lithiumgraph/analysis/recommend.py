@@ -7,7 +7,8 @@ Every score is a sum of named parts, each with the evidence and sources behind i
   enterprise's group, elsewhere, with the segment's own product or the product of a segment directly
   up- or downstream of it in the chain template (a relation in another segment says nothing about this
   one and does not count);
-- ``leader``: a source names the candidate a world or national leader of the segment;
+- ``leader``: a source names the candidate a world or national leader of the segment (the ranking it
+  gives, where the row's note states it, is in the evidence);
 - ``capacity``: its stated capacity in the segment, relative to the largest candidate's;
 - ``regional_tie``: it (or its group) is already sited in a region that contains the park;
 - ``group_in_park``: another firm of its group is already in the park;
@@ -209,7 +210,9 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             if lvl in ("world", "national"):
                 w = weights.world_leader if lvl == "world" else weights.national_leader
                 parts.append(ScorePart("leader", _points(w, membership.get("confidence"), weights),
-                                       f"{lvl} leader of {sg.segment}{_flag(membership.get('confidence'))}", tuple(membership.get("sources", ()))))
+                                       f"{lvl} leader of {sg.segment}{_flag(membership.get('confidence'))}"
+                                       + (f" ({membership['note']})" if membership.get("note") else ""),
+                                       tuple(membership.get("sources", ()))))
             if cap and biggest:
                 parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
                                        f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",

@@ -21,7 +21,7 @@ __all__ = ["Features", "place_of", "FEATURES"]
 
 #: The features of a pair, in the order a learned model reads them.
 FEATURES = ("popularity", "in_place", "in_region", "segment_adjacency", "adamic_adar", "resource_allocation",
-            "preferential_attachment", "leader", "supplies_local", "recent_expansion")
+            "preferential_attachment", "leader", "supplies_local", "recent_expansion", "in_segment")
 
 
 def place_of(G: nx.MultiDiGraph, park: str | None) -> str | None:
@@ -52,8 +52,8 @@ class Features:
     firms_at: dict[str, set[str]]       #: place -> firms sited there
     segs: dict[str, set[str]]           #: firm -> segments it or its projects are in
     projects: dict[str, int]            #: firm -> projects known by the day
-    leader: dict[str, float]            #: firm -> leader points (world/national) by RecommendWeights
-    sells_to: dict[str, set[str]]       #: supplier -> customers
+    leader: dict[str, dict[str, float]]  #: firm -> segment -> leader points (world/national) by RecommendWeights
+    sells_to: dict[str, set[tuple[str, str | None]]]  #: supplier -> (customer, segment of the relation)
     recent: set[str]                    #: firms with a project begun in the last ``recent_years``
     groups: dict[str, list[str]]        #: firm -> its group (itself and parents)
     region: dict[str, str | None]       #: place -> country
@@ -67,8 +67,8 @@ class Features:
         sites: dict[str, set[str]] = {}
         segs: dict[str, set[str]] = {}
         projects: dict[str, int] = {}
-        leader: dict[str, float] = {}
-        sells: dict[str, set[str]] = {}
+        leader: dict[str, dict[str, float]] = {}
+        sells: dict[str, set[tuple[str, str | None]]] = {}
         recent: set[str] = set()
         since = date(day.year - weights.recent_years, day.month, min(day.day, 28))
         for u, v, d in H.edges(data=True):
@@ -78,9 +78,10 @@ class Features:
             elif k == "IN_SEGMENT" and ku == "Enterprise":
                 segs.setdefault(u, set()).add(v)
                 pts = {"world": weights.world_leader, "national": weights.national_leader}.get(d.get("leader"), 0.0)
-                leader[u] = max(leader.get(u, 0.0), pts)
+                if pts:
+                    leader.setdefault(u, {})[v] = pts * (0.5 if d.get("confidence") == "uncertain" else 1.0)
             elif k == "SUPPLIES":
-                sells.setdefault(u, set()).add(v)
+                sells.setdefault(u, set()).add((v, d.get("segment")))
         for n, d in H.nodes(data=True):
             if d.get("kind") != "Project" or not (f := d.get("enterprise")):
                 continue
@@ -105,8 +106,10 @@ class Features:
         return cls(day, sites, firms_at, segs, projects, leader, sells, recent, {f: own.group(f) for f in firms},
                    {p: region_of(H, p) for p in firms_at}, near, firms)
 
-    def vector(self, firm: str, place: str) -> dict[str, float]:
-        """The features of one pair (see :data:`FEATURES`)."""
+    def vector(self, firm: str, place: str, segment: str | None = None) -> dict[str, float]:
+        """The features of one pair (see :data:`FEATURES`); with a ``segment``, leader and supplies_local
+        read that segment only (a supply relation in it or a segment next to it in the template), and
+        in_segment says whether the firm's group is active in it."""
         group = self.groups.get(firm, [firm])
         here = self.firms_at.get(place, set())
         region = self.region.get(place)
@@ -123,14 +126,18 @@ class Features:
                 deg = self._degree(z)
                 aa += 1 / math.log(deg) if deg > 1 else 0.0
                 ra += 1 / deg
-        supplies = any(c in here or any(c in self.groups.get(h, ()) for h in here)
-                       for m in group for c in self.sells_to.get(m, ()))
+        fits = self.near.get(segment, {segment}) if segment else None
+        supplies = any((c in here or any(c in self.groups.get(h, ()) for h in here)) and (fits is None or s in fits)
+                       for m in group for c, s in self.sells_to.get(m, ()))
+        lead = self.leader.get(firm, {})
+        leader = lead.get(segment, 0.0) if segment else max(lead.values(), default=0.0)
         return {"popularity": float(self.projects.get(firm, 0) + len(self.sites.get(firm, ()))),
                 "in_place": float(in_place), "in_region": float(in_region), "segment_adjacency": float(adj),
                 "adamic_adar": round(aa, 9), "resource_allocation": round(ra, 9),
                 "preferential_attachment": float(len(mine) * (len(here) + len(place_segs))),
-                "leader": self.leader.get(firm, 0.0), "supplies_local": float(supplies),
-                "recent_expansion": float(any(m in self.recent for m in group))}
+                "leader": leader, "supplies_local": float(supplies),
+                "recent_expansion": float(any(m in self.recent for m in group)),
+                "in_segment": float(bool(segment) and any(segment in self.segs.get(m, ()) for m in group))}
 
     def _neighbours(self, firm: str) -> set[str]:
         """A firm's neighbours on the firm–place–segment graph: its places and its segments."""

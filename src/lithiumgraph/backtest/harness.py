@@ -60,11 +60,13 @@ def outcomes(G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph
     return Outcome(pairs, len(cold))
 
 
-def recommend_points(v: dict[str, float], w: RecommendWeights = RecommendWeights()) -> float:
-    """``recommend``'s points for a pair from the parts a place (not a park's segment) allows:
-    group_in_park, regional_tie (near), leader, supplies_local, recent_expansion."""
-    return (w.group_in_park * v["in_place"] + w.tie_near * v["in_region"] + v["leader"]
-            + w.supplies_local * v["supplies_local"] + w.recent_expansion * v["recent_expansion"])
+def recommend_points(v: dict[str, float], w: RecommendWeights = RecommendWeights(), *, by_segment: bool = False) -> float:
+    """``recommend``'s points for a pair from the parts a place allows: group_in_park, regional_tie
+    (near), leader, supplies_local, recent_expansion. By segment, ``recommend`` offers only firms active
+    in the segment: the others come after all of them."""
+    pts = (w.group_in_park * v["in_place"] + w.tie_near * v["in_region"] + v["leader"]
+           + w.supplies_local * v["supplies_local"] + w.recent_expansion * v["recent_expansion"])
+    return pts - (0.0 if not by_segment or v["in_segment"] else 1000.0)
 
 
 def _random(v, firm, place, seed=0) -> float:
@@ -80,7 +82,7 @@ SCORERS = {
     "adamic_adar": lambda v, f, p: v["adamic_adar"],
     "resource_allocation": lambda v, f, p: v["resource_allocation"],
     "preferential_attachment": lambda v, f, p: v["preferential_attachment"],
-    "recommend": lambda v, f, p: recommend_points(v),
+    "recommend": lambda v, f, p: recommend_points(v, by_segment=bool(p[1])),
 }
 
 
@@ -89,6 +91,7 @@ class Split:
     """One split's results: per scorer its metrics and 95% intervals."""
     day: date
     until: date
+    unit: str            #: what a query is: "place" or "place and segment"
     positives: int
     queries: int
     candidates: int
@@ -98,20 +101,29 @@ class Split:
     notes: list[str] = field(default_factory=list)
 
 
-def _queries(F: Features, out: Outcome) -> list[tuple[str, set[str], list[str]]]:
-    """Per place with a positive: (place, positive firms, candidate firms = positives + hard negatives)."""
-    by_place: dict[str, set[str]] = {}
-    segs: dict[str, set[str]] = {}
+def _queries(F: Features, out: Outcome, by_segment: bool = False) -> list[tuple[tuple, set[str], list[str]]]:
+    """Per place (by segment: per place and segment of a new project) with a positive:
+    ((place, segment or None), positive firms, candidates = positives + hard negatives). By place the hard
+    negatives are the firms sited in the same country or active in a segment of the place's new projects;
+    by segment, the firms active in that segment or one next to it in the template."""
+    by_key: dict[tuple, set[str]] = {}
+    segs: dict[tuple, set[str]] = {}
     for (f, p), ss in out.pairs.items():
-        by_place.setdefault(p, set()).add(f)
-        segs.setdefault(p, set()).update(ss)
+        for key in ([(p, s) for s in ss] if by_segment else [(p, None)]):
+            by_key.setdefault(key, set()).add(f)
+            segs.setdefault(key, set()).update(ss)
     res = []
-    for p in sorted(by_place):
-        country = F.region.get(p) or p.rsplit(".", 1)[0]
-        hard = [f for f in F.firms if f in by_place[p]
-                or any(F.region.get(q) == country for q in F.sites.get(f, ()))
-                or F.segs.get(f, set()) & segs[p]]
-        res.append((p, by_place[p], hard))
+    for key in sorted(by_key, key=lambda k: (k[0], k[1] or "")):
+        p, seg = key
+        if seg:
+            near = F.near.get(seg, {seg})
+            hard = [f for f in F.firms if f in by_key[key] or F.segs.get(f, set()) & near]
+        else:
+            country = F.region.get(p) or p.rsplit(".", 1)[0]
+            hard = [f for f in F.firms if f in by_key[key]
+                    or any(F.region.get(q) == country for q in F.sites.get(f, ()))
+                    or F.segs.get(f, set()) & segs[key]]
+        res.append((key, by_key[key], hard))
     return res
 
 
@@ -119,10 +131,10 @@ def score_table(F: Features, queries, scorers) -> dict[str, list[Query]]:
     """Every scorer's :class:`Query` list for the given queries."""
     out: dict[str, list[Query]] = {name: [] for name in scorers}
     for place, pos, cands in queries:
-        vecs = {f: F.vector(f, place) for f in cands}
+        vecs = {f: F.vector(f, place[0], place[1]) for f in cands}
         for name, fn in scorers.items():
             s = {f: fn(vecs[f], f, place) for f in cands}
-            out[name].append(Query(place, {f: s[f] for f in cands if f in pos},
+            out[name].append(Query("|".join(x for x in place if x), {f: s[f] for f in cands if f in pos},
                                    {f: s[f] for f in cands if f not in pos}))
     return out
 
@@ -137,7 +149,7 @@ class Backtest:
         for s in self.splits:
             for name, m in s.metrics.items():
                 ci = s.intervals.get(name, {})
-                row = {"split": s.day.isoformat(), "until": s.until.isoformat(), "scorer": name,
+                row = {"split": s.day.isoformat(), "until": s.until.isoformat(), "unit": s.unit, "scorer": name,
                        "mrr": _r(m.mrr), "mrr_ci": _ci(ci.get("mrr"))}
                 for k in KS:
                     row[f"hits@{k}"] = _r(m.hits[k])
@@ -147,8 +159,8 @@ class Backtest:
         return out
 
     def to_dict(self) -> dict:
-        return {"splits": [{"split": s.day.isoformat(), "until": s.until.isoformat(), "positives": s.positives,
-                            "queries": s.queries, "candidates": s.candidates, "cold": s.cold, "notes": s.notes,
+        return {"splits": [{"split": s.day.isoformat(), "until": s.until.isoformat(), "unit": s.unit,
+                            "positives": s.positives, "queries": s.queries, "candidates": s.candidates, "cold": s.cold, "notes": s.notes,
                             "scorers": [r for r in self.rows() if r["split"] == s.day.isoformat()]}
                            for s in self.splits]}
 
@@ -157,8 +169,8 @@ class Backtest:
         cols = ["scorer", "mrr", "mrr_ci", *[f"hits@{k}" for k in KS], "ap", "auc", "auc_ci"]
         return [Table([r for r in self.rows() if r["split"] == s.day.isoformat()], cols,
                       (f"== split {s.day} (graph as known that day), outcomes to {s.until}: {s.positives} positives "
-                       f"in {s.queries} places, {s.candidates} candidates per place on average (hard negatives: "
-                       f"same country or same segment); {s.cold} new pairs by firms unknown on the split day left out",
+                       f"in {s.queries} queries (one per {s.unit}), {s.candidates} candidates per query on average (hard "
+                       f"negatives: {'same or adjacent segment' if s.unit != 'place' else 'same country or segment'}); {s.cold} new pairs by firms unknown on the split day left out",
                        *s.notes), max_width=40, empty="no positive after the split: nothing to measure")
                 for s in self.splits]
 
@@ -180,10 +192,11 @@ def years_after(day: date, years: int) -> date:
 
 
 def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, within: list[str] | None = None,
-             learned: bool = True, rounds: int = 1000, seed: int = 0) -> Backtest:
+             by_segment: bool = False, learned: bool = True, rounds: int = 1000, seed: int = 0) -> Backtest:
     """Score every scorer at each split day in ``splits`` against projects that appear in the following
     ``horizon_years`` years, in places under the regions ``within`` (park ids; default everywhere).
-    ``G`` is the dated graph (every date in it, not a day's snapshot)."""
+    ``by_segment`` ranks firms per place and segment of a new project (as ``recommend`` does per park
+    and segment) instead of per place. ``G`` is the dated graph (every date in it, not a day's snapshot)."""
     if horizon_years < 1:
         raise LithiumGraphError(f"horizon_years must be at least 1, got {horizon_years}")
     for r in within or ():
@@ -196,17 +209,17 @@ def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, within: list
         before, after = snapshot(G, day), snapshot(G, until)
         F = Features.of(before)
         oc = outcomes(G, before, after, within)
-        qs = _queries(F, oc)
+        qs = _queries(F, oc, by_segment)
         scorers = dict(SCORERS)
         notes = []
         if learned:
             from .learned import fit_before
-            model, note = fit_before(G, day, horizon_years, within)
+            model, note = fit_before(G, day, horizon_years, within, by_segment)
             notes.append(note)
             if model is not None:
                 scorers["learned"] = lambda v, f, p: model(v)
         table = score_table(F, qs, scorers)
-        sp = Split(day, until, sum(len(p) for _, p, _ in qs), len(qs),
+        sp = Split(day, until, "place and segment" if by_segment else "place", sum(len(p) for _, p, _ in qs), len(qs),
                    round(sum(len(c) for _, _, c in qs) / len(qs)) if qs else 0, oc.cold, notes=notes)
         for name, queries in table.items() if qs else ():
             sp.metrics[name] = evaluate(queries)

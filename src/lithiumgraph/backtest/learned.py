@@ -9,16 +9,16 @@ from ..timeline import snapshot
 from .features import FEATURES, Features
 
 
-def fit_before(G, day: date, horizon_years: int, within=None):
+def fit_before(G, day: date, horizon_years: int, within=None, by_segment: bool = False):
     """``(score function, note)``; the function is None when the earlier period has no positive."""
     from .harness import _queries, outcomes, years_after
     inner = years_after(day, -horizon_years)
     before, after = snapshot(G, inner), snapshot(G, day)
     F = Features.of(before)
     X, y = [], []
-    for place, pos, cands in _queries(F, outcomes(G, before, after, within)):
+    for (place, seg), pos, cands in _queries(F, outcomes(G, before, after, within), by_segment):
         for f in cands:
-            v = F.vector(f, place)
+            v = F.vector(f, place, seg)
             X.append([v[k] for k in FEATURES])
             y.append(int(f in pos))
     if sum(y) == 0 or sum(y) == len(y):
