@@ -466,6 +466,31 @@ def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
 
 
 @cli.command()
+@park_options
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
+              help="Directory for the pack (maps/, lists/, lists.xlsx, indicators.json, pack.html, pack.pdf).")
+@click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
+@click.option("--no-print", "no_print", is_flag=True,
+              help="Skip the PNG maps and the PDF (they need a headless Chromium: $LG_CHROMIUM or chromium).")
+@data_option
+@errors_to_click
+def pack(park, strong_firms, min_coverage, operating_only, outdir, top, no_print, src):
+    """Write the chain chief's pack (链长制 五图五清单): five maps (SVG, PNG), five lists (one workbook
+    and CSV), the indicators and one printable document (HTML, PDF).
+
+    Example: lithiumgraph pack --park yichun-etdz -o pack
+    """
+    from pathlib import Path
+    from .pack import build_pack, write_pack
+    G = _graph(src)
+    p = build_pack(G, _park(G, park), as_of=src.as_of, rules=_rules(strong_firms, min_coverage, operating_only),
+                   top=top)
+    paths = write_pack(G, p, outdir, print_=not no_print)
+    echo(f"wrote {len(paths)} files into {outdir}: " + ", ".join(str(x.relative_to(outdir)) for x in paths
+                                                                   if x.parent == Path(outdir)))
+
+
+@cli.command()
 @click.option("--enterprises", "n", type=Number(int, 1, 2_000_000, "a whole number"), required=True,
               help="Number of enterprises (at most 2,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same files.")
