@@ -137,7 +137,7 @@ def _clusters(G, p) -> Sheet:
             rel = _relation(G, p.park, n)
             if rel is not None:
                 near.append((rel, n, d))
-    rows = []
+    rows: list[dict] = []
     for rel, n, d in sorted(near, key=lambda x: (x[0][0], x[1])):
         if len(rows) >= 80:
             break

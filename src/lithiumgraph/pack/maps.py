@@ -10,14 +10,15 @@ from ..graph import short_name
 from ..template import STAGE_ORDER, template
 from .svg import Svg, text_width
 
-__all__ = ["panorama", "tech_routes", "applications", "attraction", "wrap", "ROUTES"]
+__all__ = ["panorama", "tech_routes", "wrap", "ROUTES"]
 
 STAGE_ZH = {"upstream": "上游", "midstream": "中游", "downstream": "下游", "recycling": "回收"}
 
 
 def wrap(items: list[str], width: float, size: float, lines: int, sep: str = "、") -> list[str]:
     """Names joined by ``sep`` into at most ``lines`` lines of ``width``; the rest as ``+N``."""
-    out, cur, used = [], "", 0
+    out: list[str] = []
+    cur, used = "", 0
     for i, it in enumerate(items):
         cand = f"{cur}{sep}{it}" if cur else it
         if text_width(cand, size) <= width:

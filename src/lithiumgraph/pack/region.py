@@ -68,7 +68,7 @@ def placements(G: nx.MultiDiGraph, p) -> tuple[dict[str, list[tuple[str, str]]],
         for r in t.candidates:
             who.setdefault(r.enterprise, "candidate")
     placed: dict[str, list] = {}
-    lost = []
+    lost: list[tuple[str, str]] = []
     for firm, role in sorted(who.items()):
         locs = sorted(((d.get("role") != "hq", v) for _, v, d in G.out_edges(firm, data=True)
                        if d.get("kind") == "LOCATED_IN" and G.nodes[v].get("kind") == "Park"))

@@ -28,8 +28,10 @@ def render_maps(G: nx.MultiDiGraph, p: Pack) -> dict[str, str]:
 
 
 def _size(svg: str) -> tuple[int, int]:
-    w, h = re.search(r'viewBox="0 0 (\S+) (\S+)"', svg).groups()
-    return int(float(w)), int(float(h))
+    m = re.search(r'viewBox="0 0 (\S+) (\S+)"', svg)
+    if m is None:
+        raise ValueError("an SVG without a viewBox")
+    return int(float(m.group(1))), int(float(m.group(2)))
 
 
 def write_pack(G: nx.MultiDiGraph, p: Pack, outdir: str | Path, *, chromium: str | None = None,
