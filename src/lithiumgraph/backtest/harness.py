@@ -19,7 +19,7 @@ from ..analysis.recommend import RecommendWeights
 from ..errors import LithiumGraphError
 from ..history import parse_date
 from ..timeline import snapshot
-from .features import FEATURES, Features, place_of
+from .features import Features, place_of
 from .metrics import KS, Metrics, Query, bootstrap, evaluate
 
 __all__ = ["Split", "Outcome", "Backtest", "backtest", "outcomes", "SCORERS", "recommend_points"]
@@ -33,7 +33,8 @@ class Outcome:
 
 
 def _under(G: nx.MultiDiGraph, place: str, within) -> bool:
-    cur, seen = place, set()
+    cur: str | None = place
+    seen: set[str] = set()
     while cur and cur not in seen:
         if cur in within:
             return True
