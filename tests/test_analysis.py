@@ -184,3 +184,17 @@ def test_supplies_local_counts_only_relations_that_fit_the_segment(G):
     rels = [(u, d) for u, v, d in G.edges(data=True) if d["kind"] == "SUPPLIES"]
     for p in parts:   # whatever still counts names a relation in the segment or a neighbour of it
         assert any(d.get("segment") in fits and d.get("product") in p.evidence for _, d in rels)
+
+
+def test_recent_expansion_names_projects_begun_within_the_window():
+    """On the graph of 2023-06 ganfeng's projects agreed on 2022-09-28 count as recent; every project a
+    recent_expansion part names began within the three years before the graph's date, and none later."""
+    import re
+    from datetime import date
+    G = load_graph(as_of="2023-06")
+    t = recommend(G, "yichun-etdz", segment="lithium-hydroxide", top=100)
+    parts = {r.enterprise: p for r in t[0].candidates for p in r.parts if p.name == "recent_expansion"}
+    assert "ganfeng-yichun-cells (2022-09-28)" in parts["ganfeng"].evidence
+    for p in parts.values():
+        for when in re.findall(r"\((\d{4}-\d{2}(?:-\d{2})?)\)", p.evidence):
+            assert date(2020, 6, 30) < date.fromisoformat(when if len(when) == 10 else when + "-01") <= date(2023, 6, 30)

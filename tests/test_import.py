@@ -41,6 +41,24 @@ def test_the_import_merges_known_firms_and_reports_anomalies(imported):
     assert (out / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
 
 
+def test_each_facility_is_dated_by_its_ira_period_and_says_how(imported):
+    """The table dates facilities only as before or after the IRA (signed 2022-08-16): pre-IRA rows are
+    valid from the day before, post-IRA rows from the day itself, and the note says exactly that."""
+    import csv
+    out, _ = imported
+    rows = list(csv.DictReader((out / "projects.csv").open(encoding="utf-8")))
+    pre = [r for r in rows if r["note"].startswith("Pre-Inflation Reduction Act")]
+    post = [r for r in rows if r["note"].startswith("Post-Inflation Reduction Act")]
+    assert pre and post and len(pre) + len(post) == len(rows)
+    assert {r["valid_from"] for r in pre} == {"2022-08-15"} and {r["valid_from"] for r in post} == {"2022-08-16"}
+    assert all("announced before the IRA was signed on 2022-08-16" in r["note"] for r in pre)
+    # a firm's place is dated from its earliest facility there
+    places = {(r["enterprise"], r["park"]): r["valid_from"]
+              for r in csv.DictReader((out / "locations.csv").open(encoding="utf-8"))}
+    for (firm, park), since in places.items():
+        assert since == min(r["valid_from"] for r in rows if (r["enterprise"], r["park"]) == (firm, park))
+
+
 def test_the_shipped_north_american_data_is_what_the_importer_writes(imported):
     out, _ = imported
     names = sorted(p.name for p in SHIPPED.iterdir())
@@ -98,6 +116,8 @@ def test_a_settled_answer_is_used(runner, tmp_path):
     (("id_prefix: na", "id_prefix: NA!"), "m.yaml:11: id_prefix: invalid prefix 'NA!'"),
     (("bad_values: report", "bad_values: refuse"), "post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of range"),
     (("source:", "source: [unclosed"), "m.yaml:"),
+    (('valid_from: "2022-08-15"', 'valid_from: "before the act"'),
+     "m.yaml:48: periods.Pre-Inflation Reduction Act: needs valid_from (YYYY, YYYY-MM or YYYY-MM-DD) and a note"),
 ])
 def test_bad_mappings_are_named_and_nothing_is_written(runner, tmp_path, edit, message):
     text = MAPPING.read_text(encoding="utf-8")
