@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 
 from . import model
@@ -29,12 +30,14 @@ def _parts(text: str) -> tuple[int, int | None, int | None]:
     return int(bits[0]), int(bits[1]) if len(bits) > 1 else None, int(bits[2]) if len(bits) > 2 else None
 
 
+@lru_cache(maxsize=65536)
 def first_day(text: str) -> date:
     """The first day of the period a (validated) date names: ``2024-05`` -> 2024-05-01."""
     y, m, d = _parts(text)
     return date(y, m or 1, d or 1)
 
 
+@lru_cache(maxsize=65536)
 def last_day(text: str) -> date:
     """The last day of the period a (validated) date names: ``2024-02`` -> 2024-02-29."""
     y, m, d = _parts(text)

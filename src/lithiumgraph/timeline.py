@@ -91,11 +91,14 @@ class _Rule:
 
     def __init__(self, day: date, source_dates: dict[str, date]):
         self.day, self.source_dates = day, source_dates
+        self.late = {s for s, dt in source_dates.items() if dt > day}  # sources published after the day
         self._seen: dict[tuple, bool] = {}
         self._trimmed: dict[tuple, tuple] = {}
 
     def keeps(self, d: dict, timeless: bool) -> bool:
-        key = (timeless, d.get("valid_from"), d.get("valid_to"), d.get("as_of"), d.get("sources"))
+        vf, vt, at = d.get("valid_from"), d.get("valid_to"), d.get("as_of")
+        # the sources decide only when neither valid_from nor as_of does
+        key = (timeless, vf, vt, at, None if vf or at else d.get("sources"))
         ok = self._seen.get(key)
         if ok is None:
             vt = d.get("valid_to")
@@ -120,6 +123,8 @@ class _Rule:
 
 
 def _attrs(d: dict, rule: _Rule) -> dict:
+    if not rule.late:
+        return d
     srcs = d.get("sources")
     if srcs and len(trimmed := rule.sources(srcs)) != len(srcs):
         return {**d, "sources": trimmed}
@@ -143,6 +148,7 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
     rule = _Rule(day, source_dates)
     keep: dict[str, dict] = {}
     pending: dict[str, dict] = {}  # firms known only later: kept where a fact of the day involves them
+    began: list[str] = []          # projects that entered by their first event
     for n, d in node.items():
         kind = d.get("kind")
         if kind == "Source":
@@ -150,7 +156,10 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
         elif kind in ("Event", "Price"):
             ok = first_day(d["date"]) <= day
         else:
-            ok = rule.keeps(d, kind in _TIMELESS_NODES) or (kind == "Project" and _began(G, n, d, day))
+            ok = rule.keeps(d, kind in _TIMELESS_NODES)
+            if not ok and kind == "Project" and _began(G, n, d, day):
+                ok = True
+                began.append(n)
         if ok:
             keep[n] = _attrs(d, rule) if kind != "Source" else d
         elif kind == "Enterprise":
@@ -161,12 +170,11 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
             keep[f] = _attrs(pending.pop(f), rule)
     _cascade(G, keep)
     _statuses(G, keep, day)
-    edges = []
+    edges, total = [], 0
     for u, nbrs in G._succ.items():
-        if u not in keep and u not in pending:
-            continue
         for v, keyed in nbrs.items():
-            if v not in keep and v not in pending:
+            total += len(keyed)
+            if (u not in keep and u not in pending) or (v not in keep and v not in pending):
                 continue
             for k, d in keyed.items():
                 if rule.keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
@@ -175,16 +183,32 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
         for f in (u, v):
             if f in pending:
                 keep[f] = _attrs(pending.pop(f), rule)
-    edges = [(u, v, k, _edge_attrs(d, keep, u, rule)) for u, v, k, d in edges if u in keep and v in keep]
-    edges += _project_edges(G, keep, edges, rule)
-    if len(keep) == len(node) and len(edges) == G.number_of_edges() and \
+    edges = [(u, v, k, _edge_attrs(d, keep, u, rule) if rule.late or d["kind"] == "IN_SEGMENT" else d)
+             for u, v, k, d in edges if u in keep and v in keep]
+    if began:
+        edges += _project_edges(G, [p for p in began if p in keep], keep, edges, rule)
+    if len(keep) == len(node) and len(edges) == total and \
             all(keep[n] is node[n] for n in keep) and all(d is G._succ[u][v][k] for u, v, k, d in edges):
         return G
+    return _graph(G, keep, edges, day)
+
+
+def _graph(G: nx.MultiDiGraph, keep: dict, edges: list, day: date) -> nx.MultiDiGraph:
+    """A MultiDiGraph of the kept nodes and edges, its adjacency filled directly (networkx's add_edge per
+    edge cost more than the whole selection). Attribute dicts are shared with ``G`` where unchanged."""
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["as_of"] = day.isoformat()
-    H.add_nodes_from(keep.items())
-    H.add_edges_from(edges)
+    succ: dict = {n: {} for n in keep}
+    pred: dict = {n: {} for n in keep}
+    for u, v, k, d in edges:
+        keyed = succ[u].get(v)
+        if keyed is None:
+            keyed = succ[u][v] = pred[v][u] = {}
+        keyed[k] = d
+    H._node.update(keep)
+    H._succ.update(succ)
+    H._pred.update(pred)
     return H
 
 
@@ -204,14 +228,13 @@ def _edge_attrs(d: dict, keep: dict, u: str, rule: _Rule) -> dict:
     return _attrs(d, rule)
 
 
-def _project_edges(G: nx.MultiDiGraph, keep: dict, edges: list, rule: _Rule) -> list:
+def _project_edges(G: nx.MultiDiGraph, began: list, keep: dict, edges: list, rule: _Rule) -> list:
     """The RUNS, site and segment edges of projects that entered by their first event (their own dates
     are the row's, which may be later)."""
-    have = {(u, v, k) for u, v, k, _ in edges}
+    mine = set(began)
+    have = {(u, v, k) for u, v, k, _ in edges if u in mine or v in mine}
     out = []
-    for n, d in keep.items():
-        if d.get("kind") != "Project":
-            continue
+    for n in began:
         for u, v, k, e in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
             if e["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT") and u in keep and v in keep and (u, v, k) not in have:
                 out.append((u, v, k, _edge_attrs(e, keep, u, rule)))
