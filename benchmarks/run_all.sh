@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-1000 10000 100000}
 python3 benchmarks/bench_analyses.py --sizes $SIZES
 python3 benchmarks/bench_outputs.py --sizes $SIZES
+python3 benchmarks/bench_asof.py --sizes $SIZES
 LG_CHROMIUM=${LG_CHROMIUM:-$(bash scripts/browser.sh)} python3 benchmarks/bench_explorer.py   # 2,000 and 5,000 firms in Chromium
 python3 benchmarks/extract.py
 if [ -n "${NEO4J_URI:-}" ]; then

@@ -170,42 +170,60 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
             keep[f] = _attrs(pending.pop(f), rule)
     _cascade(G, keep)
     _statuses(G, keep, day)
-    edges, total = [], 0
-    for u, nbrs in G._succ.items():
-        for v, keyed in nbrs.items():
-            total += len(keyed)
-            if (u not in keep and u not in pending) or (v not in keep and v not in pending):
-                continue
-            for k, d in keyed.items():
-                if rule.keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
-                    edges.append((u, v, k, d))
-    for u, v, _, _ in edges:
-        for f in (u, v):
-            if f in pending:
-                keep[f] = _attrs(pending.pop(f), rule)
-    edges = [(u, v, k, _edge_attrs(d, keep, u, rule) if rule.late or d["kind"] == "IN_SEGMENT" else d)
-             for u, v, k, d in edges if u in keep and v in keep]
-    if began:
-        edges += _project_edges(G, [p for p in began if p in keep], keep, edges, rule)
-    if len(keep) == len(node) and len(edges) == total and \
-            all(keep[n] is node[n] for n in keep) and all(d is G._succ[u][v][k] for u, v, k, d in edges):
-        return G
-    return _graph(G, keep, edges, day)
+    return _select_edges(G, keep, pending, began, rule, day)
 
 
-def _graph(G: nx.MultiDiGraph, keep: dict, edges: list, day: date) -> nx.MultiDiGraph:
-    """A MultiDiGraph of the kept nodes and edges, its adjacency filled directly (networkx's add_edge per
-    edge cost more than the whole selection). Attribute dicts are shared with ``G`` where unchanged."""
-    H = nx.MultiDiGraph()
-    H.graph.update(G.graph)
-    H.graph["as_of"] = day.isoformat()
+def _select_edges(G: nx.MultiDiGraph, keep: dict, pending: dict, began: list, rule: _Rule,
+                  day: date) -> nx.MultiDiGraph:
+    """The kept edges, written straight into the new graph's adjacency (one pass; networkx's add_edge per
+    edge cost more than the whole selection); ``G`` itself when nothing differs. Attribute dicts are
+    shared with ``G`` where unchanged."""
     succ: dict = {n: {} for n in keep}
     pred: dict = {n: {} for n in keep}
-    for u, v, k, d in edges:
+    later, total, kept, changed = [], 0, 0, False
+    keeps, late = rule.keeps, bool(rule.late)
+
+    def put(u, v, k, d) -> bool:
+        e = _edge_attrs(d, keep, u, rule) if late or d["kind"] == "IN_SEGMENT" else d
         keyed = succ[u].get(v)
         if keyed is None:
             keyed = succ[u][v] = pred[v][u] = {}
-        keyed[k] = d
+        keyed[k] = e
+        return e is not d
+
+    for u, nbrs in G._succ.items():
+        su = succ.get(u)
+        for v, keyed in nbrs.items():
+            total += len(keyed)
+            if su is None or v not in succ:
+                if (su is not None or u in pending) and (v in succ or v in pending):
+                    later.append((u, v, keyed))
+                continue
+            for k, d in keyed.items():
+                if keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
+                    changed |= put(u, v, k, d)
+                    kept += 1
+    for u, v, keyed in later:  # edges of firms known only later: a kept one brings the firm in
+        for k, d in keyed.items():
+            if keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
+                for f in (u, v):
+                    if f in pending:
+                        keep[f] = _attrs(pending.pop(f), rule)
+                        succ[f], pred[f] = {}, {}
+                changed |= put(u, v, k, d)
+                kept += 1
+    for n in (p for p in began if p in keep):  # projects that entered by their first event: their own edges
+        for u, v, k, d in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
+            if d["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT") and u in succ and v in succ \
+                    and k not in succ[u].get(v, ()):
+                put(u, v, k, d)
+                kept += 1
+    node = G._node
+    if kept == total and not changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep):
+        return G
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.graph["as_of"] = day.isoformat()
     H._node.update(keep)
     H._succ.update(succ)
     H._pred.update(pred)
@@ -226,19 +244,6 @@ def _edge_attrs(d: dict, keep: dict, u: str, rule: _Rule) -> dict:
         if d.get("status") != status:
             d = {k: v for k, v in d.items() if k != "status"} | ({"status": status} if status else {})
     return _attrs(d, rule)
-
-
-def _project_edges(G: nx.MultiDiGraph, began: list, keep: dict, edges: list, rule: _Rule) -> list:
-    """The RUNS, site and segment edges of projects that entered by their first event (their own dates
-    are the row's, which may be later)."""
-    mine = set(began)
-    have = {(u, v, k) for u, v, k, _ in edges if u in mine or v in mine}
-    out = []
-    for n in began:
-        for u, v, k, e in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
-            if e["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT") and u in keep and v in keep and (u, v, k) not in have:
-                out.append((u, v, k, _edge_attrs(e, keep, u, rule)))
-    return out
 
 
 def _cascade(G: nx.MultiDiGraph, keep: dict) -> None:
