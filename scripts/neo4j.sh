@@ -6,6 +6,8 @@
 #   scripts/neo4j.sh admin … neo4j-admin on the store, e.g. admin database import full … (server stopped)
 # Settings: NEO4J_PORT (7687), NEO4J_PASSWORD (lithiumgraph-test), LG_NEO4J_HOME (.cache/neo4j/home: the store),
 #           LG_NEO4J_LIB (~/.cache/lithiumgraph/neo4j-5.26.0/lib: the jars). Needs Java 17 and Maven.
+# LOAD CSV reads no local file: file URLs are off and the import directory is an empty HOME/import
+# (neo4j/Launcher.java).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
