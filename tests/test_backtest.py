@@ -123,3 +123,19 @@ def test_cli_backtest_prints_every_scorer_and_refuses_bad_input(runner):
     assert bad.exit_code == 1 and "split: malformed date '2020-13'" in bad.output and "Traceback" not in bad.output
     bad = runner.invoke(cli, ["backtest", "--split", "2020", "--within", "nowhere"])
     assert bad.exit_code == 1 and "within: no place 'nowhere'" in bad.output
+
+
+def test_predict_links_marks_candidates_and_writes_nothing(runner):
+    from lithiumgraph.dataset import default_data_dir
+    before = (default_data_dir() / "supplies.csv").read_bytes()
+    r = runner.invoke(cli, ["predict-links", "--customer", "catl", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = __import__("json").loads(r.stdout)["candidates"]
+    stated = {("shenghua", "cathode-lfp")}
+    assert rows and all(x["status"] == "candidate" and x["customer"] == "catl" for x in rows)
+    assert not {(x["supplier"], x["segment"]) for x in rows} & stated     # a stated relation is no candidate
+    assert (default_data_dir() / "supplies.csv").read_bytes() == before
+    bt = runner.invoke(cli, ["predict-links", "--split", "2022-12-31", "--format", "json"])
+    split = __import__("json").loads(bt.stdout)["splits"][0]
+    assert split["unit"] == "customer and segment (SUPPLIES)" and split["positives"] >= 1
+    assert runner.invoke(cli, ["predict-links"]).exit_code == 2

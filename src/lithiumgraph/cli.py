@@ -428,6 +428,33 @@ def backtest(splits, horizon, within, by_segment, rounds, src, fmt):
                      by_segment=by_segment, rounds=rounds), fmt)
 
 
+@cli.command("predict-links")
+@click.option("--customer", default=None, help="List unstated suppliers for this firm, marked candidate.")
+@click.option("--split", "splits", multiple=True, metavar="DATE",
+              help="Backtest instead: rank suppliers for the SUPPLIES relations that appeared after this day. Repeatable.")
+@click.option("--horizon", default=2, show_default=True, type=click.IntRange(1, 50), help="Years after each split.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 1000), help="Candidates per segment.")
+@data_option
+@format_option
+@errors_to_click
+def predict_links(customer, splits, horizon, top, src, fmt):
+    """Missing supply relations: ranked candidates (never facts, never written into the data), or with
+    --split the same backtest as `backtest` for SUPPLIES relations held out by date.
+
+    Example: lithiumgraph predict-links --customer catl
+    """
+    from .backtest import Backtest
+    from .backtest.links import candidates, link_backtest
+    if bool(customer) == bool(splits):
+        raise click.UsageError("give either --customer or --split")
+    if splits:
+        _show(Backtest(link_backtest(src.history(), list(splits), horizon_years=horizon)), fmt)
+        return
+    from .names import resolve
+    G = _graph(src)
+    _show(candidates(G, resolve(G, customer, kinds=("Enterprise",), what="enterprise"), top=top), fmt)
+
+
 @cli.command()
 @park_options
 @data_option

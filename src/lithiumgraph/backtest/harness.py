@@ -171,9 +171,12 @@ class Backtest:
         return [Table([r for r in self.rows() if r["split"] == s.day.isoformat()], cols,
                       (f"== split {s.day} (graph as known that day), outcomes to {s.until}: {s.positives} positives "
                        f"in {s.queries} queries (one per {s.unit}), {s.candidates} candidates per query on average (hard "
-                       f"negatives: {'same or adjacent segment' if s.unit != 'place' else 'same country or segment'}); {s.cold} new pairs by firms unknown on the split day left out",
+                       f"negatives: {_HARD.get(s.unit, 'same segment')}); {s.cold} new pairs by firms unknown on the split day left out",
                        *s.notes), max_width=40, empty="no positive after the split: nothing to measure")
                 for s in self.splits]
+
+
+_HARD = {"place": "same country or segment", "place and segment": "same or adjacent segment"}
 
 
 def _r(x):
