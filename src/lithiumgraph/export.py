@@ -22,7 +22,7 @@ import networkx as nx
 
 from .errors import LithiumGraphError
 from .graph import display_name
-from .output import atomic_open, safe_cell, staged_dir
+from .output import CSVWriter, atomic_open, safe_cell, staged_dir
 
 __all__ = ["FORMATS", "Export", "export", "LIST_SEP"]
 
@@ -217,13 +217,13 @@ def _csv(G: nx.MultiDiGraph, path: Path, raw_cells: bool = False) -> Export:
     ecols = sorted({k for _, _, d in G.edges(data=True) for k in d} - {"kind"})
     with staged_dir(path, {"nodes.csv", "edges.csv"}) as tmp:  # the pair is swapped in together
         with atomic_open(tmp / "nodes.csv") as f:
-            w = csv.writer(f, lineterminator="\n")
+            w = CSVWriter(f)
             w.writerow(["id", "kind", *ncols])
             cell = _cell if raw_cells else (lambda v: safe_cell(_cell(v)))
             for n, d in _nodes(G):
                 w.writerow([cell(n), d.get("kind"), *(cell(d.get(k)) for k in ncols)])
         with atomic_open(tmp / "edges.csv") as f:
-            w = csv.writer(f, lineterminator="\n")
+            w = CSVWriter(f)
             w.writerow(["source", "target", "key", "kind", *ecols])
             for u, v, k, d in _edges(G):
                 w.writerow([cell(u), cell(v), cell(k), d.get("kind"), *(cell(d.get(a)) for a in ecols)])

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from .errors import LithiumGraphError
 
 __all__ = ["FORMATS", "Table", "show", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
-           "file_target", "safe_cell", "printable", "redact"]
+           "file_target", "safe_cell", "printable", "redact", "CSVWriter"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -43,6 +43,18 @@ def safe_cell(value):
     ('\'=HYPERLINK("http://x")', "'-5", -5, '宁德时代')
     """
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+class CSVWriter:
+    """csv.writer with LF line ends that also quotes a cell holding a lone CR (the csv module quotes only
+    the characters of its line end, so such a cell would otherwise split the row for most readers)."""
+
+    def __init__(self, f, **kw):
+        self._plain = csv.writer(f, lineterminator="\n", **kw)
+        self._quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL, **kw)
+
+    def writerow(self, row) -> None:
+        (self._quoted if any(isinstance(c, str) and "\r" in c for c in row) else self._plain).writerow(row)
 
 
 def printable(text: str) -> str:
@@ -109,7 +121,7 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
         return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)  # only C1 is left: inside strings
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = CSVWriter(buf)
         w.writerow(columns)
         for r in rows:
             cells = ["|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple)) else "" if v is None else v
