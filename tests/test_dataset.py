@@ -94,8 +94,8 @@ def test_not_utf8_names_the_line(data_copy):
     line = raw[:offset].count(b"\n") + 1
     assert [str(p) for p in err.value.problems] == [
         f"{path}:{line}: file: not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset})",
-        f"{path}:{line}: file: 104 further problems follow from it: references to what it would have defined, in "
-        "figures.csv (21), locations.csv (55), projects.csv (28)"]
+        f"{path}:{line}: file: 108 further problems follow from it: references to what it would have defined, in "
+        "figures.csv (21), locations.csv (55), policies.csv (4), projects.csv (28)"]
 
 
 def test_malformed_rows_and_headers(data_copy):
@@ -114,7 +114,7 @@ def test_malformed_rows_and_headers(data_copy):
         "segment_links.csv, enterprises.csv, listings.csv, locations.csv, enterprise_segments.csv, projects.csv, supplies.csv, "
         "ownership.csv, figures.csv, intensities.csv, products.csv, industries.csv, makes.csv, "
         "product_links.csv, enterprise_industries.csv, industry_links.csv, project_events.csv, "
-        "enterprise_events.csv, prices.csv",
+        "enterprise_events.csv, prices.csv, policies.csv",
         f"{d / 'supplies.csv'}:2: row: has 4 fields, the header has 9",
         f"{d / 'ownership.csv'}:1: share: unknown column; expected from, to, kind, share_pct, note, sources, as_of, "
         "confidence, valid_from, valid_to, retrieved_on",

@@ -35,7 +35,7 @@ def test_readme_python_example_runs():
 
 @pytest.mark.parametrize("line", [
     "2 strong, 9 weak, 1 pipeline only, 29 missing of 41 segments",
-    "facts sourced 679/679 100.0%",
+    "facts sourced 683/683 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):
     from lithiumgraph.cli import cli

@@ -128,6 +128,24 @@ def test_hostile_names_stay_text(runner, data_copy, tmp_path):
     assert any(v.startswith("'=") for v in csv_names) and not any(v.startswith("=") for v in csv_names)
 
 
+def test_policies_list_is_sourced_dated_and_follows_as_of(runner, tmp_path):
+    today, past = tmp_path / "t", tmp_path / "p"
+    assert runner.invoke(cli, ["pack", "--park", "yichun-etdz", "-o", str(today), "--no-print"]).exit_code == 0
+    assert runner.invoke(cli, ["pack", "--park", "yichun-etdz", "--as-of", "2023-01", "-o", str(past),
+                               "--no-print"]).exit_code == 0
+    now = list(csv.DictReader((today / "lists" / "policies.csv").open(encoding="utf-8-sig")))
+    then = list(csv.DictReader((past / "lists" / "policies.csv").open(encoding="utf-8-sig")))
+    assert {r["level"] for r in now} >= {"national", "province", "city"}
+    assert all(r["sources"] and r["address"].startswith("http") and r["date"] for r in now)
+    assert 0 < len(then) < len(now) and all(r["date"] <= "2023-01" for r in then)
+
+
+def test_a_policy_for_an_unknown_region_is_named(runner, data_copy):
+    edit(data_copy / "policies.csv", "city,yichun-city,2023-05", "city,atlantis,2023-05")
+    r = runner.invoke(cli, ["validate", "--data", str(data_copy)])
+    assert r.exit_code != 0 and "policies.csv" in r.output and "atlantis" in r.output and "region" in r.output
+
+
 def test_bad_park_and_foreign_directory(runner, tmp_path):
     r = runner.invoke(cli, ["pack", "--park", "nowhere", "-o", str(tmp_path / "x"), "--no-print"])
     assert r.exit_code != 0 and "no park named 'nowhere'" in r.output and "Traceback" not in r.output

@@ -134,6 +134,8 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         eid = f"ev:{rec.enterprise}:{rec.date}:{rec.event}"
         nodes.append((eid, {"kind": "Event", **_props(rec, ("enterprise",))}))
         edge(rec.enterprise, eid, "HAS_EVENT", {"date": rec.date, **_prov(rec)})
+    for rec in ds.records(model.Policy):
+        nodes.append((rec.id, {"kind": "Policy", **_props(rec, ("id",))}))
     for i, rec in enumerate(ds.records(model.Price)):
         nodes.append((f"price:{rec.series}:{rec.date}:{i}", {"kind": "Price", **_props(rec)}))
 

@@ -12,12 +12,12 @@ __all__ = [
     "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
     "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
     "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink", "Listing",
-    "IndustryMembership", "IndustryLink", "ProjectEvent", "EnterpriseEvent", "Price", "RECORD_FILES", "columns",
+    "IndustryMembership", "IndustryLink", "ProjectEvent", "EnterpriseEvent", "Price", "Policy", "RECORD_FILES", "columns",
     "PROJECT_STAGES", "ENTERPRISE_EVENTS", "OLD_STATUSES", "DATED",
 ]
 
 NODE_KINDS = ("Enterprise", "Segment", "Project", "Park", "Source", "Figure", "Intensity", "Product", "Industry",
-              "Event", "Price")
+              "Event", "Price", "Policy")
 EDGE_KINDS = ("UPSTREAM_OF", "IN_SEGMENT", "SUPPLIES", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF",
               "INVESTS_IN", "HAS_FIGURE", "HAS_INTENSITY", "MAKES", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF",
               "IN_INDUSTRY", "PART_OF", "FEEDS_INDUSTRY", "HAS_EVENT")
@@ -346,6 +346,23 @@ class Price(Evidence):
     node_kind: ClassVar[str] = "Price"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Policy(Fact):
+    """A government policy that bears on the chain: who issued it, for which region (a park row: the
+    country for national ones), on which day, and the segments it names. ``as_of`` is the day it was
+    issued or, when only reported, the day of the report."""
+    id: str = col("id", required=True)
+    title: str = col(required=True)
+    issuer: str = col(required=True)
+    level: str = col(required=True, choices=("national", "province", "city", "county", "park"))
+    region: str = col(required=True, ref="Park")
+    date: str = col("date", required=True)
+    segments: tuple[str, ...] = col("list", ref="Segment")
+    summary: str | None = col()
+    note: str | None = col()
+    node_kind: ClassVar[str] = "Policy"
+
+
 #: file name -> record class, in load order (a file may only reference kinds loaded before or with it).
 RECORD_FILES: dict[str, type] = {
     "sources.csv": Source,
@@ -370,4 +387,5 @@ RECORD_FILES: dict[str, type] = {
     "project_events.csv": ProjectEvent,
     "enterprise_events.csv": EnterpriseEvent,
     "prices.csv": Price,
+    "policies.csv": Policy,
 }
