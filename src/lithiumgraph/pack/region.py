@@ -3,8 +3,9 @@ candidates, placed by province on a tile-grid cartogram of China's 34 provincial
 
 The grid is the project's own (one square per province, placed roughly where it lies; no map data is
 downloaded, no border is drawn, so no boundary is asserted). Outside China the regions one level below
-the country are laid out alphabetically in the same kind of grid. Places the data cannot put in a
-province (a city recorded directly under the country) are listed below the grid."""
+the country are laid out alphabetically in the same kind of grid. Firms located only in another country
+get one tile per country below the grid; places the data cannot put in a province (a city recorded
+directly under the country, a firm without a location) are listed below that."""
 from __future__ import annotations
 
 import networkx as nx
@@ -73,6 +74,9 @@ def placements(G: nx.MultiDiGraph, p) -> tuple[dict[str, list[tuple[str, str]]],
         locs = sorted(((d.get("role") != "hq", v) for _, v, d in G.out_edges(firm, data=True)
                        if d.get("kind") == "LOCATED_IN" and G.nodes[v].get("kind") == "Park"))
         reg = next((r for _, v in locs if (r := _region(G, v, country, china))), None)
+        abroad = next((c for _, v in locs if (c := _country(G, v)) and c != country), None)
+        if reg is None and abroad:
+            reg = f"{short_name(G, abroad)} (境外 abroad)"
         (placed.setdefault(reg, []) if reg else lost).append((role, short_name(G, firm)))
     return placed, lost, china
 
@@ -87,6 +91,9 @@ def regional(G: nx.MultiDiGraph, p) -> str:
     else:
         names = sorted(set(placed) | ({here} if here else set()))
         tiles = {n: (i // 8, i % 8) for i, n in enumerate(names)}
+    grid_rows = max((r for r, _ in tiles.values()), default=0) + 1
+    extra = sorted(k for k in placed if k not in tiles)
+    tiles.update({k: (grid_rows + i // 8, i % 8) for i, k in enumerate(extra)})
     TW, TH, top = 150, 96, 150
     rows = max((r for r, _ in tiles.values()), default=0) + 1
     cols = max((c for _, c in tiles.values()), default=0) + 1

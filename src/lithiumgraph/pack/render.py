@@ -6,6 +6,7 @@ pack is fetched."""
 from __future__ import annotations
 
 import os
+from typing import Any
 import shutil
 from pathlib import Path
 
@@ -35,10 +36,12 @@ class Renderer:
             from playwright.sync_api import sync_playwright
         except ImportError as e:  # pragma: no cover - playwright is a declared dependency
             raise LithiumGraphError(f"PNG and PDF need playwright: {e}") from None
+        self._png_page: Any = None
         self._pw = sync_playwright().start()
         try:
-            self._browser = self._pw.chromium.launch(executable_path=find_chromium(chromium),
-                                                     args=["--no-sandbox", "--disable-gpu"])
+            self._browser = self._pw.chromium.launch(executable_path=find_chromium(chromium), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-domain-reliability"])
         except Exception as e:
             self._pw.stop()
             raise LithiumGraphError(f"cannot start Chromium: {str(e).splitlines()[0]}") from None
@@ -50,11 +53,14 @@ class Renderer:
         return page
 
     def png(self, svg: Path, out: Path, width: int, height: int) -> None:
-        """``svg`` drawn at twice its size into ``out``."""
-        page = self._page(viewport={"width": width, "height": height}, device_scale_factor=2)
+        """``svg`` drawn at twice its size into ``out`` (one page serves every map)."""
+        page = self._png_page
+        if page is None:
+            page = self._png_page = self._page(viewport={"width": width, "height": height}, device_scale_factor=2)
+        else:
+            page.set_viewport_size({"width": width, "height": height})
         page.goto(svg.resolve().as_uri())
         page.screenshot(path=str(out))
-        page.close()
 
     def pdf(self, html: Path, out: Path) -> None:
         """``html`` printed to A4 with page numbers."""
