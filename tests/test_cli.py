@@ -18,15 +18,15 @@ def test_validate_ok(runner):
 def test_validate_reports_each_problem_on_its_own_line(runner, data_copy):
     loc, ent, proj = data_copy / "locations.csv", data_copy / "enterprises.csv", data_copy / "projects.csv"
     edit(loc, "hozon,yichun-etdz,plant,", "hozon,nowhere-park,plant,")
-    edit(ent, "sk-nexilis,SK Nexilis,", "catl,SK Nexilis,,,,,yc-2016,,stated\nsk-nexilis,SK Nexilis,")
-    edit(proj, "lepidolite-ore,45000000,t/yr", "lepidolite-ore,-45000000,t/yr")
+    edit(ent, "sk-nexilis,SK Nexilis,", "catl,SK Nexilis,,,,,yc-2016,,stated,,,\nsk-nexilis,SK Nexilis,")
+    edit(proj, "lepidolite-ore,30000000,t/yr", "lepidolite-ore,-30000000,t/yr")
     r = runner.invoke(cli, ["validate", "--data", str(data_copy)])
     assert r.exit_code == 1
     assert r.stdout == ""
     assert sorted(r.stderr.splitlines()) == sorted([
         f"{ent}:{line_of(ent, 'catl,SK Nexilis')}: id: duplicate id 'catl' (first defined at {ent}:2)",
         f"{loc}:{line_of(loc, 'hozon,nowhere-park')}: park: unknown park id 'nowhere-park'",
-        f"{proj}:{line_of(proj, 'catl-jianxiawo-mine')}: capacity: negative number -45000000",
+        f"{proj}:{line_of(proj, 'catl-jianxiawo-mine')}: capacity: negative number -30000000",
         "Error: 3 problem(s) in the data; nothing was loaded",
     ])
     assert "Traceback" not in r.output
@@ -34,7 +34,7 @@ def test_validate_reports_each_problem_on_its_own_line(runner, data_copy):
 
 @pytest.mark.parametrize("cmd", [["stats"], ["show", "CATL"], ["search", "CATL"]])
 def test_every_reading_command_refuses_bad_data(runner, data_copy, cmd):
-    edit(data_copy / "projects.csv", "lepidolite-ore,45000000,t/yr", "lepidolite-ore,-45000000,t/yr")
+    edit(data_copy / "projects.csv", "lepidolite-ore,30000000,t/yr", "lepidolite-ore,-30000000,t/yr")
     r = runner.invoke(cli, cmd + ["--data", str(data_copy)])
     assert r.exit_code == 1 and r.stderr.endswith("Error: 1 problem(s) in the data; nothing was loaded\n")
 

@@ -5,7 +5,7 @@ from lithiumgraph.dataset import load
 from lithiumgraph.errors import DataError
 from conftest import edit, line_of
 
-DUP = "catl,SK Nexilis,,,,,yc-2016,,stated\nsk-nexilis,SK Nexilis,"  # a second row with the id catl
+DUP = "catl,SK Nexilis,,,,,yc-2016,,stated,,,\nsk-nexilis,SK Nexilis,"  # a second row with the id catl
 
 CASES = [
     # (file, old text, new text, start of the faulty line after the edit, field, message)
@@ -24,11 +24,11 @@ CASES = [
      "capacity", "malformed number '5O'"),
     ("projects.csv", "vehicle-nev,100000,vehicles/yr", "vehicle-nev,100000,t/yr", "hozon-yichun-plant,",
      "unit", "unit 't/yr' does not fit segment 'vehicle-nev', which is measured in vehicles/yr"),
-    ("projects.csv", "lepidolite-ore,45000000,t/yr", "lepidolite-ore,-45000000,t/yr", "catl-jianxiawo-mine,",
-     "capacity", "negative number -45000000"),
+    ("projects.csv", "lepidolite-ore,30000000,t/yr", "lepidolite-ore,-30000000,t/yr", "catl-jianxiawo-mine,",
+     "capacity", "negative number -30000000"),
     ("projects.csv", "cell-power,10,GWh/yr,", "cell-power,10,,", "gotion-yichun-cells-1,",
      "unit", "capacity and unit go together: give both or neither"),
-    ("projects.csv", ",2022-10-08,Target", ",2022-13-08,Target", "gotion-yichun-cells-2,",
+    ("projects.csv", ",2022-10-08,Ceremony", ",2022-13-08,Ceremony", "gotion-yichun-cells-2,",
      "start", "impossible date '2022-13-08'"),
     ("supplies.csv", ",jixiandian-shenghua,2023-09,stated", ",,2023-09,stated", "shenghua,catl,",
      "sources", "missing required value"),
@@ -54,6 +54,7 @@ CASES = [
      "lepidolite-ore,", "stage", "unknown value 'upstairs'; expected one of upstream, midstream, downstream, recycling"),
     ("parks.csv", "wanzai-county,万载县,Wanzai County,,county,", "Wanzai County,万载县,Wanzai County,,county,",
      "Wanzai County,", "id", "invalid id 'Wanzai County' (use lower-case letters, digits, '.', '_', '-', ':')"),
+    # (the county's location rows then name an unknown park: a second problem, see below)
     ("enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", "sk-nexilis,SK\x00Nexilis,SK Nexilis,", "sk-nexilis,",
      "name_zh", "contains a control character (U+0000)"),
 ]
@@ -72,7 +73,9 @@ def test_each_problem_names_file_line_and_field(data_copy, fname, old, new, star
         assert any(l.startswith(prefix + "duplicate") for l in lines), lines
     else:
         assert prefix + message in lines, lines
-    assert len(lines) == 1, lines
+    # a park whose id is broken leaves the location rows in it pointing at an unknown park
+    follow_on = [l for l in lines if fname == "parks.csv" and ": park: unknown park id " in l]
+    assert len(lines) - len(follow_on) == 1, lines
 
 
 def test_duplicate_id_points_at_first_definition(data_copy):
@@ -94,8 +97,8 @@ def test_not_utf8_names_the_line(data_copy):
     line = raw[:offset].count(b"\n") + 1
     assert [str(p) for p in err.value.problems] == [
         f"{path}:{line}: file: not valid UTF-8 (byte 0x{raw[offset]:02x} at offset {offset})",
-        f"{path}:{line}: file: 108 further problems follow from it: references to what it would have defined, in "
-        "figures.csv (21), locations.csv (55), policies.csv (4), projects.csv (28)"]
+        f"{path}:{line}: file: 144 further problems follow from it: references to what it would have defined, in "
+        "figures.csv (40), locations.csv (66), policies.csv (4), projects.csv (34)"]
 
 
 def test_malformed_rows_and_headers(data_copy):
@@ -126,7 +129,7 @@ def test_every_problem_is_reported_at_once(data_copy):
     """A dangling id, a duplicate id and a negative capacity: three lines, nothing loaded."""
     edit(data_copy / "locations.csv", "hozon,yichun-etdz,plant,", "hozon,nowhere-park,plant,")
     edit(data_copy / "enterprises.csv", "sk-nexilis,SK Nexilis,", DUP)
-    edit(data_copy / "projects.csv", "lepidolite-ore,45000000,t/yr", "lepidolite-ore,-45000000,t/yr")
+    edit(data_copy / "projects.csv", "lepidolite-ore,30000000,t/yr", "lepidolite-ore,-30000000,t/yr")
     with pytest.raises(DataError) as err:
         load(data_copy)
     fields = sorted((p.path.rsplit("/", 1)[-1], p.field) for p in err.value.problems)
@@ -237,6 +240,7 @@ def test_units_scale_within_a_dimension(data_copy):
     from lithiumgraph.units import to_base
     assert to_base(5, "万t/yr") == 50000
     assert to_base(2, "亿m²/yr") == 2e8
-    edit(data_copy / "projects.csv", "lithium-carbonate,20000,t/yr", "lithium-carbonate,2,万t/yr")
+    edit(data_copy / "projects.csv", "gotion-kefeng,yichun-etdz,lithium-carbonate,20000,t/yr",
+         "gotion-kefeng,yichun-etdz,lithium-carbonate,2,万t/yr")
     ds = load(data_copy)
     assert any(p.capacity == 2 and p.unit == "万t/yr" for p in ds.records(__import__("lithiumgraph.model").model.Project))

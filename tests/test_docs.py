@@ -34,8 +34,8 @@ def test_readme_python_example_runs():
 
 
 @pytest.mark.parametrize("line", [
-    "2 strong, 9 weak, 1 pipeline only, 29 missing of 41 segments",
-    "facts sourced 683/683 100.0%",
+    "2 strong, 8 weak, 2 pipeline only, 29 missing of 41 segments",
+    "facts sourced 944/944 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):
     from lithiumgraph.cli import cli

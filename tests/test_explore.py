@@ -21,7 +21,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stdout == (f"wrote {out} (segment level · 41 segments, 0 enterprises, 55 links · "
-                        "2 strong, 9 weak, 1 pipeline only, 29 missing segments)\n")
+                        "2 strong, 8 weak, 2 pipeline only, 29 missing segments)\n")
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
     # nothing to fetch: no src/href/url()/@import pointing anywhere
@@ -30,8 +30,8 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     assert "default-src 'none'" in html
     data = data_of(html)
     statuses = [n["lg"]["status"] for n in data["nodes"]]
-    assert statuses.count("missing") == 29 and statuses.count("weak") == 9 and statuses.count("strong") == 2
-    assert statuses.count("pipeline") == 1
+    assert statuses.count("missing") == 29 and statuses.count("weak") == 8 and statuses.count("strong") == 2
+    assert statuses.count("pipeline") == 2
     assert data["status"]["missing"][3] == "✕ 缺链 missing" and data["status"]["missing"][2]   # icon, words, dashes
     # left to right: every template link goes to a column further right, except the recycling loops
     x = {g: c["x"] for c in data["layout"]["columns"] for g in c["groups"]}
@@ -54,8 +54,8 @@ def test_firms_sit_inside_their_segments_and_outside_ones_in_the_band(G):
     # local firms in no chain segment (tower cranes …) have their own group, not a segment's
     assert "zhongtian-zhilian" in groups["other"]["members"]
     members = [m for g in groups.values() for m in g["members"]]
-    assert len(members) == len(set(members)) == 24     # every firm once
-    assert ex.layout["collapsed"] == []            # 24 firms: everything open
+    assert len(members) == len(set(members)) == 25     # every firm once
+    assert ex.layout["collapsed"] == []            # 25 firms: everything open
     # the firm's home segment is the box it sits in, so no line is drawn for it
     assert not any(e["from"] == "yichun-times" and e["to"] == "cell-power" for e in ex.edges)
     focus = explore(G, focus="catl", hops=1, level="enterprise")
@@ -83,7 +83,7 @@ def test_large_pages_start_closed(runner, tmp_path):
 def test_too_many_enterprises_is_a_clear_refusal(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--level", "enterprise", "--max-nodes", "50", "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 1 and r.output == (
-        "Error: 81 enterprises are more than a browser page can show usefully (limit 50); narrow with --park or "
+        "Error: 93 enterprises are more than a browser page can show usefully (limit 50); narrow with --park or "
         "--focus, use --level segment, or raise --max-nodes\n")
     assert not (tmp_path / "x.html").exists()
 
@@ -192,7 +192,7 @@ def test_the_first_view_is_legible(pages, open_page, name, viewport):
     assert m["smallest"] >= 11
     page.page.screenshot(path=str(pages / f"{name}-{viewport[0]}.png"))
     if name == "yichun":   # small enough to show every firm inside its segment
-        assert m["nodes"] == 41 + 24 + 3 and page.page.evaluate("lgApp.collapsed.size") == 0
+        assert m["nodes"] == 41 + 25 + 3 and page.page.evaluate("lgApp.collapsed.size") == 0
         # the measure sees what it should: a firm moved onto its neighbour overlaps it; a zoom-out shrinks labels
         page.page.evaluate("lgNetwork.moveNode('ganfeng', lgNetwork.getPosition('beiteli').x + 20, lgNetwork.getPosition('beiteli').y)")
         page.page.evaluate("lgNetwork.moveTo({scale: lgNetwork.getScale() / 2, animation: false})")
@@ -369,7 +369,7 @@ def test_save_picture_print_and_keyboard(pages, open_page):
     import xml.etree.ElementTree as ET
     svg = ET.fromstring(dl.value.path().read_text(encoding="utf-8"))
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert "宜春时代" in texts and len(texts) == 41 + 24 + 3
+    assert "宜春时代" in texts and len(texts) == 41 + 25 + 3
     # every control is reachable by Tab
     p.focus("#lg-search")
     seen = set()

@@ -69,7 +69,7 @@ def test_csv_tables_round_trip(G, tmp_path):
         for row in csv.DictReader(f):
             n = row.pop("id")
             R.add_node(n, **{k: tuple(v.split("|")) if k in LISTS else float(v) if k in (
-                "capacity", "investment_yuan", "low", "high") else v for k, v in row.items() if v != ""})
+                "capacity", "investment_yuan", "low", "high", "price") else v for k, v in row.items() if v != ""})
     with open(tmp_path / "t" / "edges.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             u, v, k = row.pop("source"), row.pop("target"), row.pop("key")
@@ -91,7 +91,7 @@ def test_park_and_focus_select_a_self_contained_part(G):
 def test_export_command_and_formats(runner, tmp_path):
     r = runner.invoke(cli, ["export", "--to", "gexf", "--park", "yichun-etdz", "-o", str(tmp_path / "p.gexf")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("wrote 224 nodes and 221 edges as gexf to ")
+    assert r.stdout.startswith("wrote 249 nodes and 235 edges as gexf to ")
     r = runner.invoke(cli, ["export", "--to", "xml", "-o", str(tmp_path / "x")])
     assert r.exit_code == 2 and "'xml' is not one of" in r.output
 

@@ -55,9 +55,9 @@ EVENT_CASES = [
     ("project_events.csv", "ganfeng-yichun-cells,2999-01-01,operating,,cnyes-4966703,stated,",
      "date", f"date '2999-01-01' is after today ({TODAY})"),
     ("project_events.csv", "ganfeng-yichun-cells,2022-09-28,cancelled,,cnyes-4966703,stated,",
-     "stage", "'cancelled' and 'signed' (line 16) on the same date 2022-09-28 contradict each other"),
+     "stage", "'cancelled' and 'signed' (line 23) on the same date 2022-09-28 contradict each other"),
     ("project_events.csv", "gotion-yichun-cells-1,2022-06,signed,,autoorg-gotion,stated,",
-     "date", "'signed' on 2022-06 comes after 'operating' on 2022-05-30 (line 6) with no halt, suspension or "
+     "date", "'signed' on 2022-06 comes after 'operating' on 2022-05-30 (line 32) with no halt, suspension or "
              "cancellation between"),
     ("project_events.csv", "ganfeng-yichun-cells,2022-10,signed,,cnyes-4966703,extracted,2999-01",
      "retrieved_on", f"date '2999-01' is after today ({TODAY})"),
@@ -97,11 +97,11 @@ def test_each_bad_event_names_file_line_and_field(data_copy, fname, row, field, 
 
 def test_old_status_names_the_new_one(data_copy):
     path = data_copy / "projects.csv"
-    edit(path, "GWh/yr,,construction,2022-10-08", "GWh/yr,,under_construction,2022-10-08")
+    edit(path, "GWh/yr,135e8,construction,2021-10-28", "GWh/yr,135e8,under_construction,2021-10-28")
     with pytest.raises(DataError) as err:
         load(data_copy)
     assert [str(p) for p in err.value.problems] == [
-        f"{path}:{line_of(path, 'gotion-yichun-cells-2,')}: status: old status 'under_construction': it is now 'construction'"]
+        f"{path}:{line_of(path, 'catl-yichun-cells,')}: status: old status 'under_construction': it is now 'construction'"]
 
 
 def test_stated_status_is_checked_against_the_events(data_copy):
@@ -121,7 +121,7 @@ def test_events_prices_and_status_on_the_graph(data_copy):
         encoding="utf-8")
     G = load_graph(data_copy)
     ev = {v: d for _, v, d in G.out_edges("gotion-yichun-cells-1", data=True) if d["kind"] == "HAS_EVENT"}
-    assert sorted((G.nodes[v]["date"], G.nodes[v]["stage"]) for v in ev) == [("2021-05", "construction"),
+    assert sorted((G.nodes[v]["date"], G.nodes[v]["stage"]) for v in ev) == [("2021-03-24", "signed"), ("2021-05", "construction"),
                                                                             ("2022-05-30", "operating")]
     assert all(G.nodes[v]["kind"] == "Event" and G.nodes[v]["sources"] for v in ev)
     firm = sorted(G.nodes[v]["event"] for _, v, d in G.out_edges("hozon", data=True) if d["kind"] == "HAS_EVENT")
