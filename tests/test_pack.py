@@ -80,6 +80,9 @@ def test_pdf_pages_and_chinese_text(printed):
     subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(printed.parent / "page")], check=True)
     assert len(list(printed.parent.glob("page-*.png"))) == pages
     assert "1 / " in text                              # page numbers in the footer
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    assert info.count("(A3)") == len(MAPS) and info.count("(A4)") == pages - len(MAPS)   # one A3 page per map
 
 
 @pytest.mark.browser

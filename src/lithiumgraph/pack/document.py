@@ -1,5 +1,5 @@
-"""The pack as one printable HTML document (A4): contents, indicators on one page, charts, the five
-maps and the five lists, and the sources. Every string is escaped; the maps and charts are the
+"""The pack as one printable HTML document: A4 pages (contents, indicators on one page, charts, the five
+lists, the sources) and one A3 landscape page per map, so map labels stay legible on paper. Every string is escaped; the maps and charts are the
 pack's own SVG, inlined, so the page loads nothing from outside. Chromium prints it to PDF."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from .lists import Sheet
 
 __all__ = ["to_html"]
 
-_CSS = """@page{size:A4;margin:14mm 12mm 16mm}
+_CSS = """@page{size:A4;margin:14mm 12mm 16mm}@page map{size:A3 landscape;margin:10mm 10mm 14mm}
+section.map{page:map}section.map .fig svg{max-height:235mm;width:auto;max-width:100%;display:block;margin:auto}
 body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;color:#222;font-size:11px;margin:0}
 h1{font-size:24px;margin:0 0 6px}h2{font-size:17px;border-bottom:2px solid #283593;padding-bottom:3px;margin:0 0 8px}
 h3{font-size:13px;margin:10px 0 4px}section{break-before:page}section.first{break-before:auto}
@@ -67,7 +68,9 @@ def to_html(p, maps: dict[str, str], charts: dict[str, str], sources: Sheet) -> 
     secs += [(sh.key, f"{sh.name} {sh.key}", _sheet(sh)) for sh in p.lists]
     secs.append(("sources", "来源 Sources", _sheet(sources)))
     toc = "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t, _ in secs)
-    body = "".join(f'<section id="{k}"><h2>{_e(t)}</h2>{c}</section>' for k, t, c in secs)
+    maps_ = {k for k, _ in MAPS}
+    body = "".join(f'<section id="{k}"{" class=map" if k in maps_ else ""}><h2>{_e(t)}</h2>{c}</section>'
+                   for k, t, c in secs)
     return ("<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
             f'<section class="first"><h1>{_e(title)}</h1><p>数据日期 as of {_e(p.as_of)} · 园区 park id {_e(p.park)}. '

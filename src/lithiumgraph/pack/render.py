@@ -63,10 +63,11 @@ class Renderer:
         page.screenshot(path=str(out))
 
     def pdf(self, html: Path, out: Path) -> None:
-        """``html`` printed to A4 with page numbers."""
+        """``html`` printed with page numbers: A4, and the page sizes its CSS names (A3 for maps)."""
         page = self._page()
         page.goto(html.resolve().as_uri())
-        page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
+        page.pdf(path=str(out), format="A4", prefer_css_page_size=True, print_background=True,
+                 display_header_footer=True,
                  header_template="<span></span>", footer_template=_FOOTER,
                  margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
         page.close()
