@@ -66,38 +66,66 @@ def applications(G: nx.MultiDiGraph, p) -> str:
     return s.render()
 
 
+def _columns(heights: list[int], width: int) -> list[list[int]]:
+    """Indices of blocks split into the fewest columns (up to 4) whose tallest is at most 0.7 x the
+    total width, so the map prints on a landscape page; blocks keep their order."""
+    total = sum(heights)
+    for k in range(1, 5):
+        if total / k <= 0.7 * width * k or k == 4:
+            break
+    cols: list[list[int]] = [[]]
+    used = 0
+    for i, h in enumerate(heights):
+        if cols[-1] and used + h > total / k + 1 and len(cols) < k:
+            cols.append([])
+            used = 0
+        cols[-1].append(i)
+        used += h
+    return cols
+
+
+def _target(s: Svg, t, x: float, y: float, n: int) -> None:
+    """One gap on the left and its ranked candidates on the right, linked."""
+    BW, CW, RH = 260, 420, 40
+    h = max(n * RH - 8, 42)
+    st = t.status if t.status in STATUS else "missing"
+    s.status_box(x, y, BW, h, st)
+    s.text(x + 10, y + 20, f"{t.name_zh} ({t.segment})", size=14, weight="bold", width=BW - 40)
+    s.text(x + 10, y + 36, f"{t.action or ''} · {t.reason}", size=10, fill="#444", width=BW - 20)
+    cx = x + BW + 120
+    if not t.candidates:
+        s.text(cx, y + 22, "数据中无候选企业 (no candidate in the data)", size=12, fill="#777")
+    for k, r in enumerate(t.candidates):
+        cy = y + k * RH
+        s.line(x + BW, y + h / 2, cx, cy + 16, stroke="#3949ab", sw=2.5 - 0.5 * min(k, 3), arrow=True)
+        s.rect(cx, cy, CW - 30, RH - 8, fill="#e8eaf6", stroke="#3949ab")
+        best = max(r.parts, key=lambda q: q.points, default=None)
+        s.text(cx + 10, cy + 20, f"#{r.rank} {r.name}  {r.score:g} 分", size=13, weight="bold", width=CW - 190)
+        if best is not None and best.points:
+            s.text(cx + CW - 40, cy + 20, f"{best.name} +{best.points:g}", size=11, fill="#333", anchor="end",
+                   width=140)
+
+
 def attraction(G: nx.MultiDiGraph, p) -> str:
-    """招商路线图: each missing or weak segment (left) linked to its ranked candidates (right), with
-    the score and its largest part."""
+    """招商路线图: each missing or weak segment linked to its ranked candidates, with the score and its
+    largest part; in up to four columns so that it prints on a landscape page."""
     targets = list(p.recs)
-    BW, CW, RH, top = 260, 420, 40, 140
+    RH, top, colw = 40, 140, 820
     blocks = [max(1, len(t.candidates)) for t in targets]
-    W = 60 + BW + 160 + CW
-    H = top + sum(b * RH + 20 for b in blocks) + 40
+    heights = [max(b * RH, 50) + 16 for b in blocks]
+    cols = _columns(heights, colw)
+    W = 40 + len(cols) * colw
+    H = top + max([sum(heights[i] for i in c) for c in cols] + [40]) + 40
     s = Svg(W, H, f"招商路线图 — {p.name}")
     s.text(30, 40, f"招商路线图 {p.name}", size=26, weight="bold")
     s.text(30, 66, f"数据日期 as of {p.as_of} · 缺链/弱链环节 → 排名候选企业 (recommend: 分数为各部分之和)",
            size=13, fill="#444", width=W - 60)
     s.legend(30, 84)
-    y = top
-    for t, n in zip(targets, blocks):
-        h = n * RH - 8
-        st = t.status if t.status in STATUS else "missing"
-        s.status_box(30, y, BW, h, st)
-        s.text(40, y + 20, f"{t.name_zh} ({t.segment})", size=14, weight="bold", width=BW - 40)
-        s.text(40, y + 36, f"{t.action or ''} · {t.reason}", size=10, fill="#444", width=BW - 20)
-        if not t.candidates:
-            s.text(30 + BW + 160, y + 22, "数据中无候选企业 (no candidate in the data)", size=12, fill="#777")
-        for k, r in enumerate(t.candidates):
-            cy = y + k * RH
-            s.line(30 + BW, y + h / 2, 30 + BW + 160, cy + 16, stroke="#3949ab", sw=2.5 - 0.5 * min(k, 3), arrow=True)
-            s.rect(30 + BW + 160, cy, CW - 30, RH - 8, fill="#e8eaf6", stroke="#3949ab")
-            best = max(r.parts, key=lambda q: q.points, default=None)
-            s.text(40 + BW + 160, cy + 20, f"#{r.rank} {r.name}  {r.score:g} 分", size=13, weight="bold", width=CW - 190)
-            if best is not None and best.points:
-                s.text(BW + 160 + CW - 10, cy + 20, f"{best.name} +{best.points:g}", size=11, fill="#333",
-                       anchor="end", width=140)
-        y += n * RH + 20
+    for c, idx in enumerate(cols):
+        y = top
+        for i in idx:
+            _target(s, targets[i], 30 + c * colw, y, blocks[i])
+            y += heights[i]
     if not targets:
         s.text(30, top + 20, "没有缺链或弱链环节 (no missing or weak segment)", size=14)
     return s.render()
