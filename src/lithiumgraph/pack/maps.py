@@ -152,5 +152,9 @@ def tech_routes(G: nx.MultiDiGraph, p) -> str:
             _seg_box(s, G, cov[g], x, y, BW, BH)
         if name in _CHEM and total:
             gwh = sum(v for k, v in cells.items() if k in _CHEM[name])
-            s.text(W - 280, y + 40, f"本地电芯 {gwh:g} GWh/yr ({100 * gwh / total:.0f}%)", size=13, weight="bold")
+            if gwh:
+                s.text(W - 280, y + 40, f"本地电芯 {gwh:g} GWh/yr ({100 * gwh / total:.0f}%)", size=13, weight="bold")
+            else:
+                s.text(W - 280, y + 40, f"份额未知: {cells.get('unknown', 0):g} GWh/yr 未注明化学体系", size=12,
+                       fill="#555", width=270)
     return s.render()
