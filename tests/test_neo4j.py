@@ -60,7 +60,10 @@ def runner_module():
     return CliRunner()
 
 
-def test_push_twice_leaves_the_same_graph(runner, yichun, G):
+def test_push_twice_leaves_the_same_graph(runner, yichun):
+    from lithiumgraph.dataset import load
+    from lithiumgraph.graph import build_graph
+    G = build_graph(load())  # push writes every fact with its dates, ended ones too, not today's snapshot
     first = counts(yichun)
     n, m = G.number_of_nodes(), G.number_of_edges()
     r = push(runner, yichun, "--workers", "1", "--batch", "50")  # every row MERGEs, on one session
@@ -120,13 +123,16 @@ def test_parity_on_a_synthetic_graph(runner, neo4j_env, tmp_path):
     push(runner, neo4j_env, "--replace")  # leave the Yichun data for the other tests
 
 
-def test_hostile_strings_are_stored_verbatim(runner, neo4j_env, data_copy, G):
+def test_hostile_strings_are_stored_verbatim(runner, neo4j_env, data_copy):
     from conftest import edit
     evil = "'}) DETACH DELETE n //\" MATCH (m) DETACH DELETE m"
     edit(data_copy / "enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", f'sk-nexilis,"{evil.replace(chr(34), chr(34) * 2)}",SK Nexilis,')
     push(runner, neo4j_env, "--replace", "--data", str(data_copy))
     r = runner.invoke(cli, ["show", "sk-nexilis", "--format", "json"] + neo(neo4j_env))
     assert json.loads(r.output)["attributes"]["name_zh"] == evil
+    from lithiumgraph.dataset import load
+    from lithiumgraph.graph import build_graph
+    G = build_graph(load([data_copy]))  # every fact with its dates, as push writes them
     assert counts(neo4j_env)[:2] == (G.number_of_nodes(), G.number_of_edges())
     push(runner, neo4j_env, "--replace")
 

@@ -172,7 +172,8 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
         raise LithiumGraphError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
     lay = chain_layers(G)
     coverage, local, keep = _scope(G, park, focus, hops)
-    segments = [s for s in lay if keep is None or s in keep or level == "enterprise"]
+    # in layer and id order, not the graph's: a graph read back from Neo4j lists its nodes differently
+    segments = [s for s in sorted(lay, key=lambda s: (lay[s], s)) if keep is None or s in keep or level == "enterprise"]
     ents: list[str] = []
     if level == "enterprise":
         ents = sorted(n for n, k in G.nodes(data="kind") if k == "Enterprise" and (keep is None or n in keep))
