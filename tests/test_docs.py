@@ -34,8 +34,8 @@ def test_readme_python_example_runs():
 
 
 @pytest.mark.parametrize("line", [
-    "2 strong, 8 weak, 2 pipeline only, 29 missing of 41 segments",
-    "facts sourced 946/946 100.0%",
+    "2 strong, 8 weak, 2 pipeline only, 31 missing of 43 segments",
+    "facts sourced 1351/1351 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):
     from lithiumgraph.cli import cli
@@ -78,6 +78,6 @@ def test_every_readme_console_line_starts_as_the_command_prints_it(runner):
 
 def test_readme_counts_of_walks(runner):
     import json
-    assert "lists the 20 segments that feed CATL" in README
+    assert "lists the 21 segments that feed CATL" in README
     up = json.loads(runner.invoke(cli, ["upstream", "宁德时代", "--level", "segment", "--hops", "2", "--format", "json"]).stdout)
-    assert len(up) == 20
+    assert len(up) == 21

@@ -245,13 +245,13 @@ def test_upstream_and_downstream(runner):
     assert {s["id"] for s in up if s["hop"] == 1} >= {"cathode-lfp", "anode", "electrolyte", "separator"}
     assert {s["id"] for s in up if s["hop"] == 2} >= {"lithium-carbonate", "lipf6", "graphite"}
     down = rows(runner, "downstream", "Ganfeng", "--hops", "3")
-    assert sorted(s["id"] for s in down) == ["bmw", "lg-chem", "tesla"]
+    assert sorted(s["id"] for s in down) == ["bmw", "dongfeng-renault", "lg-chem", "tesla"]
     assert all(s["sources"] for s in up + down)
 
 
 def test_suppliers_customers_neighbours_path(runner):
     assert [s["id"] for s in rows(runner, "suppliers", "CATL")] == ["shenghua"]
-    assert [s["id"] for s in rows(runner, "customers", "国轩高科")] == ["baic", "jac", "king-long", "saic", "sgmw"]
+    assert [s["id"] for s in rows(runner, "customers", "国轩高科")] == ["baic", "jac", "king-long", "saic", "sgmw", "volkswagen"]
     nb = rows(runner, "neighbours", "宜春时代", "--edge", "SUBSIDIARY_OF")
     assert [(s["id"], s["detail"]) for s in nb] == [("catl", "share_pct=85.5")]
     p = rows(runner, "path", "江西升华", "哪吒汽车")
