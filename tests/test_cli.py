@@ -44,7 +44,7 @@ def test_every_reading_command_refuses_bad_data(runner, data_copy, cmd):
 
 @pytest.mark.parametrize("name,expect", [
     ("赣锋锂业", ["[ganfeng, Enterprise]", "ganfeng-yichun-li-metal", "7,000", "2,200,000,000", "ganfeng-yichun-cells",
-              "lioh_to_lg_chem", "SUPPLIES", "tesla", "cnyes-4966703"]),
+              "lioh_to_lg_chem", "SUPPLIES", "bmw", "cnyes-4966703"]),
     ("CATL", ["[catl, Enterprise]", "catl-yichun-cells", "50", "13,500,000,000", "land_area", "1300", "1800",
               "start_date", "2021-12-24", "uncertain", "seed-yetdz-2022", "autohome-2021-10-30"]),
     ("哪吒汽车", ["[hozon, Enterprise]", "hozon-yichun-plant", "100,000", "vehicles/yr", "deliveries_2021", "69674",
@@ -62,9 +62,9 @@ def test_show_lists_projects_figures_and_sources(runner, name, expect):
 def test_show_unknown_name(runner):
     r = runner.invoke(cli, ["show", "宁德电池"])
     assert r.exit_code == 1
-    assert r.stderr == ("Error: no entity named '宁德电池'; closest matches: 电池模组与PACK [battery-pack], 电池管理系统 [bms], "
-                        "比亚迪 宜春 30GWh 电池 [byd-yichun-cells], 宁德时代新能源科技股份有限公司 [catl], 固态/半固态电池 "
-                        "[cell-solid-state]\n")
+    assert r.stderr == ("Error: no entity named '宁德电池'; closest matches: 宁德新能源科技有限公司 (ATL) [atl], "
+                        "电池模组与PACK [battery-pack], 电池管理系统 [bms], 比亚迪 宜春 30GWh 电池 [byd-yichun-cells], "
+                        "宁德时代新能源科技股份有限公司 [catl]\n")
 
 
 def test_show_nothing_close(runner):

@@ -59,8 +59,8 @@ def test_recommend_json_explains_each_score(runner):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["gaps", "--park", "Atlantis"], "Error: no park named 'Atlantis'\n"),
-    (["balance", "--park", "catl"], "Error: no park named 'catl'\n"),
+    (["gaps", "--park", "Zzyzx"], "Error: no park named 'Zzyzx'\n"),
+    (["balance", "--park", "byd"], "Error: no park named 'byd'\n"),
     (["recommend", "--park", "yichun-etdz", "--segment", "zzqqxx"], "Error: no segment named 'zzqqxx'\n"),
     (["recommend", "--park", "yichun-etdz", "--segment", "cell-power"],
      "Error: segment 'cell-power' is not a gap of this park (it is strong, or a resource)\n"),

@@ -34,7 +34,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stdout == (f"wrote {out} (segment level · {SEGMENTS} segments, 0 enterprises, {LINKS} links · "
-                        f"2 strong, 8 weak, 2 pipeline only, {SEGMENTS - 12} missing segments)\n")
+                        f"3 strong, 7 weak, 2 pipeline only, {SEGMENTS - 12} missing segments)\n")
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
     # nothing to fetch: no src/href/url()/@import pointing anywhere
@@ -43,7 +43,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     assert "default-src 'none'" in html
     data = data_of(html)
     statuses = [n["lg"]["status"] for n in data["nodes"]]
-    assert statuses.count("missing") == SEGMENTS - 12 and statuses.count("weak") == 8 and statuses.count("strong") == 2
+    assert statuses.count("missing") == SEGMENTS - 12 and statuses.count("weak") == 7 and statuses.count("strong") == 3
     assert statuses.count("pipeline") == 2
     assert data["status"]["missing"][3] == "✕ 缺链 missing" and data["status"]["missing"][2]   # icon, words, dashes
     # left to right: every template link goes to a column further right, except the recycling loops

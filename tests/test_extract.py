@@ -134,7 +134,7 @@ def test_rules_phases_take_their_own_money(gaz, lex):
     cands = extract_text(text, gaz, lex, published="2025-12-16")
     assert [(c.stage, c.capacity, c.money, c.bound, c.segment) for c in cands] == [
         ("signed", 300000.0, 70e8, "about", "anode"), ("signed", 200000.0, 47e8, "about", "anode")]
-    assert all(c.firms == ("new:中科电气",) for c in cands)
+    assert all(c.firms == ("zhongke-electric",) for c in cands)
 
 
 def test_rules_licence_and_halt(gaz, lex):

@@ -31,7 +31,7 @@ def imported(tmp_path_factory):
 
 def test_the_import_merges_known_firms_and_reports_anomalies(imported):
     out, text = imported
-    assert text.startswith(f"wrote {out}: 1 sources, 419 parks, 344 enterprises, 462 locations, 536 projects, "
+    assert text.startswith(f"wrote {out}: 1 sources, 419 parks, 338 enterprises, 462 locations, 536 projects, "
                            "599 figures; 269 rows filtered out\n")
     for line in ("  merged: Gotion -> gotion", "  merged: Tesla -> tesla", "  merged: LG Chem -> lg-chem"):
         assert line + "\n" in text
@@ -177,7 +177,8 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     from lithiumgraph import load_graph
     from lithiumgraph.names import resolve
     G = load_graph([ROOT / "graph_data", out])
-    assert resolve(G, "999003") == resolve(G, "999003.SZ") == "dfd" and G.nodes["dfd"]["listed_codes"] == ("999003",)
+    assert resolve(G, "999003") == resolve(G, "999003.SZ") == "dfd"
+    assert G.nodes["dfd"]["listed_codes"] == ("002407", "999003")  # its own code and the fixture's
     assert "1 weight outside 0-1, e.g. company_product.json:5: 测试负权重 电解液 -3.2" in r.stdout
     assert "1 industry link to an unknown code" in r.stdout and "1 company in an unknown industry" in r.stdout
     assert "1 self-loop" in r.stdout

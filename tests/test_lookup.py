@@ -72,6 +72,6 @@ def test_parks_with_their_firm_counts(runner, G):
     assert rows["yichun-city"].firms >= etdz.firms + rows["yifeng-county"].firms  # its parks are inside it
     out = json.loads(runner.invoke(cli, ["parks", "--within", "宜春市", "--format", "json"]).output)
     assert {r["park"] for r in out} == {"yichun-city", "wanzai-county", "fengcheng-city", "fengxin-county",
-                                        "yifeng-county", "yichun-etdz"}
+                                        "yifeng-county", "yichun-etdz", "gaoan-city"}
     hits = json.loads(runner.invoke(cli, ["search", "宜春", "--kind", "Park", "--format", "json"]).output)
     assert hits[0]["id"] == "yichun-city" and {h["kind"] for h in hits} == {"Park"}

@@ -10,8 +10,7 @@ from lithiumgraph.names import name_key, resolve
 # with the legal form, shortened, or typed on a full-width keyboard
 FORMS = {
     "catl": ["宁德时代新能源科技股份有限公司", "宁德时代新能源科技", "寧德時代", "寧德時代新能源科技股份有限公司", "CATL",
-             "ＣＡＴＬ", "catl", "Contemporary Amperex Technology Co., Ltd.", "CONTEMPORARY AMPEREX TECHNOLOGY LIMITED",
-             "宁德"],
+             "ＣＡＴＬ", "catl", "Contemporary Amperex Technology Co., Ltd.", "CONTEMPORARY AMPEREX TECHNOLOGY LIMITED"],
     "shenghua": ["江西升华新材料", "江西升华新材料有限公司", "江西升華新材料有限公司", "Jiangxi Shenghua New Material Co., Ltd.",
                  "升华新材料"],
     "hozon": ["哪吒汽车", "合众新能源汽车", "合眾新能源汽車股份有限公司", "Hozon New Energy Automobile Co., Ltd.", "NETA AUTO"],

@@ -14,6 +14,7 @@ from lithiumgraph.stores import MemoryStore
 from parity_queries import QUERIES, SCALE_QUERIES
 from test_neo4j import neo, push
 
+SHENGHUA_CATL = ["jixiandian-shenghua", "metalnomist-2025-08-shenghua-catl", "hqlh-2025-09-19-shenghua-catl"]
 IDS = [q[0] for q in QUERIES]
 
 
@@ -79,7 +80,8 @@ def test_suite_rows_are_not_all_empty(mem):
 
 def test_known_answers(mem):
     rows = mem.query("MATCH (s:Enterprise)-[r:SUPPLIES]->(:Enterprise {id: 'catl'}) RETURN s.id, r.sources").rows
-    assert rows == [["shenghua", ["jixiandian-shenghua"]]]
+    assert ["shenghua", SHENGHUA_CATL] in rows
+    assert {"tinci", "yuneng", "semcorp", "jiayuan"} <= {r[0] for r in rows}
     res = mem.query("MATCH p = (:Enterprise {id: 'shenghua'})-[:SUPPLIES*1..3]->(:Enterprise {id: 'hozon'}) RETURN p")
     path = res.rows[0][0]
     assert [n["id"] for n in path["nodes"]] == ["shenghua", "catl", "hozon"]
@@ -240,7 +242,8 @@ def rows(runner, *args):
 
 
 def test_upstream_and_downstream(runner):
-    assert [(s["hop"], s["id"]) for s in rows(runner, "upstream", "哪吒汽车")] == [(1, "catl"), (2, "shenghua")]
+    up_hozon = [(s["hop"], s["id"]) for s in rows(runner, "upstream", "哪吒汽车")]
+    assert up_hozon[0] == (1, "catl") and (2, "shenghua") in up_hozon and {h for h, _ in up_hozon} == {1, 2}
     up = rows(runner, "upstream", "宁德时代", "--level", "segment", "--hops", "2")
     assert {s["id"] for s in up if s["hop"] == 1} >= {"cathode-lfp", "anode", "electrolyte", "separator"}
     assert {s["id"] for s in up if s["hop"] == 2} >= {"lithium-carbonate", "lipf6", "graphite"}
@@ -250,14 +253,15 @@ def test_upstream_and_downstream(runner):
 
 
 def test_suppliers_customers_neighbours_path(runner):
-    assert [s["id"] for s in rows(runner, "suppliers", "CATL")] == ["shenghua"]
+    sup = [s["id"] for s in rows(runner, "suppliers", "CATL")]
+    assert {"shenghua", "yuneng", "semcorp", "jiayuan", "btr"} <= set(sup) and sup == sorted(sup)
     assert [s["id"] for s in rows(runner, "customers", "国轩高科")] == ["baic", "jac", "king-long", "saic", "sgmw", "volkswagen"]
     nb = rows(runner, "neighbours", "宜春时代", "--edge", "SUBSIDIARY_OF")
     assert [(s["id"], s["detail"]) for s in nb] == [("catl", "share_pct=85.5")]
     p = rows(runner, "path", "江西升华", "哪吒汽车")
     assert [(s["source_node"], s["target_node"], s["edge"]) for s in p] == [("shenghua", "catl", "SUPPLIES"),
                                                                            ("catl", "hozon", "SUPPLIES")]
-    assert p[0]["sources"] == ["jixiandian-shenghua"]
+    assert p[0]["sources"] == SHENGHUA_CATL
     back = rows(runner, "path", "哪吒汽车", "江西升华")
     assert back == p
 

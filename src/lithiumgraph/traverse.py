@@ -117,8 +117,8 @@ def upstream(G: nx.MultiDiGraph, n: str, hops: int = 2, level: str | None = None
     segments upstream of its segments (segment level; the default for a segment).
 
     >>> from lithiumgraph import load_graph
-    >>> [s.id for s in upstream(load_graph(), "catl", hops=1)]
-    ['shenghua']
+    >>> "shenghua" in [s.id for s in upstream(load_graph(), "catl", hops=1)]
+    True
     """
     return _walk(G, n, hops, level, up=True)
 

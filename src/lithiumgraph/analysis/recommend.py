@@ -168,7 +168,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     >>> from lithiumgraph import load_graph
     >>> t = recommend(load_graph(), "yichun-etdz", segment="electrolyte")
     >>> sorted({p.name for r in t[0].candidates for p in r.parts})
-    ['in_segment', 'leader', 'regional_tie']
+    ['capacity', 'in_segment', 'leader', 'regional_tie', 'supplies_local']
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     cov = coverage or gaps(G, scope, rules=rules)

@@ -133,7 +133,7 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
 
     >>> from lithiumgraph import load_graph
     >>> r = risk(load_graph(), "yichun-etdz")
-    >>> any(s.supplier == "shenghua" for s in r.single_sources)
+    >>> any(s.supplier == "catl" and s.customer == "hozon" for s in r.single_sources)
     True
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
