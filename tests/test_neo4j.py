@@ -17,7 +17,7 @@ READS = [["stats"], ["show", "CATL"], ["show", "宜春经开区"], ["show", "ele
          ["upstream", "CATL", "--level", "segment"], ["downstream", "赣锋锂业"], ["suppliers", "electrolyte"],
          ["customers", "国轩高科"], ["neighbours", "宜春时代"], ["path", "江西升华", "哪吒汽车"],
          ["path", "赣锋锂业", "宁德时代", "--any"],
-         ["query", "MATCH (e:Enterprise)-[r:SUPPLIES]->(c) RETURN e, r, c.name_zh AS customer ORDER BY e.id, customer"]]
+         ["query", "MATCH (e:Enterprise)-[r:SUPPLIES]->(c) RETURN e, r, c.name_zh AS customer ORDER BY e.id, customer, r.segment, r.product"]]
 #: the same reads on the graph of earlier days: statuses from events, facts known later left out
 READS += [a + ["--as-of", d] for d in ("2021-06", "2024-06") for a in
           (["stats"], ["show", "哪吒汽车"], ["gaps", "--park", "yichun-etdz"], ["balance", "--park", "yichun-etdz"],
