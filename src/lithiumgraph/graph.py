@@ -38,25 +38,21 @@ def _prov(rec) -> dict:
     return {k: v for k in _PROVENANCE if (v := getattr(rec, k, None)) is not None and v != ()}
 
 
-def build_graph(ds: Dataset) -> nx.MultiDiGraph:
-    """Build the graph from a validated dataset.
+class _Edges:
+    """Collects edges keyed by kind, numbering repeats so one pair can hold several edges of a kind."""
 
-    >>> from lithiumgraph.dataset import load
-    >>> G = build_graph(load())
-    >>> G.nodes["catl"]["kind"], G.nodes["catl"]["name_en"]
-    ('Enterprise', 'Contemporary Amperex Technology Co. Limited')
-    """
-    G = nx.MultiDiGraph()
-    nodes: list[tuple[str, dict]] = []
-    edges: list[tuple[str, str, str, dict]] = []
+    def __init__(self) -> None:
+        self.edges: list[tuple[str, str, str, dict]] = []
+        self.seen: dict[tuple[str, str, str], int] = {}
 
-    seen: dict[tuple[str, str, str], int] = {}
-
-    def edge(u: str, v: str, kind: str, props: dict) -> None:
+    def __call__(self, u: str, v: str, kind: str, props: dict) -> None:
         # the key is the kind, numbered when one pair has several edges of a kind (two products)
-        n = seen[(u, v, kind)] = seen.get((u, v, kind), 0) + 1
-        edges.append((u, v, kind if n == 1 else f"{kind}#{n}", {"kind": kind, **props}))
+        n = self.seen[(u, v, kind)] = self.seen.get((u, v, kind), 0) + 1
+        self.edges.append((u, v, kind if n == 1 else f"{kind}#{n}", {"kind": kind, **props}))
 
+
+def _add_chain(ds: Dataset, nodes: list, edge: _Edges) -> None:
+    """Add sources, parks, segments, their links and enterprises with all their listed codes."""
     for rec in ds.records(model.Source):
         nodes.append((rec.id, {"kind": "Source", **_props(rec, ("id",))}))
     for rec in ds.records(model.Park):
@@ -78,6 +74,10 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
                 codes = tuple(dict.fromkeys(([d["listed_code"]] if d.get("listed_code") else []) + listings[n]))
                 d["listed_codes"] = codes
                 d.setdefault("listed_code", codes[0])
+
+
+def _add_sites(ds: Dataset, nodes: list, edge: _Edges) -> None:
+    """Add locations, segment memberships and projects, each project with its status on today's date."""
     for rec in ds.records(model.Location):
         edge(rec.enterprise, rec.park, "LOCATED_IN", _props(rec, ("enterprise", "park")))
     for rec in ds.records(model.Membership):
@@ -95,6 +95,10 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         if rec.segment:
             extra = {k: props[k] for k in ("capacity", "unit", "status") if k in props}
             edge(rec.id, rec.segment, "IN_SEGMENT", {**extra, **_prov(rec)})
+
+
+def _add_relations(ds: Dataset, nodes: list, edge: _Edges) -> None:
+    """Add supplies, ownership, figures, intensities and the product and industry layers."""
     for rec in ds.records(model.Supply):
         edge(rec.supplier, rec.customer, "SUPPLIES", _props(rec, ("supplier", "customer")))
     for rec in ds.records(model.Ownership):
@@ -126,6 +130,9 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     for rec in ds.records(model.IndustryLink):
         edge(rec.link_from, rec.link_to, "FEEDS_INDUSTRY", _props(rec, ("link_from", "link_to")))
 
+
+def _add_dated(ds: Dataset, nodes: list, edge: _Edges) -> None:
+    """Add project and enterprise events, policies and prices: the facts that carry a date."""
     for rec in ds.records(model.ProjectEvent):
         eid = f"ev:{rec.project}:{rec.date}:{rec.stage}"
         nodes.append((eid, {"kind": "Event", **_props(rec, ("project",))}))
@@ -138,6 +145,22 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         nodes.append((rec.id, {"kind": "Policy", **_props(rec, ("id",))}))
     for i, rec in enumerate(ds.records(model.Price)):
         nodes.append((f"price:{rec.series}:{rec.date}:{i}", {"kind": "Price", **_props(rec)}))
+
+
+def build_graph(ds: Dataset) -> nx.MultiDiGraph:
+    """Build the graph from a validated dataset.
+
+    >>> from lithiumgraph.dataset import load
+    >>> G = build_graph(load())
+    >>> G.nodes["catl"]["kind"], G.nodes["catl"]["name_en"]
+    ('Enterprise', 'Contemporary Amperex Technology Co. Limited')
+    """
+    G = nx.MultiDiGraph()
+    nodes: list[tuple[str, dict]] = []
+    edge = _Edges()
+    for add in (_add_chain, _add_sites, _add_relations, _add_dated):
+        add(ds, nodes, edge)
+    edges = edge.edges
 
     paused = gc.isenabled()
     gc.disable()  # building millions of small dicts: the collector would rescan them over and over

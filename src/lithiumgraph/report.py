@@ -47,25 +47,9 @@ def _cell(v) -> str:
     return format_value(v) if v is not None else ""
 
 
-def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
-                 weights: RecommendWeights = RecommendWeights(), top: int = 3,
-                 history: nx.MultiDiGraph | None = None) -> Report:
-    """Run every analysis for a park and lay the results out as blocks; with ``history`` (the graph with
-    every date) the report also says what changed in the year up to the graph's date."""
-    scope = park_scope(G, park)
-    cov = gaps(G, scope, rules=rules)
-    bal = cov.balance
-    recs = recommend(G, scope, top=top, weights=weights, rules=rules, coverage=cov)
-    rk = risk(G, scope, rules=rules, coverage=cov)
-    st = stats(G)
-    name = display_name(G, park)
-    cited: list[str] = []
+def _overview(cov, st, name: str, rules: GapRules) -> list[Block]:
+    """Open the report: counts by status, the action list and the rules that decide a status."""
     B: list[Block] = []
-
-    def cite(ids):
-        cited.extend(ids or [])
-        return ", ".join(ids or [])
-
     n = {s: len(cov.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")}
     B.append(Block("p", f"Chain report for {name}: {len(cov.segments)} segments of the chain template; "
                         f"{n['strong']} strong (强链), {n['weak']} weak (弱链), {n['pipeline']} pipeline only (在建/规划), "
@@ -85,8 +69,12 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
                         f"a segment only through a site in the park that works in it (a project, or a location that "
                         f"states what is made there). 补链: a missing segment that feeds a local one or whose "
                         f"material the park is short of; 延链: a missing segment that a local one feeds; 强链: weak."))
+    return B
 
-    B.append(Block("h", "Coverage by stage", 2))
+
+def _coverage(cov, cite) -> list[Block]:
+    """Lay out coverage by chain stage and by 三电一车 group, citing each segment's sources."""
+    B: list[Block] = [Block("h", "Coverage by stage", 2)]
     cols = ["segment", "name", "status", "action", "firms", "capacity", "unit", "reason", "sources"]
     for stage in ("upstream", "midstream", "downstream", "recycling"):
         rows = [[s.segment, s.name_zh, f"{s.status} {STATUS_ZH[s.status]}", s.action,
@@ -102,8 +90,12 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
         c = {k: [x.segment for x in segs if x.status == k] for k in ("strong", "weak", "pipeline", "missing")}
         grows.append([GROUP_ZH[g], *(", ".join(v) for v in c.values())])
     B.append(Block("table", columns=["group", "strong", "weak", "pipeline", "missing"], rows=grows))
+    return B
 
-    B.append(Block("h", "Supply–demand balance", 2))
+
+def _balance(bal, cite) -> list[Block]:
+    """Lay out local material demand against local supply, with what the demand rests on."""
+    B: list[Block] = [Block("h", "Supply–demand balance", 2)]
     chem = ", ".join(f"{k}: {v:g} GWh/yr" for k, v in bal.chemistry.items()) or "none"
     B.append(Block("p", f"Demand rests on {bal.cells_gwh:g} GWh/yr of local liquid-electrolyte cell capacity "
                         f"({chem}; projects {', '.join(bal.cell_projects) or 'none'}). Where the chemistry is not "
@@ -116,8 +108,12 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
                           _cell(m.supply), _cell(m.shortfall_low), _cell(m.shortfall_high), m.status,
                           ", ".join(m.intensities + m.supply_projects) + (f"; {m.note}" if m.note else ""),
                           cite(m.sources)] for m in bal.materials]))
+    return B
 
-    B.append(Block("h", "Whom to attract", 2))
+
+def _targets(recs, cite) -> list[Block]:
+    """Lay out the ranked candidates per gap, each score with its named parts and their sources."""
+    B: list[Block] = [Block("h", "Whom to attract", 2)]
     B.append(Block("p", "Each score is the sum of its named parts; the evidence and sources of each part "
                         "are listed. A segment without candidates has no enterprise active in it in the data."))
     rows = []
@@ -130,8 +126,12 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
             rows.append([f"{t.name_zh} ({t.segment})", f"{t.status} {t.action}", str(r.rank), r.name,
                          f"{r.score:g}", why, cite(sorted({s for p in r.parts for s in p.sources}))])
     B.append(Block("table", columns=["segment", "gap", "rank", "enterprise", "score", "why", "sources"], rows=rows))
+    return B
 
-    B.append(Block("h", "Risks", 2))
+
+def _risks(rk, cite) -> list[Block]:
+    """Lay out single sources, chokepoints and the concentration of local capacity."""
+    B: list[Block] = [Block("h", "Risks", 2)]
     B.append(Block("h", "Single sources (one documented supplier)", 3))
     B.append(Block("table", columns=["customer", "local firm", "input", "supplier", "evidence", "sources"],
                    rows=[[x.customer_name, x.local_firm, x.segment or "", x.supplier_name, x.evidence,
@@ -145,7 +145,31 @@ def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
                           f"{x.hhi:,.0f}" if x.hhi is not None else f"not computable: no figure at {', '.join(x.unstated)}",
                           x.top_firm or "", f"{100 * x.top_share:.0f}%" if x.top_share is not None else ""]
                          for x in rk.concentration]))
+    return B
 
+
+def build_report(G: nx.MultiDiGraph, park: str, *, rules: GapRules = GapRules(),
+                 weights: RecommendWeights = RecommendWeights(), top: int = 3,
+                 history: nx.MultiDiGraph | None = None) -> Report:
+    """Run every analysis for a park and lay the results out as blocks; with ``history`` (the graph with
+    every date) the report also says what changed in the year up to the graph's date."""
+    scope = park_scope(G, park)
+    cov = gaps(G, scope, rules=rules)
+    recs = recommend(G, scope, top=top, weights=weights, rules=rules, coverage=cov)
+    rk = risk(G, scope, rules=rules, coverage=cov)
+    st = stats(G)
+    name = display_name(G, park)
+    cited: list[str] = []
+
+    def cite(ids):
+        cited.extend(ids or [])
+        return ", ".join(ids or [])
+
+    B = _overview(cov, st, name, rules)
+    B += _coverage(cov, cite)
+    B += _balance(cov.balance, cite)
+    B += _targets(recs, cite)
+    B += _risks(rk, cite)
     if history is not None:
         B += _since_last_year(history, park, G.graph.get("as_of"), cite)
     order = list(dict.fromkeys(cited))

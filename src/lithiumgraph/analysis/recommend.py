@@ -200,23 +200,11 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
         biggest = max(caps.values(), default=0.0)
         recs = []
         for c, (cap, unit, membership) in cands.items():
-            parts = [ScorePart("in_segment", 0.0, f"active in {sg.segment}"
-                               + (f" ({membership['product']})" if membership.get("product") else "")
-                               + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))]
+            parts = [_in_segment(sg.segment, membership)]
             fits = {sg.segment} | set(T.predecessors(sg.segment)) | set(T.successors(sg.segment)) \
                 if sg.segment in T else {sg.segment}
             parts += _supplies_local(names, c, sells, local_groups, weights, grp, fits)
-            lvl = membership.get("leader")
-            if lvl in ("world", "national"):
-                w = weights.world_leader if lvl == "world" else weights.national_leader
-                parts.append(ScorePart("leader", _points(w, membership.get("confidence"), weights),
-                                       f"{lvl} leader of {sg.segment}{_flag(membership.get('confidence'))}"
-                                       + (f" ({membership['note']})" if membership.get("note") else ""),
-                                       tuple(membership.get("sources", ()))))
-            if cap and biggest:
-                parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
-                                       f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
-                                       tuple(membership.get("sources", ()))))
+            parts += _leader_and_capacity(sg.segment, membership, cap, unit, biggest, weights)
             parts += _regional_tie(names, c, sited, weights, grp)
             parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
             parts += _makes_product(G, c, sg.segment, weights)
@@ -227,6 +215,31 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             r.rank = i
         out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, recs[:top]))
     return Recommendations(scope.park, out)
+
+
+def _in_segment(seg: str, membership: dict) -> ScorePart:
+    """The zero-point part that states why the firm is a candidate at all: it is active in ``seg``."""
+    return ScorePart("in_segment", 0.0, f"active in {seg}"
+                     + (f" ({membership['product']})" if membership.get("product") else "")
+                     + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))
+
+
+def _leader_and_capacity(seg: str, membership: dict, cap: float | None, unit: str | None, biggest: float,
+                         weights: RecommendWeights) -> list[ScorePart]:
+    """Points for a sourced world or national lead in ``seg`` and for capacity relative to the largest candidate."""
+    parts = []
+    lvl = membership.get("leader")
+    if lvl in ("world", "national"):
+        w = weights.world_leader if lvl == "world" else weights.national_leader
+        parts.append(ScorePart("leader", _points(w, membership.get("confidence"), weights),
+                               f"{lvl} leader of {seg}{_flag(membership.get('confidence'))}"
+                               + (f" ({membership['note']})" if membership.get("note") else ""),
+                               tuple(membership.get("sources", ()))))
+    if cap and biggest:
+        parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
+                               f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
+                               tuple(membership.get("sources", ()))))
+    return parts
 
 
 def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:

@@ -140,9 +140,20 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
     cov = coverage or gaps(G, scope, rules=rules)
     local = scope.firms
     rep = RiskReport(scope.park)
-
-    # single sources: customers are local firms and the groups they belong to
+    # customers are local firms and the groups they belong to
     customers = {m: f for f in sorted(local) for m in group_of(G, f)}
+    rep.single_sources += _single_sources(G, customers)
+    rep.chokepoints += _sole_firms(G, cov)
+    here_sites = sites(G, scope, operating_only=not cov.rules.pipeline)
+    rep.chokepoints += _articulation_points(G, scope, local, customers, here_sites)
+    rep.concentration += _concentration(G, cov, here_sites)
+    rep.concentration.sort(key=lambda c: (c.hhi is None, -(c.hhi or 0), c.segment))
+    return rep
+
+
+def _single_sources(G, customers: dict[str, str]) -> list[SingleSource]:
+    """Inputs for which a local firm's group has one documented supplier: losing it stops that input."""
+    out = []
     for cust in sorted(customers):
         by_seg: dict[str | None, list[tuple[str, dict]]] = {}
         for sup, d in in_kind(G, cust, "SUPPLIES"):
@@ -150,11 +161,15 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
         for seg, sups in sorted(by_seg.items(), key=lambda x: str(x[0])):
             if len({s for s, _ in sups}) == 1:
                 sup, d = sups[0]
-                rep.single_sources.append(SingleSource(
+                out.append(SingleSource(
                     cust, _name(G, cust), customers[cust], seg, sup, _name(G, sup),
                     f"{d.get('product')}: {d.get('evidence')}", list(d.get("sources", []))))
+    return out
 
-    # chokepoints (a): the sole local firm of a segment that feeds other local segments
+
+def _sole_firms(G, cov: Coverage) -> list[Chokepoint]:
+    """Chokepoints (a): the sole local firm of a segment that feeds other local segments."""
+    out = []
     T = template(G)
     here = {s.segment: s for s in cov.segments if s.status != "missing"}
     for s in here.values():
@@ -162,14 +177,16 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
             feeds = sorted(v for v in T.successors(s.segment) if v in here)
             if feeds:
                 f = s.firms[0]
-                rep.chokepoints.append(Chokepoint(
+                out.append(Chokepoint(
                     f, _name(G, f), f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
                     [s.segment], feeds, sites=list(s.sites)))
+    return out
 
-    here_sites = sites(G, scope, operating_only=not cov.rules.pipeline)
 
-    # chokepoints (b): articulation points of the supply network around the park: the supply edges
-    # between the park's firms (with their groups) and their direct suppliers and customers
+def _articulation_points(G, scope: Scope, local, customers: dict[str, str], here_sites: dict) -> list[Chokepoint]:
+    """Chokepoints (b): articulation points of the supply network around the park: the supply edges
+    between the park's firms (with their groups) and their direct suppliers and customers."""
+    out: list[Chokepoint] = []
     pairs: set[tuple[str, ...]] = set()
     for m in customers:
         pairs.update(tuple(sorted((u, m))) for u, _ in in_kind(G, m, "SUPPLIES"))
@@ -185,13 +202,17 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
             nx.betweenness_centrality(S, k=32, normalized=True, seed=0) if n <= 5000 else {}
         rows = _local_rows(G, scope, local, here_sites)
         for a in sorted(nx.articulation_points(S)):
-            rep.chokepoints.append(Chokepoint(
+            out.append(Chokepoint(
                 a, _name(G, a), "articulation point of the supply network around the park: "
                 "removing it disconnects firms that now reach each other only through it", [], [],
                 round(bc[a], 3) if a in bc else None, rows.get(a, [])))
+    return out
 
-    # concentration: over the present sites' stated capacity, firms counted by their top group; where
-    # a present site states no figure the index is left empty and the sites are named
+
+def _concentration(G, cov: Coverage, here_sites: dict) -> list[Concentration]:
+    """Concentration over the present sites' stated capacity, firms counted by their top group; where
+    a present site states no figure the index is left empty and the sites are named."""
+    out = []
     for s in cov.segments:
         ss = here_sites.get(s.segment)
         if ss is None or not ss.present:
@@ -204,17 +225,16 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
         total = sum(shares.values())
         unstated = [x.row for x in ss.unstated()]
         if unstated:
-            rep.concentration.append(Concentration(s.segment, s.name_zh, len(ss.firms), total if shares else None,
-                                                   G.nodes[s.segment].get("unit"), None, None, None, unstated))
+            out.append(Concentration(s.segment, s.name_zh, len(ss.firms), total if shares else None,
+                                     G.nodes[s.segment].get("unit"), None, None, None, unstated))
             continue
         if not total:
             continue
         hhi = sum((100 * v / total) ** 2 for v in shares.values())
         top = max(shares, key=lambda k: (shares[k], k))
-        rep.concentration.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, hhi,
-                                               _name(G, top), shares[top] / total))
-    rep.concentration.sort(key=lambda c: (c.hhi is None, -(c.hhi or 0), c.segment))
-    return rep
+        out.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, hhi,
+                                 _name(G, top), shares[top] / total))
+    return out
 
 
 def _local_rows(G, scope, local: frozenset[str] | set[str], here: dict) -> dict[str, list[str]]:
