@@ -23,6 +23,8 @@ class Stats:
     sourced: int
     unsourced: list[str] = field(default_factory=list)
     checked: int = 0        #: facts whose retrieved_on is within 12 months of today
+    capacities: dict[str, int] = field(default_factory=dict)  #: stated capacity figures: firm-wide, project
+    grades: dict[str, int] = field(default_factory=dict)      #: sources by quality grade (A, B, C)
 
     @property
     def sourced_share(self) -> float:
@@ -37,6 +39,8 @@ class Stats:
         share = self.checked / self.facts if self.facts else 0.0
         out.append({"what": "facts checked within 12 months", "kind": f"{self.checked}/{self.facts}",
                     "count": f"{100 * share:.1f}%"})
+        out += [{"what": "capacity figures", "kind": k, "count": v} for k, v in self.capacities.items()]
+        out += [{"what": "sources by grade", "kind": k, "count": v} for k, v in sorted(self.grades.items())]
         return out
 
 
@@ -67,15 +71,22 @@ def stats(G: nx.MultiDiGraph) -> Stats:
         else:
             unsourced.append(label)
 
+    grades: Counter[str] = Counter()
+    capacities = {"firm-wide": 0, "project": 0}
     for n, d in G.nodes(data=True):
         nodes[d.get("kind", "?")] += 1
-        if d.get("kind") != "Source":
+        if d.get("kind") == "Source":
+            grades[d.get("quality") or "ungraded"] += 1
+        else:
             check(n, d)
+            capacities["project"] += d.get("kind") == "Project" and d.get("capacity") is not None
     for u, v, d in G.edges(data=True):
         edges[d.get("kind", "?")] += 1
         check(f"{u}-[{d.get('kind')}]->{v}", d)
+        capacities["firm-wide"] += (d.get("kind") == "IN_SEGMENT" and d.get("capacity") is not None
+                                    and G.nodes[u].get("kind") == "Enterprise")
     return Stats(dict(sorted(nodes.items())), dict(sorted(edges.items())), dict(sorted(conf.items())),
-                 facts, sourced, sorted(unsourced), checked)
+                 facts, sourced, sorted(unsourced), checked, capacities, dict(grades))
 
 
 @dataclass(frozen=True)
