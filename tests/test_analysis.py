@@ -1,7 +1,8 @@
 """Analyses pinned on a hand-made graph (tests/fixtures/mini) whose answers are worked out by hand.
 
 The mini park-a has cells p1 (10 GWh/yr, LFP, operating) and p2 (5 GWh/yr, chemistry unknown, signed:
-pipeline, never summed), cathode p3 (2万 t/yr = 20,000 t/yr), anode p4 (8,000 t/yr, under construction),
+pipeline, never summed), cathode p3 (2万 t/yr = 20,000 t/yr), anode p4 (8,000 t/yr, under construction: pipeline, shown apart
+only when asked),
 and a halted lithium-carbonate project p5 that must count for nothing. Every firm's location row states
 what is made there.
 """
@@ -28,22 +29,26 @@ def test_balance_by_hand(M):
     c = b.get("cathode")
     assert (c.demand_low, c.demand_high, c.supply, c.status) == (20000, 25000, 20000, "balanced")
     assert (c.shortfall_low, c.shortfall_high) == (0, 5000)
-    # anode: LFP 10 x 1000-1200 = 10,000-12,000; p4 (under construction) counts
+    # anode: LFP 10 x 1000-1200 = 10,000-12,000; p4 (under construction) is pipeline, not supply
     a = b.get("anode")
-    assert (a.demand_low, a.demand_high, a.supply, a.status) == (10000, 12000, 8000, "shortfall")
-    assert a.intensities == ["int:anode:lfp"] and a.supply_projects == ["p4"]
+    assert (a.demand_low, a.demand_high, a.supply, a.status) == (10000, 12000, 0, "shortfall")
+    assert a.intensities == ["int:anode:lfp"] and a.supply_projects == [] and "p4" in a.pipeline
+    assert a.supply_pipeline is None and "supply_pipeline" not in a.row()
     # lithium: 10 x 500-600; the halted p5 supplies nothing
     li = b.get("lithium")
     assert (li.demand_low, li.demand_high, li.supply, li.unit) == (5000, 6000, 0, "t LCE/yr")
     assert b.get("electrolyte") is None  # the mini template has no electrolyte segment
 
 
-def test_balance_operating_only_by_hand(M):
-    b = balance(M, "park-a", pipeline=False)
-    assert b.cells_gwh == 10
+def test_balance_shows_pipeline_apart(M):
+    b = balance(M, "park-a", include_pipeline=True)
+    # p4's 8,000 t under construction is in its own figure, never in supply; p2 (signed, 5 GWh) never counts
+    a = b.get("anode")
+    assert (a.supply, a.supply_pipeline, a.status, a.shortfall_low) == (0, 8000, "shortfall", 10000)
+    assert a.row()["supply_pipeline"] == 8000 and "supply_pipeline" in b.tables()[0].columns
+    assert b.cells_gwh == 10 and "p2" in b.cells_pipeline and b.get("cell-power") is None
     c = b.get("cathode")
-    assert (c.demand_low, c.demand_high, c.supply, c.status) == (20000, 25000, 20000, "balanced")
-    assert b.get("anode").supply == 0 and b.get("anode").status == "shortfall"
+    assert (c.supply, c.supply_pipeline, c.status) == (20000, None, "balanced")
 
 
 def test_gaps_by_hand(M):
@@ -53,7 +58,7 @@ def test_gaps_by_hand(M):
         "lepidolite-ore": ("missing", ""),          # a resource the park lacks: nothing to attract
         "lithium-carbonate": ("missing", "补链"),    # the park is short of lithium salts
         "cathode-lfp": ("weak", "强链"),            # one firm, no leader (20,000 covers 20,000)
-        "anode": ("weak", "强链"),
+        "anode": ("pipeline", "补链"),             # p4 and anodeco are only under construction
         "cell-power": ("strong", ""),               # cellco is a national leader
         "battery-pack": ("weak", "强链"),           # one firm, no leader
         "vehicle-nev": ("missing", "延链"),         # fed by the local battery-pack
@@ -72,10 +77,20 @@ def test_gaps_by_hand(M):
 
 def test_rules_are_configurable(M):
     cov = gaps(M, "park-a", rules=GapRules(strong_firms=1, min_coverage=0.9))
-    # one firm now suffices; cathode 20,000 >= 0.9 x 20,000 = 18,000 but anode 8,000 < 0.9 x 10,000 = 9,000
-    assert [cov.get(s).status for s in ("battery-pack", "cathode-lfp", "anode")] == ["strong", "strong", "weak"]
-    cov = gaps(M, "park-a", rules=GapRules(pipeline=False))
-    assert cov.get("anode").status == "pipeline"  # p4 and anodeco are only under construction
+    # one firm now suffices; cathode 20,000 >= 0.9 x 20,000 = 18,000; the anode has no operating site
+    assert [cov.get(s).status for s in ("battery-pack", "cathode-lfp", "anode")] == ["strong", "strong", "pipeline"]
+
+
+def test_gaps_pipeline_capacity_is_its_own_column(M):
+    plain, wide = gaps(M, "park-a"), gaps(M, "park-a", rules=GapRules(include_pipeline=True))
+    assert "pipeline_capacity" not in plain.get("anode").row()
+    # under construction: in the pipeline column, not in capacity, and the segment stays pipeline
+    an = wide.get("anode")
+    assert (an.status, an.capacity, an.pipeline_capacity, an.unit) == ("pipeline", None, 8000, "t/yr")
+    assert "pipeline_capacity" in wide.tables()[0].columns
+    # signed (p2, 5 GWh/yr): never capacity, never pipeline capacity
+    cp = wide.get("cell-power")
+    assert (cp.capacity, cp.pipeline_capacity) == (10, None) and "p2" in cp.pipeline
 
 
 def test_recommend_by_hand(M):
@@ -88,8 +103,10 @@ def test_recommend_by_hand(M):
         ("saltco", 5.5, 1), ("bigsalt", 4.0, 2), ("parentco", 2.0, 3)]
     parts = {p.name: p.points for p in li.candidates[0].parts}
     assert parts == {"in_segment": 0, "supplies_local": 3, "capacity": 0.5, "regional_tie": 2}
-    # anodebig: national leader (+2) on uncertain evidence counts half; the largest capacity (+1)
-    assert [(r.enterprise, r.score) for r in t["anode"].candidates] == [("anodebig", 2.0)]
+    # the anode is pipeline only: anodeco, building there, is a candidate (in the park itself +2,
+    # 8,000/50,000 of the largest capacity +0.16); anodebig: national leader (+2) on uncertain evidence
+    # counts half; the largest capacity (+1)
+    assert [(r.enterprise, r.score) for r in t["anode"].candidates] == [("anodeco", 2.16), ("anodebig", 2.0)]
     assert t["recycling"].candidates[0].enterprise == "recyco"
     assert t["vehicle-nev"].candidates == []
     assert "lepidolite-ore" not in t and "cell-power" not in t
@@ -103,16 +120,16 @@ def test_recommend_top_and_segment(M):
 def test_risk_by_hand(M):
     r = risk(M, "park-a")
     assert [(s.customer, s.segment, s.supplier) for s in r.single_sources] == [("cathco", "lithium-carbonate", "saltco")]
-    # cellco is the only local cell maker: cellco2's signed project is pipeline
+    # cellco is the only local cell maker: cellco2's signed project is pipeline; anodeco only builds
     assert [(c.enterprise, c.feeds) for c in r.chokepoints] == [
-        ("anodeco", ["cell-power"]), ("cathco", ["cell-power"]), ("cellco", ["battery-pack"])]
-    assert [c.sites for c in r.chokepoints] == [["p4", "anodeco@park-a"], ["p3", "cathco@park-a"], ["p1", "cellco@park-a"]]
+        ("cathco", ["cell-power"]), ("cellco", ["battery-pack"])]
+    assert [c.sites for c in r.chokepoints] == [["p3", "cathco@park-a"], ["p1", "cellco@park-a"]]
     conc = {c.segment: (c.firms, round(c.hhi, 1), round(c.top_share, 3)) for c in r.concentration if c.hhi is not None}
     # packco's pack plant states no capacity: no index, the site named
     assert [(c.segment, c.hhi, c.capacity, c.unstated) for c in r.concentration if c.hhi is None] == [
         ("battery-pack", None, None, ["packco@park-a"])]
-    # cell-power: only p1 counts (p2 is signed: pipeline)
-    assert conc == {"cell-power": (1, 10000.0, 1.0), "cathode-lfp": (1, 10000.0, 1.0), "anode": (1, 10000.0, 1.0)}
+    # cell-power: only p1 counts (p2 is signed: pipeline); the anode (p4) is only under construction
+    assert conc == {"cell-power": (1, 10000.0, 1.0), "cathode-lfp": (1, 10000.0, 1.0)}
 
 
 def test_a_region_includes_its_parks(M):
@@ -130,7 +147,8 @@ def test_second_park_of_the_shipped_data(G):
     assert {"nanshi", "yinli", "hezong", "maite", "xuli"} <= set(lc.pipeline_firms)
     assert cov.get("recycling").status == "pipeline"  # Sunwoda's signed 50 GWh and GEM's uncertain expansion
     b = balance(G, "yichun-city")
-    assert b.cells_gwh == 80 and b.cells_unstated == []  # CATL 50 + Gotion 30
+    assert b.cells_gwh == 30 and b.cells_unstated == []  # Gotion 30; CATL's 50 is under construction
+    assert "catl-yichun-cells" in b.cells_pipeline
     assert "far-east-battery@yichun-city" in b.cells_pipeline  # 远东福斯特: only the ~2016 page
     assert {"byd-yichun-cells", "ganfeng-yichun-cells"} <= set(b.cells_pipeline)  # signed: pipeline
 
@@ -142,7 +160,7 @@ def test_yichun_etdz_findings(G):
             "recycling"} <= missing
     assert cov.get("cell-power").status == "strong" and cov.get("lithium-carbonate").status == "weak"
     b = cov.balance
-    for m in ("electrolyte", "copper-foil", "aluminium-foil", "separator", "lipf6", "lithium"):
+    for m in ("electrolyte", "copper-foil", "aluminium-foil", "separator", "lipf6"):
         assert b.get(m).status == "shortfall" and b.get(m).unit and b.get(m).demand_low < b.get(m).demand_high
     recs = {t.segment: t for t in recommend(G, "yichun-etdz")}
     for seg in ("electrolyte", "copper-foil", "lipf6", "lithium-hydroxide", "recycling"):

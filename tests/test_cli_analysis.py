@@ -42,10 +42,19 @@ def test_gaps_table_groups_by_stage_and_by_group(runner):
                                                          "other uses and recycling"]
 
 
-def test_operating_only_changes_the_basis(runner):
-    rows = json.loads(runner.invoke(cli, ["balance", "--park", "park-a", "--data", MINI, "--format", "json",
-                                          "--operating-only"]).output)
-    assert rows["cells_gwh"] == 10 and rows["pipeline"] is False
+def test_pipeline_is_shown_apart_and_operating_only_is_the_default(runner):
+    def run(*extra):
+        return runner.invoke(cli, ["balance", "--park", "park-a", "--data", MINI, "--format", "json", *extra]).output
+    default, wide = json.loads(run()), json.loads(run("--include-pipeline"))
+    assert run("--operating-only") == run()
+    anode = {m["material"]: m for m in default["materials"]}["anode"]
+    assert default["pipeline"] is False and anode["supply"] == 0 and "supply_pipeline" not in anode
+    anode = {m["material"]: m for m in wide["materials"]}["anode"]
+    assert wide["pipeline"] is True and (anode["supply"], anode["supply_pipeline"]) == (0, 8000)
+    assert wide["cells_gwh"] == default["cells_gwh"] == 10   # the signed p2 never counts
+    out = runner.invoke(cli, ["gaps", "--park", "park-a", "--data", MINI, "--include-pipeline"]).output
+    assert "pipeline_capacity" in out and "pipeline_capacity" not in runner.invoke(
+        cli, ["gaps", "--park", "park-a", "--data", MINI]).output
 
 
 def test_recommend_json_explains_each_score(runner):

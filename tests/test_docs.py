@@ -34,7 +34,7 @@ def test_readme_python_example_runs():
 
 
 @pytest.mark.parametrize("line", [
-    "3 strong, 7 weak, 2 pipeline only, 31 missing of 43 segments",
+    "2 strong, 8 weak, 2 pipeline only, 31 missing of 43 segments",
     "facts sourced 2210/2210 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):

@@ -55,8 +55,9 @@ def _overview(cov, st, name: str, rules: GapRules) -> list[Block]:
                         f"{n['strong']} strong (强链), {n['weak']} weak (弱链), {n['pipeline']} pipeline only (在建/规划), "
                         f"{n['missing']} missing (缺链). "
                         f"The graph holds {st.facts} facts, {100 * st.sourced_share:.1f}% of them sourced. "
-                        f"Sites counted: operating{' and under construction' if rules.pipeline else ' only'}; planned, signed "
-                        f"and uncertain sites are pipeline, listed and never counted."))
+                        f"Sites counted: operating and expanded only; sites being built, planned, signed and uncertain "
+                        f"sites are pipeline, listed and never counted"
+                        f"{' (capacity being built shown in its own column)' if rules.include_pipeline else ''}."))
     acts: dict[str, list[str]] = {}
     for s in cov.segments:
         if s.action:

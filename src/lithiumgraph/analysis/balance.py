@@ -3,8 +3,9 @@
 Demand (t/yr or m²/yr) = local liquid-electrolyte cell capacity (GWh/yr) x the sourced intensity range
 per GWh for the cells' chemistry; where a project's chemistry is not known, the range spans every
 chemistry the intensity table has. Supply is the capacity of the park's sites in the material's
-segments (:mod:`.presence`). Both count operating sites and, unless ``pipeline=False``, those under
-construction; planned, signed and uncertain sites are pipeline, listed and never summed.
+segments (:mod:`.presence`). Both count operating and expanded sites only; sites being built (construction, trial) are
+pipeline, shown in ``supply_pipeline`` with ``include_pipeline=True`` and never summed into supply;
+planned, signed, land and uncertain sites are pipeline, listed and never counted.
 
 Unknown stays unknown: a local site without a capacity figure is counted and named, not read as 0.
 A status is given only where the figures support it: ``shortfall`` needs every supply site's figure
@@ -73,8 +74,10 @@ class MaterialBalance:
     sources: list[str] = field(default_factory=list)
     note: str = ""
     supply_unstated: list[str] = field(default_factory=list)  # local supply sites without a figure
-    pipeline: list[str] = field(default_factory=list)          # supply sites not counted: planned, signed, uncertain
+    pipeline: list[str] = field(default_factory=list)          # supply sites not counted: not operating, uncertain
     demand_unstated: int = 0       # local cell sites without a capacity figure: demand is at least the range
+    supply_pipeline: float | None = None  # capacity being built (construction, trial), when asked; never in supply
+    include_pipeline: bool = False
 
     @property
     def shortfall_low(self) -> float | None:
@@ -91,6 +94,7 @@ class MaterialBalance:
                 "shortfall_low": self.shortfall_low, "shortfall_high": self.shortfall_high,
                 "status": self.status, "intensities": self.intensities, "supply_projects": self.supply_projects,
                 "supply_unstated": self.supply_unstated, "pipeline": self.pipeline,
+                **({"supply_pipeline": self.supply_pipeline} if self.include_pipeline else {}),
                 "sources": self.sources, "note": self.note}
 
 
@@ -105,7 +109,7 @@ class Balance:
     excluded: list[str]
     materials: list[MaterialBalance]
     cells_unstated: list[str] = field(default_factory=list)   # local cell sites without a figure
-    cells_pipeline: list[str] = field(default_factory=list)   # cell sites not counted: planned, signed, uncertain
+    cells_pipeline: list[str] = field(default_factory=list)   # cell sites not counted: not operating, uncertain
 
     def rows(self) -> list[dict]:
         """One row per material."""
@@ -128,9 +132,9 @@ class Balance:
                          f"{'s' if len(self.cells_unstated) != 1 else ''} without a capacity figure "
                          f"({_few(self.cells_unstated)}); demand is unknown or at least the range shown")
         if self.cells_pipeline:
-            lines.append(f"Pipeline, not counted (planned, signed or uncertain): {_few(self.cells_pipeline)}")
+            lines.append(f"Pipeline, not counted (not operating, or uncertain): {_few(self.cells_pipeline)}")
         return [Table(self.rows(), ["material", "name", "unit", "demand_low", "demand_high", "supply",
-                                    "shortfall_low", "shortfall_high", "status", "supply_projects",
+                                    *(["supply_pipeline"] if self.pipeline else []), "shortfall_low", "shortfall_high", "status", "supply_projects",
                                     "supply_unstated", "pipeline"], tuple(lines))]
 
     def get(self, material: str) -> MaterialBalance | None:
@@ -170,7 +174,7 @@ def _site_ids(ss: SegmentSites | None, pipeline: bool = False) -> list[str]:
     return [] if ss is None else [s.row for s in (ss.pipeline if pipeline else ss.present)]
 
 
-def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> Balance:
+def balance(G: nx.MultiDiGraph, park: str | Scope, *, include_pipeline: bool = False) -> Balance:
     """Material demand of a park's cell capacity against its own material capacity.
 
     Parameters
@@ -179,8 +183,9 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> 
         The graph (``load_graph()`` or a store's ``graph()``).
     park : str or Scope
         A park or region id, or its scope from :func:`lithiumgraph.scope.park_scope`.
-    pipeline : bool
-        Count sites under construction as well as operating ones.
+    include_pipeline : bool
+        Show capacity being built (construction, trial) in its own ``supply_pipeline`` figure. Supply counts
+        operating and expanded sites only either way; planned, signed and land never count.
 
     Returns
     -------
@@ -194,7 +199,7 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> 
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
     table = _intensities(G)
-    here = sites(G, scope, operating_only=not pipeline)
+    here = sites(G, scope)
     by_chem: dict[str, float] = {}
     gwh_projects: list[str] = []
     cells_pipeline: list[str] = []
@@ -218,8 +223,13 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, pipeline: bool = True) -> 
     for m in MATERIALS:
         if not any(seg in G for seg in list(m.supply) + list(m.intensity.values())):
             continue  # a data set whose template lacks the material
-        out.append(_material(G, m, table, by_chem, here, gwh_projects, len(cells_unstated)))
-    return Balance(scope.park, pipeline, sum(by_chem.values()), sorted(gwh_projects), by_chem, excluded, out,
+        row = _material(G, m, table, by_chem, here, gwh_projects, len(cells_unstated))
+        if include_pipeline:
+            row.include_pipeline = True
+            caps = [c * f for seg, f in m.supply.items() if (ss := here.get(seg)) and (c := ss.pipeline_capacity())]
+            row.supply_pipeline = sum(caps) if caps else None
+        out.append(row)
+    return Balance(scope.park, include_pipeline, sum(by_chem.values()), sorted(gwh_projects), by_chem, excluded, out,
                    sorted(cells_unstated), sorted(cells_pipeline))
 
 

@@ -33,7 +33,7 @@ class GapRules:
     """The thresholds behind missing / weak / strong."""
     strong_firms: int = 3          #: local firms that make a segment strong without a leading firm
     min_coverage: float = 1.0      #: local capacity / low end of local demand below which it is weak
-    pipeline: bool = True          #: count signed, planned and under-construction projects
+    include_pipeline: bool = False  #: show capacity being built (construction, trial) in its own column
     leader_levels: tuple[str, ...] = ("world", "national")  #: leader levels that count as leading
 
 
@@ -61,11 +61,14 @@ class SegmentGap:
     pipeline: list[str] = field(default_factory=list)       #: rows that are planned, signed or uncertain only
     pipeline_names: list[str] = field(default_factory=list)  #: firms present in the pipeline only
     pipeline_firms: list[str] = field(default_factory=list)  #: their ids
+    pipeline_capacity: float | None = None  #: capacity being built (construction, trial); never in ``capacity``
+    shows_pipeline: bool = False    #: whether ``pipeline_capacity`` was asked for (``GapRules.include_pipeline``)
 
     def row(self) -> dict:
         return {"stage": self.stage, "group": self.group, "segment": self.segment, "name": self.name_zh,
                 "status": self.status, "action": self.action, "firms": len(self.firms),
-                "firm_names": self.firm_names, "capacity": self.capacity, "unit": self.unit,
+                "firm_names": self.firm_names, "capacity": self.capacity,
+                **({"pipeline_capacity": self.pipeline_capacity} if self.shows_pipeline else {}), "unit": self.unit,
                 "reason": self.reason, "projects": self.projects, "sites": self.sites,
                 "pipeline": self.pipeline, "sources": self.sources}
 
@@ -94,7 +97,8 @@ class Coverage:
         from ..model import GROUPS, STAGES
         from ..output import Table
         rows, key = self.rows(), "stage" if by == "stage" else "group"
-        cols = ["segment", "name", "status", "action", "firm_names", "capacity", "unit", "reason"]
+        cols = ["segment", "name", "status", "action", "firm_names", "capacity",
+                *(["pipeline_capacity"] if self.rules.include_pipeline else []), "unit", "reason"]
         order = STAGES if by == "stage" else GROUPS + (None,)
         out = [Table([r for r in rows if r[key] == value], cols, (f"\n== {value or 'other uses and recycling'} ==",),
                      max_width=100)
@@ -137,7 +141,7 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
     'strong'
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
-    bal = balance(G, scope, pipeline=rules.pipeline)
+    bal = balance(G, scope, include_pipeline=rules.include_pipeline)
     short = {}  # supply segment -> material balance it belongs to
     for m in MATERIALS:
         mb = bal.get(m.id)
@@ -145,7 +149,7 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
             short[seg] = mb
     T = template(G)
     lay = layers(G, T)
-    here = sites(G, scope, operating_only=not rules.pipeline)
+    here = sites(G, scope)
     has = {s for s, ss in here.items() if ss.present}
     out = []
     for seg in segment_order(G, lay):
@@ -176,13 +180,13 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
     else:
         status, action, reason = _present(G, seg, ss, firms, leaders, mb, rules)
         reason = "; ".join(x for x in (reason, "sites: " + "; ".join(site_rows), pipe_txt) if x)
-    cap = ss.capacity()
+    cap, pipe_cap = ss.capacity(), ss.pipeline_capacity() if rules.include_pipeline else None
     return SegmentGap(seg, sd["name_zh"], sd["name_en"], sd["stage"], sd.get("group"), layer,
                       status, action, reason, firms, [_name(G, f) for f in firms],
                       [n for n, _, _, ok in leaders if ok], sorted(s.row for s in ss.present if s.kind == "project"),
-                      cap, sd.get("unit") if cap is not None else None, resource, sources,
+                      cap, sd.get("unit") if cap is not None or pipe_cap is not None else None, resource, sources,
                       [s.row for s in ss.present], [s.row for s in ss.pipeline],
-                      [_name(G, f) for f in ss.pipeline_firms], ss.pipeline_firms)
+                      [_name(G, f) for f in ss.pipeline_firms], ss.pipeline_firms, pipe_cap, rules.include_pipeline)
 
 
 def _missing(seg, T, has, mb, resource) -> tuple[str, str]:

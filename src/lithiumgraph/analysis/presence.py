@@ -2,8 +2,9 @@
 
 A firm is local in a segment only through a *site* in the park: a project sited there (its segment),
 or a location row there that states what is made there (its ``segments``). What the firm does
-elsewhere never counts. A site whose evidence is only planned, signed or uncertain is *pipeline*:
-listed beside the others, never enough for a weak or strong segment, never counted as capacity.
+elsewhere never counts. A site whose evidence is uncertain, or whose status is not yet operating (planned, signed, land, or
+being built: construction, trial) is *pipeline*: listed beside the others, never enough for a weak or
+strong segment, never counted as capacity; what is being built may be shown in its own column.
 Stopped sites (halted, suspended, postponed, cancelled) are left out.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..graph import in_kind, out_kind
+from ..timeline import capacity_class
 from ..units import to_base
 from .scope import Scope
 
@@ -20,7 +22,7 @@ __all__ = ["Site", "SegmentSites", "sites", "RUNNING", "BUILDING", "PROMISED", "
 
 #: Statuses of a site that works now (no status: the source does not say, and the row stands).
 RUNNING = ("operating", "expanded")
-#: Being built or trialled: present, unless only operating sites are asked for.
+#: Being built or trialled: pipeline, its capacity shown apart (:meth:`SegmentSites.pipeline_capacity`).
 BUILDING = ("under_construction", "started", "construction", "trial")
 #: Promised only: pipeline.
 PROMISED = ("planned", "signed", "land")
@@ -73,6 +75,13 @@ class SegmentSites:
         caps = [s.capacity for s in self.present if s.capacity is not None]
         return sum(caps) if caps else None
 
+    def pipeline_capacity(self) -> float | None:
+        """Σ stated capacity of pipeline sites being built (construction, trial; not uncertain), None when
+        none states one: shown beside :meth:`capacity`, never added to it."""
+        caps = [s.capacity for s in self.pipeline if s.capacity is not None
+                and s.status in BUILDING and s.confidence != "uncertain"]
+        return sum(caps) if caps else None
+
     def unstated(self) -> list[Site]:
         """Present sites without a capacity figure, leaving out a firm's location row where one of
         its projects in the segment states the figure (the same works, described twice)."""
@@ -81,10 +90,9 @@ class SegmentSites:
                 and not (s.kind == "location" and s.enterprise in stated)]
 
 
-def _pipeline(status: str | None, confidence: str | None, operating_only: bool) -> bool:
-    if confidence == "uncertain" or status in PROMISED:
-        return True
-    return operating_only and status is not None and status not in RUNNING
+def _pipeline(status: str | None, confidence: str | None) -> bool:
+    """Whether a site is pipeline: uncertain, promised, or not yet operating (construction, trial)."""
+    return confidence == "uncertain" or (status is not None and capacity_class(status) != "capacity")
 
 
 def _merge(a: str | None, b: str | None, order) -> str | None:
@@ -96,7 +104,7 @@ def _merge(a: str | None, b: str | None, order) -> str | None:
 _CONF_ORDER = ("stated", "derived", "imported", "extracted", "synthetic", "uncertain")
 
 
-def sites(G: nx.MultiDiGraph, scope: Scope, *, operating_only: bool = False) -> dict[str, SegmentSites]:
+def sites(G: nx.MultiDiGraph, scope: Scope) -> dict[str, SegmentSites]:
     """Every segment with a site in the park: ``segment -> SegmentSites``.
 
     A location row's site takes the weaker status and confidence of the row and of the firm's
@@ -115,7 +123,7 @@ def sites(G: nx.MultiDiGraph, scope: Scope, *, operating_only: bool = False) -> 
             continue
         cap = to_base(d["capacity"], d["unit"]) if d.get("capacity") is not None else None
         add(Site(d["enterprise"], seg, "project", p, d["park"], status, d.get("confidence"), cap,
-                 tuple(d.get("sources", ())), _pipeline(status, d.get("confidence"), operating_only)))
+                 tuple(d.get("sources", ())), _pipeline(status, d.get("confidence"))))
     for park in sorted(scope.parks):
         for firm, d in sorted(in_kind(G, park, "LOCATED_IN"), key=lambda x: (x[0], x[1].get("role") or "")):
             if not d.get("segments") or G.nodes[firm].get("kind") != "Enterprise":
@@ -129,5 +137,5 @@ def sites(G: nx.MultiDiGraph, scope: Scope, *, operating_only: bool = False) -> 
                 conf = _merge(d.get("confidence"), m.get("confidence"), _CONF_ORDER)
                 srcs = tuple(dict.fromkeys(tuple(d.get("sources", ())) + tuple(m.get("sources", ()))))
                 add(Site(firm, seg, "location", f"{firm}@{park}", park, status, conf, None, srcs,
-                         _pipeline(status, conf, operating_only)))
+                         _pipeline(status, conf)))
     return out

@@ -185,7 +185,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     T = template(G)
     recent = _recent_projects(G, weights)
     sited = _sited(G, scope, regions)
-    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.pipeline)}
+    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.include_pipeline)}
     # each parent's subsidiaries that are in the park, once: a large group would otherwise be walked
     # again for every one of its members among the candidates
     here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]

@@ -144,7 +144,7 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
     customers = {m: f for f in sorted(local) for m in group_of(G, f)}
     rep.single_sources += _single_sources(G, customers)
     rep.chokepoints += _sole_firms(G, cov)
-    here_sites = sites(G, scope, operating_only=not cov.rules.pipeline)
+    here_sites = sites(G, scope)
     rep.chokepoints += _articulation_points(G, scope, local, customers, here_sites)
     rep.concentration += _concentration(G, cov, here_sites)
     rep.concentration.sort(key=lambda c: (c.hhi is None, -(c.hhi or 0), c.segment))

@@ -8,17 +8,21 @@ import networkx as nx
 
 from ..graph import out_kind
 from ..scope import Ownership, Scope, ancestors, group_of, park_scope
+from ..timeline import CAPACITY, capacity_class
+from ..timeline import PIPELINE as TL_PIPELINE
 
 __all__ = ["Scope", "park_scope", "ParkRow", "park_table", "group_of", "Ownership", "ancestors", "PIPELINE", "OPERATING", "counts"]
 
-OPERATING = ("operating", "expanded")
-#: Statuses of projects that will add capacity: counted unless the pipeline is left out.
-PIPELINE = ("planned", "signed", "land", "started", "construction", "trial")
+OPERATING = CAPACITY
+#: Statuses of projects being built: pipeline, counted only when asked for; planned, signed, land never.
+PIPELINE = TL_PIPELINE
 
 
 def counts(status: str | None, pipeline: bool) -> bool:
-    """Whether a project or membership with this status counts as local capacity or presence."""
-    return status in OPERATING or status is None or (pipeline and status in PIPELINE)
+    """Whether a project or membership with this status counts as local capacity or presence: operating
+    or expanded (or no status stated), and with ``pipeline`` also those being built."""
+    cls = capacity_class(status)
+    return status is None or cls == "capacity" or (pipeline and cls == "pipeline")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .base import (_echo, _graph, _park, _rules, _show, cli, data_option, echo, 
 @data_option
 @format_option
 @errors_to_click
-def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
+def gaps(park, strong_firms, min_coverage, include_pipeline, operating_only, by, src, fmt):
     """Coverage of every chain segment for a park: local firms, capacity, and missing / weak / strong
     with the reason and the action (补链, 强链, 延链).
 
@@ -23,7 +23,7 @@ def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
     """
     from ..analysis import gaps as _gaps
     G = _graph(src)
-    _show(_gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only)), fmt, by=by)
+    _show(_gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt, by=by)
 
 
 @cli.command()
@@ -31,7 +31,7 @@ def gaps(park, strong_firms, min_coverage, operating_only, by, src, fmt):
 @data_option
 @format_option
 @errors_to_click
-def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
+def balance(park, strong_firms, min_coverage, include_pipeline, operating_only, src, fmt):
     """Material demand implied by a park's cell capacity against local supply: shortfall or surplus
     per material as a low-high range, with the facts behind each number.
 
@@ -39,7 +39,7 @@ def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
     """
     from ..analysis import balance as _balance
     G = _graph(src)
-    _show(_balance(G, _park(G, park), pipeline=not operating_only), fmt)
+    _show(_balance(G, _park(G, park), include_pipeline=include_pipeline), fmt)
 
 
 @cli.command()
@@ -49,7 +49,7 @@ def balance(park, strong_firms, min_coverage, operating_only, src, fmt):
 @data_option
 @format_option
 @errors_to_click
-def recommend(park, strong_firms, min_coverage, operating_only, segment, top, src, fmt):
+def recommend(park, strong_firms, min_coverage, include_pipeline, operating_only, segment, top, src, fmt):
     """Outside enterprises that could fill each missing or weak segment, ranked; every score is
     broken into named parts with the evidence and sources behind them.
 
@@ -60,7 +60,7 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, sr
     G = _graph(src)
     seg = resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
     targets = _recommend(G, _park(G, park), segment=seg, top=top,
-                         rules=_rules(strong_firms, min_coverage, operating_only))
+                         rules=_rules(strong_firms, min_coverage, include_pipeline))
     if seg and not targets:
         raise click.ClickException(f"segment {seg!r} is not a gap of this park (it is strong, or a resource)")
     _show(targets, fmt)
@@ -71,14 +71,14 @@ def recommend(park, strong_firms, min_coverage, operating_only, segment, top, sr
 @data_option
 @format_option
 @errors_to_click
-def risk(park, strong_firms, min_coverage, operating_only, src, fmt):
+def risk(park, strong_firms, min_coverage, include_pipeline, operating_only, src, fmt):
     """Single-source dependencies, chokepoint enterprises and concentration (HHI) for a park.
 
     Example: lithiumgraph risk --park yichun-etdz
     """
     from ..analysis import risk as _risk
     G = _graph(src)
-    _show(_risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only)), fmt)
+    _show(_risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt)
 
 
 @cli.command()
@@ -88,7 +88,7 @@ def risk(park, strong_firms, min_coverage, operating_only, src, fmt):
 @click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
 @data_option
 @errors_to_click
-def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
+def report(park, strong_firms, min_coverage, include_pipeline, operating_only, outdir, top, src):
     """Write the park report (gaps, balance, recommendations, risks, sources) as Markdown and as
     one self-contained HTML file.
 
@@ -98,7 +98,7 @@ def report(park, strong_firms, min_coverage, operating_only, outdir, top, src):
     from ..timeline import snapshot
     H = src.history()
     G = snapshot(H, src.as_of)
-    r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, operating_only), top=top, history=H)
+    r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, include_pipeline), top=top, history=H)
     for p in write_report(r, outdir):
         echo(f"wrote {p}")
 
@@ -183,7 +183,7 @@ def backtest(splits, horizon, within, by_segment, rounds, src, fmt):
               help="Skip the PNG maps and the PDF (they need a headless Chromium: $LG_CHROMIUM or chromium).")
 @data_option
 @errors_to_click
-def pack(park, strong_firms, min_coverage, operating_only, outdir, top, no_print, src):
+def pack(park, strong_firms, min_coverage, include_pipeline, operating_only, outdir, top, no_print, src):
     """Write the chain chief's pack (链长制 五图五清单): five maps (SVG, PNG), five lists (one workbook
     and CSV), the indicators and one printable document (HTML, PDF).
 
@@ -192,7 +192,7 @@ def pack(park, strong_firms, min_coverage, operating_only, outdir, top, no_print
     from pathlib import Path
     from ..pack import build_pack, write_pack
     G = _graph(src)
-    p = build_pack(G, _park(G, park), as_of=src.as_of, rules=_rules(strong_firms, min_coverage, operating_only),
+    p = build_pack(G, _park(G, park), as_of=src.as_of, rules=_rules(strong_firms, min_coverage, include_pipeline),
                    top=top)
     paths = write_pack(G, p, outdir, print_=not no_print)
     echo(f"wrote {len(paths)} files into {outdir}: " + ", ".join(str(x.relative_to(outdir)) for x in paths

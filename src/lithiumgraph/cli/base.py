@@ -204,9 +204,11 @@ def cli():
 
 def park_options(fn):
     """--park and the gap rules that every park analysis shares."""
-    fn = click.option("--operating-only", is_flag=True,
-                      help="Count operating sites only (default: also those under construction); planned, "
-                           "signed and uncertain sites are pipeline either way.")(fn)
+    fn = click.option("--operating-only", is_flag=True, hidden=True,
+                      help="Count operating sites only: now the default, kept for old scripts.")(fn)
+    fn = click.option("--include-pipeline", is_flag=True,
+                      help="Show capacity being built (construction, trial) in its own column; it is never "
+                           "added to operating capacity. Planned, signed and land never count.")(fn)
     fn = click.option("--min-coverage", type=Number(float, 0, 1000), default=1.0, show_default=True,
                       help="A present segment is weak when local capacity < this x the low end of local demand.")(fn)
     fn = click.option("--strong-firms", type=click.IntRange(1), default=3, show_default=True,
@@ -219,6 +221,6 @@ def _park(G, park):
     return resolve(G, park, kinds=("Park",), what="park")
 
 
-def _rules(strong_firms, min_coverage, operating_only):
+def _rules(strong_firms, min_coverage, include_pipeline):
     from ..analysis import GapRules
-    return GapRules(strong_firms=strong_firms, min_coverage=min_coverage, pipeline=not operating_only)
+    return GapRules(strong_firms=strong_firms, min_coverage=min_coverage, include_pipeline=include_pipeline)

@@ -52,8 +52,7 @@ def _seg_box(s: Svg, G, g, x, y, w, h, *, firms=True):
 
 def _figures(p) -> list[str]:
     b = p.balance
-    out = [f"本地电芯产能 local cells: {b.cells_gwh:g} GWh/yr"
-           + (" (含在建 incl. building)" if p.coverage.rules.pipeline else "")]
+    out = [f"本地电芯产能 local cells: {b.cells_gwh:g} GWh/yr (投产 operating)"]
     for m in b.materials:
         if m.demand_low is not None and m.demand_high is not None:
             out.append(f"{m.name_zh} 需求 {m.demand_low:,.6g}–{m.demand_high:,.6g} / 本地 {m.supply:,.6g} {m.unit or ''}")
