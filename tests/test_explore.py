@@ -34,7 +34,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stdout == (f"wrote {out} (segment level · {SEGMENTS} segments, 0 enterprises, {LINKS} links · "
-                        f"3 strong, 7 weak, 2 pipeline only, {SEGMENTS - 12} missing segments)\n")
+                        f"2 strong, 8 weak, 2 pipeline only, {SEGMENTS - 12} missing segments)\n")
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
     # nothing to fetch: no src/href/url()/@import pointing anywhere
