@@ -43,7 +43,7 @@ def test_explore_writes_one_self_contained_file(runner, tmp_path):
     assert "default-src 'none'" in html
     data = data_of(html)
     statuses = [n["lg"]["status"] for n in data["nodes"]]
-    assert statuses.count("missing") == SEGMENTS - 12 and statuses.count("weak") == 7 and statuses.count("strong") == 3
+    assert statuses.count("missing") == SEGMENTS - 12 and statuses.count("weak") == 8 and statuses.count("strong") == 2
     assert statuses.count("pipeline") == 2
     assert data["status"]["missing"][3] == "✕ 缺链 missing" and data["status"]["missing"][2]   # icon, words, dashes
     # left to right: every template link goes to a column further right, except the recycling loops
