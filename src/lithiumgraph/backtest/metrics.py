@@ -9,6 +9,7 @@ queries with the positives placed after every negative they tie with.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 import random
 from dataclasses import dataclass
 
@@ -40,15 +41,8 @@ def _ranks(q: Query) -> list[int]:
     negs = sorted(q.negatives.values())
     out = []
     for s in q.positives.values():
-        # negatives with a score >= s: everything from the first index where neg >= s
-        lo, hi = 0, len(negs)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if negs[mid] < s:
-                lo = mid + 1
-            else:
-                hi = mid
-        out.append(1 + len(negs) - lo)
+        # negatives with a score >= s (ties count against the positive)
+        out.append(1 + len(negs) - bisect_left(negs, s))
     return out
 
 
@@ -57,14 +51,7 @@ def _wins(q: Query) -> tuple[int, int]:
     negs = sorted(q.negatives.values())
     won = 0
     for s in q.positives.values():
-        lo, hi = 0, len(negs)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if negs[mid] < s:
-                lo = mid + 1
-            else:
-                hi = mid
-        won += lo
+        won += bisect_left(negs, s)  # negatives strictly below s
     return won, len(q.positives) * len(negs)
 
 
