@@ -10,45 +10,26 @@ kept as a note on the project, not as events.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import model
 from ..errors import DataError, Problem
-from ..output import atomic_open, dir_target, format_value, staged_dir, write_atomic
+from ..history import Step
+from ..kinds import ENTERPRISE_EVENTS, PROJECT_STAGES
+from ..output import format_value
 from ..units import dimension
-from ..history import Step, last_day, order_problems, project_steps, status_on
+from .known import Known
 from .review import NO, YES, read_review, rejected_path, remember_rejected
+from .write import HEADERS, KEYS, check_outdir, write_conflicts, write_dir
 
 __all__ = ["AcceptSummary", "accept_review", "PROJECT_STAGES", "ENTERPRISE_EVENTS"]
 
-PROJECT_STAGES = ("planned", "signed", "land", "started", "construction", "trial", "operating", "expanded",
-                  "halted", "suspended", "cancelled")
-ENTERPRISE_EVENTS = ("production_stopped", "bankruptcy_restructuring", "acquired", "renamed", "listed", "delisted",
-                     "licence_granted", "licence_renewed", "licence_expired", "licence_suspended",
-                     "licence_cancelled", "resumed")
 OTHER = ("supply", "capacity", "investment")
 CAPACITY_UNITS = ("GWh/yr", "t/yr", "m²/yr", "vehicles/yr")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])(\d))?$")
-# the columns each output file gets; provenance as the data model has it
-HEADERS = {
-    "sources.csv": ["id", "title", "publisher", "date", "address", "quality", "note", "retrieved_on"],
-    "enterprises.csv": ["id", "name_zh", "name_en", "note", "sources", "as_of", "confidence", "retrieved_on"],
-    "parks.csv": ["id", "name_zh", "name_en", "level", "note", "sources", "as_of", "confidence", "retrieved_on"],
-    "projects.csv": ["id", "name_zh", "enterprise", "park", "segment", "capacity", "unit", "investment_yuan", "note",
-                     "sources", "as_of", "confidence", "retrieved_on"],
-    "project_events.csv": ["project", "date", "stage", "note", "sources", "confidence", "retrieved_on"],
-    "enterprise_events.csv": ["enterprise", "date", "event", "note", "sources", "confidence", "retrieved_on"],
-    "supplies.csv": ["supplier", "customer", "product", "segment", "period", "evidence", "sources", "as_of",
-                     "confidence", "retrieved_on"],
-}
-KEYS = {"sources.csv": ("id",), "enterprises.csv": ("id",), "parks.csv": ("id",), "projects.csv": ("id",),
-        "project_events.csv": ("project", "date", "stage"), "enterprise_events.csv": ("enterprise", "date", "event"),
-        "supplies.csv": ("supplier", "customer", "segment")}
 
 
 @dataclass
@@ -78,25 +59,6 @@ def _event_date(value: str) -> str:
     return m[1] if m and m[4] else value
 
 
-class _Base:
-    """What the data already holds, for resolving ids and finding conflicts."""
-
-    def __init__(self, ds):
-        self.enterprises = {e.id: e for e in ds.records(model.Enterprise)}
-        self.parks = {p.id: p for p in ds.records(model.Park)}
-        self.segments = {s.id: s for s in ds.records(model.Segment)}
-        self.projects = ds.records(model.Project)
-        self.supplies = {(s.supplier, s.customer, s.segment) for s in ds.records(model.Supply)}
-        self.events = {(e.project, e.stage): e.date for e in ds.records(model.ProjectEvent)}
-        self.steps = {pid: [s for s, _ in pairs] for pid, pairs in project_steps(ds).items()}
-        self.status = {p.id: (p.status, p.as_of) for p in self.projects if p.status and p.as_of}
-        self.family: dict[str, set[str]] = {}
-        for o in ds.records(model.Ownership):
-            if o.kind == "SUBSIDIARY_OF":
-                self.family.setdefault(o.owner_to, set()).add(o.owner_from)
-                self.family.setdefault(o.owner_from, set()).add(o.owner_to)
-
-
 def accept_review(review: str | Path, outdir: str | Path, *, data=None, today: date | None = None) -> AcceptSummary:
     """Turn the decided rows of ``review`` into the data directory ``outdir`` (layered after ``data``).
 
@@ -106,11 +68,11 @@ def accept_review(review: str | Path, outdir: str | Path, *, data=None, today: d
     today = today or date.today()
     dirs = [Path(d) for d in (data or [default_data_dir()])]
     outdir = Path(outdir)
-    _check_outdir(outdir)
+    check_outdir(outdir)
     rows = read_review(review)
     problems: list[Problem] = []
     yes, no = _decisions(rows, str(review), problems)
-    base = _Base(load(dirs))
+    base = Known(load(dirs))
     build = _Builder(base, today, str(review), problems)
     for line, r in yes:
         build.row(line, r)
@@ -120,16 +82,12 @@ def accept_review(review: str | Path, outdir: str | Path, *, data=None, today: d
                             conflicts=build.conflicts, known=build.known, forecasts=build.forecasts)
     files = {name: recs for name, recs in build.files.items() if recs}
     if files:
-        summary.written = _write_dir(outdir, files, dirs)
+        summary.written = write_dir(outdir, files, dirs)
     if no:
         remember_rejected(rejected_path(review), [r for _, r in no])
     if build.conflicts:
-        _write_conflicts(Path(review).with_name("conflicts.csv"), build.conflicts)
+        write_conflicts(Path(review).with_name("conflicts.csv"), build.conflicts)
     return summary
-
-
-def _check_outdir(outdir: Path) -> None:
-    dir_target(outdir, HEADERS)
 
 
 def _decisions(rows, path, problems):
@@ -148,7 +106,7 @@ def _decisions(rows, path, problems):
 class _Builder:
     """Records for the output directory, one accepted review row at a time."""
 
-    def __init__(self, base: _Base, today: date, path: str, problems: list[Problem]):
+    def __init__(self, base: Known, today: date, path: str, problems: list[Problem]):
         self.base, self.today, self.path, self.problems = base, today, path, problems
         self.files: dict[str, dict[tuple, dict]] = {name: {} for name in HEADERS}
         self.conflicts: list[dict] = []
@@ -292,26 +250,12 @@ class _Builder:
                 self.conflict(line, r, pid, f"{stage} on {old}", f"{stage} on {_event_date(when)}")
             return
         step = Step(_event_date(when), stage, f"review line {line}")
-        clash = self.clash(pid, step)
+        clash = self.base.clash(pid, step, self.new_steps.get(pid, []))
         if clash:
             return self.conflict(line, r, pid, clash, f"{stage} on {step.date} (not written)")
         self.new_steps.setdefault(pid, []).append(step)
         self.put("project_events.csv", {"project": pid, "date": step.date, "stage": stage,
                                         "note": _note(r), **prov})
-
-    def clash(self, pid: str, step: Step) -> str:
-        """What a new event would contradict: the order of the project's events, or its stated status."""
-        steps = self.base.steps.get(pid, []) + self.new_steps.get(pid, [])
-        before = {m for _, _, m in order_problems(steps)}
-        new = [m for _, _, m in order_problems(steps + [step]) if m not in before]
-        if new:
-            return new[0]
-        status, as_of = self.base.status.get(pid, (None, None))
-        if status:
-            got = status_on(steps + [step], last_day(as_of))
-            if got is step and step.stage != status:
-                return f"status {status} on {as_of}"
-        return ""
 
     def match_project(self, line, r, firms) -> str | None:
         """An existing project of the firm (or its parent or subsidiaries) for the segment, else a new one."""
@@ -323,7 +267,7 @@ class _Builder:
         park = r.get("place", "").strip()
         fits = [p for p in self.base.projects if p.enterprise in family
                 and (p.segment == seg if seg else bool(park))
-                and (not park or self._near(p.park, park))]  # a place named elsewhere is another project
+                and (not park or self.base.near(p.park, park))]  # a place named elsewhere is another project
         if len(fits) > 1 and cap is not None:
             fits = [p for p in fits if p.capacity is not None and abs(p.capacity - cap) < 1e-9 and p.unit == unit] or fits
         if len(fits) == 1:
@@ -367,16 +311,6 @@ class _Builder:
             "as_of": r.get("published", "")[:10], "confidence": "extracted", "retrieved_on": self.today.isoformat()})
         return pid
 
-    def _near(self, a: str, b: str) -> bool:
-        """The same park, or one inside the other."""
-        def up(x):
-            seen = []
-            while x and x not in seen:
-                seen.append(x)
-                x = self.base.parks[x].parent if x in self.base.parks else None
-            return seen
-        return a in up(b) or b in up(a)
-
     def conflict(self, line, r, subject, existing, extracted) -> None:
         self.conflicts.append({"line": line, "candidate": r.get("candidate", ""), "subject": subject,
                                "existing": existing, "extracted": extracted, "evidence": _clip(r.get("evidence", ""))})
@@ -392,44 +326,3 @@ def _num(text) -> float | None:
         return float(text) if str(text or "").strip() else None
     except ValueError:
         return None
-
-
-def _write_dir(outdir: Path, files: dict[str, dict], against: list[Path]) -> dict[str, int]:
-    """Old and new rows into a staging directory, validated on top of ``against``, then put in place."""
-    from ..dataset import load
-    written = {}
-    with staged_dir(outdir, HEADERS) as staging:
-        for name in HEADERS:
-            old = _old_rows(outdir / name)
-            new = files.get(name, {})
-            if not old and not new:
-                continue
-            keys = {tuple(o.get(k, "") for k in KEYS[name]) for o in old}
-            rows = old + [rec for key, rec in new.items() if tuple(str(x) for x in key) not in keys]
-            header = list(dict.fromkeys(HEADERS[name] + [c for o in old for c in o]))
-            with atomic_open(staging / name) as f:
-                w = csv.DictWriter(f, header, lineterminator="\n", extrasaction="ignore")
-                w.writeheader()
-                w.writerows(rows)
-            written[name] = len(rows) - len(old)
-        load([*against, staging])
-    return written
-
-
-def _old_rows(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def _write_conflicts(path: Path, conflicts: list[dict]) -> None:
-    import io
-    from .review import neutralise
-    buf = io.StringIO()
-    cols = ["line", "candidate", "subject", "existing", "extracted", "evidence"]
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
-    for c in conflicts:
-        w.writerow([neutralise(c[k]) for k in cols])
-    write_atomic(path, buf.getvalue())
