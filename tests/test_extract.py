@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from lithiumgraph.cli import cli
 from lithiumgraph.dataset import default_data_dir, load
 from lithiumgraph.extract import Gazetteer, Lexicon, extract_text
-from lithiumgraph.extract.normalise import find_capacities, find_dates, find_money, parse_number
+from lithiumgraph.extract.dates import find_dates
+from lithiumgraph.extract.normalise import find_capacities, find_money, parse_number
 from lithiumgraph.extract.reader import html_text
 
 FIX = Path(__file__).parent / "fixtures" / "extract"

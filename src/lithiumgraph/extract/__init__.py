@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .gazetteer import Gazetteer, Mention
 from .lexicon import Lexicon
-from .rules import Candidate, extract_text
+from .candidate import Candidate
+from .rules import extract_text
 
 __all__ = ["Gazetteer", "Mention", "Candidate", "Lexicon", "extract_text"]
 from .accept import AcceptSummary, accept_review  # noqa: E402

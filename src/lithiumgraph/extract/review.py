@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import LithiumGraphError
 from ..output import FORMULA_START, safe_cell, write_atomic
-from .rules import Candidate
+from .candidate import Candidate
 
 __all__ = ["COLUMNS", "YES", "NO", "neutralise", "unneutralise", "review_rows", "write_review", "read_review",
            "read_rejected", "rejected_path"]

@@ -1,120 +1,24 @@
-"""Candidate events from one text: sentences, the stage words in them, and the firms, places, products,
+"""Candidate events from one text: the stage words in each sentence, and the firms, places, products,
 capacities, money and dates around each stage word.
 
 One candidate per stage statement per sentence, and one per capacity when a sentence gives several
-(phases or products). Rules only, no model: the stage words are the tables below; product words come from
+(phases or products). Rules only, no model: the stage words are the tables in ``words``; product words come from
 the editable lexicon ``data/segment_words.csv``; names come from the graph (see ``gazetteer``).
 """
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
-from dataclasses import dataclass, field
 
+from .candidate import Candidate
 from .gazetteer import Gazetteer, Mention
 from .lexicon import Lexicon
-from .normalise import Capacity, Money, When, find_capacities, find_dates, find_money
+from .dates import When, find_dates
+from .normalise import Capacity, Money, find_capacities, find_money
+from .words import (ANNOUNCER, ANY_STAGE, CARRY, CLAUSE_SPLIT, CONTRACTOR_AFTER, EXPECTED, FIGURE, INVEST_WORD,
+                    SOURCE_AROUND, STAGE_RE, STAGE_WORDS, VAGUE_DATE, sentences)
 
 __all__ = ["Candidate", "Lexicon", "STAGE_WORDS", "extract_text", "sentences"]
-
-#: stage -> the words that announce it (regular expressions); longest match wins where they overlap
-STAGE_WORDS: dict[str, str] = {
-    "signed": r"云签约|签约|签订|签署|签下|签定|落户|落地|达成.{0,6}协议|\bsign(?:ed|s)?\b|\bagreement\b",
-    "planned": r"拟(?:投资|投建|建设|新建|在|建)|计划(?:投资|建设|新建|建成|分)|规划(?:建设|产能|总产能|新增)|"
-               r"将(?:建设|新建|投资)|投资新建|着力打造|(?:plans?|planned|planning) to (?:build|invest|set up)|"
-               r"\bto (?:invest|build|set up)\b|will (?:build|invest)",
-    "land": r"摘牌|拿地|取得.{0,8}土地使用权",
-    "started": r"开工|动工|奠基|破土|开建|启动建设|开始建设|进场施工|groundbreaking|br(?:oke|eak) ground|"
-               r"\b(?:construction|building)\b.{0,30}?\b(?:started|began|begins|to start|to begin)\b|"
-               r"(?:start|begin) construction",
-    "construction": r"封顶|施工|在建|建设现场|现场推进|加快建设|紧张建设|主体(?:已)?完工|厂房.{0,8}完工|"
-                    r"under construction",
-    "trial": r"(?<!中)试产|(?<!中)试生产|试运行|试车|调试|点火(?!投产)|trial production|commissioning",
-    "operating": r"投产|竣工|达产|量产|下线|投入生产|投入运营|正式运营|建成运营|实现.{0,4}生产|"
-                 r"commercial (?:operations?|production)|start(?:s|ed)? production|\bopening\b|\bcompleted\b|"
-                 r"\bproduction\b.{0,25}?\b(?:to start|to begin|started|began)\b",
-    "expanded": r"扩产|扩建|扩能|加码|新增(?:投资|产能|.{0,8}产能)|\bexpan(?:d|ded|sion)\b",
-    "halted": r"停产|暂停(?:了)?(?:开采|生产|作业|建设)|停止(?:生产|开采)|\bhalt(?:ed|s)?\b|"
-              r"suspended (?:production|operations)",
-    "suspended": r"延期|暂缓|推迟|\bpostponed\b|\bdelayed\b",
-    "cancelled": r"终止|取消|叫停|\bcancel(?:led|s)?\b|\bscrapped\b|\bterminated\b",
-    "supply": r"采购协议|采购合同|供货|供应协议|供应合同|长协|长单|订单|定点|向.{2,20}?采购|"
-              r"supply (?:agreement|deal)|offtake",
-    "licence_granted": r"(?:取得|获得|获颁|收到|拿到|颁发|核发|竞得|拍得|摘得).{0,40}?(?:采矿许可证|采矿权|采矿证|探矿权)|"
-                       r"(?:采矿权|探矿权|矿权|采矿证)\W{0,3}.{0,60}?竞拍成功|"
-                       r"(?:mining|exploration) (?:licen[cs]e|permit) (?:granted|awarded)",
-    "licence_expired": r"(?:采矿许可证|采矿证|采矿权|许可证).{0,8}到期|licen[cs]e expired",
-    "licence_cancelled": r"注销.{0,12}(?:采矿|许可)|(?:采矿权|采矿证|许可证).{0,6}注销|吊销",
-}
-_STAGE_RE = [(stage, re.compile(words, re.I)) for stage, words in STAGE_WORDS.items()]
-# which stages a sentence may hold, in one pass; only those stages' own expressions are run after it
-_ANY_STAGE = re.compile("|".join(f"(?P<{stage}>{words})" for stage, words in STAGE_WORDS.items()), re.I)
-_EXPECTED = re.compile(r"拟|计划|预计|(?<!即)将(?!近)|力争|有望|规划|预期|争取|即将|可实现|目标|\bwill\b|expected|"
-                       r"\bplans?\b|\bplanned\b|\bdue to\b|\btarget|\bcould\b|\baims?\b|\bintends?\b|\bto build\b|"
-                       r"\bto invest\b", re.I)
-_INVEST_WORD = re.compile(r"投资|invest", re.I)
-_CARRY = re.compile(r"(?:^|[，,])\s*(?:[^，,。]{0,4}[，,])?\s*(?:其中)?(?:该|本|此次|这个)?"
-                    r"(?:项目|公司|基地|工厂|一期|二期|三期|首期|工程)|"
-                    r"^(?:The|This|Its) (?:plant|factory|facility|project|company|site|gigafactory|complex)\b")
-_ANNOUNCER = re.compile(r"(?<![子孙])公司(?!的?(?:子|孙)公司)")
-_VAGUE_DATE = ("近日", "日前", "近期", "本周")
-_CONTRACTOR_AFTER = re.compile(r"^[^，,。；;、与和]{0,6}?(?:承建|参建|施工|总承包|设计|代建)")
-_SOURCE_AROUND = (re.compile(r"(?:据|从)\s*$"), re.compile(r"^\s*(?:官方|官微)?\s*(?:获悉|消息|报道|发布)"))
-_FIGURE = re.compile(r"\d|[两一二三四五六七八九十]\s*[万亿]|吨|吉瓦时")
-_CLAUSE_SPLIT = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
-_ZH_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*")
-_EN_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
-
-
-@dataclass
-class Candidate:
-    """A candidate fact read from one sentence, with the words it came from."""
-    stage: str
-    expected: bool
-    firms: tuple[str, ...]
-    firm_names: tuple[str, ...]
-    place: str
-    place_name: str
-    segment: str
-    capacity: float | None
-    unit: str
-    capacity_text: str
-    money: float | None
-    currency: str
-    bound: str
-    money_text: str
-    date: str
-    date_text: str
-    evidence: str
-    start: int
-    end: int
-    confidence: float = 0.0
-    source: dict = field(default_factory=dict)
-    capacity_at: int = -1  # where the capacity stands in the sentence
-    own_firms: bool = True  # the firms are named in the clause of the stage word or the capacity
-
-    @property
-    def id(self) -> str:
-        """Stable across runs: the source, the sentence and what was read from it."""
-        key = "|".join([self.source.get("source", ""), self.evidence, self.stage, f"{self.capacity}",
-                        self.unit, "|".join(self.firms)])
-        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-
-def sentences(text: str):
-    """``(start, end, sentence)`` for each sentence: Chinese stops, newlines, English full stops."""
-    for m in _ZH_SENT.finditer(text):
-        base = m.start()
-        pieces = _EN_SENT.split(m.group())
-        pos = 0
-        for piece in pieces:
-            at = m.group().index(piece, pos)
-            pos = at + len(piece)
-            stripped = piece.strip()
-            if stripped:
-                lead = len(piece) - len(piece.lstrip())
-                yield base + at + lead, base + at + lead + len(stripped), stripped
 
 
 def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str | None = None) -> list[Candidate]:
@@ -129,8 +33,8 @@ def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str 
     carry = _Carry(gaz, aliases)
     original, text = text, _simplified(text)
     for start, end, sent in sentences(text):
-        present = {m.lastgroup for m in _ANY_STAGE.finditer(sent)}
-        if not present and not _FIGURE.search(sent):  # nothing to propose; names read only if needed
+        present = {m.lastgroup for m in ANY_STAGE.finditer(sent)}
+        if not present and not FIGURE.search(sent):  # nothing to propose; names read only if needed
             carry.later(sent)
             continue
         found = _Sentence(sent, gaz.find(sent, aliases), lexicon, published, gaz.level, present)
@@ -211,14 +115,14 @@ class _Sentence:
         self.present = present
         self.levels = levels
         self.published = published
-        self.bounds = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(text)] + [len(text) + 1]
+        self.bounds = [0] + [m.end() for m in CLAUSE_SPLIT.finditer(text)] + [len(text) + 1]
         self.firms = [m for m in mentions if m.kind == "Enterprise" and self._party(m)]
         self.places = [m for m in mentions if m.kind == "Park"]
         self.firm_spans = [(m.start, m.end) for m in mentions if m.kind == "Enterprise"]
         self.triggers = self._triggers()
         self.capacities = find_capacities(text)
         self.money = [m for m in find_money(text) if not m.output]
-        expected_sentence = bool(_EXPECTED.search(text))
+        expected_sentence = bool(EXPECTED.search(text))
         self.dates = [d for d in find_dates(text, published, future_ok=expected_sentence)]
         self.words = [(m.start(), m.end(), *lexicon.words[m.group()]) for m in lexicon.pattern.finditer(text)
                       if m.group() in lexicon.words]
@@ -228,13 +132,13 @@ class _Sentence:
 
     def _party(self, m: Mention) -> bool:
         """A firm that acts in the sentence: not a contractor, not the source of the news."""
-        if _CONTRACTOR_AFTER.search(self.text[m.end:m.end + 6]):
+        if CONTRACTOR_AFTER.search(self.text[m.end:m.end + 6]):
             return False
-        return not (_SOURCE_AROUND[0].search(self.text[max(0, m.start - 3):m.start])
-                    and _SOURCE_AROUND[1].search(self.text[m.end:m.end + 8]))
+        return not (SOURCE_AROUND[0].search(self.text[max(0, m.start - 3):m.start])
+                    and SOURCE_AROUND[1].search(self.text[m.end:m.end + 8]))
 
     def _triggers(self) -> list[tuple[int, int, str]]:
-        found = [(m.start(), m.end(), stage) for stage, rx in _STAGE_RE if stage in self.present
+        found = [(m.start(), m.end(), stage) for stage, rx in STAGE_RE if stage in self.present
                  for m in rx.finditer(self.text)]
         found = [t for t in found if not any(a <= t[0] and t[1] <= b for a, b in self.firm_spans)]
         kept: list[tuple[int, int, str]] = []
@@ -279,7 +183,7 @@ class _Sentence:
                 out.append(self._candidate(stage, t0, t1, cap, carried))
         for cap in loose:
             out.append(self._candidate("capacity", cap.start, cap.end, cap, carried))
-        if not self.triggers and not self.capacities and self.money and _INVEST_WORD.search(self.text):
+        if not self.triggers and not self.capacities and self.money and INVEST_WORD.search(self.text):
             m = self.money[0]
             out.append(self._candidate("investment", m.start, m.end, None, carried))
         return _dedupe([c for c in out if c.firms or c.capacity is not None or c.money is not None or c.date
@@ -322,9 +226,9 @@ class _Sentence:
         own = bool(picked)
         if not picked:
             picked = list(self.firms)
-        elif self.firms and self.firms[0] not in picked and _ANNOUNCER.search(self._clause_text(t0)):
+        elif self.firms and self.firms[0] not in picked and ANNOUNCER.search(self._clause_text(t0)):
             picked = [self.firms[0]] + picked  # 公司 in the clause: the firm the sentence began with
-        if not picked and _CARRY.search(self.text):
+        if not picked and CARRY.search(self.text):
             return carried(), False
         ids = tuple(dict.fromkeys(m.id for m in picked))
         names = tuple(dict.fromkeys(m.text for m in picked))
@@ -377,7 +281,7 @@ class _Sentence:
         same = [d for d in self.dates if self.clause(d.start) == c]
         before = [d for d in self.dates if d.end <= t0 and self.clause(d.start) != c
                   and not any(d.end <= t[0] < t0 for t in self.triggers if self.clause(t[0]) != c)]
-        if same and not (same[0].text in _VAGUE_DATE and before and before[-1].text not in _VAGUE_DATE):
+        if same and not (same[0].text in VAGUE_DATE and before and before[-1].text not in VAGUE_DATE):
             return same[0]
         if before or same:
             return before[-1] if before else same[0]
@@ -392,7 +296,7 @@ class _Sentence:
         if stage == "investment":
             return False
         lead_from = 0 if stage == "capacity" else self.bounds[c]
-        if _EXPECTED.search(self.text[lead_from:t1]):
+        if EXPECTED.search(self.text[lead_from:t1]):
             return True
         if when and self.published and when.value[:10] > self.published[:len(when.value[:10])]:
             return True

@@ -10,7 +10,8 @@ from .gazetteer import Gazetteer
 from .reader import MAX_BYTES, read_inputs
 from .review import read_rejected, rejected_path, review_rows, write_review
 from .lexicon import Lexicon
-from .rules import Candidate, extract_text
+from .candidate import Candidate
+from .rules import extract_text
 
 __all__ = ["ExtractSummary", "extract_files"]
 
