@@ -123,3 +123,12 @@ def open_page(chromium):
     yield _open
     for p in pages:
         p.close()
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, for a private Neo4j a test starts: fixed ports collide when two
+    test runs share a machine."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

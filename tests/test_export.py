@@ -13,7 +13,7 @@ from lithiumgraph.errors import LithiumGraphError
 from lithiumgraph.export import export
 from lithiumgraph.scope import subgraph as select
 
-from conftest import edit
+from conftest import edit, free_port
 
 LISTS = ("aliases", "sources", "segments")
 ROOT = Path(__file__).parents[1]
@@ -125,14 +125,15 @@ def test_neo4j_import_files_load_with_the_printed_command(runner, neo4j_env, tmp
     assert r.exit_code == 0, r.output
     command = r.stdout.split("load with:\n  ")[1].strip()
     assert command.startswith("neo4j-admin database import full neo4j ")
-    env = {**os.environ, "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PORT": "7715"}
+    port = free_port()
+    env = {**os.environ, "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PORT": str(port)}
     done = subprocess.run(["bash", "-c", "bash scripts/neo4j.sh admin " + command.removeprefix("neo4j-admin ")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert "IMPORT DONE" in done.stdout + done.stderr, done.stdout[-2000:] + done.stderr[-2000:]
     subprocess.run(["bash", "scripts/neo4j.sh", "start"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     try:
         from lithiumgraph.stores.neo4j import Neo4jStore
-        store = Neo4jStore("bolt://127.0.0.1:7715", "neo4j", env.get("NEO4J_PASSWORD", "lithiumgraph-test"))
+        store = Neo4jStore(f"bolt://127.0.0.1:{port}", "neo4j", env.get("NEO4J_PASSWORD", "lithiumgraph-test"))
         back = store.graph()
         store.close()
         assert canon_nodes(back) == canon_nodes(G) and canon_edges(back) == canon_edges(G)

@@ -7,6 +7,8 @@ import pytest
 
 from lithiumgraph.cli import cli
 
+from conftest import free_port
+
 pytestmark = pytest.mark.neo4j
 MINI = str(Path(__file__).parent / "fixtures" / "mini")
 
@@ -160,7 +162,9 @@ def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_pat
     import subprocess
     import sys
     root = Path(__file__).parents[1]
-    env = {**os.environ, "NEO4J_PORT": "7711", "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PASSWORD": "kill-test"}
+    port = free_port()
+    bolt = f"bolt://127.0.0.1:{port}"
+    env = {**os.environ, "NEO4J_PORT": str(port), "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PASSWORD": "kill-test"}
     script = ["bash", str(root / "scripts" / "neo4j.sh")]
     syn = tmp_path / "syn"
     subprocess.run([sys.executable, "-m", "lithiumgraph", "synth", "--enterprises", "6000", "--seed", "2",
@@ -169,12 +173,12 @@ def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_pat
     G = load_graph(syn)
     want = (G.number_of_nodes(), G.number_of_edges())
     cmd = [sys.executable, "-m", "lithiumgraph", "push", "--data", str(syn), "--batch", "500",
-           "--neo4j-uri", "bolt://127.0.0.1:7711", "--neo4j-password", "kill-test"]
+           "--neo4j-uri", bolt, "--neo4j-password", "kill-test"]
     try:
         subprocess.run(script + ["start"], env=env, check=True, capture_output=True)
         pid = int(subprocess.run(script + ["pid"], env=env, capture_output=True, text=True).stdout)
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        b = {"uri": "bolt://127.0.0.1:7711", "user": "neo4j", "password": "kill-test"}
+        b = {"uri": bolt, "user": "neo4j", "password": "kill-test"}
         deadline = time.time() + 30
         while counts(b)[0] < 2000 and time.time() < deadline:  # kill it once the push is under way
             time.sleep(0.1)
@@ -188,7 +192,7 @@ def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_pat
         for _ in range(2):  # the re-run completes it; one more changes nothing
             r = subprocess.run(cmd, capture_output=True, text=True)
             assert r.returncode == 0, r.stderr
-            got = counts({"uri": "bolt://127.0.0.1:7711", "user": "neo4j", "password": "kill-test"})
+            got = counts({"uri": bolt, "user": "neo4j", "password": "kill-test"})
             assert got[:2] == want
     finally:
         subprocess.run(script + ["stop"], env=env, capture_output=True)
