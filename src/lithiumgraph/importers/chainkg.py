@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from .. import model
 from ..errors import DataError, Problem
 from ..names import _norm
 from ..output import atomic_open
-from .common import name_index, output_dir, problem, write_data_dir
+from .common import name_index, output_dir, write_data_dir
+from .products import PLACEHOLDER, ProductMap, Products, bare_code, read_product_map
 
 __all__ = ["CHAINKG_SOURCE", "ChainKGSummary", "ProductMap", "import_chainkg"]
 
@@ -74,58 +74,6 @@ def _jsonl(path: Path, problems: list) -> list[dict]:
     return out
 
 
-#: Accounting lines and placeholders that company reports list beside their products (平衡项目 alone
-#: is "made" by 1,156 companies): reported, never loaded as products.
-_PLACEHOLDER = re.compile(r"^(平衡项目|调整项目?|未分配.*|合计|小计|总计|其[他它](业务|收入|产品|项目|主营业务)?"
-                          r"|其[他它][(（]补充[)）]|补充|主营业务|公司内部各业务)$|抵[销減减銷]|[小合总]计$")
-
-
-@dataclass
-class ProductMap:
-    """``product -> [(segment, words, not_words)]`` from the mapping file: a row with words maps the
-    product only for a company whose other main products contain one of the words and none of the
-    not-words (``正极材料`` is NCM cathode beside ``三元前驱体``, ``铝箔`` battery foil beside ``电池箔``)."""
-    rows: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]
-
-    @property
-    def plain(self) -> dict[str, str]:
-        """Products that map whatever else the company makes (MAPS_TO on the product itself)."""
-        return {p: r[0][0] for p, r in self.rows.items() if len(r) == 1 and not r[0][1] and not r[0][2]}
-
-    def segment(self, product: str, others: list[str]) -> str | None:
-        for seg, words, nots in self.rows.get(product, ()):
-            if any(w in o for o in others for w in nots):
-                continue
-            if not words or any(w in o for o in others for w in words):
-                return seg
-        return None
-
-
-def _read_product_map(path: Path, segments: set[str]) -> ProductMap:
-    problems: list[Problem] = []
-    out: dict = {}
-    seen: set = set()
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames not in (["product", "segment"], ["product", "segment", "context"]):
-            raise problem(path, 1, "header", "expected the columns product,segment[,context]")
-        for line, row in enumerate(reader, 2):
-            p, s = (row["product"] or "").strip(), (row["segment"] or "").strip()
-            ctx = [w.strip() for w in (row.get("context") or "").split("|") if w.strip()]
-            words = tuple(w for w in ctx if not w.startswith("!"))
-            nots = tuple(w[1:] for w in ctx if w.startswith("!") and len(w) > 1)
-            if s not in segments:
-                problems.append(Problem(str(path), line, "segment", f"unknown segment {s!r}"))
-            elif (p, words, nots) in seen or (p in out and not out[p][-1][1] and not out[p][-1][2]):
-                problems.append(Problem(str(path), line, "product", f"{p!r} is mapped twice"))
-            else:
-                seen.add((p, words, nots))
-                out.setdefault(p, []).append((s, words, nots))
-    if problems:
-        raise DataError(problems)
-    return ProductMap(out)
-
-
 def _read(src: Path) -> dict[str, list[dict]]:
     """Every file's records; DataError lists each unreadable line and each missing field."""
     problems: list[Problem] = []
@@ -139,57 +87,6 @@ def _read(src: Path) -> dict[str, list[dict]]:
     if problems:
         raise DataError(problems)
     return files
-
-
-def _code(value) -> str:
-    return str(value).split(".")[0]   # 300750 and 300750.SZ alike
-
-
-class _Products:
-    """Each company's main products, weighed: the products on the chain by segment, every product made,
-    and the segment a generic product counts in for that company."""
-
-    def __init__(self, products: list[dict], by_code: dict, pmap: ProductMap, anomalies: dict):
-        self.per_firm: dict[str, dict[str, list[tuple[str, float]]]] = {}
-        self.firm_names: dict[str, tuple[str, str, str]] = {}   # code -> (short, full, code)
-        self.unmapped: set[str] = set()
-        self.makes: dict[tuple[str, str], list[float]] = {}
-        self.in_context: dict[tuple[str, str], str] = {}        # (code, product) -> segment, mapped by context
-        made: dict[str, list[tuple[str, float]]] = {}
-        placeholders: dict[str, int] = {}
-        for line, rec in enumerate(products, 1):
-            code = _code(rec.get("company_code"))
-            short = str(rec.get("company_name", "")).strip()
-            product = str(rec.get("product_name", "")).strip()
-            if _PLACEHOLDER.search(product):
-                placeholders[product] = placeholders.get(product, 0) + 1
-                continue
-            try:
-                w = float(rec.get("rel_weight"))  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                w = float("nan")
-            if not 0 <= w <= 1:
-                anomalies["weight outside 0-1"].append(
-                    f"company_product.json:{line}: {short} {product} {rec.get('rel_weight')}")
-                continue
-            self.makes.setdefault((code, product), []).append(w)
-            full = str(by_code.get(code, {}).get("fullname") or short)
-            self.firm_names.setdefault(code, (short, full, code))
-            made.setdefault(code, []).append((product, w))
-        for product, n in sorted(placeholders.items(), key=lambda x: (-x[1], x[0])):
-            anomalies.setdefault("accounting or placeholder item, not a product", []).append(
-                f"{product} ({n} compan{'ies' if n != 1 else 'y'})")
-        plain = pmap.plain
-        for code, items in made.items():
-            names = [p for p, _ in items]
-            for product, w in items:
-                seg = pmap.segment(product, [o for o in names if o != product])
-                if seg is None:
-                    self.unmapped.add(product)
-                    continue
-                if product not in plain:
-                    self.in_context[(code, product)] = seg
-                self.per_firm.setdefault(code, {}).setdefault(seg, []).append((product, w))
 
 
 def _enterprises(firm_names: dict, per_firm: dict, base, settled: dict[str, str]) -> tuple:
@@ -267,7 +164,7 @@ def _product_links(links: list[dict], pmap: dict[str, str], T, anomalies: dict) 
         where = f"product_product.json:{line}"
         if _unusable(frm, where, anomalies) or _unusable(to, where, anomalies):
             continue
-        if _PLACEHOLDER.search(frm) or _PLACEHOLDER.search(to):
+        if PLACEHOLDER.search(frm) or PLACEHOLDER.search(to):
             anomalies.setdefault("link to an accounting or placeholder item", []).append(f"{where}: {a} {rel} {b}")
             continue
         sa, sb = pmap.get(frm), pmap.get(to)
@@ -286,11 +183,11 @@ def _product_links(links: list[dict], pmap: dict[str, str], T, anomalies: dict) 
     return plinks, link_check, used
 
 
-def _products(files: dict, made: _Products, eid_of: dict, pmap: dict[str, str], T, anomalies: dict) -> tuple:
+def _products(files: dict, made: Products, eid_of: dict, pmap: dict[str, str], T, anomalies: dict) -> tuple:
     """Products, MAKES rows and product links. Returns (product rows, makes, link rows, link check)."""
     product_names: set[str] = {n for r in files["product.json"]
                                if not _unusable(n := str(r["name"]), "product.json", anomalies)
-                               and not _PLACEHOLDER.search(n.strip())}
+                               and not PLACEHOLDER.search(n.strip())}
     makes = []
     for (code, product), ws in sorted(made.makes.items()):
         if _unusable(product, "company_product.json", anomalies):
@@ -340,7 +237,7 @@ def _industries(files: dict, eid_of: dict, anomalies: dict) -> tuple[list, list,
                 ind_links[(up[0], down[0])] = {"from": up[0], "to": down[0], "count": f"{n:g}", **_PROV}
     in_industry: dict[tuple[str, str], dict] = {}
     for line, r in enumerate(files["company_industry.json"], 1):
-        code, icode = _code(r["company_code"]), str(r["industry_code"])
+        code, icode = bare_code(r["company_code"]), str(r["industry_code"])
         if icode not in industries:
             anomalies.setdefault("company in an unknown industry", []).append(
                 f"company_industry.json:{line}: {code} {icode}")
@@ -377,17 +274,17 @@ def import_chainkg(src: str | Path, outdir: str | Path, *, product_map: str | Pa
     dirs = [Path(d) for d in (against or [default_data_dir()])]
     base = load(dirs)
     T = template(build_graph(base))
-    pmap = _read_product_map(Path(product_map), set(T))
+    pmap = read_product_map(Path(product_map), set(T))
     files = _read(src)
 
-    by_code = {_code(c.get("code")): c for c in files["company.json"]}
+    by_code = {bare_code(c.get("code")): c for c in files["company.json"]}
     anomalies: dict[str, list[str]] = {"weight outside 0-1": [], "self-loop": [], "link against the template": []}
-    made = _Products(files["company_product.json"], by_code, pmap, anomalies)
+    made = Products(files["company_product.json"], by_code, pmap, anomalies)
     firm_names = made.firm_names
     for code, c in by_code.items():   # every company becomes an enterprise, with or without a chain product
         firm_names.setdefault(code, (str(c.get("name")).strip(), str(c.get("fullname") or c.get("name")).strip(), code))
     for rec in files["company_industry.json"]:
-        code = _code(rec["company_code"])
+        code = bare_code(rec["company_code"])
         name = str(rec.get("company_name") or code).strip()
         firm_names.setdefault(code, (name, name, code))
     firms, members, merged, ambiguous, eid_of, listings = _enterprises(firm_names, made.per_firm, base, settled or {})
