@@ -1,5 +1,5 @@
-"""The code stays lint-clean and type-checked: ruff and mypy (configured in pyproject.toml) pass on src/, and no
-function in src/ grows past 80 lines (docstring included), so each keeps to one job."""
+"""The code stays lint-clean and type-checked: ruff and mypy (configured in pyproject.toml) pass on src/, no
+function in src/ grows past 80 lines (docstring included) and no module past 450, so each keeps to one job."""
 import ast
 import subprocess
 import sys
@@ -46,3 +46,12 @@ def test_no_function_over_80_lines():
                 if n > MAX_FUNCTION_LINES and where not in LONG_DATA_TABLES:
                     long.append(f"{where} ({n} lines, line {node.lineno})")
     assert not long, "functions over 80 lines: " + "; ".join(long)
+
+
+MAX_MODULE_LINES = 450
+
+
+def test_no_module_over_450_lines():
+    long = [f"{p.relative_to(ROOT / 'src').as_posix()} ({n} lines)" for p in sorted((ROOT / "src").rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert not long, "modules over 450 lines: " + "; ".join(long)

@@ -24,7 +24,7 @@ Evidence whose confidence is ``uncertain`` counts at ``uncertain_factor`` of its
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -34,6 +34,7 @@ from ..template import template
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .scope import Ownership, Scope, ancestors, counts, park_scope
+from .targets import Recommendation, Recommendations, ScorePart, SegmentTargets
 
 __all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend"]
 
@@ -53,69 +54,6 @@ class RecommendWeights:
     uncertain_factor: float = 0.5
     recent_expansion: float = 1.0
     recent_years: int = 3              #: the window of ``recent_expansion``, back from the graph's date
-
-
-@dataclass(frozen=True)
-class ScorePart:
-    """One named reason, its points and the facts behind it."""
-    name: str
-    points: float
-    evidence: str
-    sources: tuple[str, ...] = ()
-
-
-@dataclass
-class Recommendation:
-    """An outside enterprise for one segment, with its score broken into parts."""
-    segment: str
-    enterprise: str
-    name: str
-    score: float
-    parts: list[ScorePart]
-    rank: int = 0
-
-    def row(self) -> dict:
-        return {"segment": self.segment, "rank": self.rank, "enterprise": self.enterprise, "name": self.name,
-                "score": round(self.score, 2),
-                "why": "; ".join(f"{p.name} +{p.points:g}: {p.evidence}" if p.points else f"{p.name}: {p.evidence}"
-                                 for p in sorted(self.parts, key=lambda p: not p.points)),
-                "sources": sorted({s for p in self.parts for s in p.sources})}
-
-
-@dataclass
-class SegmentTargets:
-    """The ranked candidates for one missing or weak segment."""
-    segment: str
-    name_zh: str
-    status: str
-    action: str
-    reason: str
-    candidates: list[Recommendation] = field(default_factory=list)
-
-
-class Recommendations(list):
-    """The targets of a park (a list of :class:`SegmentTargets`), with the rows and views every result has."""
-
-    def __init__(self, park: str, targets=()):
-        super().__init__(targets)
-        self.park = park
-
-    def rows(self) -> list[dict]:
-        """One row per candidate, with its segment's status and action."""
-        return [{"segment": t.segment, "status": t.status, "action": t.action, **r.row()}
-                for t in self for r in t.candidates]
-
-    def to_dict(self) -> dict:
-        """The park and every target with its candidates and their score parts."""
-        from dataclasses import asdict
-        return {"park": self.park, "targets": [asdict(t) for t in self]}
-
-    def tables(self) -> list:
-        """A table of candidates per target segment."""
-        from ..output import Table
-        return [Table([r.row() for r in t.candidates], ["rank", "enterprise", "name", "score", "why"],
-                      (f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}",), max_width=110,
-                      empty="no candidate in the data") for t in self]
 
 
 def _points(weight: float, confidence: str | None, w: RecommendWeights) -> float:
@@ -178,10 +116,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     grp = own.group
     local_groups = {m: f for f in sorted(local) for m in grp(f)}  # group member -> local firm, in a fixed order
     regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
-    sells: dict[str, list[tuple[str, dict]]] = {}  # supplier -> its SUPPLIES edges into local groups
-    for cust in local_groups:
-        for sup, d in in_kind(G, cust, "SUPPLIES"):
-            sells.setdefault(sup, []).append((cust, d))
+    sells = _sales_into(G, local_groups)
     T = template(G)
     recent = _recent_projects(G, weights)
     sited = _sited(G, scope, regions)
@@ -190,19 +125,15 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     # again for every one of its members among the candidates
     here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
                  for m, subs in own.subsidiaries.items()}
-    targets = [s for s in cov.segments
-               if (s.status == "weak" or (s.status in ("missing", "pipeline") and not s.resource))
-               and (segment is None or s.segment == segment)]
     out = []
-    for sg in targets:
+    for sg in _targets(cov, segment):
         cands = _candidates(G, sg.segment, set(sg.firms))
         caps = {c: cap for c, (cap, _, _) in cands.items() if cap}
         biggest = max(caps.values(), default=0.0)
+        fits = _adjacent(T, sg.segment)
         recs = []
         for c, (cap, unit, membership) in cands.items():
             parts = [_in_segment(sg.segment, membership)]
-            fits = {sg.segment} | set(T.predecessors(sg.segment)) | set(T.successors(sg.segment)) \
-                if sg.segment in T else {sg.segment}
             parts += _supplies_local(names, c, sells, local_groups, weights, grp, fits)
             parts += _leader_and_capacity(sg.segment, membership, cap, unit, biggest, weights)
             parts += _regional_tie(names, c, sited, weights, grp)
@@ -210,11 +141,37 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             parts += _makes_product(G, c, sg.segment, weights)
             parts += _recent_expansion(names, c, recent, weights, grp)
             recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
-        recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
-        for i, r in enumerate(recs, 1):
-            r.rank = i
-        out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, recs[:top]))
+        out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, _ranked(recs)[:top]))
     return Recommendations(scope.park, out)
+
+
+def _targets(cov: Coverage, segment: str | None) -> list:
+    """The segments to find firms for: weak ones, and missing or pipeline-only ones not bound to a resource."""
+    return [s for s in cov.segments
+            if (s.status == "weak" or (s.status in ("missing", "pipeline") and not s.resource))
+            and (segment is None or s.segment == segment)]
+
+
+def _sales_into(G, local_groups: dict[str, str]) -> dict[str, list[tuple[str, dict]]]:
+    """Supplier -> its SUPPLIES edges into the local firms' groups."""
+    sells: dict[str, list[tuple[str, dict]]] = {}
+    for cust in local_groups:
+        for sup, d in in_kind(G, cust, "SUPPLIES"):
+            sells.setdefault(sup, []).append((cust, d))
+    return sells
+
+
+def _adjacent(T, seg: str) -> set[str]:
+    """The segment and those directly up- or downstream of it: where a supply relation is evidence for it."""
+    return {seg} | set(T.predecessors(seg)) | set(T.successors(seg)) if seg in T else {seg}
+
+
+def _ranked(recs: list[Recommendation]) -> list[Recommendation]:
+    """Highest score first (ties by name, then id), each numbered with its rank."""
+    recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
+    for i, r in enumerate(recs, 1):
+        r.rank = i
+    return recs
 
 
 def _in_segment(seg: str, membership: dict) -> ScorePart:

@@ -174,17 +174,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     coverage, local, keep = _scope(G, park, focus, hops)
     # in layer and id order, not the graph's: a graph read back from Neo4j lists its nodes differently
     segments = [s for s in sorted(lay, key=lambda s: (lay[s], s)) if keep is None or s in keep or level == "enterprise"]
-    ents: list[str] = []
-    if level == "enterprise":
-        ents = sorted(n for n, k in G.nodes(data="kind") if k == "Enterprise" and (keep is None or n in keep))
-        if park and not focus:
-            partners = {v for e in local for v, _ in out_kind(G, e, "SUPPLIES")} | \
-                       {u for e in local for u, _ in in_kind(G, e, "SUPPLIES")}
-            ents = [e for e in ents if e in local or e in partners]
-    if len(ents) > max_nodes:
-        raise LithiumGraphError(f"{len(ents):,} enterprises are more than a browser page can show usefully "
-                                f"(limit {max_nodes:,}); narrow with park or focus, use level='segment', "
-                                "or raise max_nodes")
+    ents = _enterprises(G, level, park, focus, local, keep, max_nodes)
     # a firm sits in one of its own segments (else one of its projects'), the same on every store; a
     # local firm in a segment where it has a site in the park (what it makes elsewhere is not local)
     sited = {}
@@ -223,22 +213,47 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     dates = sorted({ev[0][:4] for n in nodes for ev in n["lg"].get("events", ())})
 
     place = display_name(G, park) if park else "all parks"
-    sub = [f"{level} level", f"{len(segments)} segments, {len(ents)} enterprises, {len(edges)} links"]
-    if focus:
-        sub.append(f"within {hops} hop(s) of {display_name(G, focus)}")
     as_of = G.graph.get("as_of")
     if as_of and as_of >= date.today().isoformat():
         as_of = None   # the graph of today (a store's graph passes through the same snapshot): "now"
+    sub = [f"{level} level", f"{len(segments)} segments, {len(ents)} enterprises, {len(edges)} links"]
+    sub += _subtitle(G, focus, hops, as_of, coverage)
+    return Explorer(nodes, edges, lay_out.as_json(), f"锂电产业链 lithium-battery chain — {place}", " · ".join(sub),
+                    [s for s in STAGE_COLOURS if any(n["lg"].get("stage") == s for n in nodes)],
+                    [[p, display_name(G, p)] for p in sorted({p for n in nodes for p in n["lg"].get("parks", ())})],
+                    sources, dates, as_of)
+
+
+
+def _enterprises(G, level: str, park, focus, local, keep, max_nodes: int) -> list[str]:
+    """The firms to show: none at segment level; with a park (and no focus) its firms and their partners."""
+    if level != "enterprise":
+        return []
+    ents = sorted(n for n, k in G.nodes(data="kind") if k == "Enterprise" and (keep is None or n in keep))
+    if park and not focus:
+        partners = {v for e in local for v, _ in out_kind(G, e, "SUPPLIES")} | {
+            u for e in local for u, _ in in_kind(G, e, "SUPPLIES")
+        }
+        ents = [e for e in ents if e in local or e in partners]
+    if len(ents) > max_nodes:
+        raise LithiumGraphError(f"{len(ents):,} enterprises are more than a browser page can show usefully "
+                                f"(limit {max_nodes:,}); narrow with park or focus, use level='segment', "
+                                "or raise max_nodes")
+    return ents
+
+
+def _subtitle(G, focus, hops: int, as_of, coverage) -> list[str]:
+    """The subtitle's parts after the counts: the focus, the date, the park's segment statuses."""
+    sub = []
+    if focus:
+        sub.append(f"within {hops} hop(s) of {display_name(G, focus)}")
     if as_of:
         sub.append(f"as of {as_of}")
     if coverage:
         counts = {s: sum(1 for g in coverage.values() if g.status == s) for s in ("strong", "weak", "pipeline", "missing")}
         sub.append(f"{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
                    f"{counts['missing']} missing segments")
-    return Explorer(nodes, edges, lay_out.as_json(), f"锂电产业链 lithium-battery chain — {place}", " · ".join(sub),
-                    [s for s in STAGE_COLOURS if any(n["lg"].get("stage") == s for n in nodes)],
-                    [[p, display_name(G, p)] for p in sorted({p for n in nodes for p in n["lg"].get("parks", ())})],
-                    sources, dates, as_of)
+    return sub
 
 
 def _segment_node(G, s, gap, group) -> dict:
