@@ -49,7 +49,7 @@ def test_library_doctests():
     import doctest
     import importlib
     for name in ("dataset", "graph", "names", "summary", "analysis.gaps", "analysis.balance",
-                 "analysis.recommend", "analysis.risk", "synth", "cypher", "traverse", "frames"):
+                 "analysis.recommend", "analysis.risk", "synth", "cypher", "traverse", "frames", "output"):
         mod = importlib.import_module(f"lithiumgraph.{name}")
         result = doctest.testmod(mod)
         assert result.failed == 0, name

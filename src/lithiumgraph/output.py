@@ -85,14 +85,29 @@ def width(text: str) -> int:
                for c in text)
 
 
-def format_value(value) -> str:
-    """A value as a person reads it: grouped digits, lists joined with |."""
+def format_value(value, *, digits: int | None = 6, sep: str = "|") -> str:
+    """A value as a person reads it: the one formatter for tables, reports, pages and messages.
+
+    A float gets ``digits`` significant digits and grouped thousands, and is written whole from
+    ``10 ** (digits - 1)`` up, so no exponent appears (``1234567.0`` -> ``1,234,567``, ``0.125`` -> ``0.125``).
+    ``digits=None`` writes every digit without grouping, so a file a person edits reads back as the same
+    number. Lists and tuples are joined with ``sep``; ``None`` is empty; anything else is ``str(value)``.
+
+    >>> format_value(1234567.0), format_value(2.5, digits=3), format_value(1500.0, digits=None)
+    ('1,234,567', '2.5', '1500')
+    >>> format_value(["a", 1.0], sep=", "), format_value(None)
+    ('a, 1', '')
+    """
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if digits is None:
+            if value.is_integer() and abs(value) < 1e18:
+                return str(int(value))
+            return f"{value:.10f}".rstrip("0").rstrip(".")
+        return f"{value:,.{digits}g}" if abs(value) < 10 ** (digits - 1) else f"{value:,.0f}"
     if isinstance(value, (list, tuple)):
-        return "|".join(format_value(v) for v in value)
+        return sep.join(format_value(v, digits=digits, sep=sep) for v in value)
     return str(value)
 
 

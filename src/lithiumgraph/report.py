@@ -43,10 +43,6 @@ class Report:
     sources: list[str]
 
 
-def _cell(v) -> str:
-    return format_value(v) if v is not None else ""
-
-
 def _overview(cov, st, name: str, rules: GapRules) -> list[Block]:
     """Open the report: counts by status, the action list and the rules that decide a status."""
     B: list[Block] = []
@@ -79,7 +75,7 @@ def _coverage(cov, cite) -> list[Block]:
     cols = ["segment", "name", "status", "action", "firms", "capacity", "unit", "reason", "sources"]
     for stage in ("upstream", "midstream", "downstream", "recycling"):
         rows = [[s.segment, s.name_zh, f"{s.status} {STATUS_ZH[s.status]}", s.action,
-                 ", ".join(s.firm_names), _cell(s.capacity), s.unit or "", s.reason, cite(s.sources)]
+                 ", ".join(s.firm_names), format_value(s.capacity), s.unit or "", s.reason, cite(s.sources)]
                 for s in cov.segments if s.stage == stage]
         B.append(Block("h", stage, 3))
         B.append(Block("table", columns=cols, rows=rows))
@@ -105,8 +101,8 @@ def _balance(bal, cite) -> list[Block]:
                         f"Shortfall > 0 means the park lacks that much; < 0 is a surplus."))
     B.append(Block("table", columns=["material", "unit", "demand low", "demand high", "local supply",
                                       "shortfall low", "shortfall high", "status", "facts", "sources"],
-                   rows=[[f"{m.name_zh} ({m.material})", m.unit or "", _cell(m.demand_low), _cell(m.demand_high),
-                          _cell(m.supply), _cell(m.shortfall_low), _cell(m.shortfall_high), m.status,
+                   rows=[[f"{m.name_zh} ({m.material})", m.unit or "", format_value(m.demand_low), format_value(m.demand_high),
+                          format_value(m.supply), format_value(m.shortfall_low), format_value(m.shortfall_high), m.status,
                           ", ".join(m.intensities + m.supply_projects) + (f"; {m.note}" if m.note else ""),
                           cite(m.sources)] for m in bal.materials]))
     return B
@@ -139,10 +135,10 @@ def _risks(rk, cite) -> list[Block]:
                           cite(x.sources)] for x in rk.single_sources]))
     B.append(Block("h", "Chokepoints", 3))
     B.append(Block("table", columns=["enterprise", "why", "betweenness", "sites"],
-                   rows=[[x.name, x.why, _cell(x.betweenness), ", ".join(x.sites)] for x in rk.chokepoints]))
+                   rows=[[x.name, x.why, format_value(x.betweenness), ", ".join(x.sites)] for x in rk.chokepoints]))
     B.append(Block("h", "Concentration of local capacity (HHI, 0–10,000)", 3))
     B.append(Block("table", columns=["segment", "firms", "capacity", "unit", "HHI", "largest", "share"],
-                   rows=[[f"{x.name} ({x.segment})", str(x.firms), _cell(x.capacity), x.unit or "",
+                   rows=[[f"{x.name} ({x.segment})", str(x.firms), format_value(x.capacity), x.unit or "",
                           f"{x.hhi:,.0f}" if x.hhi is not None else f"not computable: no figure at {', '.join(x.unstated)}",
                           x.top_firm or "", f"{100 * x.top_share:.0f}%" if x.top_share is not None else ""]
                          for x in rk.concentration]))

@@ -20,6 +20,7 @@ import networkx as nx
 
 from ..template import layers, segment_order, template
 from ..graph import out_kind, short_name
+from ..output import format_value
 from .balance import MATERIALS, Balance, balance
 from .presence import SegmentSites, sites
 from .scope import Scope, group_of, park_scope
@@ -114,10 +115,6 @@ class Coverage:
         return next(s for s in self.segments if s.segment == segment)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.3g}"
-
-
 def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules()) -> Coverage:
     """Status of every segment for a park, upstream to downstream.
 
@@ -165,7 +162,7 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
     leaders = _leaders(G, firms, seg, rules)
     resource = sd.get("resource") == "yes"
     site_rows = [s.label(_name(G, s.enterprise)) for s in ss.present]
-    pipe_rows = [s.label(_name(G, s.enterprise)) + (f" {_fmt(s.capacity)} {sd.get('unit')}" if s.capacity else "")
+    pipe_rows = [s.label(_name(G, s.enterprise)) + (f" {format_value(s.capacity, digits=3)} {sd.get('unit')}" if s.capacity else "")
                  for s in ss.pipeline]
     pipe_txt = f"pipeline: {'; '.join(pipe_rows)}" if pipe_rows else ""
     srcs = [x for s in ss.present + ss.pipeline for x in s.sources] + [x for _, _, x, ok in leaders if ok]
@@ -195,8 +192,8 @@ def _missing(seg, T, has, mb, resource) -> tuple[str, str]:
     if resource:
         return "", "natural resource not found locally in the data; cannot be attracted"
     if mb is not None and mb.status == "shortfall":
-        return "补链", (f"no local firm; local demand {_fmt(mb.demand_low)}–{_fmt(mb.demand_high)} "
-                       f"{mb.unit} of {_lower(mb.name_en)}, local supply {_fmt(mb.supply)}")
+        return "补链", (f"no local firm; local demand {format_value(mb.demand_low, digits=3)}–{format_value(mb.demand_high, digits=3)} "
+                       f"{mb.unit} of {_lower(mb.name_en)}, local supply {format_value(mb.supply, digits=3)}")
     if feeds:
         return "补链", f"no local firm; feeds local {', '.join(feeds)}"
     if fed:
@@ -213,9 +210,9 @@ def _coverage(mb, rules) -> tuple[bool | None, str]:
         return None, (f"local demand for {_lower(mb.name_en)} unknown: {mb.demand_unstated} local cell "
                       f"site{'s' if mb.demand_unstated != 1 else ''} without a capacity figure")
     need = rules.min_coverage * mb.demand_low
-    cap = "not stated" if mb.supply_unstated and not mb.supply_projects else _fmt(mb.supply)
+    cap = "not stated" if mb.supply_unstated and not mb.supply_projects else format_value(mb.supply, digits=3)
     txt = (f"local {_lower(mb.name_en)} capacity {cap} vs demand "
-           f"{_fmt(mb.demand_low)}–{_fmt(mb.demand_high)} {mb.unit}")
+           f"{format_value(mb.demand_low, digits=3)}–{format_value(mb.demand_high, digits=3)} {mb.unit}")
     if mb.supply >= need and not mb.demand_unstated:
         return True, txt
     if mb.supply < need and not mb.supply_unstated:

@@ -23,6 +23,7 @@ import networkx as nx
 
 from ..errors import LithiumGraphError
 from ..graph import display_name, in_kind, out_kind
+from ..output import format_value
 from .layout import OTHER, chain_layers, layout
 
 __all__ = ["Explorer", "explore", "LEVELS", "STAGE_COLOURS", "STATUS_STYLE"]
@@ -86,18 +87,8 @@ class Explorer:
         return Path(path)
 
 
-def _text(v) -> str:
-    if type(v) is str:
-        return v
-    if isinstance(v, (list, tuple)):
-        return ", ".join(map(str, v))
-    if isinstance(v, float):
-        return f"{v:,.6g}"
-    return str(v)
-
-
 def _details(lines) -> list[list[str]]:
-    return [[k, _text(v)] for k, v in lines if k and v not in (None, "", [], ())]
+    return [[k, format_value(v, sep=", ")] for k, v in lines if k and v not in (None, "", [], ())]
 
 
 @dataclass
@@ -177,13 +168,13 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     ents = _enterprises(G, level, park, focus, local, keep, max_nodes)
     # a firm sits in one of its own segments (else one of its projects'), the same on every store; a
     # local firm in a segment where it has a site in the park (what it makes elsewhere is not local)
-    sited = {}
+    sited: dict[str, str] = {}
     for seg, gap in sorted(coverage.items()):
         for f in gap.firms + gap.pipeline_firms:
             sited.setdefault(f, seg)
     facts = {e: _firm_facts(G, e) for e in ents}
     home = {e: sited.get(e) or (None if e in local and park else
-                                (f.member or f.segments or [None])[0])
+                                next(iter(f.member or f.segments), None))
             for e, f in facts.items()}
     if level == "enterprise" and keep is not None:
         wanted = {s for s in home.values() if s} | (keep & set(lay))
@@ -208,7 +199,7 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     shown = {n["id"] for n in nodes}
     edges = _edges(G, shown, home, lay)
     cited = {s for x in nodes + edges for s in x["lg"].get("sources", ())}
-    sources = {s: " · ".join(_text(G.nodes[s][k]) for k in ("title", "publisher", "date", "address")
+    sources = {s: " · ".join(format_value(G.nodes[s][k], sep=", ") for k in ("title", "publisher", "date", "address")
                              if G.nodes[s].get(k)) for s in sorted(cited) if s in G}
     dates = sorted({ev[0][:4] for n in nodes for ev in n["lg"].get("events", ())})
 
@@ -264,7 +255,7 @@ def _segment_node(G, s, gap, group) -> dict:
     if gap:
         lines += [("status", f"{gap.status} {gap.action}".strip()), ("reason", gap.reason),
                   ("local firms", gap.firm_names),
-                  ("local capacity", f"{_text(gap.capacity)} {gap.unit or ''}" if gap.capacity else None)]
+                  ("local capacity", f"{format_value(gap.capacity)} {gap.unit or ''}" if gap.capacity else None)]
     lines += [("firms here", len(group["members"])), ("sources", d.get("sources"))]
     tag = STATUS_STYLE[status][3] if status else ""
     return {"id": s, "label": d.get("name_zh") or d.get("name_en") or s, "tag": tag,

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from ..errors import LithiumGraphError
-from ..output import FORMULA_START, safe_cell, write_atomic
+from ..output import FORMULA_START, format_value, safe_cell, write_atomic
 from .candidate import Candidate
 
 __all__ = ["COLUMNS", "YES", "NO", "neutralise", "unneutralise", "review_rows", "write_review", "read_review",
@@ -35,18 +35,11 @@ def unneutralise(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_START else text
 
 
-def _number(x) -> str:
-    if x is None:
-        return ""
-    if isinstance(x, float):
-        return str(int(x)) if x.is_integer() and abs(x) < 1e18 else f"{x:.10f}".rstrip("0").rstrip(".")
-    return str(x)
-
-
 def review_rows(cands: list[Candidate]) -> list[dict]:
     """Candidates as review rows (every value a string, decision blank); ``same_as`` names the first
     candidate that says the same (stage, firms, capacity, date), e.g. the same news from another outlet."""
-    rows, first = [], {}
+    rows: list[dict] = []
+    first: dict[tuple, str] = {}
     for c in cands:
         src = c.source
         key = (c.stage, c.expected, c.firms, c.capacity, c.unit, c.date)
@@ -54,8 +47,8 @@ def review_rows(cands: list[Candidate]) -> list[dict]:
         rows.append({
             "candidate": c.id, "decision": "", "same_as": "" if same == c.id else same, "stage": c.stage, "expected": "yes" if c.expected else "",
             "firms": "|".join(c.firms), "firm_names": "|".join(c.firm_names), "place": c.place,
-            "place_name": c.place_name, "segment": c.segment, "capacity": _number(c.capacity), "unit": c.unit,
-            "capacity_text": c.capacity_text, "money": _number(c.money), "currency": c.currency, "bound": c.bound,
+            "place_name": c.place_name, "segment": c.segment, "capacity": format_value(c.capacity, digits=None), "unit": c.unit,
+            "capacity_text": c.capacity_text, "money": format_value(c.money, digits=None), "currency": c.currency, "bound": c.bound,
             "money_text": c.money_text, "date": c.date, "date_text": c.date_text, "confidence": f"{c.confidence:.2f}",
             "evidence": c.evidence, "start": str(c.start), "end": str(c.end), "source": src.get("source", ""),
             "url": src.get("url", ""), "published": src.get("published", ""), "outlet": src.get("outlet", ""),

@@ -2,6 +2,7 @@
 funnel, and coverage by stage."""
 from __future__ import annotations
 
+from ..output import format_value
 from .svg import STATUS, Svg
 
 __all__ = ["balance_chart", "funnel_chart", "coverage_chart"]
@@ -25,7 +26,7 @@ def balance_chart(p) -> str:
         s.rect(x0 + bw * m.demand_low / top, y + 2, bw * (m.demand_high - m.demand_low) / top, 22,
                fill="#90caf9", stroke="#1565c0", rx=1)
         s.rect(x0, y + 9, bw * m.supply / top, 8, fill="#2e7d32", stroke="#2e7d32", rx=1)
-        s.text(x0 + bw + 10, y + 17, f"{m.demand_low:,.6g}–{m.demand_high:,.6g} vs {m.supply:,.6g} {m.unit or ''}",
+        s.text(x0 + bw + 10, y + 17, f"{format_value(m.demand_low)}–{format_value(m.demand_high)} vs {format_value(m.supply)} {m.unit or ''}",
                size=11, width=W - x0 - bw - 20)
     if not mats:
         s.text(10, 60, "无需求区间 (no local cell capacity with a figure)", size=12)

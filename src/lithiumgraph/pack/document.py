@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from ..output import format_value
 from .lists import Sheet
 
 __all__ = ["to_html"]
@@ -26,11 +27,7 @@ MAPS = (("panorama", "产业链全景图 Chain panorama"), ("tech", "技术路�
 
 
 def _e(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return html.escape(f"{v:,.6g}")
-    return html.escape(str(v))
+    return html.escape(format_value(v))
 
 
 def _table(columns: list[str], rows: list[list]) -> str:

@@ -8,6 +8,7 @@ import networkx as nx
 from ..explorer.layout import chain_layers
 from ..graph import short_name
 from ..template import STAGE_ORDER, template
+from ..output import format_value
 from .svg import Svg, text_width
 
 __all__ = ["panorama", "tech_routes", "wrap", "ROUTES"]
@@ -47,7 +48,7 @@ def _seg_box(s: Svg, G, g, x, y, w, h, *, firms=True):
     for i, ln in enumerate(wrap(names, w - 16, 12, 3)):
         s.text(x + 8, y + 51 + 15 * i, ln, size=12)
     if g.capacity is not None:
-        s.text(x + 8, y + h - 8, f"产能 {g.capacity:,.6g} {g.unit or ''}", size=11, fill="#333", width=w - 16)
+        s.text(x + 8, y + h - 8, f"产能 {format_value(g.capacity)} {g.unit or ''}", size=11, fill="#333", width=w - 16)
 
 
 def _figures(p) -> list[str]:
@@ -55,7 +56,7 @@ def _figures(p) -> list[str]:
     out = [f"本地电芯产能 local cells: {b.cells_gwh:g} GWh/yr (投产 operating)"]
     for m in b.materials:
         if m.demand_low is not None and m.demand_high is not None:
-            out.append(f"{m.name_zh} 需求 {m.demand_low:,.6g}–{m.demand_high:,.6g} / 本地 {m.supply:,.6g} {m.unit or ''}")
+            out.append(f"{m.name_zh} 需求 {format_value(m.demand_low)}–{format_value(m.demand_high)} / 本地 {format_value(m.supply)} {m.unit or ''}")
     return out
 
 
