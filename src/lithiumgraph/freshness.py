@@ -26,6 +26,8 @@ _AGE_RE = re.compile(r"^(\d+)\s*([dmy])$")
 #: Stages a project should not stay in for long.
 _WAITING = ("planned", "signed", "land", "started", "construction", "trial")
 _STOPS = ("production_stopped", "bankruptcy_restructuring")
+#: the edges whose facts age: a relation checked long ago is as stale as a node
+_EDGE_FACTS = ("SUPPLIES", "IN_SEGMENT", "LOCATED_IN", "SUBSIDIARY_OF", "INVESTS_IN")
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,10 @@ def freshness(G: nx.MultiDiGraph, *, park: str | None = None, older_than: str = 
     for n in sorted(subjects):
         d = G.nodes[n]
         facts = [(d["kind"], n, d, d["kind"])]
-        facts += [(e["kind"], u, e, f"{e['kind']} {u}→{v}") for u, v, k, e in G.out_edges(n, keys=True, data=True)
-                  if e["kind"] in ("SUPPLIES", "IN_SEGMENT", "LOCATED_IN", "SUBSIDIARY_OF", "INVESTS_IN")
-                  and G.nodes[v].get("kind") != "Event" and (u, v, k) not in seen and not seen.add((u, v, k))]
+        for u, v, k, e in G.out_edges(n, keys=True, data=True):  # each edge once, though two subjects may share it
+            if e["kind"] in _EDGE_FACTS and G.nodes[v].get("kind") != "Event" and (u, v, k) not in seen:
+                seen.add((u, v, k))
+                facts.append((e["kind"], u, e, f"{e['kind']} {u}→{v}"))
         for kind, subj, fd, label in facts:
             last = _checked(fd, source_dates)
             if last is None or (day - last).days > limit:

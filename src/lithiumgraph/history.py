@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 from . import model
 from .errors import LithiumGraphError, Problem
 from .model import PROJECT_STAGES
+
+if TYPE_CHECKING:
+    from .dataset import Row
 
 __all__ = ["first_day", "last_day", "parse_date", "PROGRESS", "STOPS", "Step", "order_problems", "status_on",
            "project_steps", "check_events"]
@@ -41,7 +46,7 @@ def first_day(text: str) -> date:
 def last_day(text: str) -> date:
     """The last day of the period a (validated) date names: ``2024-02`` -> 2024-02-29."""
     y, m, d = _parts(text)
-    if d:
+    if m and d:
         return date(y, m, d)
     m = m or 12
     return date(y, m, calendar.monthrange(y, m)[1])
@@ -111,9 +116,9 @@ def status_on(steps: list[Step], day: date) -> Step | None:
     return best
 
 
-def project_steps(ds) -> dict[str, list[tuple[Step, object]]]:
+def project_steps(ds) -> dict[str, list[tuple[Step, Row]]]:
     """Each project's events from ``project_events.csv`` as steps, with the rows they came from."""
-    out: dict[str, list[tuple[Step, object]]] = {}
+    out: dict[str, list[tuple[Step, Row]]] = {}
     for row in ds.rows[model.ProjectEvent]:
         e = row.record
         out.setdefault(e.project, []).append((Step(e.date, e.stage, f"line {row.line}"), row))

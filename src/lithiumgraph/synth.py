@@ -12,6 +12,7 @@ import csv
 import io
 import math
 import random
+from typing import Any
 from pathlib import Path
 
 from . import model
@@ -109,9 +110,9 @@ def _firms(rng: random.Random, enterprises: int, segments: list, park_ids: list[
                 **syn))
     # the three largest firms of each segment are its national leaders
     leaders = {e for seg, firms in by_seg.items() for e, _ in sorted(firms, key=lambda x: -x[1])[:3]}
-    members = [model.Membership(enterprise=e, segment=s, capacity=c, unit=u, status="operating",
-                                leader="national" if e in leaders else None, **syn) for e, s, c, u in members]
-    return ents, members, locs, projects, by_seg
+    memberships = [model.Membership(enterprise=e, segment=s, capacity=c, unit=u, status="operating",
+                                    leader="national" if e in leaders else None, **syn) for e, s, c, u in members]
+    return ents, memberships, locs, projects, by_seg
 
 
 def _supplies(rng: random.Random, links: list, segments: list, by_seg: dict[str, list[tuple[str, float]]],
@@ -209,7 +210,7 @@ def _histories(projects, ents, rng: random.Random) -> tuple[list, list]:
     """Generated histories (labelled synthetic): each project's stages up to its status, one year apart
     from a year in 2018-2022; one firm in a hundred stops production in 2023-2025, a third of those
     resume a year later. A separate random stream, so the other files stay as they were."""
-    ev = {"sources": (SYNTHETIC_SOURCE,), "confidence": "synthetic", "note": "synthetic"}
+    ev: dict[str, Any] = {"sources": (SYNTHETIC_SOURCE,), "confidence": "synthetic", "note": "synthetic"}
     pevents, fevents = [], []
     for p in projects:
         year = rng.randint(2018, 2022)

@@ -90,7 +90,7 @@ def layout(G: nx.MultiDiGraph, lay: dict[str, int], segments: list[str], members
         c = max(c, math.ceil(math.sqrt(len(firms) / 6)))   # many firms: no group taller than about 6x wide
         out.band.append(gid)
         out.groups[gid] = {"members": firms, "cols": c, "w": _width(c), "outside": gid != OTHER}
-    firms = sum(len(g["members"]) for g in out.groups.values())
-    if firms > COLLAPSE_ABOVE:
+    placed = sum(len(g["members"]) for g in out.groups.values())
+    if placed > COLLAPSE_ABOVE:
         out.collapsed = sorted(g for g, d in out.groups.items() if d["members"])
     return out

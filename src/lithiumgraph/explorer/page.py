@@ -31,7 +31,7 @@ def script_json(value) -> str:
 
 @lru_cache(maxsize=None)
 def _static(name: str) -> str:
-    text = resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+    text = (resources.files(__package__) / "static" / name).read_text(encoding="utf-8")
     if name != "page.html" and ("</script" in text.lower() or "</style" in text.lower()):
         raise LithiumGraphError(f"static/{name} cannot be inlined: it contains a closing tag")
     return text
@@ -41,6 +41,8 @@ def _static(name: str) -> str:
 def _vis_js() -> str:
     import importlib.util
     spec = importlib.util.find_spec("pyvis")   # only its bundled vis-network file; pyvis itself is not imported
+    if spec is None or spec.origin is None:
+        raise LithiumGraphError("pyvis is not installed: the explorer inlines the vis-network script it ships")
     path = Path(spec.origin).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
     text = path.read_text(encoding="utf-8")
     if "</script" in text.lower():

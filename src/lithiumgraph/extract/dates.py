@@ -103,7 +103,7 @@ def _resolve(m: re.Match, pub: date | None, future_ok: bool = False) -> tuple[st
     if m["od"]:  # "8日": a day of the publication month
         if not pub:
             return None, True
-        day = int(re.match(r"\d+", m["od"]).group())
+        day = int(m["od"].rstrip("日"))  # the group is one or two digits, spaces, 日
         y, mo = pub.year, pub.month
         if day > pub.day and not future_ok:  # a day after publication is last month's
             y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
@@ -125,7 +125,7 @@ def _resolve_ymd(m: re.Match, pub: date | None, future_ok: bool) -> tuple[str | 
         if year is None:
             return None, False
         if m["q"]:
-            q = re.search(r"[一二三四1-4]", m["q"]).group()
+            q = next(c for c in m["q"] if c in "一二三四1234")
             return f"{year}-Q{'一二三四'.index(q) + 1 if q in '一二三四' else q}", rel
         if m["h"]:
             return f"{year}-H{1 if m['h'] == '上半年' else 2}", rel

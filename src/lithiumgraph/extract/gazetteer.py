@@ -87,7 +87,7 @@ def _strip_legal(name: str) -> str:
 class Gazetteer:
     """Known enterprise and park names of a data set, compiled for fast longest-first matching."""
 
-    def __init__(self, enterprises=(), parks=()):
+    def __init__(self, enterprises=(), parks=()) -> None:
         self.names: dict[str, tuple[str, str]] = {}  # normalised name -> (id, kind); ambiguous names dropped
         self.display: dict[str, str] = {}
         self.level: dict[str, str] = {}
@@ -153,9 +153,9 @@ class Gazetteer:
                 node, kind = self.names[m.group()]
                 found.append(Mention(node, kind, text[m.start():m.end()], m.start(), m.end()))
         for m in _CODE_NAME.finditer(text):
-            node = self.names.get(f"code:{m[2]}")
+            coded = self.names.get(f"code:{m[2]}")
             name = _STOP_LEAD.sub("", m[1])
-            ident = node[0] if node else f"new:{name}"
+            ident = coded[0] if coded else f"new:{name}"
             if len(name) >= 2:
                 found.append(Mention(ident, "Enterprise", name, m.end(1) - len(name), m.end(1)))
         for m in _NEW_FIRM.finditer(text):
@@ -166,8 +166,8 @@ class Gazetteer:
                 found.append(Mention(self._known(name) or f"new:{name}", "Enterprise", name, s, m.end()))
         for m in _BRAND.finditer(text):
             name = _BRAND_LEAD.sub("", _STOP_LEAD.sub("", m[1]))
-            head = self._re.match(_norm(name)) if self._re is not None else None
-            if head and self.names[head.group()][1] == "Enterprise":
+            known = self._re.match(_norm(name)) if self._re is not None else None
+            if known and self.names[known.group()][1] == "Enterprise":
                 continue  # 国轩高科宜春锂电: the known firm, then words about its project
             if len(name) >= 2 and name not in _GENERIC_BRANDS and not name.startswith(_GENERIC_HEADS) and not self._known(name, "Park"):
                 found.append(Mention(self._known(name) or f"new:{name}", "Enterprise", name, m.end(1) - len(name),
@@ -214,7 +214,7 @@ class Gazetteer:
             tail = next((t for t in _GENERIC_TAIL if core.endswith(t) and len(core) - len(t) >= 2), None)
             if not lead and not tail:
                 return None
-            core = core[len(lead):] if lead else core[: -len(tail)]
+            core = core[len(lead):] if lead else core[: -len(tail)] if tail else core
             name = core
         return None
 

@@ -11,7 +11,7 @@ __all__ = ["Known"]
 class Known:
     """What the data already holds, for resolving ids and finding conflicts."""
 
-    def __init__(self, ds):
+    def __init__(self, ds) -> None:
         self.enterprises = {e.id: e for e in ds.records(model.Enterprise)}
         self.parks = {p.id: p for p in ds.records(model.Park)}
         self.segments = {s.id: s for s in ds.records(model.Segment)}

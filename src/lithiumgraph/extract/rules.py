@@ -33,7 +33,7 @@ def extract_text(text: str, gaz: Gazetteer, lexicon: Lexicon, *, published: str 
     carry = _Carry(gaz, aliases)
     original, text = text, _simplified(text)
     for start, end, sent in sentences(text):
-        present = {m.lastgroup for m in ANY_STAGE.finditer(sent)}
+        present = {m.lastgroup for m in ANY_STAGE.finditer(sent) if m.lastgroup}
         if not present and not FIGURE.search(sent):  # nothing to propose; names read only if needed
             carry.later(sent)
             continue
@@ -179,8 +179,8 @@ class _Sentence:
             (groups[i] if i is not None else loose).append(cap)
         out: list[Candidate] = []
         for i, (t0, t1, stage) in enumerate(self.triggers):
-            for cap in groups[i] or [None]:
-                out.append(self._candidate(stage, t0, t1, cap, carried))
+            caps: list[Capacity | None] = [*groups[i]] or [None]  # no capacity: one candidate for the stage
+            out += [self._candidate(stage, t0, t1, c, carried) for c in caps]
         for cap in loose:
             out.append(self._candidate("capacity", cap.start, cap.end, cap, carried))
         if not self.triggers and not self.capacities and self.money and INVEST_WORD.search(self.text):
