@@ -1,5 +1,6 @@
 """The built wheel works outside the source tree: it carries the curated data and the import mappings,
 and its commands give the same answers as the source checkout."""
+import json
 import os
 import shutil
 import site
@@ -77,9 +78,25 @@ def test_python_dash_m_and_the_metadata(installed):
     venv, work = installed
     r = run(venv, work, "python", "-m", "lithiumgraph", "--version")
     assert r.returncode == 0 and "0.1.0" in r.stdout, r.stderr
-    r = run(venv, work, "python", "-c", "import importlib.metadata as m; md = m.metadata('lithiumgraph'); "
-            "print(md['License']); print('\\n'.join(md.get_all('Classifier')))")
-    lines = r.stdout.splitlines()
-    assert lines[0] == "Apache-2.0" and "License :: OSI Approved :: Apache Software License" in lines
-    assert (ROOT / "LICENSE").read_text(encoding="utf-8").lstrip().startswith("Apache License")
-    assert "Version 2.0, January 2004" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    # what the installed wheel says of itself, read by importlib.metadata in the fresh venv
+    r = run(venv, work, "python", "-c", "import importlib.metadata as m, json; md = m.metadata('lithiumgraph'); "
+            "dist = m.distribution('lithiumgraph'); "
+            "lic = [f for f in dist.files if f.parts[0].endswith('.dist-info') and f.name.startswith('LICENSE')]; "
+            "print(json.dumps({'license': md['License'], 'classifiers': md.get_all('Classifier'), "
+            "'urls': md.get_all('Project-URL'), 'requires_python': md['Requires-Python'], "
+            "'licence_files': [str(f) for f in lic], 'licence_text': lic[0].read_text() if lic else ''}))")
+    assert r.returncode == 0, r.stderr
+    md = json.loads(r.stdout)
+    assert md["license"] == "Apache-2.0" and "License :: OSI Approved :: Apache Software License" in md["classifiers"]
+    assert md["requires_python"] == ">=3.10"
+    # PyPI refuses an upload with a classifier it does not know
+    trove = pytest.importorskip("trove_classifiers")
+    assert [c for c in md["classifiers"] if c not in trove.classifiers] == []
+    urls = dict(u.split(", ", 1) for u in md["urls"])
+    assert sorted(urls) == ["Documentation", "Homepage", "Issues", "Source"]
+    assert all(u.startswith(urls["Source"]) for u in urls.values()) and urls["Issues"] == urls["Source"] + "/issues"
+    # the licence travels in the wheel, the same text as the repository's
+    assert len(md["licence_files"]) == 1, md["licence_files"]
+    assert md["licence_text"] == (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert md["licence_text"].lstrip().startswith("Apache License") and "Version 2.0, January 2004" in md["licence_text"]
+
