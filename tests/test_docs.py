@@ -81,3 +81,47 @@ def test_readme_counts_of_walks(runner):
     assert "lists the 21 segments that feed CATL" in README
     up = json.loads(runner.invoke(cli, ["upstream", "宁德时代", "--level", "segment", "--hops", "2", "--format", "json"]).stdout)
     assert len(up) == 21
+
+
+def _numpydoc_section(doc: str, title: str) -> list[str] | None:
+    """The entry names of a numpydoc section (``name : type`` lines at the title's indentation), or None."""
+    import re
+    lines = doc.splitlines() + [""]
+    for i in range(len(lines) - 1):
+        if lines[i].strip() != title or set(lines[i + 1].strip()) != {"-"}:
+            continue
+        indent = len(lines[i]) - len(lines[i].lstrip())
+        names = []
+        for j in range(i + 2, len(lines) - 1):
+            entry = lines[j]
+            lead = len(entry) - len(entry.lstrip())
+            if not entry.strip():
+                continue
+            if lead < indent or entry.strip().startswith(">>>") or set(lines[j + 1].strip()) == {"-"}:
+                break  # the docstring's end, an example or the next section's title
+            if lead == indent:
+                names.append(re.split(r"\s*:\s*", entry.strip(), maxsplit=1)[0])
+        return names
+    return None
+
+
+def _public_functions():
+    import inspect
+    import lithiumgraph
+    import lithiumgraph.analysis as analysis
+    for mod in (lithiumgraph, analysis):
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj):
+                yield f"{mod.__name__}.{name}", obj
+
+
+@pytest.mark.parametrize("name,func", list(_public_functions()), ids=lambda x: x if isinstance(x, str) else "")
+def test_public_functions_document_their_parameters(name, func):
+    """numpydoc: a Parameters section naming every parameter of the signature, in order, and a Returns section."""
+    import inspect
+    doc = inspect.getdoc(func) or ""
+    wanted = [("**" if p.kind is p.VAR_KEYWORD else "*" if p.kind is p.VAR_POSITIONAL else "") + p.name
+              for p in inspect.signature(func).parameters.values()]
+    assert _numpydoc_section(doc, "Parameters") == wanted, f"{name}: Parameters should name {wanted}"
+    assert _numpydoc_section(doc, "Returns"), f"{name}: no Returns section"

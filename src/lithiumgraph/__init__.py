@@ -12,15 +12,51 @@ from .errors import AmbiguousName, DataError, LithiumGraphError, NodeNotFound, Q
 
 
 def load(dirs=None):
-    """Read and validate ``graph_data/`` directories (default: the shipped data) into a Dataset."""
+    """Read and validate ``graph_data/`` directories (default: the shipped data) into a Dataset.
+
+    Parameters
+    ----------
+    dirs : str, Path or list of them, optional
+        Data directories, later ones layered over earlier ones; default the curated data.
+
+    Returns
+    -------
+    Dataset
+        Every record with the file and line it came from.
+
+    Raises
+    ------
+    DataError
+        One line per bad value (file, row, field), root causes first.
+    """
     from .dataset import load as _load
     return _load(dirs)
 
 
 def load_graph(dirs=None, *, as_of=None):
     """Load data directories and build the networkx MultiDiGraph every analysis reads, as known and true
-    on ``as_of`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date; default today; see
-    :func:`lithiumgraph.timeline.snapshot`)."""
+    on ``as_of``.
+
+    Parameters
+    ----------
+    dirs : str, Path or list of them, optional
+        Data directories, later ones layered over earlier ones; default the curated data.
+    as_of : str or datetime.date, optional
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a period means its last day); default today. See
+        :func:`lithiumgraph.timeline.snapshot`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        One node per entity, one edge per relation, each with its sources.
+
+    Raises
+    ------
+    DataError
+        The data does not validate.
+    LithiumGraphError
+        ``as_of`` is not a date.
+    """
     from .graph import build_graph as _build
     from .timeline import snapshot
     return snapshot(_build(load(dirs)), as_of)
@@ -28,6 +64,27 @@ def load_graph(dirs=None, *, as_of=None):
 
 def query(G, cypher: str, params: dict | None = None, *, timeout: float | None = None):
     """Run read-only Cypher on graph ``G`` with the embedded engine; rows as in ``lithiumgraph query``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    cypher : str
+        One read-only statement; writes and procedures are refused.
+    params : dict, optional
+        Values for the statement's ``$name`` parameters.
+    timeout : float, optional
+        Seconds the engine may run before the query is stopped.
+
+    Returns
+    -------
+    Result
+        ``columns`` and ``rows`` of plain values (nodes and relationships as dicts).
+
+    Raises
+    ------
+    QueryError
+        The statement writes, does not parse, or runs past ``timeout``.
 
     >>> G = load_graph()
     >>> query(G, "MATCH (s)-[:SUPPLIES]->(c {id: $id}) RETURN s.id", {"id": "catl"}).rows
@@ -38,7 +95,27 @@ def query(G, cypher: str, params: dict | None = None, *, timeout: float | None =
 
 
 def open_store(kind: str = "memory", **options):
-    """A store (``memory`` or ``neo4j``) whose ``graph()`` and ``query()`` every analysis can use."""
+    """A store (``memory`` or ``neo4j``) whose ``graph()`` and ``query()`` every analysis can use.
+
+    Parameters
+    ----------
+    kind : str
+        ``memory`` (the data directories built in memory) or ``neo4j`` (a server the graph was pushed to).
+    **options
+        ``data_dirs`` for ``memory``; ``uri``, ``user``, ``password``, ``database`` for ``neo4j``.
+
+    Returns
+    -------
+    Store
+        ``graph()``, ``query()`` and ``close()``.
+
+    Raises
+    ------
+    LithiumGraphError
+        A ``neo4j`` store without a ``uri``.
+    ValueError
+        An unknown ``kind``.
+    """
     from .stores import open_store as _open
     return _open(kind, **options)
 

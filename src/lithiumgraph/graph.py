@@ -150,6 +150,16 @@ def _add_dated(ds: Dataset, nodes: list, edge: _Edges) -> None:
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     """Build the graph from a validated dataset.
 
+    Parameters
+    ----------
+    ds : Dataset
+        Records from :func:`lithiumgraph.load`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        One node per entity (``kind`` and its fields), one edge per relation (``kind``, its fields, sources).
+
     >>> from lithiumgraph.dataset import load
     >>> G = build_graph(load())
     >>> G.nodes["catl"]["kind"], G.nodes["catl"]["name_en"]

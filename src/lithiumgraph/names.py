@@ -159,15 +159,26 @@ def resolve(G: nx.MultiDiGraph, name: str, *, kinds: tuple[str, ...] = NAMED_KIN
 
     Parameters
     ----------
-    G : the graph.
-    name : an id, a name, an alias, a listed code, or the beginning of one.
-    kinds : the node kinds the name may stand for.
-    what : what the name is called in the error ("park", "segment"...).
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    name : str
+        An id, a name, an alias, a listed code, or the beginning of one.
+    kinds : tuple of str
+        The node kinds the name may stand for.
+    what : str
+        What the name is called in the error ("park", "segment"...).
 
     Returns
     -------
-    The node id. Raises AmbiguousName (with every candidate and its id) when several nodes answer
-    at the first step that finds any, NodeNotFound (with the closest names) when none does.
+    str
+        The node id.
+
+    Raises
+    ------
+    AmbiguousName
+        Several nodes answer at the first step that finds any; carries every candidate and its id.
+    NodeNotFound
+        No node answers; carries the closest names.
 
     >>> from lithiumgraph import load_graph
     >>> G = load_graph()
@@ -199,6 +210,24 @@ def _label(d: dict, n: str) -> str:
 def search(G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS,
            min_score: float = 60) -> list[Match]:
     """Nodes whose names or aliases are like ``text``, best first (one hit per node).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    text : str
+        What a person typed: part of a name, an alias, a code.
+    limit : int
+        Hits returned at most.
+    kinds : tuple of str
+        The node kinds searched.
+    min_score : float
+        The lowest similarity (0-100, rapidfuzz's WRatio) that counts as a hit.
+
+    Returns
+    -------
+    list of Match
+        ``id``, ``kind``, ``name``, the name or alias ``matched`` and its ``score``.
 
     >>> from lithiumgraph import load_graph
     >>> search(load_graph(), "ganfeng", limit=1)[0].id

@@ -29,7 +29,26 @@ def _keyed(keys, kind: str) -> bool:
 
 
 def park_scope(G: nx.MultiDiGraph, park: str) -> Scope:
-    """The scope of ``park`` (an id): it and every park that lies (transitively) within it."""
+    """The scope of ``park`` (an id): it and every park that lies (transitively) within it.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    park : str
+        A park or region id (a province, city, county or park).
+
+    Returns
+    -------
+    Scope
+        The parks within it, the firms sited there, the projects there and the firms that run them
+        (``firms``: every firm with a site or a project in the scope).
+
+    Raises
+    ------
+    NodeNotFound
+        ``park`` is not the id of a park in ``G``.
+    """
     if park not in G or G.nodes[park].get("kind") != "Park":
         raise NodeNotFound(park, what="park")
     pred, node = G._pred, G._node  # the adjacency itself: a country holds every firm of the data

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .errors import NodeNotFound
 from .graph import display_name
 from .history import last_day
 
@@ -47,6 +48,16 @@ class Stats:
 def stats(G: nx.MultiDiGraph) -> Stats:
     """Count nodes and edges by kind; a fact (any node but a Source, or any edge) is sourced when
     it names at least one source and every source it names is a Source node of the graph.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+
+    Returns
+    -------
+    Stats
+        Counts by node and edge kind, the sourced share, capacity figures and sources by quality.
 
     >>> from lithiumgraph import load_graph
     >>> stats(load_graph()).sourced_share
@@ -159,7 +170,27 @@ def _projects(G: nx.MultiDiGraph, n: str) -> list[dict]:
 
 def describe(G: nx.MultiDiGraph, n: str) -> Entity:
     """Everything the graph says about node ``n``, each fact with its sources; for an enterprise,
-    also the projects its subsidiaries run and their figures."""
+    also the projects its subsidiaries run and their figures.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The graph (``load_graph()`` or a store's ``graph()``).
+    n : str
+        A node id (:func:`lithiumgraph.resolve` finds it from a name).
+
+    Returns
+    -------
+    Entity
+        The node's fields, its neighbours by relation, its projects and figures, each with sources.
+
+    Raises
+    ------
+    NodeNotFound
+        ``n`` is not a node of ``G``.
+    """
+    if n not in G:
+        raise NodeNotFound(n)
     d = G.nodes[n]
     neighbours = []
     projects = sorted(_projects(G, n), key=lambda p: p["id"])

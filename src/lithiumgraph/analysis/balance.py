@@ -192,6 +192,11 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, include_pipeline: bool = F
     Balance
         The cell capacity the demand rests on and one :class:`MaterialBalance` (low-high range) per material.
 
+    Raises
+    ------
+    NodeNotFound
+        ``park`` is not the id of a park in ``G``.
+
     >>> from lithiumgraph import load_graph
     >>> b = balance(load_graph(), "yichun-etdz")
     >>> b.get("anode").status in ("shortfall", "surplus", "balanced", "unknown")

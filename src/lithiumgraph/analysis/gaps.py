@@ -132,6 +132,11 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
     Coverage
         One :class:`SegmentGap` per template segment (status, action, reason, sites), and the balance.
 
+    Raises
+    ------
+    NodeNotFound
+        ``park`` is not the id of a park in ``G``.
+
     >>> from lithiumgraph import load_graph
     >>> cov = gaps(load_graph(), "yichun-etdz")
     >>> cov.get("cell-power").status

@@ -103,6 +103,11 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     Recommendations
         A list of :class:`SegmentTargets`, each with its ranked :class:`Recommendation` and score parts.
 
+    Raises
+    ------
+    NodeNotFound
+        ``park`` is not the id of a park in ``G``.
+
     >>> from lithiumgraph import load_graph
     >>> t = recommend(load_graph(), "yichun-etdz", segment="electrolyte")
     >>> sorted({p.name for r in t[0].candidates for p in r.parts})

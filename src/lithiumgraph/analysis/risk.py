@@ -131,6 +131,11 @@ def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
     RiskReport
         Single sources, chokepoints and concentration (HHI) findings, each with its evidence.
 
+    Raises
+    ------
+    NodeNotFound
+        ``park`` is not the id of a park in ``G``.
+
     >>> from lithiumgraph import load_graph
     >>> r = risk(load_graph(), "yichun-etdz")
     >>> any(s.supplier == "catl" and s.customer == "hozon" for s in r.single_sources)
