@@ -125,11 +125,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     T = template(G)
     recent = _recent_projects(G, weights)
     sited = _sited(G, scope, regions)
-    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects) if counts(G.nodes[p].get("status"), rules.include_pipeline)}
-    # each parent's subsidiaries that are in the park, once: a large group would otherwise be walked
-    # again for every one of its members among the candidates
-    here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
-                 for m, subs in own.subsidiaries.items()}
+    runs, here_subs = _in_park(G, scope, own, rules)
     out = []
     for sg in _targets(cov, segment):
         cands = _candidates(G, sg.segment, set(sg.firms))
@@ -148,6 +144,17 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
         out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, _ranked(recs)[:top]))
     return Recommendations(scope.park, out)
+
+
+def _in_park(G, scope: Scope, own: Ownership, rules: GapRules) -> tuple[dict[str, str], dict[str, list]]:
+    """The firms running a counted project in the park (firm -> project), and each parent's subsidiaries in
+    the park with their sources, worked out once: a large group would otherwise be walked again for every
+    one of its members among the candidates."""
+    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects)
+            if counts(G.nodes[p].get("status"), rules.include_pipeline)}
+    here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
+                 for m, subs in own.subsidiaries.items()}
+    return runs, here_subs
 
 
 def _targets(cov: Coverage, segment: str | None) -> list:

@@ -166,16 +166,8 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     # in layer and id order, not the graph's: a graph read back from Neo4j lists its nodes differently
     segments = [s for s in sorted(lay, key=lambda s: (lay[s], s)) if keep is None or s in keep or level == "enterprise"]
     ents = _enterprises(G, level, park, focus, local, keep, max_nodes)
-    # a firm sits in one of its own segments (else one of its projects'), the same on every store; a
-    # local firm in a segment where it has a site in the park (what it makes elsewhere is not local)
-    sited: dict[str, str] = {}
-    for seg, gap in sorted(coverage.items()):
-        for f in gap.firms + gap.pipeline_firms:
-            sited.setdefault(f, seg)
     facts = {e: _firm_facts(G, e) for e in ents}
-    home = {e: sited.get(e) or (None if e in local and park else
-                                next(iter(f.member or f.segments), None))
-            for e, f in facts.items()}
+    home = _homes(facts, coverage, local, park)
     if level == "enterprise" and keep is not None:
         wanted = {s for s in home.values() if s} | (keep & set(lay))
         segments = [s for s in segments if s in wanted]
@@ -231,6 +223,17 @@ def _enterprises(G, level: str, park, focus, local, keep, max_nodes: int) -> lis
                                 f"(limit {max_nodes:,}); narrow with park or focus, use level='segment', "
                                 "or raise max_nodes")
     return ents
+
+
+def _homes(facts: dict[str, _Firm], coverage, local, park) -> dict[str, str | None]:
+    """The segment each firm sits in: one of its own (else one of its projects'), the same on every store; a
+    local firm in a segment where it has a site in the park (what it makes elsewhere is not local)."""
+    sited: dict[str, str] = {}
+    for seg, gap in sorted(coverage.items()):
+        for f in gap.firms + gap.pipeline_firms:
+            sited.setdefault(f, seg)
+    return {e: sited.get(e) or (None if e in local and park else next(iter(f.member or f.segments), None))
+            for e, f in facts.items()}
 
 
 def _subtitle(G, focus, hops: int, as_of, coverage) -> list[str]:
