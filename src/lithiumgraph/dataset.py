@@ -7,25 +7,18 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator
 
 from . import model
+from .cells import parse_cell, parse_day, parse_number
 from .errors import DataError, Problem
-from .units import CAPACITY_DIMENSIONS, UNITS, dimension
+from .units import dimension
 
 __all__ = ["Dataset", "Row", "load", "default_data_dir"]
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
-NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # and the two non-characters
-MAX_NUMBER = 1e15
 NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values()
                      if hasattr(c, "node_kind") and "id" in getattr(c, "__dataclass_fields__", {}))
 
@@ -199,7 +192,7 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, toda
         for h, cell in zip(header, cells):
             attr, rules = by_column[h]
             try:
-                values[attr] = _parse(cell, rules, today)
+                values[attr] = parse_cell(cell, rules, today)
             except ValueError as e:
                 problems.append(Problem(shown, line, h, str(e)))
                 ok = False
@@ -238,76 +231,6 @@ def _bad_header(header: list[str], hline: int, cols, by_column: dict, shown: str
             problems.append(Problem(shown, hline, c, "missing required column"))
             bad_header = True
     return bad_header
-
-
-def _parse(cell: str, rules: Mapping, today: date | None = None):
-    """One cell to a Python value by its column's rules; ValueError with a short message."""
-    text = cell.strip()
-    kind = rules["type"]
-    if m := CONTROL_RE.search(text):
-        raise ValueError(f"contains a control character (U+{ord(m.group()):04X})")
-    if not text:
-        if rules["required"]:
-            raise ValueError("missing required value")
-        return () if kind == "list" else None
-    if kind == "id" and not ID_RE.match(text):
-        raise ValueError(f"invalid id {text!r} (use lower-case letters, digits, '.', '_', '-', ':')")
-    if kind == "list":
-        items = tuple(sys.intern(t.strip()) for t in text.split("|"))
-        if any(not t for t in items):
-            raise ValueError(f"empty item in list {text!r}")
-        return _shared(items)
-    if kind in ("number", "percent"):
-        value = _number(text)
-        if kind == "percent" and value > 100:
-            raise ValueError(f"share {text} is over 100%")
-        return value
-    if kind == "date" and _date(text) > (today or date.today()):
-        raise ValueError(f"date {text!r} is after today ({today or date.today()})")
-    if kind in ("unit", "capacity_unit"):
-        if text not in UNITS:
-            raise ValueError(f"unknown unit {text!r}; known: {', '.join(UNITS)}")
-        if kind == "capacity_unit" and dimension(text) not in CAPACITY_DIMENSIONS:
-            raise ValueError(f"{text!r} is not a capacity unit (t/yr, GWh/yr, m²/yr, vehicles/yr, sets/yr, ...)")
-    if rules["choices"] is model.STATUSES and text in model.OLD_STATUSES:
-        raise ValueError(f"old status {text!r}: it is now {model.OLD_STATUSES[text]!r}")
-    if rules["choices"] and text not in rules["choices"]:
-        raise ValueError(f"unknown value {text!r}; expected one of {', '.join(rules['choices'])}")
-    # ids, references, units and choices repeat across many rows: one string object each
-    return sys.intern(text) if kind != "text" or rules["ref"] or rules["choices"] else text
-
-
-_SHARED: dict[tuple, tuple] = {}
-
-
-def _shared(items: tuple) -> tuple:
-    """One tuple object per distinct list (source lists repeat on thousands of rows)."""
-    if len(_SHARED) > 100_000:
-        _SHARED.clear()
-    return _SHARED.setdefault(items, items)
-
-
-def _number(text: str) -> float:
-    if not NUMBER_RE.match(text):
-        raise ValueError(f"malformed number {text!r}")
-    value = float(text)
-    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
-        raise ValueError(f"number {text} is out of range")
-    if value < 0:
-        raise ValueError(f"negative number {text}")
-    return value
-
-
-def _date(text: str) -> date:
-    """The first day of a date of any precision; ValueError if it is malformed or impossible."""
-    m = DATE_RE.match(text)
-    if not m:
-        raise ValueError(f"malformed date {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        raise ValueError(f"impossible date {text!r}") from None
 
 
 def _last_day(text: str) -> date:
@@ -389,7 +312,7 @@ def _check_record(rec, row: Row, segments: dict, bad) -> None:
             elif dimension(rec.unit) != dimension(seg.unit):
                 bad(row, "unit", f"unit {rec.unit!r} does not fit segment {seg.id!r}, which is measured in {seg.unit}")
     vf, vt = getattr(rec, "valid_from", None), getattr(rec, "valid_to", None)
-    if vf and vt and _date(vf) > _last_day(vt):
+    if vf and vt and parse_day(vf) > _last_day(vt):
         bad(row, "valid_to", f"valid_to {vt} is before valid_from {vf}")
     if isinstance(rec, model.SegmentLink) and rec.upstream == rec.downstream:
         bad(row, "to", "a segment cannot feed itself")
@@ -401,7 +324,7 @@ def _check_record(rec, row: Row, segments: dict, bad) -> None:
         bad(row, "parent", "a park cannot contain itself")
     if isinstance(rec, model.Figure):
         try:
-            _date(rec.value) if rec.unit == "date" else _number(rec.value)
+            parse_day(rec.value) if rec.unit == "date" else parse_number(rec.value)
         except ValueError as e:
             bad(row, "value", str(e))
     if isinstance(rec, model.Intensity):

@@ -59,7 +59,7 @@ def parse_date(text: str | date | None, *, name: str = "as_of") -> date:
         return date.today()
     if isinstance(text, date):
         return text
-    from .dataset import DATE_RE
+    from .cells import DATE_RE
     m = DATE_RE.match(str(text).strip())
     try:
         if not m:

@@ -136,7 +136,7 @@ def _pid(name: str) -> str:
 
 def _unusable(name: str, where: str, anomalies: dict) -> bool:
     """Names the data files cannot hold (control characters) are reported and left out."""
-    from ..dataset import CONTROL_RE
+    from ..cells import CONTROL_RE
     if CONTROL_RE.search(name) or not name.strip():
         anomalies.setdefault("product name with a control character or blank", []).append(f"{where}: {name!r}")
         return True
