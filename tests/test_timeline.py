@@ -224,8 +224,13 @@ def test_stats_shows_the_share_checked_within_a_year(runner, data_copy):
     path.write_text(text.replace(old, old + date.today().isoformat()), encoding="utf-8")
     after = stats(load_graph(data_copy))
     assert after.checked == before.checked + 2  # the event node and its HAS_EVENT edge
+    assert after.checked_years == before.checked_years + 2 and after.years == (date.today().year - 1, date.today().year)
     r = runner.invoke(cli, ["stats", "--data", str(data_copy)])
-    assert f"facts checked within 12 months  {after.checked}/{after.facts}" in r.output
+    out = " ".join(r.output.split())
+    assert f"facts checked within 12 months {after.checked}/{after.facts}" in out
+    span = f"{after.years[0]}–{after.years[1]}"
+    assert f"facts checked in {span} {after.checked_years}/{after.facts}" in out
+    assert f"facts with a source of {span} {after.sourced_years}/{after.facts}" in out
 
 
 def test_the_report_has_a_since_last_year_section(runner, tmp_path):

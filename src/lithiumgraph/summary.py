@@ -26,6 +26,9 @@ class Stats:
     checked: int = 0        #: facts whose retrieved_on is within 12 months of today
     capacities: dict[str, int] = field(default_factory=dict)  #: stated capacity figures: firm-wide, project
     grades: dict[str, int] = field(default_factory=dict)      #: sources by quality grade (A, B, C)
+    years: tuple[int, int] = (0, 0)  #: last year and this year: the window of ``checked_years`` and ``sourced_years``
+    checked_years: int = 0  #: facts whose retrieved_on falls in ``years``
+    sourced_years: int = 0  #: facts whose newest dated source falls in ``years``
 
     @property
     def sourced_share(self) -> float:
@@ -40,6 +43,11 @@ class Stats:
         share = self.checked / self.facts if self.facts else 0.0
         out.append({"what": "facts checked within 12 months", "kind": f"{self.checked}/{self.facts}",
                     "count": f"{100 * share:.1f}%"})
+        span = f"{self.years[0]}–{self.years[1]}"
+        for what, n in ((f"facts checked in {span}", self.checked_years),
+                        (f"facts with a source of {span}", self.sourced_years)):
+            out.append({"what": what, "kind": f"{n}/{self.facts}",
+                        "count": f"{100 * n / self.facts if self.facts else 0.0:.1f}%"})
         out += [{"what": "capacity figures", "kind": k, "count": v} for k, v in self.capacities.items()]
         out += [{"what": "sources by grade", "kind": k, "count": v} for k, v in sorted(self.grades.items())]
         return out
@@ -64,17 +72,21 @@ def stats(G: nx.MultiDiGraph) -> Stats:
     1.0
     """
     sources = {n for n, d in G.nodes(data=True) if d.get("kind") == "Source"}
+    dated = {n: last_day(d["date"]).year for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")}
     nodes: Counter[str] = Counter()
     edges: Counter[str] = Counter()
     conf: Counter[str] = Counter()
-    facts = sourced = checked = 0
+    facts = sourced = checked = checked_years = sourced_years = 0
     unsourced: list[str] = []
-    recent = date.today() - timedelta(days=365)
+    today = date.today()
+    recent, since = today - timedelta(days=365), today.year - 1
 
     def check(label: str, d: dict) -> None:
-        nonlocal facts, sourced, checked
+        nonlocal facts, sourced, checked, checked_years, sourced_years
         facts += 1
         checked += bool((r := d.get("retrieved_on")) and last_day(r) >= recent)
+        checked_years += bool(r and last_day(r).year >= since)
+        sourced_years += max((dated.get(s, 0) for s in d.get("sources") or ()), default=0) >= since
         conf[d.get("confidence", "none")] += 1
         cited = d.get("sources") or []
         if cited and all(s in sources for s in cited):
@@ -97,7 +109,8 @@ def stats(G: nx.MultiDiGraph) -> Stats:
         capacities["firm-wide"] += (d.get("kind") == "IN_SEGMENT" and d.get("capacity") is not None
                                     and G.nodes[u].get("kind") == "Enterprise")
     return Stats(dict(sorted(nodes.items())), dict(sorted(edges.items())), dict(sorted(conf.items())),
-                 facts, sourced, sorted(unsourced), checked, capacities, dict(grades))
+                 facts, sourced, sorted(unsourced), checked, capacities, dict(grades), (since, today.year),
+                 checked_years, sourced_years)
 
 
 @dataclass(frozen=True)
