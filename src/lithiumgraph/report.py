@@ -118,7 +118,7 @@ def _targets(recs, cite) -> list[Block]:
         if not t.candidates:
             rows.append([f"{t.name_zh} ({t.segment})", f"{t.status} {t.action}", "", "—", "", "no candidate in the data", ""])
         for r in t.candidates:
-            why = "; ".join(f"{p.name} +{p.points:g}: {p.evidence}" for p in r.parts if p.points) or \
+            why = "; ".join(f"{p.label}: {p.evidence}" for p in r.parts if p.points) or \
                 "; ".join(p.evidence for p in r.parts)
             rows.append([f"{t.name_zh} ({t.segment})", f"{t.status} {t.action}", str(r.rank), r.name,
                          f"{r.score:g}", why, cite(sorted({s for p in r.parts for s in p.sources}))])

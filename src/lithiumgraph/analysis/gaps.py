@@ -22,6 +22,7 @@ from ..template import layers, segment_order, template
 from ..graph import out_kind, short_name
 from ..output import format_value
 from .balance import MATERIALS, Balance, balance
+from .grades import C_ONLY, c_only
 from .presence import SegmentSites, sites
 from .scope import Scope, group_of, park_scope
 from ..timeline import firm_stopped
@@ -64,10 +65,11 @@ class SegmentGap:
     pipeline_firms: list[str] = field(default_factory=list)  #: their ids
     pipeline_capacity: float | None = None  #: capacity being built (construction, trial); never in ``capacity``
     shows_pipeline: bool = False    #: whether ``pipeline_capacity`` was asked for (``GapRules.include_pipeline``)
+    c_only: list[str] = field(default_factory=list)  #: what decides the status on C-grade sources only: sites, leader
 
     def row(self) -> dict:
         return {"stage": self.stage, "group": self.group, "segment": self.segment, "name": self.name_zh,
-                "status": self.status, "action": self.action, "firms": len(self.firms),
+                "status": self.status, "c_only": self.c_only, "action": self.action, "firms": len(self.firms),
                 "firm_names": self.firm_names, "capacity": self.capacity,
                 **({"pipeline_capacity": self.pipeline_capacity} if self.shows_pipeline else {}), "unit": self.unit,
                 "reason": self.reason, "projects": self.projects, "sites": self.sites,
@@ -98,7 +100,7 @@ class Coverage:
         from ..model import GROUPS, STAGES
         from ..output import Table
         rows, key = self.rows(), "stage" if by == "stage" else "group"
-        cols = ["segment", "name", "status", "action", "firm_names", "capacity",
+        cols = ["segment", "name", "status", "c_only", "action", "firm_names", "capacity",
                 *(["pipeline_capacity"] if self.rules.include_pipeline else []), "unit", "reason"]
         order = STAGES if by == "stage" else GROUPS + (None,)
         out = [Table([r for r in rows if r[key] == value], cols, (f"\n== {value or 'other uses and recycling'} ==",),
@@ -170,7 +172,7 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
     pipe_rows = [s.label(_name(G, s.enterprise)) + (f" {format_value(s.capacity, digits=3)} {sd.get('unit')}" if s.capacity else "")
                  for s in ss.pipeline]
     pipe_txt = f"pipeline: {'; '.join(pipe_rows)}" if pipe_rows else ""
-    srcs = [x for s in ss.present + ss.pipeline for x in s.sources] + [x for _, _, x, ok in leaders if ok]
+    srcs = [x for s in ss.present + ss.pipeline for x in s.sources] + [x[0] for _, _, x, ok in leaders if ok and x]
     # a missing segment cites the template's sources for the segment itself
     sources = list(dict.fromkeys(srcs)) or list(sd.get("sources", ()))
     if not firms:
@@ -179,16 +181,36 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
         if status == "pipeline":
             reason = "no local site in operation; " + pipe_txt + ("; " + reason.removeprefix("no local firm; ")
                                                                   if action else "")
+        weak_src: list[str] = []
     else:
         status, action, reason = _present(G, seg, ss, firms, leaders, mb, rules)
-        reason = "; ".join(x for x in (reason, "sites: " + "; ".join(site_rows), pipe_txt) if x)
+        weak_src = _c_only(G, ss, leaders, status, rules)
+        reason = "; ".join(x for x in (reason, "sites: " + "; ".join(site_rows), pipe_txt, weak_src and
+                                       f"{C_ONLY}: {', '.join(weak_src)}") if x)
     cap, pipe_cap = ss.capacity(), ss.pipeline_capacity() if rules.include_pipeline else None
     return SegmentGap(seg, sd["name_zh"], sd["name_en"], sd["stage"], sd.get("group"), layer,
                       status, action, reason, firms, [_name(G, f) for f in firms],
                       [n for n, _, _, ok in leaders if ok], sorted(s.row for s in ss.present if s.kind == "project"),
                       cap, sd.get("unit") if cap is not None or pipe_cap is not None else None, resource, sources,
                       [s.row for s in ss.present], [s.row for s in ss.pipeline],
-                      [_name(G, f) for f in ss.pipeline_firms], ss.pipeline_firms, pipe_cap, rules.include_pipeline)
+                      [_name(G, f) for f in ss.pipeline_firms], ss.pipeline_firms, pipe_cap, rules.include_pipeline,
+                      weak_src)
+
+
+def _c_only(G, ss: SegmentSites, leaders, status: str, rules: GapRules) -> list[str]:
+    """What decides a present segment's status only on C-grade sources: ``sites`` when no local firm has a
+    site resting on a better source (so even its presence is C-only) or when a strong status from the number
+    of firms needs firms whose sites are C-only; ``leader`` when a strong status rests on leader flags that
+    are all C-only and fewer than ``strong_firms`` firms have better-sourced sites."""
+    solid = {s.enterprise for s in ss.present if not c_only(G, s.sources)}
+    out = [] if solid else ["sites"]
+    if status == "strong" and len(solid) < rules.strong_firms:
+        counted = [src for _, _, src, ok in leaders if ok]
+        if not counted and not out:
+            out.append("sites")
+        elif counted and all(c_only(G, src) for src in counted):
+            out.append("leader")
+    return out
 
 
 def _missing(seg, T, has, mb, resource) -> tuple[str, str]:
@@ -264,8 +286,8 @@ def _name(G, n: str) -> str:
     return short_name(G, n)
 
 
-def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str, bool]]:
-    """``(firm name, level, source, counts)`` for local firms whose group leads the segment per a
+def _leaders(G, firms, seg, rules) -> list[tuple[str, str, tuple[str, ...], bool]]:
+    """``(firm name, level, sources, counts)`` for local firms whose group leads the segment per a
     source; an uncertain claim, or a firm whose production has stopped or that is in bankruptcy
     restructuring (:func:`~lithiumgraph.timeline.firm_stopped`), is listed but does not count."""
     out = []
@@ -277,7 +299,7 @@ def _leaders(G, firms, seg, rules) -> list[tuple[str, str, str, bool]]:
                     halt = firm_stopped(G, f) or (firm_stopped(G, m) if m != f else None)
                     sure = d.get("confidence") != "uncertain" and not halt
                     lvl = d["leader"] + ("; " + halt if halt else "; uncertain" if not sure else "")
-                    out.append((_name(G, f) + via, lvl, (d.get("sources") or [""])[0], sure))
+                    out.append((_name(G, f) + via, lvl, tuple(d.get("sources") or ()), sure))
     return list(dict.fromkeys(out))
 
 

@@ -18,13 +18,14 @@ Every score is a sum of named parts, each with the evidence and sources behind i
   the data set's weight for that product (0-1) and the record's confidence.
 
 The ``in_segment`` evidence (what puts the candidate in the segment) scores nothing and always stays
-in the output beside the parts that score.
+in the output beside the parts that score. A part that scores on C-grade sources only (mirrors and
+aggregators, :mod:`lithiumgraph.analysis.grades`) is marked, and the candidate lists it in ``c_only``.
 
 Evidence whose confidence is ``uncertain`` counts at ``uncertain_factor`` of its points.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -33,6 +34,7 @@ from ..history import first_day, parse_date
 from ..template import template
 from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
+from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
 from .targets import Recommendation, Recommendations, ScorePart, SegmentTargets
 
@@ -141,6 +143,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
             parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
             parts += _makes_product(G, c, sg.segment, weights)
             parts += _recent_expansion(names, c, recent, weights, grp)
+            parts = [replace(p, c_only=True) if p.points and c_only(G, p.sources) else p for p in parts]
             recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
         out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, _ranked(recs)[:top]))
     return Recommendations(scope.park, out)

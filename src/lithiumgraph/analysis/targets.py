@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .grades import C_ONLY
+
 __all__ = ["ScorePart", "Recommendation", "SegmentTargets", "Recommendations"]
 
 
@@ -14,6 +16,12 @@ class ScorePart:
     points: float
     evidence: str
     sources: tuple[str, ...] = ()
+    c_only: bool = False  #: it scores on C-grade sources only
+
+    @property
+    def label(self) -> str:
+        """``leader +2`` (``leader +2 (C-grade source only)`` when marked), or the bare name when it scores 0."""
+        return (f"{self.name} +{self.points:g}" if self.points else self.name) + (f" ({C_ONLY})" if self.c_only else "")
 
 
 @dataclass
@@ -26,11 +34,15 @@ class Recommendation:
     parts: list[ScorePart]
     rank: int = 0
 
+    @property
+    def c_only(self) -> list[str]:
+        """The scoring parts that rest on C-grade sources only."""
+        return [p.name for p in self.parts if p.c_only]
+
     def row(self) -> dict:
         return {"segment": self.segment, "rank": self.rank, "enterprise": self.enterprise, "name": self.name,
-                "score": round(self.score, 2),
-                "why": "; ".join(f"{p.name} +{p.points:g}: {p.evidence}" if p.points else f"{p.name}: {p.evidence}"
-                                 for p in sorted(self.parts, key=lambda p: not p.points)),
+                "score": round(self.score, 2), "c_only": self.c_only,
+                "why": "; ".join(f"{p.label}: {p.evidence}" for p in sorted(self.parts, key=lambda p: not p.points)),
                 "sources": sorted({s for p in self.parts for s in p.sources})}
 
 
@@ -65,6 +77,6 @@ class Recommendations(list):
     def tables(self) -> list:
         """A table of candidates per target segment."""
         from ..output import Table
-        return [Table([r.row() for r in t.candidates], ["rank", "enterprise", "name", "score", "why"],
+        return [Table([r.row() for r in t.candidates], ["rank", "enterprise", "name", "score", "c_only", "why"],
                       (f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}",), max_width=110,
                       empty="no candidate in the data") for t in self]

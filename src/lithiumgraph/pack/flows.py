@@ -100,7 +100,8 @@ def _target(s: Svg, t, x: float, y: float, n: int) -> None:
         s.line(x + BW, y + h / 2, cx, cy + 16, stroke="#3949ab", sw=2.5 - 0.5 * min(k, 3), arrow=True)
         s.rect(cx, cy, CW - 30, RH - 8, fill="#e8eaf6", stroke="#3949ab")
         best = max(r.parts, key=lambda q: q.points, default=None)
-        s.text(cx + 10, cy + 20, f"#{r.rank} {r.name}  {r.score:g} 分", size=13, weight="bold", width=CW - 190)
+        s.text(cx + 10, cy + 20, f"#{r.rank} {r.name}  {r.score:g} 分" + (" (C)" if r.c_only else ""), size=13,
+               weight="bold", width=CW - 190)
         if best is not None and best.points:
             s.text(cx + CW - 40, cy + 20, f"{best.name} +{best.points:g}", size=11, fill="#333", anchor="end",
                    width=140)
@@ -118,7 +119,8 @@ def attraction(G: nx.MultiDiGraph, p) -> str:
     H = top + max([sum(heights[i] for i in c) for c in cols] + [40]) + 40
     s = Svg(W, H, f"招商路线图 — {p.name}")
     s.text(30, 40, f"招商路线图 {p.name}", size=26, weight="bold")
-    s.text(30, 66, f"数据日期 as of {p.as_of} · 缺链/弱链环节 → 排名候选企业 (recommend: 分数为各部分之和)",
+    s.text(30, 66, f"数据日期 as of {p.as_of} · 缺链/弱链环节 → 排名候选企业 (recommend: 分数为各部分之和;"
+           " (C) = 有得分部分仅有C级来源 (a scoring part rests on C-grade sources only))",
            size=13, fill="#444", width=W - 60)
     s.legend(30, 84)
     for c, idx in enumerate(cols):
