@@ -91,3 +91,21 @@ def test_subsidiary_and_names(G):
     assert resolve(G, "宜春时代") == "yichun-times"
     assert G.edges["yichun-times", "catl", "SUBSIDIARY_OF"]["share_pct"] == 85.5
     assert {resolve(G, x) for x in ("宁德时代", "CATL", "Contemporary Amperex Technology", "300750")} == {"catl"}
+
+
+def test_no_dangling_ids():
+    """Every id a row names (edge ends, a project's runner and park, a figure's subject) is a node the data
+    defines, of the kind the column means: validation refuses such rows, and the built graph has none."""
+    from lithiumgraph import build_graph, load
+    G = build_graph(load())  # every fact, also those that have ended
+    assert [n for n, d in G.nodes(data=True) if not d.get("kind")] == []
+    assert [(u, v, d["kind"]) for u, v, d in G.edges(data=True) if not (G.nodes[u].get("kind") and G.nodes[v].get("kind"))] == []
+    kinds = {"SUPPLIES": ("Enterprise", "Enterprise"), "SUBSIDIARY_OF": ("Enterprise", "Enterprise"),
+             "INVESTS_IN": ("Enterprise", "Enterprise"), "RUNS": ("Enterprise", "Project"),
+             "UPSTREAM_OF": ("Segment", "Segment")}
+    wrong = [(u, v, d["kind"]) for u, v, d in G.edges(data=True)
+             if d["kind"] in kinds and (G.nodes[u]["kind"], G.nodes[v]["kind"]) != kinds[d["kind"]]]
+    assert wrong == []
+    projects = [(n, d) for n, d in nodes_of(G, "Project")]
+    assert [n for n, d in projects if G.nodes.get(d["enterprise"], {}).get("kind") != "Enterprise"
+            or G.nodes.get(d["park"], {}).get("kind") != "Park"] == []

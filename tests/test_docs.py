@@ -35,7 +35,7 @@ def test_readme_python_example_runs():
 
 @pytest.mark.parametrize("line", [
     "2 strong, 8 weak, 2 pipeline only, 31 missing of 43 segments",
-    "facts sourced 2414/2414 100.0%",
+    "facts sourced 2209/2209 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):
     from lithiumgraph.cli import cli
@@ -49,7 +49,8 @@ def test_library_doctests():
     import doctest
     import importlib
     for name in ("dataset", "graph", "names", "summary", "analysis.gaps", "analysis.balance",
-                 "analysis.recommend", "analysis.risk", "synth", "cypher", "traverse", "frames", "output"):
+                 "analysis.recommend", "analysis.risk", "synth", "cypher", "traverse", "frames", "output",
+                 "coverage"):
         mod = importlib.import_module(f"lithiumgraph.{name}")
         result = doctest.testmod(mod)
         assert result.failed == 0, name
