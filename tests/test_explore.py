@@ -205,7 +205,7 @@ def test_the_first_view_is_legible(pages, open_page, name, viewport):
     assert m["smallest"] >= 11
     page.page.screenshot(path=str(pages / f"{name}-{viewport[0]}.png"))
     if name == "yichun":   # small enough to show every firm inside its segment
-        assert m["nodes"] == SEGMENTS + 26 + 3 and page.page.evaluate("lgApp.collapsed.size") == 0
+        assert m["nodes"] == SEGMENTS + 26 + 4 and page.page.evaluate("lgApp.collapsed.size") == 0
         # the measure sees what it should: a firm moved onto its neighbour overlaps it; a zoom-out shrinks labels
         page.page.evaluate("lgNetwork.moveNode('ganfeng', lgNetwork.getPosition('beiteli').x + 20, lgNetwork.getPosition('beiteli').y)")
         page.page.evaluate("lgNetwork.moveTo({scale: lgNetwork.getScale() / 2, animation: false})")
@@ -383,7 +383,7 @@ def test_save_picture_print_and_keyboard(pages, open_page):
     import xml.etree.ElementTree as ET
     svg = ET.fromstring(dl.value.path().read_text(encoding="utf-8"))
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
-    assert "宜春时代" in texts and len(texts) == SEGMENTS + 26 + 3
+    assert "宜春时代" in texts and len(texts) == SEGMENTS + 26 + 4
     # every control is reachable by Tab
     p.focus("#lg-search")
     seen = set()
