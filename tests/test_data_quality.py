@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from lithiumgraph.coverage import FEWER_IN_REALITY, segment_coverage
+from lithiumgraph.coverage import FEWER_IN_REALITY, MIN_CANDIDATES, segment_coverage
 from lithiumgraph.freshness import _checked, parse_age
 from lithiumgraph.history import last_day
+from lithiumgraph.summary import stats
 
 from conftest import DATA
 
@@ -85,6 +86,21 @@ def test_no_old_operating_status_without_a_retrieved_on(G):
             old[label] = f"{label}: operating, newest source {last or 'undated'}, sources {'|'.join(d.get('sources', ()))}"
     assert [x for k, x in old.items() if k not in NOT_YET_RECHECKED] == []
     assert sorted(NOT_YET_RECHECKED - set(old)) == [], "re-checked now: take it off NOT_YET_RECHECKED"
+
+
+def test_every_attractable_segment_has_enough_candidates(G):
+    thin = [f"{c.segment}: {c.candidates} < {MIN_CANDIDATES}" for c in segment_coverage(G)
+            if c.attractable and c.candidates < MIN_CANDIDATES and c.segment not in FEWER_IN_REALITY]
+    assert thin == []
+
+
+def test_the_data_set_reaches_its_floors(G):
+    """At least 300 enterprises, 150 supply relations and 200 capacity figures (firm-wide and on projects),
+    as ``stats`` counts them on today's graph."""
+    s = stats(G)
+    assert s.nodes["Enterprise"] >= 300
+    assert s.edges["SUPPLIES"] >= 150
+    assert sum(s.capacities.values()) >= 200, s.capacities
 
 
 def test_segments_with_fewer_firms_in_reality_say_why(G):
