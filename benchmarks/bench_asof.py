@@ -1,13 +1,14 @@
 """What --as-of costs: a command's answer as of a date against the plain answer, on synthetic graphs
 (labelled synthetic in every record).
 
-Usage: python benchmarks/bench_asof.py [--sizes 10000 100000] [--runs 3]
+Usage: python benchmarks/bench_asof.py [--sizes 10000 100000] [--rounds 3]
 
 The synthetic facts all carry as_of 2026; to give the day something to cut, the benchmark dates them
 (memberships, locations and supplies get an as_of year of 2018-2025 from a fixed seed, one supply in ten
-a valid_to) before loading. Per size it prints the plain answer (validate + build + gaps for the largest
-park), the same with the snapshot of today (what every read command does by default), and with
---as-of 2022-06 and 2025-06; each beside the plain figure measured in the same run, plus the snapshot alone.
+a valid_to) before loading. Per size and round it times the plain answer (validate + build + gaps for the largest
+park), then the same with the snapshot of today (what a command without the cache does by default) and
+with --as-of 2025-06 and 2022-06, on that round's graph; it prints the min and median over the rounds and
+each answer's cost over the plain one of its own round (min / median / worst), plus the snapshot alone.
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ import csv
 import os
 import platform
 import random
+import statistics
 import tempfile
 import time
 
-from common import median_time, peak_mib
+from common import peak_mib
 from lithiumgraph.analysis import gaps
 from lithiumgraph.dataset import load
 from lithiumgraph.graph import build_graph
@@ -46,36 +48,56 @@ def date_facts(d: str, seed: int = 7) -> None:
             w.writerows(rows)
 
 
+DAYS = (("default: today", None), ("--as-of 2025-06", "2025-06"), ("--as-of 2022-06", "2022-06"))
+
+
+def one_round(d: str, park: str) -> dict:
+    """One round: validate, build and gaps (the plain answer), then each day's snapshot and gaps on it."""
+    t = time.perf_counter()
+    G = build_graph(load(d))
+    base = time.perf_counter() - t
+    t = time.perf_counter()
+    gaps(G, park)
+    out = {"plain (validate+build+gaps)": (base + time.perf_counter() - t, G.number_of_edges(), 0.0)}
+    for label, day in DAYS:
+        t = time.perf_counter()
+        H = snapshot(G, day)
+        snap = time.perf_counter() - t
+        gaps(H, park)
+        out[label] = (base + time.perf_counter() - t, H.number_of_edges(), snap)
+        del H
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", "--rounds", dest="rounds", type=int, default=3)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}")
-    print(f"{'enterprises':>11} {'edges':>9} {'answer':<26} {'seconds':>8} {'vs plain':>9}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
+          f"load average at start {os.getloadavg()[0]:.1f}")
+    table = ["| enterprises | edges kept | answer | min s | median s | vs plain: min / median / worst round | "
+             "snapshot alone, median s |", "|---:|---:|---|---:|---:|---:|---:|"]
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as d:
             write_synth(n, 1, d)
             date_facts(d)
-            t = time.perf_counter()
-            ds = load(d)
-            t_load = time.perf_counter() - t
-        t = time.perf_counter()
-        G = build_graph(ds)
-        t_build = time.perf_counter() - t
-        park = "syn-park00000"
-        base = t_load + t_build
-        plain = base + median_time(lambda: gaps(G, park), args.runs)
-        print(f"{n:>11,} {G.number_of_edges():>9,} {'plain (validate+build+gaps)':<26} {plain:>8.2f} {'':>9}")
-        for label, day in (("default: today", None), ("--as-of 2025-06", "2025-06"), ("--as-of 2022-06", "2022-06")):
-            snap = median_time(lambda: snapshot(G, day), args.runs)
-            H = snapshot(G, day)
-            answer = median_time(lambda: gaps(H, park), args.runs)
-            total = base + snap + answer
-            print(f"{n:>11,} {H.number_of_edges():>9,} {label:<26} {total:>8.2f} {100 * (total / plain - 1):>+8.1f}%"
-                  f"   (snapshot alone {snap:.2f} s)")
-        print(f"{'':>11} peak memory {peak_mib():,.0f} MiB")
-        del G, ds
+            rounds = [one_round(d, "syn-park00000") for _ in range(args.rounds)]
+        loads = os.getloadavg()
+        plain = [r["plain (validate+build+gaps)"][0] for r in rounds]
+        for label in rounds[0]:
+            tot = [r[label][0] for r in rounds]
+            pct = [100 * (r[label][0] / p - 1) for r, p in zip(rounds, plain)]
+            snap = statistics.median(r[label][2] for r in rounds)
+            vs = "" if label.startswith("plain") else \
+                f"{min(pct):+.1f}% / {statistics.median(pct):+.1f}% / {max(pct):+.1f}%"
+            print(f"{n:>9,} {rounds[0][label][1]:>9,} {label:<28} min {min(tot):7.2f} median "
+                  f"{statistics.median(tot):7.2f}  {vs}")
+            table.append(f"| {n:,} | {rounds[0][label][1]:,} | {label} | {min(tot):.2f} | "
+                         f"{statistics.median(tot):.2f} | {vs} | {snap:.2f} |")
+        print(f"{'':>9} load average {loads[0]:.1f} / {loads[1]:.1f} / {loads[2]:.1f}; peak memory {peak_mib():,.0f} MiB")
+    print("\nRESULTS.md block:\n")
+    print("\n".join(table))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,15 @@ from click.testing import CliRunner
 from lithiumgraph.dataset import default_data_dir
 
 DATA = default_data_dir()
+# cached graphs go to a folder of this test run, never the user's own cache (subprocesses inherit it)
+CACHE = Path(tempfile.mkdtemp(prefix="lithiumgraph-test-cache-"))
+os.environ["LITHIUMGRAPH_CACHE"] = str(CACHE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_cache():
+    yield
+    shutil.rmtree(CACHE, ignore_errors=True)
 
 
 @pytest.fixture

@@ -33,9 +33,10 @@ def load(dirs=None):
     return _load(dirs)
 
 
-def load_graph(dirs=None, *, as_of=None):
+def load_graph(dirs=None, *, as_of=None, cache=True):
     """Load data directories and build the networkx MultiDiGraph every analysis reads, as known and true
-    on ``as_of``.
+    on ``as_of``. The validated graph is kept on disk and read back while the files are unchanged (see
+    :mod:`lithiumgraph.cache`).
 
     Parameters
     ----------
@@ -44,6 +45,9 @@ def load_graph(dirs=None, *, as_of=None):
     as_of : str or datetime.date, optional
         ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a period means its last day); default today. See
         :func:`lithiumgraph.timeline.snapshot`.
+    cache : bool, default True
+        Read the graph from the cache when the files are unchanged, and keep it there after a build;
+        False validates and builds afresh and writes nothing.
 
     Returns
     -------
@@ -57,9 +61,8 @@ def load_graph(dirs=None, *, as_of=None):
     LithiumGraphError
         ``as_of`` is not a date.
     """
-    from .graph import build_graph as _build
-    from .timeline import snapshot
-    return snapshot(_build(load(dirs)), as_of)
+    from .cache import GraphCache
+    return GraphCache(dirs, enabled=cache).snapshot(as_of)
 
 
 def query(G, cypher: str, params: dict | None = None, *, timeout: float | None = None):
@@ -102,7 +105,8 @@ def open_store(kind: str = "memory", **options):
     kind : str
         ``memory`` (the data directories built in memory) or ``neo4j`` (a server the graph was pushed to).
     **options
-        ``data_dirs`` for ``memory``; ``uri``, ``user``, ``password``, ``database`` for ``neo4j``.
+        ``data_dirs`` and ``cache`` (default True: keep the validated graph on disk, see
+        :mod:`lithiumgraph.cache`) for ``memory``; ``uri``, ``user``, ``password``, ``database`` for ``neo4j``.
 
     Returns
     -------

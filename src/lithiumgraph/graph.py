@@ -177,6 +177,8 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     try:
         G.add_nodes_from(nodes)
         G.add_edges_from(edges)
+        gc.freeze()     # straight into the oldest generation: no young collection walks the new graph
+        gc.unfreeze()
     finally:
         if paused:
             gc.enable()

@@ -96,14 +96,15 @@ def neo4j_options(fn):
 class GraphSource:
     """Where a command reads the graph: graph_data/ directories in memory, or a Neo4j server."""
 
-    def __init__(self, store, data_dirs, uri, user, password, database, as_of=None):
-        self.store, self.data_dirs, self.as_of = store, data_dirs, as_of
+    def __init__(self, store, data_dirs, uri, user, password, database, as_of=None, cache=True):
+        self.store, self.data_dirs, self.as_of, self.cache = store, data_dirs, as_of, cache
         self.uri, self.user, self.password, self.database = uri, user, password, database
 
     def _use(self, fn):
         from ..stores import open_store
+        extra = {"cache": self.cache, "progress": progress_line, "warn": warn} if self.store == "memory" else {}
         st = open_store(self.store, data_dirs=self.data_dirs or None, uri=self.uri, user=self.user,
-                        password=self.password, database=self.database)
+                        password=self.password, database=self.database, **extra)
         try:
             return fn(st)
         finally:
@@ -114,6 +115,8 @@ class GraphSource:
         from ..timeline import snapshot
 
         def read(st):
+            if hasattr(st, "snapshot"):   # the memory store keeps today's snapshot in the cache
+                return st.snapshot(self.as_of)
             G = st.graph()
             if left := G.graph.get("left_out"):
                 echo(f"note: left out {left['nodes']} nodes and {left['relationships']} relationships at "
@@ -140,7 +143,8 @@ class GraphSource:
 def data_option(fn):
     """--data and --store with the Neo4j options, handed to the command as one ``src``."""
     @functools.wraps(fn)
-    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, as_of, **kwargs):
+    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, as_of, no_cache,
+                **kwargs):
         if store == "neo4j" and data_dirs:
             raise click.UsageError("--data reads files into the memory store; it does not go with --store neo4j")
         if as_of is not None:
@@ -150,8 +154,9 @@ def data_option(fn):
                 parse_date(as_of)
             except LithiumGraphError:
                 raise click.BadParameter(f"{as_of!r}: use YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--as-of") from None
-        src = GraphSource(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database, as_of)
+        src = GraphSource(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database, as_of, not no_cache)
         return fn(*args, src=src, **kwargs)
+    wrapper = cache_option(wrapper)
     wrapper = click.option("--as-of", "as_of", metavar="DATE",
                            help="Answer from the graph as known and true on DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
                                 "a period means its end; default today).")(wrapper)
@@ -161,6 +166,59 @@ def data_option(fn):
     return click.option(
         "--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
         help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")(wrapper)
+
+
+def cache_option(fn):
+    """--no-cache: validate and build from the files, reading and writing no cached graph."""
+    return click.option("--no-cache", is_flag=True,
+                        help="Validate and build the graph from the files, without the cache (see 'lithiumgraph "
+                             "cache info').")(fn)
+
+
+def progress_line(label: str):
+    """One line on stderr for a slow step, on a terminal only and only once it has run a second: the label,
+    then the seconds it took (``validating graph_data… 21.3 s``)."""
+    return _ProgressLine(label, click.get_text_stream("stderr"))
+
+
+class _ProgressLine:
+    """The context manager :func:`progress_line` returns; a timer thread shows the label after ``delay``."""
+
+    def __init__(self, label: str, stream, delay: float = 1.0):
+        import threading
+        self.label, self.stream, self.delay = label, stream, delay
+        self.lock, self.shown, self.done = threading.Lock(), False, False
+        self.timer = threading.Timer(delay, self._show)
+        self.timer.daemon = True
+
+    def _show(self) -> None:
+        with self.lock:
+            if not self.done:
+                from ..output import printable
+                self.stream.write(f"{printable(self.label)}…")
+                self.stream.flush()
+                self.shown = True
+
+    def __enter__(self):
+        import time
+        self.start = time.perf_counter()
+        if self.stream.isatty():
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import time
+        self.timer.cancel()
+        with self.lock:
+            self.done = True
+            if self.shown:
+                self.stream.write(f" {time.perf_counter() - self.start:.1f} s\n")
+                self.stream.flush()
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, one line."""
+    echo(f"warning: {message}", err=True)
 
 
 def format_option(fn):

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from .base import (Number, _echo, _graph, _park, cli, data_option, echo, errors_to_click,
-                   format_option, neo4j_options)
+from .base import (Number, _echo, _graph, _park, cache_option, cli, data_option, echo, errors_to_click,
+                   format_option, neo4j_options, progress_line, warn)
 
 
 @cli.command()
@@ -37,8 +37,9 @@ def synth(n, seed, outdir):
               help="Transactions in flight at once (more can help a server with more cores or far away).")
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")
+@cache_option
 @errors_to_click
-def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, workers, data_dirs):
+def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, workers, data_dirs, no_cache):
     """Write the graph to a Neo4j server: uniqueness constraint, then batches (CREATE into an empty
     graph, else MERGE). Pushing twice leaves the same graph; if the server dies mid-push, run the same
     push again.
@@ -48,7 +49,8 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, worker
     from ..stores import open_store, push as _push
     if not neo4j_uri:
         raise click.UsageError("push needs --neo4j-uri or NEO4J_URI")
-    G = open_store("memory", data_dirs=data_dirs or None).graph()
+    G = open_store("memory", data_dirs=data_dirs or None, cache=not no_cache, progress=progress_line,
+                   warn=warn).graph()
     counts = _push(G, neo4j_uri, user=neo4j_user, password=neo4j_password, database=database, replace=replace,
                    batch=batch, workers=workers,
                    progress=lambda total: click.progressbar(length=total, label="pushing", file=sys.stderr))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .base import cli, echo, errors_to_click
+from .base import cli, echo, errors_to_click, progress_line
 
 
 @cli.group("import")
@@ -31,7 +31,8 @@ def import_table(table, mapping, outdir, against, force):
     Example: lithiumgraph import table imports/na-ev-battery/post_IRA_EV_supply_chain_investments.csv --mapping imports/na-ev-battery/mapping.yaml -o data/north-america
     """
     from ..importers import import_table as _import, read_mapping
-    summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None, force=force)
+    with progress_line(f"importing {table}"):
+        summary = _import(table, read_mapping(mapping), outdir, against=list(against) or None, force=force)
     echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items())
                + f"; {summary.skipped} rows filtered out")
     for company, eid in summary.merged:
@@ -77,7 +78,9 @@ def import_chainkg(directory, outdir, products, against, settled, force):
             if not {"company", "enterprise"} <= set(reader.fieldnames or ()):
                 raise click.ClickException(f"{settled}:1: header: expected the columns company,enterprise")
             answers = {r["company"]: r["enterprise"] for r in reader}
-    s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers, force=force)
+    with progress_line(f"importing ChainKG from {directory}"):
+        s = _import(directory, outdir, product_map=products, against=list(against) or None, settled=answers,
+                    force=force)
     echo(f"wrote {outdir}: " + ", ".join(f"{v} {k}" for k, v in s.counts.items())
                + f"; merged {len(s.merged)}, ambiguous {len(s.ambiguous)} (see merge_report.tsv); "
                f"{s.without_chain_product} companies without a chain product, {s.unmapped_products} products unmapped")

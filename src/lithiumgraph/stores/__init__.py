@@ -38,10 +38,12 @@ class Store(Protocol):
 
 
 def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None = None, uri: str | None = None,
-               user: str = "neo4j", password: str = "", database: str | None = None) -> Store:
-    """Open a store: ``memory`` (graph_data/ built in memory) or ``neo4j`` (a server the graph was pushed to)."""
+               user: str = "neo4j", password: str = "", database: str | None = None, cache: bool = True,
+               progress: Callable | None = None, warn: Callable[[str], None] | None = None) -> Store:
+    """Open a store: ``memory`` (graph_data/ built in memory, kept in the cache unless ``cache=False``; see
+    :mod:`lithiumgraph.cache`) or ``neo4j`` (a server the graph was pushed to)."""
     if kind == "memory":
-        return MemoryStore(data_dirs)
+        return MemoryStore(data_dirs, cache=cache, progress=progress, warn=warn)
     if kind == "neo4j":
         from ..errors import LithiumGraphError
         from .neo4j import Neo4jStore

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import weakref
 from decimal import Decimal
+from pathlib import Path
 
 import networkx as nx
 
@@ -143,13 +144,34 @@ class Embedded:
     name of its sort (null where absent), so ``n.name_zh`` works on any node as it does on Neo4j.
     """
 
-    def __init__(self, G: nx.MultiDiGraph):
+    def __init__(self, G: nx.MultiDiGraph, *, path: str | Path | None = None):
+        """Build the database from ``G``: in memory, or in a new file at ``path`` (see :meth:`open`)."""
         import ladybug
-        from ..model import EDGE_KINDS, NODE_KINDS
 
-        self.db = ladybug.Database(":memory:")
+        self.db = ladybug.Database(str(path) if path is not None else ":memory:")
         self.conn = ladybug.Connection(self.db)
         self._ids: dict | None = None
+        self._load(G)
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Embedded":
+        """Open a database an earlier :class:`Embedded` wrote to ``path``, read-only: no bulk load."""
+        import ladybug
+
+        self = cls.__new__(cls)
+        self.db = ladybug.Database(str(path), read_only=True)
+        self.conn = ladybug.Connection(self.db)
+        self._ids = None
+        self.conn.execute("MATCH (n:Segment) RETURN count(n)")   # a damaged file fails here, not mid-answer
+        return self
+
+    def close(self) -> None:
+        self.conn.close()
+        self.db.close()
+
+    def _load(self, G: nx.MultiDiGraph) -> None:
+        from ..model import EDGE_KINDS, NODE_KINDS
+
         declared_nodes, declared_edges = _declared()
         by_kind: dict[str, list[str]] = {}
         for n, kind in G.nodes(data="kind"):

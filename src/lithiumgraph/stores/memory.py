@@ -1,39 +1,59 @@
-"""The embedded default store: graph_data/ directories validated and built in memory."""
+"""The embedded default store: graph_data/ directories validated and built in memory, kept on disk between
+commands by :mod:`lithiumgraph.cache`."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import networkx as nx
 
 from . import Result
 
+if TYPE_CHECKING:
+    from .embedded import Embedded
+
 __all__ = ["MemoryStore"]
 
 
 class MemoryStore:
-    """The embedded default: graph_data/ directories validated and built in memory."""
+    """The embedded default: graph_data/ directories validated and built in memory.
 
-    def __init__(self, data_dirs: Iterable[str | Path] | None = None):
-        from ..dataset import load
-        from ..graph import build_graph
+    With ``cache`` (the default) the validated graph, today's snapshot and the Cypher engine's database are
+    read from the cache when the files are unchanged; invalid data raise DataError on opening either way.
+    ``progress`` and ``warn`` are handed to :class:`lithiumgraph.cache.GraphCache`.
+    """
 
-        self._graph = build_graph(load(list(data_dirs) if data_dirs else None))
+    def __init__(self, data_dirs: Iterable[str | Path] | None = None, *, cache: bool = True,
+                 progress: Callable | None = None, warn: Callable[[str], None] | None = None):
+        from ..cache import GraphCache
+
+        self._source = GraphCache(list(data_dirs) if data_dirs else None, enabled=cache, progress=progress,
+                                  warn=warn)
+        self._source.ready()
+        self._engine: Embedded | None = None
 
     def graph(self) -> nx.MultiDiGraph:
-        return self._graph
+        return self._source.graph()
+
+    def snapshot(self, day: str | date | None = None) -> nx.MultiDiGraph:
+        """The graph as known and true on ``day`` (default today, which the cache keeps)."""
+        return self._source.snapshot(day)
 
     def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
               timeout: float | None = None) -> Result:
-        """Read-only Cypher on the embedded engine (built once from the graph)."""
+        """Read-only Cypher on the embedded engine (opened from the cache, or built once from the graph)."""
         from ..cypher import check
-        from .embedded import embedded
         check(cypher, write=write)
         if write:
             from ..errors import QueryError
             raise QueryError("the memory store is built from graph_data/ for each command, so a write "
                                     "would be lost: edit the files, or push and write on the neo4j store")
-        return embedded(self._graph).run(cypher, params, timeout=timeout)
+        if self._engine is None:
+            self._engine = self._source.engine()
+        return self._engine.run(cypher, params, timeout=timeout)
 
     def close(self) -> None:
-        pass
+        if self._engine is not None and self._source.enabled:   # an engine opened from the cache
+            self._engine.close()
+        self._engine = None
