@@ -38,7 +38,7 @@ from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
 from .targets import Recommendation, Recommendations, ScorePart, SegmentTargets
 
-__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend"]
+__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend", "target_segments"]
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     sited = _sited(G, scope, regions)
     runs, here_subs = _in_park(G, scope, own, rules)
     out = []
-    for sg in _targets(cov, segment):
+    for sg in target_segments(cov, segment):
         cands = _candidates(G, sg.segment, set(sg.firms))
         caps = {c: cap for c, (cap, _, _) in cands.items() if cap}
         biggest = max(caps.values(), default=0.0)
@@ -160,7 +160,7 @@ def _in_park(G, scope: Scope, own: Ownership, rules: GapRules) -> tuple[dict[str
     return runs, here_subs
 
 
-def _targets(cov: Coverage, segment: str | None) -> list:
+def target_segments(cov: Coverage, segment: str | None = None) -> list:
     """The segments to find firms for: weak ones, and missing or pipeline-only ones not bound to a resource."""
     return [s for s in cov.segments
             if (s.status == "weak" or (s.status in ("missing", "pipeline") and not s.resource))

@@ -22,8 +22,8 @@ def gaps(park, strong_firms, min_coverage, include_pipeline, operating_only, by,
     Example: lithiumgraph gaps --park yichun-etdz
     """
     from ..analysis import gaps as _gaps
-    G = _graph(src)
-    _show(_gaps(G, _park(G, park), rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt, by=by)
+    G, pid = src.park_graph(park)
+    _show(_gaps(G, pid, rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt, by=by)
 
 
 @cli.command()
@@ -38,8 +38,8 @@ def balance(park, strong_firms, min_coverage, include_pipeline, operating_only, 
     Example: lithiumgraph balance --park yichun-etdz
     """
     from ..analysis import balance as _balance
-    G = _graph(src)
-    _show(_balance(G, _park(G, park), include_pipeline=include_pipeline), fmt)
+    G, pid = src.park_graph(park)
+    _show(_balance(G, pid, include_pipeline=include_pipeline), fmt)
 
 
 @cli.command()
@@ -55,12 +55,18 @@ def recommend(park, strong_firms, min_coverage, include_pipeline, operating_only
 
     Example: lithiumgraph recommend --park yichun-etdz --segment electrolyte
     """
-    from ..analysis import recommend as _recommend
+    from ..analysis import gaps as _gaps, recommend as _recommend
+    from ..analysis.recommend import target_segments
     from ..names import resolve
-    G = _graph(src)
-    seg = resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
-    targets = _recommend(G, _park(G, park), segment=seg, top=top,
-                         rules=_rules(strong_firms, min_coverage, include_pipeline))
+    rules = _rules(strong_firms, min_coverage, include_pipeline)
+    seg = None
+
+    def segments(G, pid):  # what the candidates are scored in: read nationally, in a second step on a server
+        nonlocal seg
+        seg = resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
+        return [s.segment for s in target_segments(_gaps(G, pid, rules=rules), seg)]
+    G, pid = src.park_graph(park, segments)
+    targets = _recommend(G, pid, segment=seg, top=top, rules=rules)
     if seg and not targets:
         raise click.ClickException(f"segment {seg!r} is not a gap of this park (it is strong, or a resource)")
     _show(targets, fmt)
@@ -77,8 +83,8 @@ def risk(park, strong_firms, min_coverage, include_pipeline, operating_only, src
     Example: lithiumgraph risk --park yichun-etdz
     """
     from ..analysis import risk as _risk
-    G = _graph(src)
-    _show(_risk(G, _park(G, park), rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt)
+    G, pid = src.park_graph(park)
+    _show(_risk(G, pid, rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt)
 
 
 @cli.command()

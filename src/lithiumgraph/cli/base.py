@@ -124,6 +124,28 @@ class GraphSource:
             return snapshot(G, self.as_of)
         return self._use(read)
 
+    def park_graph(self, park, targets=None):
+        """The graph a park's analyses read, as known and true on --as-of, and the park's id. A server sends
+        only the park's part; ``targets(G, park_id)`` names the segments whose candidates are scored
+        nationally (recommend), read in a second step."""
+        def read(st):
+            raw = st.park_graph(park)
+            G = self._day(raw)
+            pid = _park(G, park)
+            if targets is not None and (more := st.park_graph(pid, segments=targets(G, pid))) is not raw:
+                G = self._day(more)
+            return G, pid
+        return self._use(read)
+
+    def _day(self, H):
+        """``H`` as of --as-of; a graph read for one park is dated like the whole graph would be."""
+        from ..history import parse_date
+        from ..timeline import snapshot
+        G = snapshot(H, self.as_of)
+        if G is H and self.store != "memory":  # nothing differed in this part; the whole graph would be dated
+            G.graph["as_of"] = parse_date(self.as_of).isoformat()
+        return G
+
     def history(self):
         """The stored graph with every date in it (for what changed between two dates)."""
         return self._use(lambda st: st.graph())

@@ -40,6 +40,10 @@ class MemoryStore:
         """The graph as known and true on ``day`` (default today, which the cache keeps)."""
         return self._source.snapshot(day)
 
+    def park_graph(self, park: str, *, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """The whole graph: it is in memory already, and every park analysis runs on it."""
+        return self._graph
+
     def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
               timeout: float | None = None) -> Result:
         """Read-only Cypher on the embedded engine (opened from the cache, or built once from the graph)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 from itertools import chain
-from typing import Callable
+from typing import Callable, Iterable
 
 import networkx as nx
 
@@ -320,6 +320,27 @@ class Neo4jStore:
         if any(left.values()):
             G.graph["left_out"] = left
         return G
+
+    def park_graph(self, park: str, *, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """Only what the park analyses read for ``park`` (an id or a name), fetched with server-side Cypher in
+        one read transaction (see :mod:`.neo4jpark`); with ``segments``, also what recommend scores the
+        candidates in those segments with. Refused while a push is writing."""
+        from neo4j import READ_ACCESS
+
+        from .neo4jpark import park_graph
+        from .pushlock import LOCK, check_idle
+
+        def work(tx):
+            check_idle(list(tx.run(LOCK)), self.uri)
+            return park_graph(tx, park, segments)
+        try:
+            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
+                return s.execute_read(work)
+        except Exception as e:
+            err = _error(e, self.uri, database=self.database)
+            if err is e:
+                raise
+            raise err from None
 
     def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
               timeout: float | None = None):
