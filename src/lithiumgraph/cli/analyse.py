@@ -83,7 +83,7 @@ def risk(park, strong_firms, min_coverage, include_pipeline, operating_only, src
     Example: lithiumgraph risk --park yichun-etdz
     """
     from ..analysis import risk as _risk
-    G, pid = src.park_graph(park)
+    G, pid = src.park_graph(park, supplies=True)
     _show(_risk(G, pid, rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt)
 
 

@@ -124,12 +124,13 @@ class GraphSource:
             return snapshot(G, self.as_of)
         return self._use(read)
 
-    def park_graph(self, park, targets=None):
+    def park_graph(self, park, targets=None, *, supplies=False):
         """The graph a park's analyses read, as known and true on --as-of, and the park's id. A server sends
         only the park's part; ``targets(G, park_id)`` names the segments whose candidates are scored
-        nationally (recommend), read in a second step."""
+        nationally (recommend), read in a second step; ``supplies`` asks for the supply relations of the
+        park's groups (risk)."""
         def read(st):
-            raw = st.park_graph(park)
+            raw = st.park_graph(park, supplies=supplies)
             G = self._day(raw)
             pid = _park(G, park)
             if targets is not None and (more := st.park_graph(pid, segments=targets(G, pid))) is not raw:

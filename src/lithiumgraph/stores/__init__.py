@@ -28,13 +28,13 @@ class Result:
 @runtime_checkable
 class Store(Protocol):
     """What analyses need of a store: the whole graph, in the canonical networkx form; the part of it that
-    a park's analyses read (``park`` an id or a name; with ``segments``, what recommend scores candidates
-    in those segments with), which a store holding the graph in memory answers with the whole graph; and
+    a park's analyses read (``park`` an id or a name; with ``supplies``, the supply relations of the park's
+    firms and their groups; with ``segments``, what recommend scores candidates in those segments with), which a store holding the graph in memory answers with the whole graph; and
     Cypher."""
 
     def graph(self) -> nx.MultiDiGraph: ...
 
-    def park_graph(self, park: str, *, segments: Iterable[str] | None = None) -> nx.MultiDiGraph: ...
+    def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph: ...
 
     def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
               timeout: float | None = None) -> Result: ...

@@ -40,7 +40,7 @@ class MemoryStore:
         """The graph as known and true on ``day`` (default today, which the cache keeps)."""
         return self._source.snapshot(day)
 
-    def park_graph(self, park: str, *, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
         """The whole graph: it is in memory already, and every park analysis runs on it."""
         return self._graph
 

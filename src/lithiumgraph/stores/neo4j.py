@@ -321,10 +321,10 @@ class Neo4jStore:
             G.graph["left_out"] = left
         return G
 
-    def park_graph(self, park: str, *, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
         """Only what the park analyses read for ``park`` (an id or a name), fetched with server-side Cypher in
-        one read transaction (see :mod:`.neo4jpark`); with ``segments``, also what recommend scores the
-        candidates in those segments with. Refused while a push is writing."""
+        one read transaction (see :mod:`.neo4jpark`); with ``supplies``, the supply relations of the park's
+        groups; with ``segments``, also what recommend scores the candidates in those segments with. Refused while a push is writing."""
         from neo4j import READ_ACCESS
 
         from .neo4jpark import park_graph
@@ -332,7 +332,7 @@ class Neo4jStore:
 
         def work(tx):
             check_idle(list(tx.run(LOCK)), self.uri)
-            return park_graph(tx, park, segments)
+            return park_graph(tx, park, supplies=supplies, segments=segments)
         try:
             with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
                 return s.execute_read(work)

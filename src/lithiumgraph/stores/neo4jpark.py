@@ -8,10 +8,11 @@ graph of any day is then taken on the client exactly as from the whole graph):
 - the enterprises and projects located in the park or any park within it; the projects' firms,
   events, segments and places;
 - the park's firms and every firm of their groups (``SUBSIDIARY_OF``, transitively): their
-  segments, events, places, projects and supply relations both ways, with the firms at the other end;
-- with ``segments`` (what ``recommend`` scores nationally): every firm and project active in those
-  segments, their groups with all the groups' projects, their products, and the firms and projects
-  sited in the two regions around the park.
+  segments, events and places;
+- with ``supplies`` (what ``risk`` reads): their supply relations both ways, with the firms at the other end;
+- with ``segments`` (what ``recommend`` scores nationally): the supply relations into those groups, every
+  firm and project active in those segments, their groups with all the groups' projects, their products,
+  and the firms and projects sited in the two regions around the park.
 
 Anything else (supply relations between firms elsewhere, figures, prices) stays on the server.
 """
@@ -29,8 +30,11 @@ __all__ = ["park_graph"]
 BASE = ("Park", "Segment", "Intensity", "Source")
 #: Relationships of a site (an enterprise or project located in a park), read from the park's side.
 PROJECT_OUT = ("HAS_EVENT", "IN_SEGMENT", "LOCATED_IN")
-FIRM_OUT = ("IN_SEGMENT", "HAS_EVENT", "LOCATED_IN", "RUNS", "SUBSIDIARY_OF", "SUPPLIES")
+FIRM_OUT = ("IN_SEGMENT", "HAS_EVENT", "LOCATED_IN")
 NODE = "n.id AS id, [l IN labels(n) WHERE l IN $kinds] AS kinds, properties(n) AS props"
+#: The node at the far end of a relationship, with its properties unless it is of a kind read whole.
+FAR = ("{far}.id AS id, [l IN labels({far}) WHERE l IN $kinds] AS kinds, CASE WHEN "
+       + " OR ".join(f"{{far}}:{k}" for k in BASE) + " THEN null ELSE properties({far}) END AS props")
 
 
 def _types(types: Iterable[str]) -> str:
@@ -56,31 +60,21 @@ class _Reader:
             if isinstance(nid, str) and nid and len(r["kinds"]) == 1 and nid not in self.nodes:
                 self.nodes[nid] = (r["kinds"][0], r["props"])
 
-    def _add_rels(self, records) -> set[str]:
-        """Keep the relationships; the ids at their ends that are not read yet."""
-        new: set[str] = set()
+    def _add_rels(self, records) -> None:
         for r in records:
-            u, v, props = r["u"], r["v"], r["props"]
+            u, v, props = r["u"], r["v"], r["rprops"]
             if not (isinstance(u, str) and isinstance(v, str)):
                 continue
             self.rels.setdefault((u, v, str(props.get("_key", r["t"]))), (r["t"], props))
-            new.update(x for x in (u, v) if x not in self.nodes)
-        return new
 
     def base(self) -> None:
         """Every park, segment, intensity and source, and the relationships among them."""
         where = " OR ".join(f"n:{k}" for k in BASE)
         self._add_nodes(self._run(f"MATCH (n:LG) WHERE {where} RETURN {NODE}", kinds=list(NODE_KINDS)))
-        ends = where.replace("n:", "a:"), where.replace("n:", "b:")
-        self._add_rels(self._run(f"MATCH (a:LG)-[r]->(b:LG) WHERE ({ends[0]}) AND ({ends[1]}) "
-                                 "RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS props"))
-
-    def fetch(self, ids: Iterable[str]) -> None:
-        """The nodes ``ids`` that are not read yet."""
-        ids = [i for i in set(ids) if i not in self.nodes]
-        if ids:
-            self._add_nodes(self._run(f"UNWIND $ids AS i MATCH (n:LG {{id: i}}) RETURN {NODE}",
-                                      ids=sorted(ids), kinds=list(NODE_KINDS)))
+        starts = " UNION ".join(f"MATCH (a:LG:{k}) RETURN a" for k in BASE)  # a union of label scans: each
+        # kind's own relationships, never the hundred thousand sites located in the parks
+        self._add_rels(self._run(f"CALL () {{ {starts} }} MATCH (a)-[r]->(b:LG) WHERE {where.replace('n:', 'b:')} "
+                                 "RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops"))
 
     def out(self, ids: Iterable[str], types: Iterable[str]) -> set[str]:
         """The relationships of ``types`` leaving ``ids`` and the nodes they reach; returns those nodes' ids."""
@@ -95,10 +89,11 @@ class _Reader:
         if not ids:
             return set()
         recs = self._run(f"UNWIND $ids AS i MATCH {pattern % _types(types)} "
-                         f"RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS props, {far}.id AS far",
-                         ids=ids)
-        self.fetch(self._add_rels(recs))
-        return {r["far"] for r in recs if r["far"] in self.nodes}
+                         f"RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops, "
+                         + FAR.format(far=far), ids=ids, kinds=list(NODE_KINDS))
+        self._add_nodes(r for r in recs if r["props"] is not None)
+        self._add_rels(recs)
+        return {r["id"] for r in recs if r["id"] in self.nodes}
 
     def kind(self, ids: Iterable[str], kind: str) -> set[str]:
         return {i for i in ids if i in self.nodes and self.nodes[i][0] == kind}
@@ -135,9 +130,10 @@ class _Reader:
         return G
 
 
-def park_graph(tx, park: str, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+def park_graph(tx, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """What the park analyses read for ``park`` (an id or a name), in the canonical networkx form; with
-    ``segments``, also what ``recommend`` scores its candidates in those segments with."""
+    ``supplies``, the supply relations of the park's groups too; with ``segments``, also what ``recommend``
+    scores its candidates in those segments with."""
     from ..names import resolve
     from ..scope import ancestors, park_scope
     rd = _Reader(tx)
@@ -146,8 +142,11 @@ def park_graph(tx, park: str, segments: Iterable[str] | None = None) -> nx.Multi
     pid = resolve(places, park, kinds=("Park",), what="park")
     firms, _ = rd.sites(set(park_scope(places, pid).parks))
     members = rd.groups(firms)
-    rd.projects(rd.kind(rd.out(members, FIRM_OUT), "Project"))
-    rd.into(members, ("SUPPLIES",))
+    rd.out(members, FIRM_OUT)
+    if supplies:
+        rd.out(members, ("SUPPLIES",))
+    if supplies or segments is not None:
+        rd.into(members, ("SUPPLIES",))
     if segments is not None:
         _candidates(rd, places, pid, set(segments), ancestors(places, pid)[:2])
     return rd.graph()
