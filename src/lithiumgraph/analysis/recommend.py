@@ -38,7 +38,8 @@ from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
 from .targets import Recommendation, Recommendations, ScorePart, SegmentTargets
 
-__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend", "target_segments"]
+__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend",
+           "target_segments"]
 
 
 @dataclass(frozen=True)
