@@ -218,11 +218,13 @@ def _leader_and_capacity(seg: str, membership: dict, cap: float | None, unit: st
 def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:
     """Enterprises active in ``seg`` but not in the park's ``seg``: ``id -> (capacity, unit, edge)``.
 
-    Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities.
+    Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities; a firm
+    without a membership of its own is shown by its project with the first id (in id order, so the answer
+    does not hang on the order a store keeps the edges in).
     """
     member: dict[str, dict] = {}
     projects: dict[str, list[dict]] = {}
-    for u, _, d in G.in_edges(seg, data=True):
+    for u, _, d in sorted(G.in_edges(seg, data=True), key=lambda e: e[0]):
         kind = G.nodes[u]["kind"]
         if d["kind"] != "IN_SEGMENT" or kind not in ("Enterprise", "Project"):
             continue
