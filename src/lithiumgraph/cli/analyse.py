@@ -59,13 +59,14 @@ def recommend(park, strong_firms, min_coverage, include_pipeline, operating_only
     from ..analysis.recommend import target_segments
     from ..names import resolve
     rules = _rules(strong_firms, min_coverage, include_pipeline)
-    seg = None
+
+    def only(G):
+        return resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
 
     def segments(G, pid):  # what the candidates are scored in: read nationally, in a second step on a server
-        nonlocal seg
-        seg = resolve(G, segment, kinds=("Segment",), what="segment") if segment else None
-        return [s.segment for s in target_segments(_gaps(G, pid, rules=rules), seg)]
+        return [s.segment for s in target_segments(_gaps(G, pid, rules=rules), only(G))]
     G, pid = src.park_graph(park, segments)
+    seg = only(G)
     targets = _recommend(G, pid, segment=seg, top=top, rules=rules)
     if seg and not targets:
         raise click.ClickException(f"segment {seg!r} is not a gap of this park (it is strong, or a resource)")

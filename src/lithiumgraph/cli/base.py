@@ -130,6 +130,9 @@ class GraphSource:
         nationally (recommend), read in a second step; ``supplies`` asks for the supply relations of the
         park's groups (risk)."""
         def read(st):
+            if hasattr(st, "snapshot"):   # the memory store: the whole graph, today's snapshot from the cache
+                G = st.snapshot(self.as_of)
+                return G, _park(G, park)
             raw = st.park_graph(park, supplies=supplies)
             G = self._day(raw)
             pid = _park(G, park)
@@ -143,7 +146,7 @@ class GraphSource:
         from ..history import parse_date
         from ..timeline import snapshot
         G = snapshot(H, self.as_of)
-        if G is H and self.store != "memory":  # nothing differed in this part; the whole graph would be dated
+        if G is H:  # nothing differed in this part; the whole graph would be dated
             G.graph["as_of"] = parse_date(self.as_of).isoformat()
         return G
 

@@ -42,7 +42,7 @@ class MemoryStore:
 
     def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
         """The whole graph: it is in memory already, and every park analysis runs on it."""
-        return self._graph
+        return self.graph()
 
     def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
               timeout: float | None = None) -> Result:
