@@ -28,6 +28,16 @@ QUERIES = [
     ("supply_chains_count", "MATCH (a:Enterprise)-[:SUPPLIES*2]->(c:Enterprise) RETURN count(*) AS chains", {}),
     ("supply_chains_fixed", "MATCH (a:Enterprise)-[:SUPPLIES]->(:Enterprise)-[:SUPPLIES]->(c:Enterprise) "
      "RETURN count(*) AS chains", {}),
+    # fixed lengths, which the embedded store writes as fixed hops that never reuse a relationship
+    ("supply_two_hops_in_range", "MATCH (a:Enterprise)<-[:SUPPLIES*2..2]-(c:Enterprise {id: $id}) "
+     "WHERE a.listed_code IS NOT NULL OR a.id = 'catl' RETURN a.id, count(*) AS n", {"id": "ganfeng"}),
+    ("supply_three_hops_count", "MATCH (a:Enterprise)-[:SUPPLIES*3]->(c:Enterprise {id: 'hozon'}) "
+     "RETURN count(*) AS n, count(DISTINCT a) AS firms", {}),
+    ("two_fixed_lengths_one_match", "MATCH (a:Enterprise)-[:SUPPLIES*1]->(b)-[:SUPPLIES*2]->(c:Enterprise {id: 'catl'}) "
+     "RETURN a.id, count(*) AS n", {}),
+    ("fixed_hops_in_optional_and_exists", "MATCH (s:Segment {id: 'cell-power'}) "
+     "OPTIONAL MATCH (u:Segment)-[:UPSTREAM_OF*2]->(s) WHERE EXISTS { MATCH (u)<-[:UPSTREAM_OF*1..1]-() } "
+     "RETURN u.id ORDER BY u.id", {}),
     ("path_nodes", "MATCH p = (:Enterprise {id: 'shenghua'})-[:SUPPLIES*1..3]->(:Enterprise {id: 'hozon'}) "
      "RETURN nodes(p) AS chain, relationships(p) AS links", {}),
     ("whole_path", "MATCH p = (:Segment {id: 'lithium-carbonate'})-[:UPSTREAM_OF*1..2]->(:Segment {id: 'cell-power'}) "

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from lithiumgraph.cli import cli
-from lithiumgraph.cypher import check, parse_param, return_columns
+from lithiumgraph.cypher import check, parse_param, return_columns, rewrite
 from lithiumgraph.errors import LithiumGraphError
 from lithiumgraph.stores import MemoryStore
 
@@ -309,3 +309,23 @@ def test_the_embedded_store_refuses_kinds_outside_the_model():
     G.add_node("x", kind="Evil`) DETACH DELETE n //")
     with pytest.raises(LithiumGraphError, match="node kinds outside the model"):
         Embedded(G)
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("MATCH (a)-[:SUPPLIES*2]->(c) RETURN c",
+     "MATCH (a)-[lg_hop5_1:SUPPLIES]->()-[lg_hop5_2:SUPPLIES]->(c)  WHERE lg_hop5_1 <> lg_hop5_2 RETURN c"),
+    ("MATCH p = (a)<-[:A|B*2..2]-(c) WHERE a.x = 1 OR c.x = 2 RETURN p",
+     "MATCH p = (a)<-[lg_hop8_1:A|B]-()<-[lg_hop8_2:A|B]-(c) WHERE ( a.`x` = 1 OR c.`x` = 2 ) "
+     "AND lg_hop8_1 <> lg_hop8_2 RETURN p"),
+    ("MATCH (e) WHERE EXISTS { MATCH (e)-[:S*1]->(x)-[:S*1]->(y) } RETURN e",
+     "MATCH (e) WHERE EXISTS { MATCH (e)-[lg_hop12_1:S]->(x)-[lg_hop24_1:S]->(y)  WHERE lg_hop12_1 <> lg_hop24_1 } "
+     "RETURN e"),
+    # left as written: a named list, an undirected pattern, a range, RETURN *, a pattern in a WHERE
+    ("MATCH (a)-[r:S*2]->(c) RETURN r", None),
+    ("MATCH (a)-[:S*2]-(c) RETURN c", None),
+    ("MATCH (a)-[:S*1..2]->(c) RETURN c", None),
+    ("MATCH (a)-[:S*2]->(c) RETURN *", None),
+    ("MATCH (a) WHERE (a)-[:S*2]->() RETURN a", None),
+])
+def test_fixed_lengths_become_hops_that_never_reuse_a_relationship(query, expected):
+    assert rewrite(query) == (expected or query)

@@ -182,10 +182,12 @@ def quote_name(name: str) -> str:
 
 
 def rewrite(query: str) -> str:
-    """Two spellings the embedded engine needs for Neo4j's meaning: property names in backquotes
-    (``group`` is a keyword to its parser, a plain name to Neo4j), and ``sum(x)`` as
-    ``coalesce(sum(x), 0)`` (Neo4j sums nothing to 0, the engine to null)."""
-    toks, edits = _tokens(query), []
+    """The spellings the embedded engine needs for Neo4j's meaning: property names in backquotes
+    (``group`` is a keyword to its parser, a plain name to Neo4j), ``sum(x)`` as ``coalesce(sum(x), 0)``
+    (Neo4j sums nothing to 0, the engine to null), and fixed-length patterns as fixed hops (see
+    :func:`_fixed_hops`)."""
+    toks = _tokens(query)
+    edits = _fixed_hops(query, toks)
     for i, (kind, text, off) in enumerate(toks):
         if kind == "word" and i and toks[i - 1][1] == "." and toks[i - 1][2] == off - 1:
             edits.append((off, off + len(text), quote_name(text)))
@@ -204,6 +206,114 @@ def rewrite(query: str) -> str:
         out += [query[last:start], text]
         last = end
     return "".join(out) + query[last:]
+
+
+#: Words that end a MATCH clause's pattern (or its WHERE) at the pattern's own depth.
+_CLAUSE_ENDS = {"RETURN", "WITH", "MATCH", "OPTIONAL", "UNWIND", "ORDER", "SKIP", "LIMIT", "UNION", "CALL", "WHERE"}
+
+
+def _fixed_hops(query: str, toks: list[Token]) -> list[tuple[int, int, str]]:
+    """Edits that spell each anonymous fixed-length pattern of a MATCH, ``-[:R*2]->`` or ``-[:R*2..2]->``,
+    as that many hops, ``-[h1:R]->()-[h2:R]->``, with ``h1 <> h2`` added to the clause's WHERE (for every
+    two hops written into one MATCH): Neo4j never reuses a relationship within a match, and the engine's variable-length search (which may)
+    costs seconds where fixed hops cost milliseconds. Undirected patterns (the engine's counts of undirected
+    hops with such conditions are not Neo4j's), named relationship lists, ``RETURN *`` and patterns outside
+    a MATCH's pattern part stay as written."""
+    words = {t[1].lower() for t in toks if t[0] == "word"}
+    if any(t[1] == "*" and i and toks[i - 1][1].upper() in ("RETURN", "WITH", "DISTINCT") for i, t in enumerate(toks)):
+        return []
+    depth, depths = 0, []
+    for kind, text, _ in toks:
+        depth -= kind == "sym" and text in ")]}"
+        depths.append(depth)
+        depth += kind == "sym" and text in "([{"
+    edits: list[tuple[int, int, str]] = []
+    hops_of: dict[int, list[str]] = {}  # clause's MATCH token -> the hops written into it
+    for i, (kind, text, off) in enumerate(toks):
+        hop = _fixed_length(toks, depths, i) if text == "[" and kind == "sym" else None
+        if hop is None or (m := _match_of(toks, depths, i)) is None:
+            continue
+        n, types_end, spec_end, close, left, right = hop
+        names = []
+        for h in range(1, n + 1):
+            name = f"lg_hop{i}_{h}"
+            while name.lower() in words:
+                name += "_"
+            names.append(name)
+        inner = query[toks[i][2] + 1:toks[types_end][2]] + query[toks[spec_end][2]:toks[close][2]]
+        arrow_l, arrow_r = ("<-" if toks[left][1] == "<" else "-"), ("->" if toks[right][1] == ">" else "-")
+        hops = "()".join(f"{arrow_l}[{h}{inner}]{arrow_r}" for h in names)
+        edits.append((toks[left][2], toks[right][2] + 1, hops))
+        hops_of.setdefault(m, []).extend(names)
+    for m, names in hops_of.items():
+        if len(names) > 1:  # no two relationships of one MATCH alike, as Neo4j matches
+            edits += _add_where(query, toks, depths, m, " AND ".join(
+                f"{a} <> {b}" for j, a in enumerate(names) for b in names[j + 1:]))
+    return edits
+
+
+def _fixed_length(toks: list[Token], depths: list[int], i: int) -> tuple[int, ...] | None:
+    """For the ``[`` at ``i`` of an anonymous directed relationship with a fixed length ``*n`` or ``*n..n`` (1-6):
+    ``(n, index of *, index after the length, index of ], first token of the left arrow, last token of
+    the right arrow)``; else None."""
+    if i < 1 or toks[i - 1][1] != "-" or i + 1 >= len(toks) or toks[i + 1][1] not in (":", "*"):
+        return None
+    j = i + 1
+    while j < len(toks) and depths[j] > depths[i] and toks[j][1] != "*":
+        j += 1
+    if j + 1 >= len(toks) or toks[j][1] != "*" or toks[j + 1][0] != "num" or not toks[j + 1][1].isdigit():
+        return None
+    n, k = int(toks[j + 1][1]), j + 2
+    if k + 1 < len(toks) and toks[k][1] == "..":
+        if toks[k + 1][1] != toks[j + 1][1]:
+            return None
+        k += 2
+    close = k
+    while close < len(toks) and depths[close] > depths[i]:
+        close += 1
+    if not 1 <= n <= 6 or close >= len(toks) or toks[close][1] != "]" or toks[k][1] not in ("]", "{"):
+        return None
+    left = i - 2 if i >= 2 and toks[i - 2][1] == "<" and toks[i - 2][2] == toks[i - 1][2] - 1 else i - 1
+    if close + 1 >= len(toks) or toks[close + 1][1] != "-":
+        return None
+    right = close + 2 if close + 2 < len(toks) and toks[close + 2][1] == ">" and \
+        toks[close + 2][2] == toks[close + 1][2] + 1 else close + 1
+    if (left == i - 2) == (right == close + 2):  # undirected (the engine miscounts such hops) or both ways
+        return None
+    return n, j, k, close, left, right
+
+
+def _match_of(toks: list[Token], depths: list[int], i: int) -> int | None:
+    """The MATCH whose pattern part holds the token at ``i`` (a keyword between them, or leaving the
+    bracket the token sits in, means it is not in a MATCH's pattern)."""
+    for j in range(i - 1, -1, -1):
+        if depths[j] < depths[i]:
+            return None
+        if depths[j] == depths[i] and toks[j][0] == "word" and not (j and toks[j - 1][1] in (":", ".")):
+            word = toks[j][1].upper()
+            if word == "MATCH":
+                return j
+            if word in _CLAUSE_ENDS or word in ("EXISTS", "AND", "OR", "NOT", "IN"):
+                return None
+    return None
+
+
+def _add_where(query: str, toks: list[Token], depths: list[int], m: int, cond: str) -> list[tuple[int, int, str]]:
+    """Edits that add ``cond`` to the WHERE of the MATCH at ``m`` (the WHERE it has, in brackets, or a new one)."""
+    def clause_end(j: int, stop: set[str]) -> int:
+        while j < len(toks) and depths[j] >= depths[m]:
+            if depths[j] == depths[m] and toks[j][0] == "word" and toks[j][1].upper() in stop \
+                    and toks[j - 1][1] not in (":", "."):
+                break
+            j += 1
+        return toks[j][2] if j < len(toks) else len(query)
+
+    end = clause_end(m + 1, _CLAUSE_ENDS)
+    w = next((j for j, t in enumerate(toks) if t[2] == end), None)
+    if w is None or toks[w][1].upper() != "WHERE":
+        return [(end, end, f" WHERE {cond} ")]
+    after = clause_end(w + 1, _CLAUSE_ENDS - {"WHERE"})
+    return [(toks[w][2] + 5, toks[w][2] + 5, " ("), (after, after, f") AND {cond} ")]
 
 
 _MOVED = {"Result": "lithiumgraph.stores", "Embedded": "lithiumgraph.stores.embedded",

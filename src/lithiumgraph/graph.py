@@ -7,6 +7,7 @@ kind (UPSTREAM_OF, SUPPLIES, ...); every node and edge but Source nodes carries 
 from __future__ import annotations
 
 import gc
+import weakref
 from dataclasses import fields
 from datetime import date
 from functools import lru_cache
@@ -18,7 +19,7 @@ from . import model
 from .dataset import Dataset
 from .history import Step, project_steps, status_on
 
-__all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name", "out_kind", "in_kind"]
+__all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name", "out_kind", "in_kind", "cached"]
 
 _PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retrieved_on")
 
@@ -239,3 +240,18 @@ def in_kind(G: nx.MultiDiGraph, n: str, kind: str):
         for k, d in keys.items():
             if k == kind or (k.startswith(kind) and k[len(kind):len(kind) + 1] == "#"):
                 yield u, d
+
+
+_INDEXES: "weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, dict]]" = weakref.WeakKeyDictionary()
+
+
+def cached(G: nx.MultiDiGraph, key, build):
+    """``build(G)``, computed once per graph object and ``key`` (and again if the node count changed): an
+    index that analyses would otherwise rebuild from every edge on each call. A graph is not edited after
+    it is built; an as-of snapshot or a subgraph is another object with its own indexes."""
+    got = _INDEXES.get(G)
+    if got is None or got[0] != len(G):
+        got = _INDEXES[G] = (len(G), {})
+    if key not in got[1]:
+        got[1][key] = build(G)
+    return got[1][key]

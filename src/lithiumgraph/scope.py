@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .errors import LithiumGraphError, NodeNotFound
-from .graph import out_kind
+from .graph import cached
 
 __all__ = ["Scope", "park_scope", "neighbourhood", "subgraph", "group_of", "Ownership", "ancestors"]
 
@@ -111,7 +111,7 @@ def subgraph(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None =
 
 def group_of(G: nx.MultiDiGraph, n: str) -> list[str]:
     """``n`` and the enterprises it is (transitively) a subsidiary of, nearest first."""
-    return _climb(n, lambda m: [v for v, _ in out_kind(G, m, "SUBSIDIARY_OF")])
+    return list(Ownership.of(G).group(n))
 
 
 def _climb(n: str, parents) -> list[str]:
@@ -138,6 +138,12 @@ class Ownership:
 
     @classmethod
     def of(cls, G: nx.MultiDiGraph) -> "Ownership":
+        """The ownership of ``G``, read once per graph object (see :func:`lithiumgraph.graph.cached`)."""
+        return cached(G, "ownership", cls.read)
+
+    @classmethod
+    def read(cls, G: nx.MultiDiGraph) -> "Ownership":
+        """The ownership of ``G`` from one pass over its edges."""
         parents: dict[str, list[str]] = {}
         subs: dict[str, list[tuple[str, dict]]] = {}
         for u, nbrs in G._succ.items():  # per firm in its adjacency order, as out_kind gives them

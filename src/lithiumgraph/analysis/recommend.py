@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 
-from ..graph import in_kind, short_name
+from ..graph import cached, in_kind, short_name
 from ..history import first_day, parse_date
 from ..template import template
 from ..units import to_base
@@ -126,7 +126,10 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
     sells = _sales_into(G, local_groups)
     T = template(G)
-    recent = _recent_projects(G, weights)
+    makers = cached(G, "makers", lambda G: {u for u, nbrs in G._succ.items()
+                                            for keys in nbrs.values() for d in keys.values() if d["kind"] == "MAKES"})
+    recent = cached(G, ("recent projects", weights.recent_years, G.graph.get("as_of")),
+                    lambda G: _recent_projects(G, weights))
     sited = _sited(G, scope, regions)
     runs, here_subs = _in_park(G, scope, own, rules)
     out = []
@@ -136,13 +139,15 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
         biggest = max(caps.values(), default=0.0)
         fits = _adjacent(T, sg.segment)
         recs = []
+        fits = {sg.segment} | set(T.predecessors(sg.segment)) | set(T.successors(sg.segment)) \
+            if sg.segment in T else {sg.segment}
         for c, (cap, unit, membership) in cands.items():
             parts = [_in_segment(sg.segment, membership)]
             parts += _supplies_local(names, c, sells, local_groups, weights, grp, fits)
             parts += _leader_and_capacity(sg.segment, membership, cap, unit, biggest, weights)
             parts += _regional_tie(names, c, sited, weights, grp)
             parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
-            parts += _makes_product(G, c, sg.segment, weights)
+            parts += _makes_product(G, c, sg.segment, weights) if c in makers else []
             parts += _recent_expansion(names, c, recent, weights, grp)
             parts = [replace(p, c_only=True) if p.points and c_only(G, p.sources) else p for p in parts]
             recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
@@ -270,7 +275,7 @@ def _makes_product(G, c, seg, w) -> list[ScorePart]:
 
 def _supplies_local(names: _Names, c, sells, local_groups, w, grp, fits: set[str]) -> list[ScorePart]:
     """Relations of the candidate's group into the park's groups in the segment or a directly adjacent one."""
-    parts = []
+    parts: list[ScorePart] = []
     for m in grp(c):
         for cust, d in sells.get(m, ()):
             if d.get("segment") not in fits:

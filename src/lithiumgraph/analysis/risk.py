@@ -192,13 +192,15 @@ def _articulation_points(G, scope: Scope, local, customers: dict[str, str], here
     """Chokepoints (b): articulation points of the supply network around the park: the supply edges
     between the park's firms (with their groups) and their direct suppliers and customers."""
     out: list[Chokepoint] = []
-    pairs: set[tuple[str, ...]] = set()
+    pairs: set[tuple[str, str]] = set()
     for m in customers:
-        pairs.update(tuple(sorted((u, m))) for u, _ in in_kind(G, m, "SUPPLIES"))
-        pairs.update(tuple(sorted((m, v))) for v, _ in out_kind(G, m, "SUPPLIES"))
-    S = nx.Graph()  # built in sorted order: sampled betweenness must not depend on the store's edge order
-    S.add_nodes_from(sorted({x for p in pairs for x in p}))
-    S.add_edges_from(sorted(pairs))
+        pairs.update((u, m) if u <= m else (m, u) for u, _ in in_kind(G, m, "SUPPLIES"))
+        pairs.update((m, v) if m <= v else (v, m) for v, _ in out_kind(G, m, "SUPPLIES"))
+    firms = {x for p in pairs for x in p}
+    small = len(firms) <= 5000  # betweenness is computed: build in sorted order, as sampled betweenness
+    S = nx.Graph()              # must not depend on the store's edge order (articulation points do not)
+    S.add_nodes_from(sorted(firms) if small else firms)
+    S.add_edges_from(sorted(pairs) if small else pairs)
     if S.number_of_nodes():
         # exact up to 200 firms; up to 5,000 estimated from 32 sampled sources (fixed seed: repeatable);
         # beyond that left out (None), as it would cost more than every other analysis together
