@@ -1,0 +1,65 @@
+"""The indexes analyses keep per graph (ownership, groups, recent projects) give the answers a fresh
+read gives: on every park of graph_data/ and on synthetic parks, whichever parks were analysed before."""
+import pytest
+
+from lithiumgraph import load_graph
+from lithiumgraph.analysis import GapRules, balance, gaps, recommend, risk
+from lithiumgraph.graph import out_kind
+from lithiumgraph.scope import Ownership, group_of
+from lithiumgraph.synth import write_synth
+
+
+def walk(G, n):
+    """``n``'s group read straight from the edges, nearest first."""
+    out, cur = [n], [n]
+    while cur:
+        cur = [v for m in cur for v, _ in out_kind(G, m, "SUBSIDIARY_OF") if v not in out and not out.append(v)]
+    return out
+
+
+def answers(G, park):
+    cov = gaps(G, park)
+    pipe = GapRules(include_pipeline=True)
+    return {"gaps": cov.to_dict(), "balance": balance(G, park).to_dict(),
+            "recommend": recommend(G, park, coverage=cov, top=10).to_dict(),
+            "recommend_pipeline": recommend(G, park, rules=pipe).to_dict(),
+            "risk": risk(G, park, coverage=cov).to_dict()}
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory):
+    d = tmp_path_factory.mktemp("syn")
+    write_synth(2000, 3, d)
+    return load_graph(d)
+
+
+@pytest.mark.parametrize("which", ["graph_data", "synthetic"])
+def test_groups_are_the_edges_groups(G, synth, which):
+    H = G if which == "graph_data" else synth
+    firms = [n for n, k in H.nodes(data="kind") if k == "Enterprise"]
+    assert any(len(walk(H, f)) > 2 for f in firms)  # groups of three levels are among them
+    assert all(group_of(H, f) == walk(H, f) for f in firms)
+
+
+@pytest.mark.parametrize("which", ["graph_data", "synthetic"])
+def test_answers_do_not_depend_on_the_parks_analysed_before(G, synth, which):
+    H = G if which == "graph_data" else synth
+    parks = sorted(n for n, k in H.nodes(data="kind") if k == "Park")
+    parks = sorted({"yichun-etdz", "yichun-city", *parks[::8]} & set(parks)) if which == "graph_data" else parks[::12]
+    warm = {p: answers(H, p) for p in parks}       # one graph: its indexes built once, reused park after park
+    assert any(t["candidates"] for a in warm.values() for t in a["recommend"]["targets"])
+    for p in reversed(parks):
+        assert answers(H.copy(), p) == warm[p], p  # a copy is another graph: its indexes are read afresh
+
+
+def test_a_snapshot_and_an_edited_graph_get_their_own_groups(G):
+    from lithiumgraph.timeline import snapshot
+    H = G.copy()
+    firm = next(f for f, k in H.nodes(data="kind") if k == "Enterprise" and len(group_of(H, f)) == 1)
+    H.add_node("parent-co", kind="Enterprise", name_zh="母公司")
+    H.add_edge(firm, "parent-co", key="SUBSIDIARY_OF", kind="SUBSIDIARY_OF")
+    assert group_of(H, firm) == [firm, "parent-co"] and group_of(G, firm) == [firm]
+    S = snapshot(G, "2021-01-01")
+    assert all(group_of(S, f) == walk(S, f) for f, k in S.nodes(data="kind") if k == "Enterprise")
+    assert Ownership.of(S) is not Ownership.of(G)
+    assert recommend(S, "yichun-etdz").to_dict() == recommend(S.copy(), "yichun-etdz").to_dict()
