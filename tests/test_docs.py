@@ -35,7 +35,7 @@ def test_readme_python_example_runs():
 
 @pytest.mark.parametrize("line", [
     "2 strong, 8 weak, 2 pipeline only, 31 missing of 43 segments",
-    "facts sourced 2427/2427 100.0%",
+    "facts sourced 2428/2428 100.0%",
 ])
 def test_readme_figures_match_the_data(line, runner):
     from lithiumgraph.cli import cli
