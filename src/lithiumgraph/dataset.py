@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from . import model
-from .cells import parse_cell, parse_day, parse_number
+from . import columns, model
+from .cells import parse_cell
+from .columns import Rows, Table
 from .errors import DataError, Problem
-from .units import dimension
+from .history import check_events
+from .progress import Progress
 
 __all__ = ["Dataset", "Row", "load", "default_data_dir"]
 
@@ -40,7 +42,7 @@ class Row:
 @dataclass
 class Dataset:
     """Validated records of one or more data directories, by record class."""
-    rows: dict[type, list[Row]] = field(default_factory=lambda: {c: [] for c in model.RECORD_FILES.values()})
+    rows: Rows = field(default_factory=lambda: Rows({c: [] for c in model.RECORD_FILES.values()}))
     dirs: tuple[str, ...] = ()
     #: ids of rows, and record classes of whole files, that failed to parse: references to them
     #: are not reported again as unknown
@@ -54,10 +56,25 @@ class Dataset:
     def records(self, cls: type) -> list:
         return [r.record for r in self.rows[cls]]
 
+    def tables(self, cls: type) -> list[Table]:
+        """A class's rows as columns: the tables read, or one made from the rows where they were changed."""
+        rows = self.rows
+        if isinstance(rows, Rows) and cls in rows.tables:
+            tables = rows.tables[cls]
+            if cls in rows.pending or sum(map(len, tables)) == len(dict.__getitem__(rows, cls)):
+                return tables
+        return [Table.of_rows(cls, rows[cls])] if rows.get(cls) else []
 
-def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date | None = None) -> Dataset:
+    def counts(self) -> dict[type, int]:
+        """How many valid rows each record class has."""
+        return {cls: sum(map(len, self.tables(cls))) for cls in model.RECORD_FILES.values()}
+
+
+def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date | None = None,
+         progress: bool | None = False) -> Dataset:
     """Read and validate data directories (later ones layered over earlier ones); raise DataError.
-    ``today`` (default: the clock's) is the last date any row may carry.
+    ``today`` (default: the clock's) is the last date any row may carry; ``progress=True`` shows a one-line
+    progress on stderr once loading has taken a second (None: when stderr is a terminal).
 
     >>> ds = load()
     >>> len(ds.records(model.Segment)) >= 30
@@ -71,11 +88,17 @@ def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date |
     ds = Dataset(dirs=tuple(str(d) for d in paths))
     problems: list[Problem] = []
     today = today or date.today()
-    for d in paths:
-        _read_dir(d, ds, problems, today)
-    _cross_check(ds, problems)
-    from .history import check_events
-    check_events(ds, problems, today)
+    files = [p for d in paths if d.is_dir() for p in d.glob("*.csv")]
+    bar = Progress("validate", sum(p.stat().st_size for p in files) * 1.5, enabled=progress)
+    try:
+        for d in paths:
+            _read_dir(d, ds, problems, today, bar)
+        bar.advance(0, "references, keys, events")
+        from .crosscheck import cross_check
+        cross_check(ds, problems)
+        check_events(ds, problems, today)
+    finally:
+        bar.close()
     if problems:
         raise DataError(_root_causes_first(ds, problems))
     return ds
@@ -101,7 +124,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date) -> None:
+def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date, bar: Progress) -> None:
     if not d.is_dir():
         problems.append(Problem(str(d), 0, "directory", "not a directory"))
         return
@@ -115,7 +138,9 @@ def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date) -> Non
         p = d / name
         if p.is_file():
             found = True
-            ds.rows[cls].extend(_read_file(p, cls, problems, ds, today))
+            bar.advance(0, p.name)
+            ds.rows.add(cls, _read_file(p, cls, problems, ds, today))
+            bar.advance(p.stat().st_size, p.name)
     if not found:
         problems.append(Problem(_display(d), 0, "directory",
                                 f"no data files ({', '.join(model.RECORD_FILES)})"))
@@ -153,8 +178,19 @@ def _csv_rows(path: Path, shown: str, problems: list[Problem],
         start = reader.line_num + 1
 
 
-def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, today: date) -> list[Row]:
+def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, today: date) -> Table:
+    """A file's valid rows, read as columns where the file allows, else row by row."""
     shown = _display(path)
+    before = len(problems)
+    table = columns.read(path.read_bytes(), shown, cls, today, problems, ds)
+    if table is None:
+        table = Table.of_rows(cls, _read_rows(path, shown, cls, problems, ds, today))
+    if len(problems) > before and len(table) == 0:
+        ds.broken_kinds.add(getattr(cls, "node_kind", cls.__name__))
+    return table
+
+
+def _read_rows(path: Path, shown: str, cls: type, problems: list[Problem], ds: Dataset, today: date) -> list[Row]:
     before = len(problems)
     cols = model.columns(cls)
     by_column = {c: (attr, rules) for attr, c, rules in cols}
@@ -183,27 +219,10 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, toda
     last_bad = None  # the line of the last row, if it failed
     for line, cells in rows:
         last_bad = line
-        if len(cells) != len(header):
-            problems.append(Problem(shown, line, "row", f"has {len(cells)} fields, the header has {len(header)}"))
-            if "id" in header and cells:
-                ds.broken_ids.add(cells[min(header.index("id"), len(cells) - 1)].strip())
-            continue
-        values, ok = {}, True
-        for h, cell in zip(header, cells):
-            attr, rules = by_column[h]
-            try:
-                values[attr] = parse_cell(cell, rules, today)
-            except ValueError as e:
-                problems.append(Problem(shown, line, h, str(e)))
-                ok = False
-        if ok and getattr(cls, "named", False) and not values.get("name_zh") and not values.get("name_en"):
-            problems.append(Problem(shown, line, "name_zh", "missing name: give name_zh or name_en"))
-            ok = False
-        if ok:
+        values = parse_row(cells, header, by_column, cls, today, shown, line, problems, ds)
+        if values is not None:
             out.append(Row(cls(**values), shown, line))
             last_bad = None
-        elif "id" in header:
-            ds.broken_ids.add(cells[header.index("id")].strip())
     if last_bad and not cut and not path.read_bytes().rstrip(b" \t").endswith((b"\n", b"\r")):
         cut.append(Problem(shown, last_bad, "file", "the file ends mid-row: no line break after its last row, "
                            "which does not parse (cut off?)"))
@@ -213,6 +232,32 @@ def _read_file(path: Path, cls: type, problems: list[Problem], ds: Dataset, toda
     if len(problems) > before and len(out) == 0:
         ds.broken_kinds.add(kind)
     return out
+
+
+def parse_row(cells: list[str], header: list[str], by_column: dict, cls: type, today: date, shown: str, line: int,
+              problems: list[Problem], ds: Dataset) -> dict | None:
+    """One row's values by field, or None after reporting what is wrong with it (and noting its id as broken)."""
+    if len(cells) != len(header):
+        problems.append(Problem(shown, line, "row", f"has {len(cells)} fields, the header has {len(header)}"))
+        if "id" in header and cells:
+            ds.broken_ids.add(cells[min(header.index("id"), len(cells) - 1)].strip())
+        return None
+    values, ok = {}, True
+    for h, cell in zip(header, cells):
+        attr, rules = by_column[h]
+        try:
+            values[attr] = parse_cell(cell, rules, today)
+        except ValueError as e:
+            problems.append(Problem(shown, line, h, str(e)))
+            ok = False
+    if ok and getattr(cls, "named", False) and not values.get("name_zh") and not values.get("name_en"):
+        problems.append(Problem(shown, line, "name_zh", "missing name: give name_zh or name_en"))
+        ok = False
+    if ok:
+        return values
+    if "id" in header:
+        ds.broken_ids.add(cells[header.index("id")].strip())
+    return None
 
 
 def _bad_header(header: list[str], hline: int, cols, by_column: dict, shown: str, problems: list[Problem]) -> bool:
@@ -231,107 +276,3 @@ def _bad_header(header: list[str], hline: int, cols, by_column: dict, shown: str
             problems.append(Problem(shown, hline, c, "missing required column"))
             bad_header = True
     return bad_header
-
-
-def _last_day(text: str) -> date:
-    from .history import last_day
-    return last_day(text)
-
-
-def _cross_check(ds: Dataset, problems: list[Problem]) -> None:
-    """Checks that span records: unique ids and keys, references, units against segments."""
-    def bad(row: Row, fld: str, msg: str) -> None:
-        problems.append(Problem(row.path, row.line, fld, msg))
-
-    ids: dict[str, tuple[str, Row]] = {}
-    for cls in NODE_CLASSES:
-        for row in ds.rows[cls]:
-            rid = row.record.id
-            if rid in ids:
-                first = ids[rid][1]
-                bad(row, "id", f"duplicate id {rid!r} (first defined at {first.path}:{first.line})")
-            else:
-                ids[rid] = (cls.node_kind, row)
-    kinds = {k: v[0] for k, v in ids.items()}
-    segments = {r.record.id: r.record for r in ds.rows[model.Segment]}
-
-    for cls, rows in ds.rows.items():
-        cols = model.columns(cls)
-        key = getattr(cls, "key", None)
-        seen: dict[tuple, Row] = {}
-        for row in rows:
-            rec = row.record
-            for attr, c, rules in cols:
-                ref, value = rules["ref"], getattr(rec, attr)
-                if not ref or not value:
-                    continue
-                for v in (value if isinstance(value, tuple) else (value,)):
-                    if v in kinds and (ref == "*" or kinds[v] == ref):
-                        continue
-                    if root := _root_of(ds, v, ref):
-                        files = ds.follow.setdefault(root, {})
-                        files[row.path.rsplit("/", 1)[-1]] = files.get(row.path.rsplit("/", 1)[-1], 0) + 1
-                        continue
-                    if v in ds.broken_ids or ref in ds.broken_kinds or (ref == "*" and ds.broken_kinds):
-                        continue
-                    what = "id" if ref == "*" else f"{ref.lower()} id"
-                    hint = f" (it is a {kinds[v]})" if v in kinds else ""
-                    bad(row, c, f"unknown {what} {v!r}{hint}")
-            if key:
-                k = tuple(getattr(rec, a) for a in key)
-                if k in seen:
-                    first = seen[k]
-                    bad(row, ",".join(c for a, c, _ in cols if a in key),
-                        f"duplicate key {k!r} (first at {first.path}:{first.line})")
-                else:
-                    seen[k] = row
-            _check_record(rec, row, segments, bad)
-
-
-def _root_of(ds: Dataset, v: str, ref: str) -> Problem | None:
-    """The root cause an unknown reference follows from, if any."""
-    if ("id", v) in ds.roots:
-        return ds.roots[("id", v)]
-    if ref == "*":
-        return next((p for (k, _), p in ds.roots.items() if k == "kind"), None)
-    return ds.roots.get(("kind", ref))
-
-
-def _check_record(rec, row: Row, segments: dict, bad) -> None:
-    """Checks within one record that need other fields or the segment template."""
-    if isinstance(rec, (model.Membership, model.Project)):
-        if (rec.capacity is None) != (rec.unit is None):
-            bad(row, "unit" if rec.unit is None else "capacity",
-                "capacity and unit go together: give both or neither")
-        seg = segments.get(rec.segment) if rec.segment else None
-        if rec.unit and rec.segment is None:
-            bad(row, "segment", "a capacity needs the segment it is a capacity of")
-        elif rec.unit and seg is not None:
-            if not seg.unit:
-                bad(row, "unit", f"segment {seg.id!r} has no capacity unit")
-            elif dimension(rec.unit) != dimension(seg.unit):
-                bad(row, "unit", f"unit {rec.unit!r} does not fit segment {seg.id!r}, which is measured in {seg.unit}")
-    vf, vt = getattr(rec, "valid_from", None), getattr(rec, "valid_to", None)
-    if vf and vt and parse_day(vf) > _last_day(vt):
-        bad(row, "valid_to", f"valid_to {vt} is before valid_from {vf}")
-    if isinstance(rec, model.SegmentLink) and rec.upstream == rec.downstream:
-        bad(row, "to", "a segment cannot feed itself")
-    if isinstance(rec, model.Supply) and rec.supplier == rec.customer:
-        bad(row, "customer", "an enterprise cannot supply itself")
-    if isinstance(rec, model.Ownership) and rec.owner_from == rec.owner_to:
-        bad(row, "to", "an enterprise cannot own itself")
-    if isinstance(rec, model.Park) and rec.parent == rec.id:
-        bad(row, "parent", "a park cannot contain itself")
-    if isinstance(rec, model.Figure):
-        try:
-            parse_day(rec.value) if rec.unit == "date" else parse_number(rec.value)
-        except ValueError as e:
-            bad(row, "value", str(e))
-    if isinstance(rec, model.Intensity):
-        if rec.low > rec.high:
-            bad(row, "high", f"high {rec.high:g} is below low {rec.low:g}")
-        if dimension(rec.unit) not in ("mass/energy", "area/energy"):
-            bad(row, "unit", f"{rec.unit!r} is not a per-GWh unit (t/GWh, t LCE/GWh, m²/GWh)")
-        seg = segments.get(rec.material)
-        if seg is not None and seg.unit and dimension(rec.unit).split("/")[0] != dimension(seg.unit).split("/")[0]:
-            bad(row, "unit", f"unit {rec.unit!r} does not fit segment {seg.id!r}, which is measured in {seg.unit}")

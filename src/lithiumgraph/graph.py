@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import gc
 import weakref
-from dataclasses import fields
 from datetime import date
-from functools import lru_cache
-from typing import Any
+from itertools import repeat
 
 import networkx as nx
 
 from . import model
+from .columns import Table, field_names
 from .dataset import Dataset
 from .history import Step, project_steps, status_on
 
@@ -24,132 +23,179 @@ __all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name", 
 _PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retrieved_on")
 
 
-@lru_cache(maxsize=None)
-def _names(cls: Any, drop: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name not in drop)
+def _dicts(t: Table, names, lead: tuple = ()) -> list[dict]:
+    """Each row's fields ``names`` as graph properties (after the constant pairs ``lead``), in that order,
+    empty ones dropped; built a column at a time (list values stay the shared tuples they were read as)."""
+    cols = [(a, c) for a in names if (c := t.values[a]).count(None) + c.count(()) < len(c)]
+    keys = [k for k, _ in lead] + [a for a, _ in cols]
+    if not cols:
+        return [dict(lead) for _ in range(len(t))]
+    rows = zip(*[repeat(v) for _, v in lead], *[c for _, c in cols])
+    if all(c.count(None) == 0 and c.count(()) == 0 for _, c in cols):
+        return [dict(zip(keys, row)) for row in rows]
+    return [{k: v for k, v in zip(keys, row) if v is not None and v != ()} for row in rows]
 
 
-def _props(rec, drop: tuple[str, ...] = ()) -> dict:
-    """A record's fields as graph properties, empty ones dropped (list values stay shared tuples)."""
-    get = rec.__getattribute__
-    return {k: v for k in _names(rec.__class__, drop) if (v := get(k)) is not None and v != ()}
+def _fields(t: Table, drop: tuple[str, ...] = ()) -> list[str]:
+    return [a for a in field_names(t.cls) if a not in drop]
 
 
-def _prov(rec) -> dict:
-    return {k: v for k in _PROVENANCE if (v := getattr(rec, k, None)) is not None and v != ()}
+def _prov(t: Table) -> list[str]:
+    return [a for a in _PROVENANCE if a in t.values]
 
 
-class _Edges:
-    """Collects edges keyed by kind, numbering repeats so one pair can hold several edges of a kind."""
+class _Build:
+    """Nodes and edges gathered a file at a time; an edge's key is its kind, numbered when one pair has
+    several edges of a kind (two products)."""
 
     def __init__(self) -> None:
+        self.nodes: list[tuple[str, dict]] = []
         self.edges: list[tuple[str, str, str, dict]] = []
-        self.seen: dict[tuple[str, str, str], int] = {}
+        self.seen: dict[str, dict[tuple[str, str], int]] = {}
 
-    def __call__(self, u: str, v: str, kind: str, props: dict) -> None:
-        # the key is the kind, numbered when one pair has several edges of a kind (two products)
-        n = self.seen[(u, v, kind)] = self.seen.get((u, v, kind), 0) + 1
-        self.edges.append((u, v, kind if n == 1 else f"{kind}#{n}", {"kind": kind, **props}))
+    def add_nodes(self, ids, dicts: list[dict]) -> None:
+        self.nodes.extend(zip(ids, dicts))
+
+    def add_edges(self, us, vs, kinds, dicts: list[dict]) -> None:
+        """Edges ``us[i] -> vs[i]`` of ``kinds`` (one kind for all, or one per edge), ``dicts`` starting
+        with their ``kind``."""
+        if isinstance(kinds, str):
+            pairs = list(zip(us, vs))
+            seen = self.seen.setdefault(kinds, {})
+            if len(set(pairs)) == len(pairs) and seen.keys().isdisjoint(pairs):
+                seen.update(dict.fromkeys(pairs, 1))
+                self.edges.extend(zip(us, vs, repeat(kinds), dicts))
+                return
+            kinds = repeat(kinds)
+        for u, v, kind, d in zip(us, vs, kinds, dicts):
+            seen = self.seen.setdefault(kind, {})
+            n = seen[(u, v)] = seen.get((u, v), 0) + 1
+            self.edges.append((u, v, kind if n == 1 else f"{kind}#{n}", d))
 
 
-def _add_chain(ds: Dataset, nodes: list, edge: _Edges) -> None:
+def _add_chain(ds: Dataset, b: _Build) -> None:
     """Add sources, parks, segments, their links and enterprises with all their listed codes."""
-    for rec in ds.records(model.Source):
-        nodes.append((rec.id, {"kind": "Source", **_props(rec, ("id",))}))
-    for rec in ds.records(model.Park):
-        nodes.append((rec.id, {"kind": "Park", **_props(rec, ("id",))}))
-        if rec.parent:
-            edge(rec.id, rec.parent, "LOCATED_IN", {"role": "part_of", **_prov(rec)})
-    for rec in ds.records(model.Segment):
-        nodes.append((rec.id, {"kind": "Segment", **_props(rec, ("id",))}))
-    for rec in ds.records(model.SegmentLink):
-        edge(rec.upstream, rec.downstream, "UPSTREAM_OF", _props(rec, ("upstream", "downstream")))
-    for rec in ds.records(model.Enterprise):
-        nodes.append((rec.id, {"kind": "Enterprise", **_props(rec, ("id",))}))
+    for t in ds.tables(model.Source):
+        b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Source"),)))
+    for t in ds.tables(model.Park):
+        b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Park"),)))
+        has = [i for i, p in enumerate(t.values["parent"]) if p]
+        prov = _dicts(t, _prov(t), (("kind", "LOCATED_IN"), ("role", "part_of")))
+        b.add_edges([t.values["id"][i] for i in has], [t.values["parent"][i] for i in has], "LOCATED_IN",
+                    [prov[i] for i in has])
+    for t in ds.tables(model.Segment):
+        b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Segment"),)))
+    for t in ds.tables(model.SegmentLink):
+        b.add_edges(t.values["upstream"], t.values["downstream"], "UPSTREAM_OF",
+                    _dicts(t, _fields(t, ("upstream", "downstream")), (("kind", "UPSTREAM_OF"),)))
+    first = len(b.nodes)
+    for t in ds.tables(model.Enterprise):
+        b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Enterprise"),)))
     listings: dict[str, list] = {}
-    for rec in ds.records(model.Listing):
-        listings.setdefault(rec.enterprise, []).append(rec.listed_code)
+    for t in ds.tables(model.Listing):
+        for e, code in zip(t.values["enterprise"], t.values["listed_code"]):
+            listings.setdefault(e, []).append(code)
     if listings:
-        for n, d in nodes:
+        for n, d in b.nodes[first:]:
             if n in listings and d["kind"] == "Enterprise":
                 codes = tuple(dict.fromkeys(([d["listed_code"]] if d.get("listed_code") else []) + listings[n]))
                 d["listed_codes"] = codes
                 d.setdefault("listed_code", codes[0])
 
 
-def _add_sites(ds: Dataset, nodes: list, edge: _Edges) -> None:
+def _add_sites(ds: Dataset, b: _Build) -> None:
     """Add locations, segment memberships and projects, each project with its status on today's date."""
-    for rec in ds.records(model.Location):
-        edge(rec.enterprise, rec.park, "LOCATED_IN", _props(rec, ("enterprise", "park")))
-    for rec in ds.records(model.Membership):
-        edge(rec.enterprise, rec.segment, "IN_SEGMENT", _props(rec, ("enterprise", "segment")))
+    for t in ds.tables(model.Location):
+        b.add_edges(t.values["enterprise"], t.values["park"], "LOCATED_IN",
+                    _dicts(t, _fields(t, ("enterprise", "park")), (("kind", "LOCATED_IN"),)))
+    for t in ds.tables(model.Membership):
+        b.add_edges(t.values["enterprise"], t.values["segment"], "IN_SEGMENT",
+                    _dicts(t, _fields(t, ("enterprise", "segment")), (("kind", "IN_SEGMENT"),)))
     statuses = project_statuses(ds, date.today())
-    for rec in ds.records(model.Project):
-        props = _props(rec, ("id", "status"))
-        if rec.status:
-            props["status_stated"] = rec.status
-        if statuses.get(rec.id):
-            props["status"] = statuses[rec.id]
-        nodes.append((rec.id, {"kind": "Project", **props}))
-        edge(rec.enterprise, rec.id, "RUNS", _prov(rec))
-        edge(rec.id, rec.park, "LOCATED_IN", {"role": "site", **_prov(rec)})
-        if rec.segment:
-            extra = {k: props[k] for k in ("capacity", "unit", "status") if k in props}
-            edge(rec.id, rec.segment, "IN_SEGMENT", {**extra, **_prov(rec)})
+    for t in ds.tables(model.Project):
+        ids, status, segment = t.values["id"], t.values["status"], t.values["segment"]
+        props = _dicts(t, _fields(t, ("id", "status")))
+        prov = _dicts(t, _prov(t))
+        nodes = []
+        for pid, stated, p in zip(ids, status, props):
+            if stated:
+                p["status_stated"] = stated
+            if statuses.get(pid):
+                p["status"] = statuses[pid]
+            nodes.append({"kind": "Project", **p})
+        b.add_nodes(ids, nodes)
+        b.add_edges(t.values["enterprise"], ids, "RUNS", [{"kind": "RUNS", **p} for p in prov])
+        b.add_edges(ids, t.values["park"], "LOCATED_IN", [{"kind": "LOCATED_IN", "role": "site", **p} for p in prov])
+        has = [i for i, s in enumerate(segment) if s]
+        extra = [{k: props[i][k] for k in ("capacity", "unit", "status") if k in props[i]} for i in has]
+        b.add_edges([ids[i] for i in has], [segment[i] for i in has], "IN_SEGMENT",
+                    [{"kind": "IN_SEGMENT", **x, **prov[i]} for x, i in zip(extra, has)])
 
 
-def _add_relations(ds: Dataset, nodes: list, edge: _Edges) -> None:
+def _add_relations(ds: Dataset, b: _Build) -> None:
     """Add supplies, ownership, figures, intensities and the product and industry layers."""
-    for rec in ds.records(model.Supply):
-        edge(rec.supplier, rec.customer, "SUPPLIES", _props(rec, ("supplier", "customer")))
-    for rec in ds.records(model.Ownership):
-        edge(rec.owner_from, rec.owner_to, rec.kind, _props(rec, ("owner_from", "owner_to", "kind")))
+    for t in ds.tables(model.Supply):
+        b.add_edges(t.values["supplier"], t.values["customer"], "SUPPLIES",
+                    _dicts(t, _fields(t, ("supplier", "customer")), (("kind", "SUPPLIES"),)))
+    for t in ds.tables(model.Ownership):
+        props = _dicts(t, _fields(t, ("owner_from", "owner_to", "kind")))
+        b.add_edges(t.values["owner_from"], t.values["owner_to"], t.values["kind"],
+                    [{"kind": k, **p} for k, p in zip(t.values["kind"], props)])
     counts: dict[tuple[str, str], int] = {}
-    for rec in ds.records(model.Figure):
-        k = counts[(rec.subject, rec.metric)] = counts.get((rec.subject, rec.metric), 0) + 1
-        fid = f"fig:{rec.subject}:{rec.metric}:{k}"
-        nodes.append((fid, {"kind": "Figure", **_props(rec, ("subject",))}))
-        edge(rec.subject, fid, "HAS_FIGURE", _prov(rec))
-    for rec in ds.records(model.Intensity):
-        iid = f"int:{rec.material}:{rec.chemistry}"
-        nodes.append((iid, {"kind": "Intensity", **_props(rec)}))
-        edge(rec.material, iid, "HAS_INTENSITY", _prov(rec))
-    for rec in ds.records(model.Product):
-        nodes.append((rec.id, {"kind": "Product", **_props(rec, ("id",))}))
-        if rec.segment:
-            edge(rec.id, rec.segment, "MAPS_TO", _prov(rec))
-    for rec in ds.records(model.Industry):
-        nodes.append((rec.id, {"kind": "Industry", **_props(rec, ("id",))}))
-        if rec.parent:
-            edge(rec.id, rec.parent, "PART_OF", _prov(rec))
-    for rec in ds.records(model.Make):
-        edge(rec.enterprise, rec.product, "MAKES", _props(rec, ("enterprise", "product")))
-    for rec in ds.records(model.ProductLink):
-        edge(rec.link_from, rec.link_to, rec.kind, _props(rec, ("link_from", "link_to", "kind")))
-    for rec in ds.records(model.IndustryMembership):
-        edge(rec.enterprise, rec.industry, "IN_INDUSTRY", _props(rec, ("enterprise", "industry")))
-    for rec in ds.records(model.IndustryLink):
-        edge(rec.link_from, rec.link_to, "FEEDS_INDUSTRY", _props(rec, ("link_from", "link_to")))
+    for t in ds.tables(model.Figure):
+        fids = []
+        for subject, metric in zip(t.values["subject"], t.values["metric"]):
+            k = counts[(subject, metric)] = counts.get((subject, metric), 0) + 1
+            fids.append(f"fig:{subject}:{metric}:{k}")
+        b.add_nodes(fids, _dicts(t, _fields(t, ("subject",)), (("kind", "Figure"),)))
+        b.add_edges(t.values["subject"], fids, "HAS_FIGURE", _dicts(t, _prov(t), (("kind", "HAS_FIGURE"),)))
+    for t in ds.tables(model.Intensity):
+        iids = [f"int:{m}:{c}" for m, c in zip(t.values["material"], t.values["chemistry"])]
+        b.add_nodes(iids, _dicts(t, _fields(t), (("kind", "Intensity"),)))
+        b.add_edges(t.values["material"], iids, "HAS_INTENSITY", _dicts(t, _prov(t), (("kind", "HAS_INTENSITY"),)))
+    layers: tuple[tuple[type, str, str, str], ...] = ((model.Product, "Product", "segment", "MAPS_TO"),
+                                                       (model.Industry, "Industry", "parent", "PART_OF"))
+    for cls, kind, parent, edge in layers:
+        for t in ds.tables(cls):
+            b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", kind),)))
+            has = [i for i, p in enumerate(t.values[parent]) if p]
+            prov = _dicts(t, _prov(t), (("kind", edge),))
+            b.add_edges([t.values["id"][i] for i in has], [t.values[parent][i] for i in has], edge,
+                        [prov[i] for i in has])
+    for t in ds.tables(model.Make):
+        b.add_edges(t.values["enterprise"], t.values["product"], "MAKES",
+                    _dicts(t, _fields(t, ("enterprise", "product")), (("kind", "MAKES"),)))
+    for t in ds.tables(model.ProductLink):
+        props = _dicts(t, _fields(t, ("link_from", "link_to", "kind")))
+        b.add_edges(t.values["link_from"], t.values["link_to"], t.values["kind"],
+                    [{"kind": k, **p} for k, p in zip(t.values["kind"], props)])
+    links: tuple[tuple[type, str, str, str], ...] = (
+        (model.IndustryMembership, "enterprise", "industry", "IN_INDUSTRY"),
+        (model.IndustryLink, "link_from", "link_to", "FEEDS_INDUSTRY"))
+    for cls, a, z, kind in links:
+        for t in ds.tables(cls):
+            b.add_edges(t.values[a], t.values[z], kind, _dicts(t, _fields(t, (a, z)), (("kind", kind),)))
 
 
-def _add_dated(ds: Dataset, nodes: list, edge: _Edges) -> None:
+def _add_dated(ds: Dataset, b: _Build) -> None:
     """Add project and enterprise events, policies and prices: the facts that carry a date."""
-    for rec in ds.records(model.ProjectEvent):
-        eid = f"ev:{rec.project}:{rec.date}:{rec.stage}"
-        nodes.append((eid, {"kind": "Event", **_props(rec, ("project",))}))
-        edge(rec.project, eid, "HAS_EVENT", {"date": rec.date, **_prov(rec)})
-    for rec in ds.records(model.EnterpriseEvent):
-        eid = f"ev:{rec.enterprise}:{rec.date}:{rec.event}"
-        nodes.append((eid, {"kind": "Event", **_props(rec, ("enterprise",))}))
-        edge(rec.enterprise, eid, "HAS_EVENT", {"date": rec.date, **_prov(rec)})
-    for rec in ds.records(model.Policy):
-        nodes.append((rec.id, {"kind": "Policy", **_props(rec, ("id",))}))
-    for i, rec in enumerate(ds.records(model.Price)):
-        nodes.append((f"price:{rec.series}:{rec.date}:{i}", {"kind": "Price", **_props(rec)}))
+    for cls, who, what in ((model.ProjectEvent, "project", "stage"), (model.EnterpriseEvent, "enterprise", "event")):
+        for t in ds.tables(cls):
+            eids = [f"ev:{w}:{d}:{s}" for w, d, s in zip(t.values[who], t.values["date"], t.values[what])]
+            b.add_nodes(eids, _dicts(t, _fields(t, (who,)), (("kind", "Event"),)))
+            b.add_edges(t.values[who], eids, "HAS_EVENT",
+                        [{"kind": "HAS_EVENT", "date": d, **p} for d, p in zip(t.values["date"], _dicts(t, _prov(t)))])
+    for t in ds.tables(model.Policy):
+        b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Policy"),)))
+    i = 0
+    for t in ds.tables(model.Price):
+        b.add_nodes([f"price:{s}:{d}:{i + j}" for j, (s, d) in enumerate(zip(t.values["series"], t.values["date"]))],
+                    _dicts(t, _fields(t), (("kind", "Price"),)))
+        i += len(t)
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
-    """Build the graph from a validated dataset.
+    """Build the graph from a validated dataset, a file's columns at a time.
 
     Parameters
     ----------
@@ -167,17 +213,14 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     ('Enterprise', 'Contemporary Amperex Technology Co. Limited')
     """
     G = nx.MultiDiGraph()
-    nodes: list[tuple[str, dict]] = []
-    edge = _Edges()
-    for add in (_add_chain, _add_sites, _add_relations, _add_dated):
-        add(ds, nodes, edge)
-    edges = edge.edges
-
     paused = gc.isenabled()
     gc.disable()  # building millions of small dicts: the collector would rescan them over and over
     try:
-        G.add_nodes_from(nodes)
-        G.add_edges_from(edges)
+        b = _Build()
+        for add in (_add_chain, _add_sites, _add_relations, _add_dated):
+            add(ds, b)
+        G.add_nodes_from(b.nodes)
+        G.add_edges_from(b.edges)
         gc.freeze()     # straight into the oldest generation: no young collection walks the new graph
         gc.unfreeze()
     finally:
@@ -191,12 +234,13 @@ def project_statuses(ds: Dataset, day: date) -> dict[str, str | None]:
     dated by the row's ``as_of`` (or, without one, as the status before any event)."""
     steps = {k: [s for s, _ in v] for k, v in project_steps(ds).items()}
     out = {}
-    for rec in ds.records(model.Project):
-        mine = steps.get(rec.id, [])
-        if rec.status:
-            mine = mine + [Step(rec.as_of or "0001", rec.status)]
-        got = status_on(mine, day)
-        out[rec.id] = got.stage if got else None
+    for t in ds.tables(model.Project):
+        for pid, status, as_of in zip(t.values["id"], t.values["status"], t.values["as_of"]):
+            mine = steps.get(pid, [])
+            if status:
+                mine = mine + [Step(as_of or "0001", status)]
+            got = status_on(mine, day)
+            out[pid] = got.stage if got else None
     return out
 
 

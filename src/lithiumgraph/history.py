@@ -12,14 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
 
-from typing import TYPE_CHECKING
-
 from . import model
 from .errors import LithiumGraphError, Problem
 from .model import PROJECT_STAGES
-
-if TYPE_CHECKING:
-    from .dataset import Row
 
 __all__ = ["first_day", "last_day", "parse_date", "PROGRESS", "STOPS", "Step", "order_problems", "status_on",
            "project_steps", "check_events"]
@@ -116,12 +111,13 @@ def status_on(steps: list[Step], day: date) -> Step | None:
     return best
 
 
-def project_steps(ds) -> dict[str, list[tuple[Step, Row]]]:
-    """Each project's events from ``project_events.csv`` as steps, with the rows they came from."""
-    out: dict[str, list[tuple[Step, Row]]] = {}
-    for row in ds.rows[model.ProjectEvent]:
-        e = row.record
-        out.setdefault(e.project, []).append((Step(e.date, e.stage, f"line {row.line}"), row))
+def project_steps(ds) -> dict[str, list[tuple[Step, tuple[str, int]]]]:
+    """Each project's events from ``project_events.csv`` as steps, with the ``(path, line)`` they came from."""
+    out: dict[str, list[tuple[Step, tuple[str, int]]]] = {}
+    for t in ds.tables(model.ProjectEvent):
+        v = t.values
+        for project, day, stage, (path, line) in zip(v["project"], v["date"], v["stage"], t.places()):
+            out.setdefault(project, []).append((Step(day, stage, f"line {line}"), (path, line)))
     return out
 
 
@@ -131,17 +127,19 @@ def check_events(ds, problems: list[Problem], today: date | None = None) -> None
     for project, pairs in steps.items():
         rows = {id(s): r for s, r in pairs}
         for s, fld, msg in order_problems([s for s, _ in pairs]):
-            r = rows[id(s)]
-            problems.append(Problem(r.path, r.line, fld, msg))
+            path, line = rows[id(s)]
+            problems.append(Problem(path, line, fld, msg))
             broken.add(project)  # the root cause: its stated status is not checked against them as well
-    for row in ds.rows[model.Project]:
-        p = row.record
-        if not p.status or p.id not in steps or p.id in broken:
-            continue
-        day = last_day(p.as_of) if p.as_of else (today or date.today())
-        got = status_on([s for s, _ in steps[p.id]], day)
-        if got is not None and got.stage != p.status:
-            where = next(r.path for s, r in steps[p.id] if s is got)
-            problems.append(Problem(row.path, row.line, "status",
-                                    f"status {p.status!r} contradicts {got.stage!r} on {got.date} "
-                                    f"({where}, {got.at}); the status on {p.as_of or 'today'} is the last event by then"))
+    for t in ds.tables(model.Project):
+        v = t.values
+        for pid, status, as_of, (path, line) in zip(v["id"], v["status"], v["as_of"], t.places()):
+            if not status or pid not in steps or pid in broken:
+                continue
+            day = last_day(as_of) if as_of else (today or date.today())
+            got = status_on([s for s, _ in steps[pid]], day)
+            if got is not None and got.stage != status:
+                where = next(r[0] for s, r in steps[pid] if s is got)
+                problems.append(Problem(path, line, "status",
+                                        f"status {status!r} contradicts {got.stage!r} on {got.date} "
+                                        f"({where}, {got.at}); the status on {as_of or 'today'} is the last event "
+                                        "by then"))

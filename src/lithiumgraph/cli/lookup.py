@@ -10,16 +10,19 @@ from .base import (_echo, _graph, _park, cli, data_option, echo, errors_to_click
 @cli.command()
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")
+@click.option("--progress/--no-progress", default=None,
+              help="A one-line progress on stderr (default: when stderr is a terminal).")
 @errors_to_click
-def validate(data_dirs):
+def validate(data_dirs, progress):
     """Check graph_data/ and report every problem as FILE:LINE: FIELD: message.
 
     Example: lithiumgraph validate --data graph_data
     """
     from ..dataset import load
-    ds = load(list(data_dirs) or None)
-    total = sum(len(rows) for rows in ds.rows.values())
-    parts = ", ".join(f"{len(rows)} {cls.__name__.lower()}" for cls, rows in ds.rows.items() if rows)
+    ds = load(list(data_dirs) or None, progress=progress)
+    counts = ds.counts()
+    parts = ", ".join(f"{n} {cls.__name__.lower()}" for cls, n in counts.items() if n)
+    total = sum(counts.values())
     echo(f"OK: {total} records valid ({parts})")
 
 
