@@ -103,10 +103,11 @@ def test_recommend_by_hand(M):
         ("saltco", 5.5, 1), ("bigsalt", 4.0, 2), ("parentco", 2.0, 3)]
     parts = {p.name: p.points for p in li.candidates[0].parts}
     assert parts == {"in_segment": 0, "supplies_local": 3, "capacity": 0.5, "regional_tie": 2}
-    # the anode is pipeline only: anodeco, building there, is a candidate (in the park itself +2,
-    # 8,000/50,000 of the largest capacity +0.16); anodebig: national leader (+2) on uncertain evidence
+    # the anode is pipeline only: anodeco, building there, is a candidate (in the park itself +2) and its
+    # 8,000 t being built earn no capacity points; anodebig: national leader (+2) on uncertain evidence
     # counts half; the largest capacity (+1)
-    assert [(r.enterprise, r.score) for r in t["anode"].candidates] == [("anodeco", 2.16), ("anodebig", 2.0)]
+    assert [(r.enterprise, r.score) for r in t["anode"].candidates] == [("anodeco", 2.0), ("anodebig", 2.0)]
+    assert "capacity" not in {p.name for p in t["anode"].candidates[0].parts}
     assert t["recycling"].candidates[0].enterprise == "recyco"
     assert t["vehicle-nev"].candidates == []
     assert "lepidolite-ore" not in t and "cell-power" not in t

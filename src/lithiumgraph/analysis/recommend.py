@@ -223,7 +223,8 @@ def _leader_and_capacity(seg: str, membership: dict, cap: float | None, unit: st
 def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:
     """Enterprises active in ``seg`` but not in the park's ``seg``: ``id -> (capacity, unit, edge)``.
 
-    Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities; a firm
+    Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities, and only
+    what is built (operating or expanded): a plan or a site being built earns no capacity points; a firm
     without a membership of its own is shown by its project with the first id (in id order, so the answer
     does not hang on the order a store keeps the edges in).
     """
@@ -244,10 +245,11 @@ def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str 
     out = {}
     for firm in set(member) | set(projects):
         m = member.get(firm)
-        if m is not None and m.get("capacity") is not None:
+        if m is not None and m.get("capacity") is not None and counts(m.get("status"), False):
             cap = to_base(m["capacity"], m["unit"])
         else:
-            cap = sum(to_base(p["capacity"], p["unit"]) for p in projects.get(firm, []) if p.get("capacity") is not None)
+            cap = sum(to_base(p["capacity"], p["unit"]) for p in projects.get(firm, [])
+                      if p.get("capacity") is not None and counts(p.get("status"), False))
         out[firm] = (cap or None, unit if cap else None, m if m is not None else projects[firm][0])
     return out
 
