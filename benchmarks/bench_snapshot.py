@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-QUERY = "MATCH (s)-[:SUPPLIES]->(c:Enterprise {id: $id}) RETURN s.id ORDER BY s.id LIMIT 5"
+QUERY = "MATCH (s:Enterprise)-[:SUPPLIES]->(c:Enterprise {id: $id}) RETURN count(s) AS suppliers"
 
 
 def timed(args: list[str], env: dict) -> float:
@@ -59,8 +59,6 @@ def main():
     ap.add_argument("--work", help="folder for the synthetic data and the cache (kept between runs)")
     args = ap.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-snapshot-"))
-    cache = work / "cache"
-    env = {**os.environ, "LITHIUMGRAPH_CACHE": str(cache)}
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
           f"load average at start {os.getloadavg()[0]:.1f}")
     rows = []
@@ -69,6 +67,8 @@ def main():
         if not data.is_dir():
             from lithiumgraph.synth import write_synth
             write_synth(n, 1, data)
+        cache = work / f"cache{n}"   # one per size: runs of two sizes at once do not empty each other's
+        env = {**os.environ, "LITHIUMGRAPH_CACHE": str(cache)}
         times: dict[str, list[float]] = {}
         loads = []
         for _ in range(args.rounds):

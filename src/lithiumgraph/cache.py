@@ -31,6 +31,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, ContextManager, Iterable
 
+from .errors import LithiumGraphError
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -65,10 +67,9 @@ def _code_digest() -> str:
 
 
 def _versions() -> str:
-    from importlib.metadata import version
-    import networkx
+    from importlib.metadata import version   # not the modules themselves: query needs no networkx
     from . import __version__
-    return f"{FORMAT} {__version__} {sys.version} networkx {networkx.__version__} ladybug {version('ladybug')}"
+    return f"{FORMAT} {__version__} {sys.version} networkx {version('networkx')} ladybug {version('ladybug')}"
 
 
 def _nothing(label: str) -> ContextManager:
@@ -201,6 +202,8 @@ class GraphCache:
                 gc.freeze()     # straight into the oldest generation: no young collection walks the graph
                 gc.unfreeze()
                 return G
+            except (LithiumGraphError, MemoryError):   # a timeout or no memory: not the file's fault
+                raise
             except Exception as e:  # a checksum that matches damaged content is all but impossible
                 problem = f"{type(e).__name__}"
             finally:
@@ -233,6 +236,8 @@ class GraphCache:
             if problem is None:
                 try:
                     return Embedded.open(path)
+                except (LithiumGraphError, MemoryError):
+                    raise
                 except Exception as e:  # the engine's own checks found the file damaged
                     problem = _first_line(e)
             self.warn(f"the cached Cypher database {path} is damaged ({problem}); rebuilding it")

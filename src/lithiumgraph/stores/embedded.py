@@ -10,12 +10,14 @@ import datetime as _dt
 import weakref
 from decimal import Decimal
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..cypher import check, engine_message, quote_name as _q, return_columns, rewrite
 from ..errors import LithiumGraphError, QueryError
 from . import Result
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Embedded", "embedded", "normalise"]
 
@@ -241,8 +243,11 @@ class Embedded:
             raise QueryError("run one statement at a time")
         engine_cols = r.get_column_names()
         try:
-            table = r.get_as_arrow()  # column-wise: several times faster than row by row for large answers
-            rows = [list(t) for t in zip(*(c.to_pylist() for c in table.columns))] if table.num_columns else []
+            if r.get_num_tuples() <= 1000 and set(r.get_column_data_types()) <= _SCALARS:
+                rows = [list(r.get_next()) for _ in range(r.get_num_tuples())]   # short: no pyarrow import
+            else:
+                table = r.get_as_arrow()  # column-wise: several times faster than row by row for large answers
+                rows = [list(t) for t in zip(*(c.to_pylist() for c in table.columns))] if table.num_columns else []
         except RuntimeError as e:
             raise QueryError(engine_message(str(e))) from None
         ids = self._internal_ids() if any(_has_rel(v) for row in rows for v in row) else None
@@ -252,6 +257,11 @@ class Embedded:
         return Result(cols, [row if all(type(v) in plain for v in row) else [normalise(v, ids) for v in row]
                              for row in rows])
 
+
+
+#: Column types whose values come out the same row by row as through Arrow.
+_SCALARS = frozenset(("STRING", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16", "UINT8", "DOUBLE",
+                      "FLOAT", "BOOL", "SERIAL"))
 
 
 def _has_rel(value) -> bool:

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import networkx as nx
-
 from . import Result
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .embedded import Embedded
 
 __all__ = ["MemoryStore"]
