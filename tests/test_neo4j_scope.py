@@ -1,6 +1,8 @@
 """Park analyses on Neo4j read only the park's part of the graph, and answer exactly as the memory store
 does: for a park and a city, today and on earlier days, on the shipped data and on a synthetic graph;
 the routing URI form ``neo4j://`` works against a single server."""
+from pathlib import Path
+
 import pytest
 
 from lithiumgraph.cli import cli
@@ -91,3 +93,16 @@ def test_synthetic_park_and_city_with_dates(runner, neo4j_env, tmp_path):
                     assert db.output == mem.output, args
     finally:
         push(runner, neo4j_env, "--replace")  # leave the shipped data for the other tests
+
+
+def test_a_large_push_points_to_the_offline_import(runner, neo4j_env, monkeypatch, tmp_path):
+    """Above OFFLINE_ABOVE relationships (a million; lowered here so the shipped graph crosses it) push says
+    how to load offline, with the export command for the same data, and still pushes."""
+    from lithiumgraph.stores import neo4j as store
+    monkeypatch.setattr(store, "OFFLINE_ABOVE", 100)
+    data = str(Path(__file__).parent.parent / "graph_data")
+    r = push(runner, neo4j_env, "--data", data)
+    assert f"lithiumgraph export --data {data} --to neo4j-import -o neo4j-import" in r.stderr.replace("\n", " ")
+    assert r.stdout.startswith("pushed ")
+    monkeypatch.setattr(store, "OFFLINE_ABOVE", 10 ** 9)
+    assert "note: " not in push(runner, neo4j_env).stderr

@@ -26,6 +26,8 @@ PROPERTY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # relationships first, in small transactions, so that dense nodes never need one huge transaction
 CLEAR_RELS = "MATCH (:LG)-[e]->(:LG) CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS"
 CLEAR_NODES = "MATCH (n:LG) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+#: Relationships above which ``push`` points to the offline import (``export --to neo4j-import``) for a first load.
+OFFLINE_ABOVE = 1_000_000
 TIMEOUT = 3.0  # seconds: connection, acquisition and retry window, so a dead server fails fast
 
 
