@@ -305,9 +305,11 @@ def _firm_node(G, e, f: _Firm, group, home, is_local, park) -> dict:
 
 def _edges(G, shown: set[str], home: dict, lay: dict) -> list[dict]:
     edges = []
-    for u, v, k, d in G.edges(keys=True, data=True):
+    succ = G._succ  # the shown nodes' adjacency only: a page shows a small part of a large graph
+    for u, v, k, d in ((u, v, k, d) for u in shown if u in succ for v, keys in succ[u].items() if v in shown
+                       for k, d in keys.items()):
         kind = d["kind"]
-        if kind not in _EDGES or u not in shown or v not in shown or (kind == "IN_SEGMENT" and home.get(u) == v):
+        if kind not in _EDGES or (kind == "IN_SEGMENT" and home.get(u) == v):
             continue  # a firm's home segment is the box it sits in: no line needed
         # the page puts the relation's two names in front; only the edge's own fields are written here
         details = [[f, d[f]] for f in _EDGE_FIELDS if d.get(f)]
