@@ -17,11 +17,32 @@ from lithiumgraph.frames import rows_of
 from lithiumgraph.graph import build_graph
 from lithiumgraph.timeline import capacity_class, firm_stopped, snapshot
 
+from conftest import edit
+
 DATED_HEADER = "supplier,customer,product,segment,period,evidence,sources,as_of,confidence,valid_from,valid_to,retrieved_on"
 
 
 def test_today_is_the_graph_itself(G):
     assert snapshot(G) is G and snapshot(G, date.today()) is G
+
+
+def test_an_earlier_day_with_nothing_changed_still_stands_for_that_day(tmp_path):
+    """Every fact predates the day, so no fact differs; the snapshot still stands for the day (as_of set),
+    so recommend's recent projects are counted back from the day, not from today."""
+    import shutil
+    from pathlib import Path
+    from lithiumgraph.analysis.recommend import RecommendWeights, _recent_projects
+    data = tmp_path / "mini"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", data)
+    edit(data / "sources.csv", "lithiumgraph tests,2026,", "lithiumgraph tests,2020,")
+    edit(data / "projects.csv", "signed,,,hand", "signed,2023-03,,hand")
+    G = load_graph(data)
+    H = snapshot(G, "2025-06")
+    assert H is not G and H.graph["as_of"] == "2025-06-30"
+    assert sorted(H.nodes) == sorted(G.nodes) and H.number_of_edges() == G.number_of_edges()
+    w = RecommendWeights()
+    assert "cellco2" in _recent_projects(H, w)       # begun 2023-03: within three years of 2025-06
+    assert "cellco2" not in _recent_projects(G, w)   # but not of today
 
 
 def test_facts_known_later_are_left_out(G):

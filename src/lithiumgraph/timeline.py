@@ -133,7 +133,9 @@ def _attrs(d: dict, rule: _Rule) -> dict:
 
 def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGraph:
     """The graph as known and true on ``day`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date; a period
-    means its last day; None means today). Returns ``G`` itself when nothing differs.
+    means its last day; None means today). Returns ``G`` itself when nothing differs on today or on the
+    day ``G`` already stands for; an earlier day gets its own graph with ``as_of`` set, even when no fact
+    differs, so answers measured back from the day (recent projects) use it.
 
     >>> from lithiumgraph import load_graph
     >>> G = load_graph()
@@ -219,8 +221,9 @@ def _select_edges(G: nx.MultiDiGraph, keep: dict, pending: dict, began: list, ru
                 put(u, v, k, d)
                 kept += 1
     node = G._node
-    if kept == total and not changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep):
-        return G
+    same = kept == total and not changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep)
+    if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
+        return G  # an earlier day keeps its own graph: answers measured back from the day (recent projects) need it
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["as_of"] = day.isoformat()
