@@ -76,8 +76,10 @@ def counts_table(G: nx.MultiDiGraph) -> str:
             ("memberships (firm in segment)", s.edges.get("IN_SEGMENT", 0)),
             ("sites and seats (firm located in)", s.edges.get("LOCATED_IN", 0)),
             ("ownership links", s.edges.get("SUBSIDIARY_OF", 0) + s.edges.get("INVESTS_IN", 0)),
-            ("capacity figures, firm-wide", s.capacities.get("firm-wide", 0)),
-            ("capacity figures, on projects", s.capacities.get("project", 0)),
+            ("capacity figures, firm-wide (of built sites)",
+             f"{s.capacities.get('firm-wide', 0)} ({s.built.get('firm-wide', 0)})"),
+            ("capacity figures, on projects (of built sites)",
+             f"{s.capacities.get('project', 0)} ({s.built.get('project', 0)})"),
             ("project stages and firm events", s.nodes.get("Event", 0)), ("prices", s.nodes.get("Price", 0)),
             ("sources (A / B / C)", " / ".join(str(s.grades.get(g, 0)) for g in "ABC")),
             (f"facts checked against their source in {span}", f"{s.checked_years:,} of {s.facts:,} "

@@ -10,6 +10,7 @@ import networkx as nx
 from .errors import NodeNotFound
 from .graph import display_name
 from .history import last_day
+from .timeline import capacity_class
 
 __all__ = ["Stats", "stats", "Neighbour", "Entity", "describe"]
 
@@ -25,6 +26,7 @@ class Stats:
     unsourced: list[str] = field(default_factory=list)
     checked: int = 0        #: facts whose retrieved_on is within 12 months of today
     capacities: dict[str, int] = field(default_factory=dict)  #: stated capacity figures: firm-wide, project
+    built: dict[str, int] = field(default_factory=dict)  #: of those, the ones of built sites (operating, expanded)
     grades: dict[str, int] = field(default_factory=dict)      #: sources by quality grade (A, B, C)
     years: tuple[int, int] = (0, 0)  #: last year and this year: the window of ``checked_years`` and ``sourced_years``
     checked_years: int = 0  #: facts whose retrieved_on falls in ``years``
@@ -49,8 +51,14 @@ class Stats:
             out.append({"what": what, "kind": f"{n}/{self.facts}",
                         "count": f"{100 * n / self.facts if self.facts else 0.0:.1f}%"})
         out += [{"what": "capacity figures", "kind": k, "count": v} for k, v in self.capacities.items()]
+        out += [{"what": "capacity figures, built", "kind": k, "count": v} for k, v in self.built.items()]
         out += [{"what": "sources by grade", "kind": k, "count": v} for k, v in sorted(self.grades.items())]
         return out
+
+
+def _built(status: str | None) -> bool:
+    """Whether a capacity is of a built site (operating or expanded, or no status stated), as the analyses count it."""
+    return status is None or capacity_class(status) == "capacity"
 
 
 def stats(G: nx.MultiDiGraph) -> Stats:
@@ -96,20 +104,24 @@ def stats(G: nx.MultiDiGraph) -> Stats:
 
     grades: Counter[str] = Counter()
     capacities = {"firm-wide": 0, "project": 0}
+    built = {"firm-wide": 0, "project": 0}
     for n, d in G.nodes(data=True):
         nodes[d.get("kind", "?")] += 1
         if d.get("kind") == "Source":
             grades[d.get("quality") or "ungraded"] += 1
         else:
             check(n, d)
-            capacities["project"] += d.get("kind") == "Project" and d.get("capacity") is not None
+            if d.get("kind") == "Project" and d.get("capacity") is not None:
+                capacities["project"] += 1
+                built["project"] += _built(d.get("status"))
     for u, v, d in G.edges(data=True):
         edges[d.get("kind", "?")] += 1
         check(f"{u}-[{d.get('kind')}]->{v}", d)
-        capacities["firm-wide"] += (d.get("kind") == "IN_SEGMENT" and d.get("capacity") is not None
-                                    and G.nodes[u].get("kind") == "Enterprise")
+        if d.get("kind") == "IN_SEGMENT" and d.get("capacity") is not None and G.nodes[u].get("kind") == "Enterprise":
+            capacities["firm-wide"] += 1
+            built["firm-wide"] += _built(d.get("status"))
     return Stats(dict(sorted(nodes.items())), dict(sorted(edges.items())), dict(sorted(conf.items())),
-                 facts, sourced, sorted(unsourced), checked, capacities, dict(grades), (since, today.year),
+                 facts, sourced, sorted(unsourced), checked, capacities, built, dict(grades), (since, today.year),
                  checked_years, sourced_years)
 
 
