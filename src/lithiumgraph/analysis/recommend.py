@@ -126,8 +126,7 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
     sells = _sales_into(G, local_groups)
     T = template(G)
-    makers = cached(G, "makers", lambda G: {u for u, nbrs in G._succ.items()
-                                            for keys in nbrs.values() for d in keys.values() if d["kind"] == "MAKES"})
+    makers = cached(G, "makers", _makers)
     recent = cached(G, ("recent projects", weights.recent_years, G.graph.get("as_of")),
                     lambda G: _recent_projects(G, weights))
     sited = _sited(G, scope, regions)
@@ -139,8 +138,6 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
         biggest = max(caps.values(), default=0.0)
         fits = _adjacent(T, sg.segment)
         recs = []
-        fits = {sg.segment} | set(T.predecessors(sg.segment)) | set(T.successors(sg.segment)) \
-            if sg.segment in T else {sg.segment}
         for c, (cap, unit, membership) in cands.items():
             parts = [_in_segment(sg.segment, membership)]
             parts += _supplies_local(names, c, sells, local_groups, weights, grp, fits)
@@ -180,6 +177,11 @@ def _sales_into(G, local_groups: dict[str, str]) -> dict[str, list[tuple[str, di
         for sup, d in in_kind(G, cust, "SUPPLIES"):
             sells.setdefault(sup, []).append((cust, d))
     return sells
+
+
+def _makers(G) -> set[str]:
+    """The nodes that make a product (imported data): only they are looked at for products."""
+    return {u for u, nbrs in G._succ.items() for keys in nbrs.values() for d in keys.values() if d["kind"] == "MAKES"}
 
 
 def _adjacent(T, seg: str) -> set[str]:
