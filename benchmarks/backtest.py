@@ -4,6 +4,7 @@ projects split at 2020-12-31 and 2022-12-31 (answers two years on).
 
     python benchmarks/backtest.py [--rounds 1000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,9 +21,16 @@ from lithiumgraph.dataset import load  # noqa: E402
 from lithiumgraph.graph import build_graph  # noqa: E402
 from lithiumgraph.output import show  # noqa: E402
 
-RUNS = (("North America, split at the IRA", [ROOT / "graph_data", ROOT / "data" / "north-america"],
-         ["2022-08-15"], 3, ["na-united-states", "na-canada", "na-mexico"]),
-        ("China, curated projects", [ROOT / "graph_data"], ["2020-12-31", "2022-12-31"], 2, None))
+RUNS = (
+    (
+        "North America, split at the IRA",
+        [ROOT / "graph_data", ROOT / "data" / "north-america"],
+        ["2022-08-15"],
+        3,
+        ["na-united-states", "na-canada", "na-mexico"],
+    ),
+    ("China, curated projects", [ROOT / "graph_data"], ["2020-12-31", "2022-12-31"], 2, None),
+)
 
 
 def main() -> None:
@@ -35,9 +43,13 @@ def main() -> None:
         t = time.perf_counter()
         G = build_graph(load(dirs))
         for by_segment in (False, True):
-            result = backtest(G, splits, horizon_years=horizon, within=within, by_segment=by_segment, rounds=args.rounds)
-            print(f"\n# {title}, {'per place and segment' if by_segment else 'per place'}: "
-                  f"{time.perf_counter() - t:.1f} s (load, snapshots, scoring, {args.rounds} bootstrap rounds)")
+            result = backtest(
+                G, splits, horizon_years=horizon, within=within, by_segment=by_segment, rounds=args.rounds
+            )
+            print(
+                f"\n# {title}, {'per place and segment' if by_segment else 'per place'}: "
+                f"{time.perf_counter() - t:.1f} s (load, snapshots, scoring, {args.rounds} bootstrap rounds)"
+            )
             print(show(result))
             t = time.perf_counter()
     print(f"\nboth data sets: {time.perf_counter() - total:.1f} s")

@@ -7,6 +7,7 @@ after the first finds them) beside the same call with the indexes dropped first 
 edge, as each call did before they were kept per graph); min and median of --runs rounds, the load average,
 peak memory and a block for RESULTS.md. ``--data`` reuses a ``lithiumgraph synth`` directory (one size).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,9 +38,11 @@ def timed(fn) -> float:
 
 def cold(G, fn):
     """``fn`` with the graph's indexes dropped first, so it reads them from every edge again."""
+
     def run():
         graph_module._INDEXES.pop(G, None)
         fn()
+
     return run
 
 
@@ -65,9 +68,13 @@ def load_timed(d: str):
 def rounds(G, park: str, runs: int) -> dict[str, list[float]]:
     """Alternated rounds: every step once per round, warm and cold side by side."""
     cov = gaps(G, park)
-    steps = {"gaps": lambda: gaps(G, park), "balance": lambda: balance(G, park),
-             "recommend": lambda: recommend(G, park, coverage=cov), "risk": lambda: risk(G, park, coverage=cov),
-             "gaps + recommend": lambda: recommend(G, park)}
+    steps = {
+        "gaps": lambda: gaps(G, park),
+        "balance": lambda: balance(G, park),
+        "recommend": lambda: recommend(G, park, coverage=cov),
+        "risk": lambda: risk(G, park, coverage=cov),
+        "gaps + recommend": lambda: recommend(G, park),
+    }
     times: dict[str, list[float]] = {}
     for _ in range(runs):
         for name, fn in steps.items():
@@ -83,10 +90,12 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--data", help="a lithiumgraph synth directory to reuse (its size stands for --sizes)")
     args = ap.parse_args()
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores; python {platform.python_version()}; "
-          f"networkx {nx.__version__}; load average {os.getloadavg()[0]:.1f} at the start")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores; python {platform.python_version()}; "
+        f"networkx {nx.__version__}; load average {os.getloadavg()[0]:.1f} at the start"
+    )
     block = []
-    for n in ([0] if args.data else args.sizes):
+    for n in [0] if args.data else args.sizes:
         if args.data:
             G, t_load, t_build, t_raw = load_timed(args.data)
             n = sum(1 for _, k in G.nodes(data="kind") if k == "Enterprise")
@@ -95,8 +104,10 @@ def main():
                 write_synth(n, 1, d)
                 G, t_load, t_build, t_raw = load_timed(d)
         m = G.number_of_edges()
-        print(f"\n{n:,} enterprises, {m:,} relationships: validate {t_load:.2f} s, build {t_build:.2f} s "
-              f"(networkx add_edges_from {t_raw:.2f} s)")
+        print(
+            f"\n{n:,} enterprises, {m:,} relationships: validate {t_load:.2f} s, build {t_build:.2f} s "
+            f"(networkx add_edges_from {t_raw:.2f} s)"
+        )
         print(f"{'park':<15} {'step':<34} {'min s':>7} {'median s':>9}")
         for park in PARKS:
             for name, ts in rounds(G, park, args.runs).items():

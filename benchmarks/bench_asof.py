@@ -10,6 +10,7 @@ park), then the same with the snapshot of today (what a command without the cach
 with --as-of 2025-06 and 2022-06, on that round's graph; it prints the min and median over the rounds and
 each answer's cost over the plain one of its own round (min / median / worst), plus the snapshot alone.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,10 +75,15 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--runs", "--rounds", dest="rounds", type=int, default=3)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
-          f"load average at start {os.getloadavg()[0]:.1f}")
-    table = ["| enterprises | edges kept | answer | min s | median s | vs plain: min / median / worst round | "
-             "snapshot alone, median s |", "|---:|---:|---|---:|---:|---:|---:|"]
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
+        f"load average at start {os.getloadavg()[0]:.1f}"
+    )
+    table = [
+        "| enterprises | edges kept | answer | min s | median s | vs plain: min / median / worst round | "
+        "snapshot alone, median s |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+    ]
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as d:
             write_synth(n, 1, d)
@@ -89,13 +95,22 @@ def main():
             tot = [r[label][0] for r in rounds]
             pct = [100 * (r[label][0] / p - 1) for r, p in zip(rounds, plain)]
             snap = statistics.median(r[label][2] for r in rounds)
-            vs = "" if label.startswith("plain") else \
-                f"{min(pct):+.1f}% / {statistics.median(pct):+.1f}% / {max(pct):+.1f}%"
-            print(f"{n:>9,} {rounds[0][label][1]:>9,} {label:<28} min {min(tot):7.2f} median "
-                  f"{statistics.median(tot):7.2f}  {vs}")
-            table.append(f"| {n:,} | {rounds[0][label][1]:,} | {label} | {min(tot):.2f} | "
-                         f"{statistics.median(tot):.2f} | {vs} | {snap:.2f} |")
-        print(f"{'':>9} load average {loads[0]:.1f} / {loads[1]:.1f} / {loads[2]:.1f}; peak memory {peak_mib():,.0f} MiB")
+            vs = (
+                ""
+                if label.startswith("plain")
+                else f"{min(pct):+.1f}% / {statistics.median(pct):+.1f}% / {max(pct):+.1f}%"
+            )
+            print(
+                f"{n:>9,} {rounds[0][label][1]:>9,} {label:<28} min {min(tot):7.2f} median "
+                f"{statistics.median(tot):7.2f}  {vs}"
+            )
+            table.append(
+                f"| {n:,} | {rounds[0][label][1]:,} | {label} | {min(tot):.2f} | "
+                f"{statistics.median(tot):.2f} | {vs} | {snap:.2f} |"
+            )
+        print(
+            f"{'':>9} load average {loads[0]:.1f} / {loads[1]:.1f} / {loads[2]:.1f}; peak memory {peak_mib():,.0f} MiB"
+        )
     print("\nRESULTS.md block:\n")
     print("\n".join(table))
 

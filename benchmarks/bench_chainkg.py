@@ -4,6 +4,7 @@ park, a Cypher query and an explorer page, each timed once, with peak memory.
 Usage: python benchmarks/bench_chainkg.py DIR   (DIR holds the ChainKnowledgeGraph JSON Lines files;
 the project does not ship them: that data set states no licence)
 """
+
 from __future__ import annotations
 
 import os
@@ -37,15 +38,25 @@ def main():
     print(f"input: {lines:,} JSON lines in {src}")
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "ckg"
-        s = step("import chainkg", lambda: import_chainkg(src, out, product_map=ROOT / "imports" / "chainkg" / "product_segments.csv"))
-        print(f"  {s.counts}, merged {len(s.merged)}, anomalies "
-              + ", ".join(f"{len(v)} {k}" for k, v in s.anomalies.items()))
+        s = step(
+            "import chainkg",
+            lambda: import_chainkg(src, out, product_map=ROOT / "imports" / "chainkg" / "product_segments.csv"),
+        )
+        print(
+            f"  {s.counts}, merged {len(s.merged)}, anomalies "
+            + ", ".join(f"{len(v)} {k}" for k, v in s.anomalies.items())
+        )
         G = step("validate + build (graph_data + import)", lambda: load_graph([default_data_dir(), out]))
         print(f"  {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges")
         cov = step("gaps --park yichun-etdz", lambda: gaps(G, "yichun-etdz"))
         print(f"  {sum(1 for x in cov.segments if x.status == 'missing')} missing segments")
-        res = step("query: firms per segment (first query loads engine)", lambda: query(
-            G, "MATCH (e:Enterprise)-[:IN_SEGMENT]->(s:Segment) RETURN s.id AS s, count(e) AS n ORDER BY n DESC LIMIT 5"))
+        res = step(
+            "query: firms per segment (first query loads engine)",
+            lambda: query(
+                G,
+                "MATCH (e:Enterprise)-[:IN_SEGMENT]->(s:Segment) RETURN s.id AS s, count(e) AS n ORDER BY n DESC LIMIT 5",
+            ),
+        )
         print(f"  {res.rows[:3]}")
         page = step("explore --level enterprise (all firms)", lambda: explore(G, level="enterprise"))
         step("  write the page", lambda: page.write(Path(d) / "ckg.html"))

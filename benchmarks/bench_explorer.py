@@ -8,6 +8,7 @@ frame, median of --runs page loads), and for the page with about 2,000 nodes ope
 "expand all" (with the view fitted to everything) and a redraw with every node in view (median of 20
 synchronous ``network.redraw()`` calls; the page before drew everything fitted from the start).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from common import median_time
@@ -32,21 +32,27 @@ BASELINE = "7facbbf"
 
 def old_explore():
     """The previous explorer module, straight from git, as ``lithiumgraph._explore_before``."""
-    src = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASELINE}:src/lithiumgraph/explore.py"],
-                         capture_output=True, text=True, check=True).stdout
+    src = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{BASELINE}:src/lithiumgraph/explore.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     spec = importlib.util.spec_from_loader("lithiumgraph._explore_before", loader=None)
     mod = importlib.util.module_from_spec(spec)
     mod.__package__ = "lithiumgraph"
-    sys.modules[spec.name] = mod   # dataclasses look their module up
+    sys.modules[spec.name] = mod  # dataclasses look their module up
     exec(compile(src, "explore@" + BASELINE, "exec"), mod.__dict__)
     return mod.explore
 
 
 def browser():
     from playwright.sync_api import sync_playwright
+
     pw = sync_playwright().start()
-    return pw, pw.chromium.launch(executable_path=os.environ.get("LG_CHROMIUM") or "chromium",
-                                  args=["--no-sandbox", "--disable-gpu"])
+    return pw, pw.chromium.launch(
+        executable_path=os.environ.get("LG_CHROMIUM") or "chromium", args=["--no-sandbox", "--disable-gpu"]
+    )
 
 
 def draw_times(b, path: Path, runs: int, expand: bool) -> dict:
@@ -58,7 +64,7 @@ def draw_times(b, path: Path, runs: int, expand: bool) -> dict:
         page.wait_for_function("window.lgReady === true", timeout=120000)
         firsts.append(page.evaluate("window.lgDrawnAt || performance.now()") / 1000)
         if i == runs - 1:
-            if expand:   # open every segment, then time the drawing of everything that is open
+            if expand:  # open every segment, then time the drawing of everything that is open
                 after["expand"] = page.evaluate("""() => { const t = performance.now();
                     document.getElementById('lg-expand').click(); lgApp.fit(); lgNetwork.redraw();
                     return (performance.now() - t) / 1000; }""")
@@ -75,12 +81,16 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared: compare rows of one run)")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared: compare rows of one run)"
+    )
     before = old_explore()
     pw, b = browser()
-    print(f"{'enterprises':>11}  {'page':<8} {'build s':>8} {'MB':>6} {'first draw s':>13} {'nodes open':>10} "
-          f"{'expand all s':>13} {'redraw ms':>10}")
+    print(
+        f"{'enterprises':>11}  {'page':<8} {'build s':>8} {'MB':>6} {'first draw s':>13} {'nodes open':>10} "
+        f"{'expand all s':>13} {'redraw ms':>10}"
+    )
     try:
         for n in args.sizes:
             with tempfile.TemporaryDirectory() as d:
@@ -90,9 +100,11 @@ def main():
                     build = median_time(lambda: fn(G, level="enterprise").html(), args.runs)
                     path = fn(G, level="enterprise").write(Path(d) / f"{name}.html")
                     t = draw_times(b, path, args.runs, expand=name == "now")
-                    print(f"{n:>11,}  {name:<8} {build:>8.2f} {path.stat().st_size / 1e6:>6.1f} {t['first']:>13.2f} "
-                          f"{t['nodes']:>10,} {t.get('expand', float('nan')):>13.2f} {1000 * t['redraw']:>10.1f}",
-                          flush=True)
+                    print(
+                        f"{n:>11,}  {name:<8} {build:>8.2f} {path.stat().st_size / 1e6:>6.1f} {t['first']:>13.2f} "
+                        f"{t['nodes']:>10,} {t.get('expand', float('nan')):>13.2f} {1000 * t['redraw']:>10.1f}",
+                        flush=True,
+                    )
     finally:
         b.close()
         pw.stop()

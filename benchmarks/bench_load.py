@@ -7,6 +7,7 @@ add_nodes_from/add_edges_from of the same nodes and edges (the baseline of build
 median wall time and median CPU time of each, the load average, and a block ready to paste into RESULTS.md. Synthetic sets are written
 once into --cache and reused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,9 @@ def _pyarrow(d: Path) -> int:
     n = 0
     for p in sorted(d.glob("*.csv")):
         names = next(csv.reader(open(p, encoding="utf-8-sig")))
-        n += pacsv.read_csv(p, convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in names})).num_rows
+        n += pacsv.read_csv(
+            p, convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names})
+        ).num_rows
     return n
 
 
@@ -75,11 +77,13 @@ def _round(d: Path, times: dict[str, list[float]]) -> tuple[int, int]:
     gc.collect()
     gc.disable()
     try:
+
         def build():
             H = nx.MultiDiGraph()
             H.add_nodes_from(nodes)
             H.add_edges_from(edges)
             return H
+
         times[STEPS[4]].append(_timed(build, STEPS[4])[0])
     finally:
         gc.enable()
@@ -94,8 +98,10 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--cache", default=str(Path(__file__).resolve().parent.parent / ".cache" / "bench"))
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus; python {platform.python_version()}; "
-          f"networkx {nx.__version__}; pyarrow {pa.__version__}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus; python {platform.python_version()}; "
+        f"networkx {nx.__version__}; pyarrow {pa.__version__}"
+    )
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     rows = []
     for n in args.sizes:
@@ -112,8 +118,16 @@ def main():
         cpu = [a + b for a, b in zip(CPU[STEPS[2]], CPU[STEPS[3]])]
         rows.append((n, edges, "files -> validated graph", min(both), statistics.median(both), statistics.median(cpu)))
         ratio = statistics.median(both) / statistics.median(times[STEPS[4]])
-        rows.append((n, edges, "  ratio to nx baseline (median)", ratio, ratio,
-                     statistics.median(cpu) / statistics.median(CPU[STEPS[4]])))
+        rows.append(
+            (
+                n,
+                edges,
+                "  ratio to nx baseline (median)",
+                ratio,
+                ratio,
+                statistics.median(cpu) / statistics.median(CPU[STEPS[4]]),
+            )
+        )
     load_avg = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"load average after: {load_avg}; peak memory {peak_mib():,.0f} MiB")
     print(f"\n{'enterprises':>11} {'edges':>9} {'step':<32} {'min s':>7} {'median s':>8} {'cpu s':>7}")

@@ -8,6 +8,7 @@ Each round runs, alternated, one process per command (wall time and the process'
 a process that reads the whole graph back (what every park analysis did before); ``--slow-runs`` rounds (default 1) include those slow ones. With ``--data`` the
 answers of ``gaps`` are compared with the memory store's once (the memory run is not timed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,9 +19,11 @@ import sys
 import time
 
 LG = [sys.executable, "-m", "lithiumgraph"]
-WHOLE = ("import sys; from lithiumgraph.stores.neo4j import Neo4jStore; "
-         "st = Neo4jStore(sys.argv[1], sys.argv[2], sys.argv[3]); G = st.graph(); "
-         "print(G.number_of_nodes(), G.number_of_edges())")
+WHOLE = (
+    "import sys; from lithiumgraph.stores.neo4j import Neo4jStore; "
+    "st = Neo4jStore(sys.argv[1], sys.argv[2], sys.argv[3]); G = st.graph(); "
+    "print(G.number_of_nodes(), G.number_of_edges())"
+)
 
 
 def run(cmd: list[str]) -> tuple[float, float, str]:
@@ -40,8 +43,12 @@ def main() -> None:
     ap.add_argument("--parks", nargs="+", default=["syn-park00000", "syn-city0000"])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--data", help="the synthetic data pushed: compare gaps with the memory store once")
-    ap.add_argument("--slow-runs", type=int, default=1,
-                    help="rounds that also run risk, recommend and the whole-graph read (each takes a minute or more)")
+    ap.add_argument(
+        "--slow-runs",
+        type=int,
+        default=1,
+        help="rounds that also run risk, recommend and the whole-graph read (each takes a minute or more)",
+    )
     ap.add_argument("--no-whole", action="store_true", help="leave out the whole-graph baseline")
     args = ap.parse_args()
     uri, user, pw = os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]

@@ -5,6 +5,7 @@ Prints, per size: the explorer page at segment and enterprise level (build + wri
 format (streamed to disk), with the median of --runs, the file size, and the process's peak memory.
 Opening the page in a browser is timed by bench_explorer.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,6 @@ from lithiumgraph import load_graph
 from lithiumgraph.explorer import explore
 from lithiumgraph.export import FORMATS, export
 from lithiumgraph.synth import write_synth
-
 
 
 def size(p: Path) -> int:
@@ -40,16 +40,22 @@ def main():
             rows = []
             for level in ("segment", "enterprise"):
                 if level == "enterprise" and n > 20000:
-                    print(f"{n:>11} {'':>8} {'':>8}  explore {level:<14} refused: above the 20,000-enterprise page limit")
+                    print(
+                        f"{n:>11} {'':>8} {'':>8}  explore {level:<14} refused: above the 20,000-enterprise page limit"
+                    )
                     continue
                 path = out / f"{level}.html"
-                rows.append((f"explore {level}", median_time(lambda: explore(G, level=level).write(path), args.runs), path))
+                rows.append(
+                    (f"explore {level}", median_time(lambda: explore(G, level=level).write(path), args.runs), path)
+                )
             for fmt in FORMATS:
                 path = out / f"g.{fmt}"
                 rows.append((f"export {fmt}", median_time(lambda: export(G, fmt, path), args.runs), path))
             for name, t, path in rows:
-                print(f"{n:>11} {G.number_of_nodes():>8} {G.number_of_edges():>8}  {name:<22} {t:9.2f} "
-                      f"{size(path) / 2**20:8.1f}")
+                print(
+                    f"{n:>11} {G.number_of_nodes():>8} {G.number_of_edges():>8}  {name:<22} {t:9.2f} "
+                    f"{size(path) / 2**20:8.1f}"
+                )
         peak = peak_mib() / 1024
         print(f"peak memory so far {peak:.2f} GiB")
 

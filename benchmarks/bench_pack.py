@@ -3,6 +3,7 @@ document of the same analyses in the same run (the baseline).
 
 Usage: LG_CHROMIUM=$(bash scripts/browser.sh) python benchmarks/bench_pack.py [--park yichun-etdz] [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,13 +27,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     lg = [sys.executable, "-m", "lithiumgraph"]
-    rows = {"report (baseline: Markdown + HTML)": [], "pack --no-print (SVG, xlsx, CSV, HTML)": [],
-            "pack (with PNG maps and PDF)": []}
+    rows = {
+        "report (baseline: Markdown + HTML)": [],
+        "pack --no-print (SVG, xlsx, CSV, HTML)": [],
+        "pack (with PNG maps and PDF)": [],
+    }
     for _ in range(a.runs):
         with tempfile.TemporaryDirectory() as d:
             rows["report (baseline: Markdown + HTML)"].append(timed(lg + ["report", "--park", a.park, "-o", f"{d}/r"]))
             rows["pack --no-print (SVG, xlsx, CSV, HTML)"].append(
-                timed(lg + ["pack", "--park", a.park, "-o", f"{d}/n", "--no-print"]))
+                timed(lg + ["pack", "--park", a.park, "-o", f"{d}/n", "--no-print"])
+            )
             rows["pack (with PNG maps and PDF)"].append(timed(lg + ["pack", "--park", a.park, "-o", f"{d}/p"]))
             size = sum(f.stat().st_size for f in Path(f"{d}/p").rglob("*") if f.is_file())
     print(f"park {a.park}, medians of {a.runs} runs, wall-clock seconds including Python start-up")

@@ -8,6 +8,7 @@ re-push onto the pushed graph (every row MERGEs), the naive rate and the speed-u
 The naive load is timed on its first --naive-rows relationships (all of it would take hours at 1M);
 its rate is relationships per second over that sample.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,14 @@ def naive(G, driver, rows: int) -> tuple[int, float]:
         t = time.perf_counter()
         for u, v, k, d in edges:
             props = _props(d)
-            s.run(f"MATCH (a:LG {{id: $u}}) MATCH (b:LG {{id: $v}}) MERGE (a)-[e:{d['kind']} {{_key: $k}}]->(b) "
-                  "SET e += $p", u=u, v=v, k=k, p=props).consume()
+            s.run(
+                f"MATCH (a:LG {{id: $u}}) MATCH (b:LG {{id: $v}}) MERGE (a)-[e:{d['kind']} {{_key: $k}}]->(b) "
+                "SET e += $p",
+                u=u,
+                v=v,
+                k=k,
+                p=props,
+            ).consume()
         return len(edges), time.perf_counter() - t
 
 
@@ -72,10 +79,14 @@ def main():
     args = ap.parse_args()
     uri, user, pw = os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]
     driver = connect(uri, user, pw)
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores; Neo4j 5.26 embedded at {uri}; "
-          f"median of {args.runs} pushes after {args.warmup} untimed ones")
-    print(f"{'enterprises':>11} {'rels':>9} {'push s':>7} {'rels/s':>8} {'1 session':>10} {'re-push s':>10} "
-          f"{'naive rels/s':>13} {'speed-up':>9}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores; Neo4j 5.26 embedded at {uri}; "
+        f"median of {args.runs} pushes after {args.warmup} untimed ones"
+    )
+    print(
+        f"{'enterprises':>11} {'rels':>9} {'push s':>7} {'rels/s':>8} {'1 session':>10} {'re-push s':>10} "
+        f"{'naive rels/s':>13} {'speed-up':>9}"
+    )
     for i, n in enumerate(args.sizes):
         with tempfile.TemporaryDirectory() as d:
             write_synth(n, 1, d)

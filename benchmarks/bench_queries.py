@@ -8,6 +8,7 @@ Sizes are synthetic enterprises, labelled synthetic in every record; ~10 relatio
 Queries with a fixed-length pattern (``[:SUPPLIES*2]``) also print, as their same-run baseline, the
 median with that pattern left to the engine's variable-length search (as before it was written as hops).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,6 @@ from lithiumgraph.stores.embedded import Embedded  # noqa: E402
 from lithiumgraph.synth import write_synth  # noqa: E402
 
 
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -39,8 +39,10 @@ def main():
     store = None
     if args.neo4j:
         from lithiumgraph.stores.neo4j import Neo4jStore, push
-        store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
-                           os.environ["NEO4J_PASSWORD"])
+
+        store = Neo4jStore(
+            os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]
+        )
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as d:
             write_synth(n, 1, d)
@@ -49,15 +51,19 @@ def main():
         t = time.perf_counter()
         db = Embedded(G)
         load = time.perf_counter() - t
-        print(f"\n{n} synthetic enterprises: {G.number_of_nodes()} nodes, {G.number_of_edges()} relationships; "
-              f"embedded load {load:.2f} s")
+        print(
+            f"\n{n} synthetic enterprises: {G.number_of_nodes()} nodes, {G.number_of_edges()} relationships; "
+            f"embedded load {load:.2f} s"
+        )
         if store:
             t = time.perf_counter()
             push(G, store.driver, replace=True)
             print(f"Neo4j push {time.perf_counter() - t:.1f} s")
         print(f"{'query':<30} {'rows':>6} {'embedded s':>11} {'neo4j s':>9}")
-        named = [(f"scale_{i + 1}", q, {k: first if k == "id" else v for k, v in p.items()})
-                 for i, (q, p) in enumerate(SCALE_QUERIES)] + QUERIES
+        named = [
+            (f"scale_{i + 1}", q, {k: first if k == "id" else v for k, v in p.items()})
+            for i, (q, p) in enumerate(SCALE_QUERIES)
+        ] + QUERIES
         slowest = 0.0
         for name, q, p in named:
             rows = len(db.run(q, p).rows)

@@ -11,6 +11,7 @@ min and median over the rounds. Beside them, in the same run: ``gaps --no-cache`
 cost before the cache), and the interpreter starting and importing the command line (the floor).
 Synthetic data are written once into ``--work`` (default: a temporary folder) and reused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,15 +60,18 @@ def main():
     ap.add_argument("--work", help="folder for the synthetic data and the cache (kept between runs)")
     args = ap.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-snapshot-"))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
-          f"load average at start {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
+        f"load average at start {os.getloadavg()[0]:.1f}"
+    )
     rows = []
     for n in args.sizes:
         data = work / f"syn{n}"
         if not data.is_dir():
             from lithiumgraph.synth import write_synth
+
             write_synth(n, 1, data)
-        cache = work / f"cache{n}"   # one per size: runs of two sizes at once do not empty each other's
+        cache = work / f"cache{n}"  # one per size: runs of two sizes at once do not empty each other's
         env = {**os.environ, "LITHIUMGRAPH_CACHE": str(cache)}
         times: dict[str, list[float]] = {}
         loads = []
@@ -80,8 +84,10 @@ def main():
         for label, ts in times.items():
             rows.append((n, label, min(ts), statistics.median(ts)))
             print(f"{n:>9,}  {label:<38} min {min(ts):7.2f} s  median {statistics.median(ts):7.2f} s")
-        print(f"{'':>9}  load average after each round: {', '.join(f'{x:.1f}' for x in loads)}; peak memory of "
-              f"a command: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MiB")
+        print(
+            f"{'':>9}  load average after each round: {', '.join(f'{x:.1f}' for x in loads)}; peak memory of "
+            f"a command: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MiB"
+        )
     print("\nRESULTS.md block:\n")
     print("| enterprises | command | min s | median s |\n|---:|---|---:|---:|")
     for n, label, lo, med in rows:

@@ -1,4 +1,5 @@
 """What every benchmark script shares: the median of repeated runs and the process's peak memory."""
+
 from __future__ import annotations
 
 import resource

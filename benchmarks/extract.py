@@ -9,6 +9,7 @@ anchor and the stage is the same (greedily, best field agreement first). Precisi
 value, recall every gold value; an event is exact when stage (with expected), firm, place, segment,
 capacity with unit, money with currency and bound, and date all agree.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,11 @@ def _same_ids(a: str, b: str) -> bool:
 def _same_set(gold_v: str, pred_v: str) -> bool:
     g = [x for x in gold_v.split("|") if x]
     p = [x for x in pred_v.split("|") if x]
-    return len(g) == len(p) and all(any(_same_ids(x, y) for y in p) for x in g) and \
-        all(any(_same_ids(y, x) for x in g) for y in p)
+    return (
+        len(g) == len(p)
+        and all(any(_same_ids(x, y) for y in p) for x in g)
+        and all(any(_same_ids(y, x) for x in g) for y in p)
+    )
 
 
 def _num_eq(a, b) -> bool:
@@ -62,11 +66,20 @@ def _num_eq(a, b) -> bool:
 def values(ev: dict) -> dict[str, object]:
     """Each field as a comparable value, None when empty."""
     cap = (float(ev["capacity"]), ev.get("unit", "")) if ev.get("capacity") not in (None, "") else None
-    money = ((float(ev["money"]), ev.get("currency", ""), ev.get("bound", "") or "")
-             if ev.get("money") not in (None, "") else None)
-    return {"stage": (ev["stage"], bool(ev.get("expected"))), "firm": ev.get("firm") or None,
-            "place": ev.get("place") or None, "segment": ev.get("segment") or None, "capacity": cap,
-            "money": money, "date": str(ev.get("date") or "") or None}
+    money = (
+        (float(ev["money"]), ev.get("currency", ""), ev.get("bound", "") or "")
+        if ev.get("money") not in (None, "")
+        else None
+    )
+    return {
+        "stage": (ev["stage"], bool(ev.get("expected"))),
+        "firm": ev.get("firm") or None,
+        "place": ev.get("place") or None,
+        "segment": ev.get("segment") or None,
+        "capacity": cap,
+        "money": money,
+        "date": str(ev.get("date") or "") or None,
+    }
 
 
 def agree(field: str, g, p) -> bool:
@@ -84,9 +97,22 @@ def agree(field: str, g, p) -> bool:
 def predicted(text: dict, gaz, lex) -> list[dict]:
     out = []
     for c in extract_text(text["text"], gaz, lex, published=str(text.get("published") or "") or None):
-        out.append({"stage": c.stage, "expected": c.expected, "firm": "|".join(c.firms), "place": c.place,
-                    "segment": c.segment, "capacity": c.capacity, "unit": c.unit, "money": c.money,
-                    "currency": c.currency, "bound": c.bound, "date": c.date, "evidence": c.evidence})
+        out.append(
+            {
+                "stage": c.stage,
+                "expected": c.expected,
+                "firm": "|".join(c.firms),
+                "place": c.place,
+                "segment": c.segment,
+                "capacity": c.capacity,
+                "unit": c.unit,
+                "money": c.money,
+                "currency": c.currency,
+                "bound": c.bound,
+                "date": c.date,
+                "evidence": c.evidence,
+            }
+        )
     return out
 
 
@@ -117,7 +143,9 @@ def score(texts: list[dict], gaz, lex, verbose=False) -> dict:
             same = all(ok[f] or (gv[f] is None and pv[best][f] is None) for f in FIELDS)
             exact += same
             if verbose and not same:
-                bad = {f: (gv[f], pv[best][f]) for f in FIELDS if not (ok[f] or (gv[f] is None and pv[best][f] is None))}
+                bad = {
+                    f: (gv[f], pv[best][f]) for f in FIELDS if not (ok[f] or (gv[f] is None and pv[best][f] is None))
+                }
                 print(f"  DIFF {t['id']} [{g['anchor']}]: {bad}")
         if verbose:
             for i in sorted(free):
@@ -148,8 +176,11 @@ def speed(texts: list[dict], gaz, lex, seconds: float = 3.0) -> tuple[float, flo
 
 
 def table(rows: list[tuple[str, dict]]) -> str:
-    head = "| half | texts | gold events | predicted | " + " | ".join(f"{f} P / R" for f in FIELDS) + \
-        " | event exact P / R |"
+    head = (
+        "| half | texts | gold events | predicted | "
+        + " | ".join(f"{f} P / R" for f in FIELDS)
+        + " | event exact P / R |"
+    )
     lines = [head, "|" + "---|" * (5 + len(FIELDS))]
     for name, r in rows:
         cells = [f"{r[f][0]:.2f} / {r[f][1]:.2f}" for f in FIELDS] + [f"**{r['event'][0]:.2f} / {r['event'][1]:.2f}**"]
@@ -178,9 +209,11 @@ def main(argv=None) -> None:
         names = len([k for k in gaz.names if not k.startswith("code:")])
         for label, batch in (("gold excerpts", texts), ("~2,000-character articles", _articles(texts, 2000))):
             full, naive, chars = speed(batch, gaz, lex, args.seconds)
-            print(f"speed, {label}: {full:,.0f} articles/s, {full * chars / 1e3:,.0f}k characters/s (mean {chars:,.0f} "
-                  f"characters); same-run baseline, a naive search of the {names} known names alone: "
-                  f"{naive:,.0f} articles/s")
+            print(
+                f"speed, {label}: {full:,.0f} articles/s, {full * chars / 1e3:,.0f}k characters/s (mean {chars:,.0f} "
+                f"characters); same-run baseline, a naive search of the {names} known names alone: "
+                f"{naive:,.0f} articles/s"
+            )
 
 
 def _articles(texts: list[dict], size: int) -> list[dict]:

@@ -1,5 +1,6 @@
 """Print the README's per-segment coverage table from the shipped data, or with --write put it into README.md
 between the ``<!-- coverage -->`` markers (run it after adding firms; tests/test_data_quality.py checks it)."""
+
 import re
 import sys
 from pathlib import Path

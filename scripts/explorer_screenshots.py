@@ -1,7 +1,8 @@
 """Write the README's explorer screenshots (docs/explorer-*.png) in headless Chromium at 1600x1000.
 
-    LG_CHROMIUM=$(bash scripts/browser.sh) python scripts/explorer_screenshots.py
+LG_CHROMIUM=$(bash scripts/browser.sh) python scripts/explorer_screenshots.py
 """
+
 import os
 import sys
 import tempfile
@@ -18,13 +19,16 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp())
-    write_synth(1200, 1, tmp / "syn")   # SYNTHETIC: a park of about 500 local firms
-    pages = {"explorer-yichun-enterprise": explore(load_graph(), park="yichun-etdz", level="enterprise"),
-             "explorer-synthetic-500": explore(load_graph(tmp / "syn"), park="syn-park00000", level="enterprise")}
+    write_synth(1200, 1, tmp / "syn")  # SYNTHETIC: a park of about 500 local firms
+    pages = {
+        "explorer-yichun-enterprise": explore(load_graph(), park="yichun-etdz", level="enterprise"),
+        "explorer-synthetic-500": explore(load_graph(tmp / "syn"), park="syn-park00000", level="enterprise"),
+    }
     DOCS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("LG_CHROMIUM") or "chromium",
-                                    args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("LG_CHROMIUM") or "chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         for name, ex in pages.items():
             path = ex.write(tmp / f"{name}.html")
             page = browser.new_page(viewport={"width": 1600, "height": 1000})

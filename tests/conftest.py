@@ -36,6 +36,7 @@ def data_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def G():
     from lithiumgraph import load_graph
+
     return load_graph()
 
 
@@ -59,14 +60,20 @@ def neo4j_env():
     """NEO4J_URI/USERNAME/PASSWORD of a running server (scripts/neo4j.sh start). Under CI a missing
     server fails the test; on a laptop without one the test is skipped, saying why."""
     import os
+
     uri = os.environ.get("NEO4J_URI")
     if not uri:
-        msg = "no Neo4j server: run 'bash scripts/neo4j.sh start' and export the variables 'scripts/neo4j.sh env' prints"
+        msg = (
+            "no Neo4j server: run 'bash scripts/neo4j.sh start' and export the variables 'scripts/neo4j.sh env' prints"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(msg)
         pytest.skip(msg)
-    return {"uri": uri, "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
-            "password": os.environ.get("NEO4J_PASSWORD", "")}
+    return {
+        "uri": uri,
+        "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
+        "password": os.environ.get("NEO4J_PASSWORD", ""),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +82,7 @@ def chromium():
     browser fails the test; on a laptop without one the test is skipped, saying why."""
     import os
     import shutil as sh
+
     path = os.environ.get("LG_CHROMIUM") or sh.which("chromium") or sh.which("chromium-browser")
     if not path:
         msg = "no Chromium: install Debian's chromium (bash scripts/browser.sh) or set LG_CHROMIUM"
@@ -82,10 +90,21 @@ def chromium():
             pytest.fail(msg)
         pytest.skip(msg)
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-domain-reliability"])
+        browser = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-domain-reliability",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -105,6 +124,7 @@ class Page:
             else:
                 self.outside.append(r.request.url)
                 r.abort()
+
         self.context.route("**/*", route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -114,6 +134,7 @@ class Page:
 
     def open(self, timeout_ms=60000):
         import time
+
         t = time.perf_counter()
         self.page.goto(self.url)
         self.page.wait_for_function("window.lgReady === true", timeout=timeout_ms)
@@ -131,6 +152,7 @@ def open_page(chromium):
         p = Page(chromium, path, **kw)
         pages.append(p)
         return p
+
     yield _open
     for p in pages:
         p.close()
@@ -140,6 +162,7 @@ def free_port() -> int:
     """A TCP port nothing listens on now, for a private Neo4j a test starts: fixed ports collide when two
     test runs share a machine."""
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -6,6 +6,7 @@ only when asked),
 and a halted lithium-carbonate project p5 that must count for nothing. Every firm's location row states
 what is made there.
 """
+
 from pathlib import Path
 
 import pytest
@@ -55,13 +56,13 @@ def test_gaps_by_hand(M):
     cov = gaps(M, "park-a")
     got = {s.segment: (s.status, s.action) for s in cov.segments}
     assert got == {
-        "lepidolite-ore": ("missing", ""),          # a resource the park lacks: nothing to attract
-        "lithium-carbonate": ("missing", "补链"),    # the park is short of lithium salts
-        "cathode-lfp": ("weak", "强链"),            # one firm, no leader (20,000 covers 20,000)
-        "anode": ("pipeline", "补链"),             # p4 and anodeco are only under construction
-        "cell-power": ("strong", ""),               # cellco is a national leader
-        "battery-pack": ("weak", "强链"),           # one firm, no leader
-        "vehicle-nev": ("missing", "延链"),         # fed by the local battery-pack
+        "lepidolite-ore": ("missing", ""),  # a resource the park lacks: nothing to attract
+        "lithium-carbonate": ("missing", "补链"),  # the park is short of lithium salts
+        "cathode-lfp": ("weak", "强链"),  # one firm, no leader (20,000 covers 20,000)
+        "anode": ("pipeline", "补链"),  # p4 and anodeco are only under construction
+        "cell-power": ("strong", ""),  # cellco is a national leader
+        "battery-pack": ("weak", "强链"),  # one firm, no leader
+        "vehicle-nev": ("missing", "延链"),  # fed by the local battery-pack
         "recycling": ("missing", "延链"),
     }
     assert [s.segment for s in cov.segments][:2] == ["lepidolite-ore", "lithium-carbonate"]
@@ -70,9 +71,11 @@ def test_gaps_by_hand(M):
     assert cp.pipeline == ["p2", "cellco2@park-a"] and cp.sites == ["p1", "cellco@park-a"]
     assert cov.get("cathode-lfp").reason == (
         "1 local firm (< 3) and no leading firm; local cathode material capacity 20,000 vs demand "
-        "20,000–25,000 t/yr; sites: 正极公司 (project p3, operating); 正极公司 (location cathco@park-a, operating)")
+        "20,000–25,000 t/yr; sites: 正极公司 (project p3, operating); 正极公司 (location cathco@park-a, operating)"
+    )
     assert cov.get("lithium-carbonate").reason == (
-        "no local firm; local demand 5,000–6,000 t LCE/yr of lithium salts (LCE), local supply 0")
+        "no local firm; local demand 5,000–6,000 t LCE/yr of lithium salts (LCE), local supply 0"
+    )
 
 
 def test_rules_are_configurable(M):
@@ -100,7 +103,10 @@ def test_recommend_by_hand(M):
     # park-b within the same city (+2); its halted project in park-a does not count as presence
     # bigsalt: world leader (+3) and the largest capacity (+1); parentco: its subsidiary cellco is in the park (+2)
     assert [(r.enterprise, r.score, r.rank) for r in li.candidates] == [
-        ("saltco", 5.5, 1), ("bigsalt", 4.0, 2), ("parentco", 2.0, 3)]
+        ("saltco", 5.5, 1),
+        ("bigsalt", 4.0, 2),
+        ("parentco", 2.0, 3),
+    ]
     parts = {p.name: p.points for p in li.candidates[0].parts}
     assert parts == {"in_segment": 0, "supplies_local": 3, "capacity": 0.5, "regional_tie": 2}
     # the anode is pipeline only: anodeco, building there, is a candidate (in the park itself +2) and its
@@ -120,15 +126,20 @@ def test_recommend_top_and_segment(M):
 
 def test_risk_by_hand(M):
     r = risk(M, "park-a")
-    assert [(s.customer, s.segment, s.supplier) for s in r.single_sources] == [("cathco", "lithium-carbonate", "saltco")]
+    assert [(s.customer, s.segment, s.supplier) for s in r.single_sources] == [
+        ("cathco", "lithium-carbonate", "saltco")
+    ]
     # cellco is the only local cell maker: cellco2's signed project is pipeline; anodeco only builds
     assert [(c.enterprise, c.feeds) for c in r.chokepoints] == [
-        ("cathco", ["cell-power"]), ("cellco", ["battery-pack"])]
+        ("cathco", ["cell-power"]),
+        ("cellco", ["battery-pack"]),
+    ]
     assert [c.sites for c in r.chokepoints] == [["p3", "cathco@park-a"], ["p1", "cellco@park-a"]]
     conc = {c.segment: (c.firms, round(c.hhi, 1), round(c.top_share, 3)) for c in r.concentration if c.hhi is not None}
     # packco's pack plant states no capacity: no index, the site named
     assert [(c.segment, c.hhi, c.capacity, c.unstated) for c in r.concentration if c.hhi is None] == [
-        ("battery-pack", None, None, ["packco@park-a"])]
+        ("battery-pack", None, None, ["packco@park-a"])
+    ]
     # cell-power: only p1 counts (p2 is signed: pipeline); the anode (p4) is only under construction
     assert conc == {"cell-power": (1, 10000.0, 1.0), "cathode-lfp": (1, 10000.0, 1.0)}
 
@@ -157,8 +168,16 @@ def test_second_park_of_the_shipped_data(G):
 def test_yichun_etdz_findings(G):
     cov = gaps(G, "yichun-etdz")
     missing = {s.segment for s in cov.by_status("missing")}
-    assert {"electrolyte", "copper-foil", "aluminium-foil", "lipf6", "motor", "electronic-control", "bms",
-            "recycling"} <= missing
+    assert {
+        "electrolyte",
+        "copper-foil",
+        "aluminium-foil",
+        "lipf6",
+        "motor",
+        "electronic-control",
+        "bms",
+        "recycling",
+    } <= missing
     assert cov.get("cell-power").status == "strong" and cov.get("lithium-carbonate").status == "weak"
     b = cov.balance
     for m in ("electrolyte", "copper-foil", "aluminium-foil", "separator", "lipf6"):
@@ -182,8 +201,11 @@ def test_every_missing_segment_with_a_candidate_gets_recommendations(G):
         if s.resource:
             assert s.segment not in targets
             continue
-        active = {u for u, _, d in G.in_edges(s.segment, data=True) if d["kind"] == "IN_SEGMENT"
-                  and d.get("status") not in ("halted", "suspended", "cancelled")}
+        active = {
+            u
+            for u, _, d in G.in_edges(s.segment, data=True)
+            if d["kind"] == "IN_SEGMENT" and d.get("status") not in ("halted", "suspended", "cancelled")
+        }
         assert bool(targets[s.segment].candidates) == bool(active), s.segment
         for r in targets[s.segment].candidates:
             assert r.score == sum(p.points for p in r.parts) and all(p.evidence for p in r.parts)
@@ -193,6 +215,7 @@ def test_supplies_local_counts_only_relations_that_fit_the_segment(G):
     """CATL's group sells power batteries to 哪吒汽车 in the park: that says nothing about lepidolite
     concentrate, two steps up the chain, so it is not evidence there; it still is for the power cells."""
     from lithiumgraph.template import template
+
     T = template(G)
     seg = "lepidolite-concentrate"
     fits = {seg} | set(T.predecessors(seg)) | set(T.successors(seg))
@@ -201,7 +224,7 @@ def test_supplies_local_counts_only_relations_that_fit_the_segment(G):
     assert "cell-power" not in fits
     assert not any("哪吒汽车" in p.evidence for p in parts)
     rels = [(u, d) for u, v, d in G.edges(data=True) if d["kind"] == "SUPPLIES"]
-    for p in parts:   # whatever still counts names a relation in the segment or a neighbour of it
+    for p in parts:  # whatever still counts names a relation in the segment or a neighbour of it
         assert any(d.get("segment") in fits and d.get("product") in p.evidence for _, d in rels)
 
 
@@ -210,10 +233,13 @@ def test_recent_expansion_names_projects_begun_within_the_window():
     recent_expansion part names began within the three years before the graph's date, and none later."""
     import re
     from datetime import date
+
     G = load_graph(as_of="2023-06")
     t = recommend(G, "yichun-etdz", segment="lithium-hydroxide", top=100)
     parts = {r.enterprise: p for r in t[0].candidates for p in r.parts if p.name == "recent_expansion"}
     assert "ganfeng-yichun-cells (2022-09-28)" in parts["ganfeng"].evidence
     for p in parts.values():
         for when in re.findall(r"\((\d{4}-\d{2}(?:-\d{2})?)\)", p.evidence):
-            assert date(2020, 6, 30) < date.fromisoformat(when if len(when) == 10 else when + "-01") <= date(2023, 6, 30)
+            assert (
+                date(2020, 6, 30) < date.fromisoformat(when if len(when) == 10 else when + "-01") <= date(2023, 6, 30)
+            )

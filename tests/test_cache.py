@@ -1,5 +1,6 @@
 """The validated graph kept between commands: same answers warm and cold, rebuilt after any edit, a damaged
 entry rebuilt with one warning, two processes building at once, nothing written with --no-cache."""
+
 import io
 import os
 import subprocess
@@ -46,11 +47,15 @@ def test_warm_answers_are_the_cold_ones(runner, data_copy, cache):
     warm = run(runner, "stats", "--data", str(data_copy))
     assert cold == first.stdout == warm.stdout and warm.stderr == ""
     as_of = run(runner, "show", "ganfeng-yichun-cells", "--data", str(data_copy), "--as-of", "2022-12").stdout
-    assert as_of == run(runner, "show", "ganfeng-yichun-cells", "--data", str(data_copy), "--as-of", "2022-12",
-                        "--no-cache").stdout
-    assert "signed" in as_of   # the status of that day, not today's
+    assert (
+        as_of
+        == run(
+            runner, "show", "ganfeng-yichun-cells", "--data", str(data_copy), "--as-of", "2022-12", "--no-cache"
+        ).stdout
+    )
+    assert "signed" in as_of  # the status of that day, not today's
     gone = runner.invoke(cli, ["show", "ganfeng-yichun-cells", "--data", str(data_copy), "--as-of", "2022-06"])
-    assert gone.exit_code == 1   # agreed on 2022-09-28: not in the graph of June
+    assert gone.exit_code == 1  # agreed on 2022-09-28: not in the graph of June
 
 
 def test_an_edited_cell_rebuilds_graph_and_engine(runner, data_copy, cache):
@@ -61,7 +66,7 @@ def test_an_edited_cell_rebuilds_graph_and_engine(runner, data_copy, cache):
     assert "CATL edited" in run(runner, "show", "catl", "--data", str(data_copy)).stdout
     assert "CATL edited" in run(runner, "query", QUERY, "--data", str(data_copy)).stdout
     after = set(files(cache))
-    assert before.isdisjoint(after) and len(after) == 3   # the old entry is gone: graph, today, engine
+    assert before.isdisjoint(after) and len(after) == 3  # the old entry is gone: graph, today, engine
 
 
 def test_a_new_file_in_the_data_directory_changes_the_key(data_copy, cache):
@@ -76,7 +81,7 @@ def damage(path: Path, how: str) -> None:
         path.write_bytes(blob[: len(blob) // 2])
     elif how == "one byte changed":
         i = len(blob) // 2
-        path.write_bytes(blob[:i] + bytes([blob[i] ^ 0x20]) + blob[i + 1:])
+        path.write_bytes(blob[:i] + bytes([blob[i] ^ 0x20]) + blob[i + 1 :])
     elif how == "empty":
         path.write_bytes(b"")
     else:
@@ -129,18 +134,19 @@ def test_the_library_reads_what_it_cached(data_copy, cache):
 def test_two_processes_building_at_once_agree(data_copy, cache):
     env = {**os.environ, "LITHIUMGRAPH_CACHE": str(cache)}
     cmd = [sys.executable, "-m", "lithiumgraph", "query", QUERY, "--data", str(data_copy)]
-    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     outs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0] and NAME in outs[0][0]
-    names = files(cache)   # the graph, the engine (each process's own when they finished together); no temporary file
+    names = files(cache)  # the graph, the engine (each process's own when they finished together); no temporary file
     assert sum(n.endswith(".graph") for n in names) == 1 and 1 <= sum(n.endswith(".lbdb") for n in names) <= 2
     assert not any(n.startswith(".") for n in names)
     stamp = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     third = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert third.returncode == 0 and third.stdout == outs[0][0]
-    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == stamp   # read, not rewritten
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == stamp  # read, not rewritten
 
 
 def test_cache_info_and_clear(runner, data_copy, cache):

@@ -1,4 +1,5 @@
 """The command line, through click's CliRunner: exit codes, exact messages, formats."""
+
 import csv
 from pathlib import Path
 import io
@@ -26,12 +27,14 @@ def test_validate_reports_each_problem_on_its_own_line(runner, data_copy):
     r = runner.invoke(cli, ["validate", "--data", str(data_copy)])
     assert r.exit_code == 1
     assert r.stdout == ""
-    assert sorted(r.stderr.splitlines()) == sorted([
-        f"{ent}:{line_of(ent, 'catl,SK Nexilis')}: id: duplicate id 'catl' (first defined at {ent}:2)",
-        f"{loc}:{line_of(loc, 'hozon,nowhere-park')}: park: unknown park id 'nowhere-park'",
-        f"{proj}:{line_of(proj, 'catl-jianxiawo-mine')}: capacity: negative number -30000000",
-        "Error: 3 problem(s) in the data; nothing was loaded",
-    ])
+    assert sorted(r.stderr.splitlines()) == sorted(
+        [
+            f"{ent}:{line_of(ent, 'catl,SK Nexilis')}: id: duplicate id 'catl' (first defined at {ent}:2)",
+            f"{loc}:{line_of(loc, 'hozon,nowhere-park')}: park: unknown park id 'nowhere-park'",
+            f"{proj}:{line_of(proj, 'catl-jianxiawo-mine')}: capacity: negative number -30000000",
+            "Error: 3 problem(s) in the data; nothing was loaded",
+        ]
+    )
     assert "Traceback" not in r.output
 
 
@@ -42,16 +45,67 @@ def test_every_reading_command_refuses_bad_data(runner, data_copy, cmd):
     assert r.exit_code == 1 and r.stderr.endswith("Error: 1 problem(s) in the data; nothing was loaded\n")
 
 
-@pytest.mark.parametrize("name,expect", [
-    ("赣锋锂业", ["[ganfeng, Enterprise]", "ganfeng-yichun-li-metal", "7,000", "2,200,000,000", "ganfeng-yichun-cells",
-              "lioh_to_lg_chem", "SUPPLIES", "bmw", "cnyes-4966703"]),
-    ("CATL", ["[catl, Enterprise]", "catl-yichun-cells", "50", "13,500,000,000", "land_area", "1300", "1800",
-              "start_date", "2021-12-24", "uncertain", "seed-yetdz-2022", "autohome-2021-10-30"]),
-    ("哪吒汽车", ["[hozon, Enterprise]", "hozon-yichun-plant", "100,000", "vehicles/yr", "deliveries_2021", "69674",
-              "70000", "zgzqb-2022-01-02"]),
-    ("国轩高科", ["[gotion, Enterprise]", "gotion-yichun-cells-1", "gotion-yichun-cells-2", "gotion-kefeng-li2co3",
-              "2021-05-22", "sgmw", "vzkoo-gotion-2025"]),
-])
+@pytest.mark.parametrize(
+    "name,expect",
+    [
+        (
+            "赣锋锂业",
+            [
+                "[ganfeng, Enterprise]",
+                "ganfeng-yichun-li-metal",
+                "7,000",
+                "2,200,000,000",
+                "ganfeng-yichun-cells",
+                "lioh_to_lg_chem",
+                "SUPPLIES",
+                "bmw",
+                "cnyes-4966703",
+            ],
+        ),
+        (
+            "CATL",
+            [
+                "[catl, Enterprise]",
+                "catl-yichun-cells",
+                "50",
+                "13,500,000,000",
+                "land_area",
+                "1300",
+                "1800",
+                "start_date",
+                "2021-12-24",
+                "uncertain",
+                "seed-yetdz-2022",
+                "autohome-2021-10-30",
+            ],
+        ),
+        (
+            "哪吒汽车",
+            [
+                "[hozon, Enterprise]",
+                "hozon-yichun-plant",
+                "100,000",
+                "vehicles/yr",
+                "deliveries_2021",
+                "69674",
+                "70000",
+                "zgzqb-2022-01-02",
+            ],
+        ),
+        (
+            "国轩高科",
+            [
+                "[gotion, Enterprise]",
+                "gotion-yichun-cells-1",
+                "gotion-yichun-cells-2",
+                "gotion-kefeng-li2co3",
+                "2021-05-22",
+                "sgmw",
+                "vzkoo-gotion-2025",
+            ],
+        ),
+    ],
+)
 def test_show_lists_projects_figures_and_sources(runner, name, expect):
     r = runner.invoke(cli, ["show", name])
     assert r.exit_code == 0, r.output
@@ -62,9 +116,11 @@ def test_show_lists_projects_figures_and_sources(runner, name, expect):
 def test_show_unknown_name(runner):
     r = runner.invoke(cli, ["show", "宁德电池"])
     assert r.exit_code == 1
-    assert r.stderr == ("Error: no entity named '宁德电池'; closest matches: 宁德新能源科技有限公司 (ATL) [atl], "
-                        "电池模组与PACK [battery-pack], 电池管理系统 [bms], 比亚迪 宜春 30GWh 电池 [byd-yichun-cells], "
-                        "宁德时代新能源科技股份有限公司 [catl]\n")
+    assert r.stderr == (
+        "Error: no entity named '宁德电池'; closest matches: 宁德新能源科技有限公司 (ATL) [atl], "
+        "电池模组与PACK [battery-pack], 电池管理系统 [bms], 比亚迪 宜春 30GWh 电池 [byd-yichun-cells], "
+        "宁德时代新能源科技股份有限公司 [catl]\n"
+    )
 
 
 def test_show_nothing_close(runner):
@@ -77,7 +133,8 @@ def test_show_json_and_csv(runner):
     data = json.loads(r.output)
     assert data["id"] == "yichun-times"
     assert {"edge": "SUBSIDIARY_OF", "direction": "out", "id": "catl"}.items() <= next(
-        n for n in data["neighbours"] if n["edge"] == "SUBSIDIARY_OF" and n["direction"] == "out").items()
+        n for n in data["neighbours"] if n["edge"] == "SUBSIDIARY_OF" and n["direction"] == "out"
+    ).items()
     r = runner.invoke(cli, ["show", "宜春时代", "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(r.output)))
     assert {"SUBSIDIARY_OF", "LOCATED_IN", "IN_SEGMENT", "RUNS", "INVESTS_IN"} <= {x["edge"] for x in rows}

@@ -1,6 +1,7 @@
 """Columnar reading gives what the row reader gives: the same records, the same problems in the same order
 (on hostile files and on a synthetic set big enough for the column checks), and the same graph, node by
 node and edge by edge, as a build record by record (the oracle below)."""
+
 import shutil
 from datetime import date
 from pathlib import Path
@@ -52,41 +53,53 @@ def _append(path, text):
 
 # (file, bytes that replace the whole file's tail after the header, or a function of the raw bytes)
 HOSTILE = [
-    ("enterprises.csv", lambda b: b"\xef\xbb\xbf" + b),                                     # BOM
-    ("enterprises.csv", lambda b: b.replace(b"\n", b"\r\n")),                                  # CRLF
-    ("enterprises.csv", lambda b: b.replace(b"\n", b"\r", 3)),                                 # stray CR
-    ("enterprises.csv", lambda b: b + b"\n\n"),                                                # blank lines
-    ("enterprises.csv", lambda b: b + b",,,,,,,,,,,\n"),                                       # comma-only row
-    ("enterprises.csv", lambda b: b + b"   \n"),                                               # spaces-only line
-    ("enterprises.csv", lambda b: b + b'syn-q,"x"y,,,,,synthetic,2026,synthetic,,,\n'),       # text after a quote
+    ("enterprises.csv", lambda b: b"\xef\xbb\xbf" + b),  # BOM
+    ("enterprises.csv", lambda b: b.replace(b"\n", b"\r\n")),  # CRLF
+    ("enterprises.csv", lambda b: b.replace(b"\n", b"\r", 3)),  # stray CR
+    ("enterprises.csv", lambda b: b + b"\n\n"),  # blank lines
+    ("enterprises.csv", lambda b: b + b",,,,,,,,,,,\n"),  # comma-only row
+    ("enterprises.csv", lambda b: b + b"   \n"),  # spaces-only line
+    ("enterprises.csv", lambda b: b + b'syn-q,"x"y,,,,,synthetic,2026,synthetic,,,\n'),  # text after a quote
     ("enterprises.csv", lambda b: b + b'syn-q,"a, ""b""",,,,,synthetic,2026,synthetic,,,\n'),  # quoted comma
-    ("enterprises.csv", lambda b: b + b'syn-q,a"b,,,,,synthetic,2026,synthetic,,,\n'),        # quote inside
-    ("enterprises.csv", lambda b: b + b'syn-q,"open,,,,,synthetic,2026,synthetic,,,\n'),      # quote left open
+    ("enterprises.csv", lambda b: b + b'syn-q,a"b,,,,,synthetic,2026,synthetic,,,\n'),  # quote inside
+    ("enterprises.csv", lambda b: b + b'syn-q,"open,,,,,synthetic,2026,synthetic,,,\n'),  # quote left open
     ("enterprises.csv", lambda b: b + b'syn-q,"two\nlines",,,,,synthetic,2026,synthetic,,,\n'),
-    ("enterprises.csv", lambda b: b + b"syn-q,\xff\xfe,,,,,synthetic,2026,synthetic,,,\n"),   # bad UTF-8
-    ("enterprises.csv", lambda b: b + b"syn-q,a\x00b,,,,,synthetic,2026,synthetic,,,\n"),     # NUL
-    ("enterprises.csv", lambda b: b + b"syn-q,a\x07b,,,,,synthetic,2026,synthetic,,,\n"),     # control character
+    ("enterprises.csv", lambda b: b + b"syn-q,\xff\xfe,,,,,synthetic,2026,synthetic,,,\n"),  # bad UTF-8
+    ("enterprises.csv", lambda b: b + b"syn-q,a\x00b,,,,,synthetic,2026,synthetic,,,\n"),  # NUL
+    ("enterprises.csv", lambda b: b + b"syn-q,a\x07b,,,,,synthetic,2026,synthetic,,,\n"),  # control character
     ("enterprises.csv", lambda b: b + b"syn-q, \xe2\x80\x83x\xc2\xa0 ,,,,,synthetic,2026,synthetic,,,\n"),  # odd spaces
-    ("enterprises.csv", lambda b: b + b"syn-q,,,,,,synthetic,2026,synthetic,,,\n"),           # no name
-    ("enterprises.csv", lambda b: b + b"syn-q,x,,,,,synthetic,2026,synthetic,,,"),            # no final newline
-    ("enterprises.csv", lambda b: b + b"syn-q,x,,,,,synthetic,2026,synthetic,,"),             # cut mid-row
-    ("enterprises.csv", lambda b: b + b"syn-q,x,,,,,synthetic,2026,synthetic,,,\n" * 2),     # duplicate id
-    ("enterprises.csv", lambda b: b + b"syn-Q,x,,a||b,,,synthetic,2999,made-up,,,\n"),       # several bad cells
-    ("enterprises.csv", lambda b: b.split(b"\n", 1)[0] + b"\n"),                               # header only
-    ("enterprises.csv", lambda b: b""),                                                        # empty
-    ("enterprises.csv", lambda b: b[:len(b) // 2]),                                            # cut in half
-    ("enterprises.csv", lambda b: b.replace(b"name_en", b"name_en ", 1)),                     # header spaces
-    ("enterprises.csv", lambda b: b.replace(b"name_en", b"name_fr", 1)),                      # unknown column
+    ("enterprises.csv", lambda b: b + b"syn-q,,,,,,synthetic,2026,synthetic,,,\n"),  # no name
+    ("enterprises.csv", lambda b: b + b"syn-q,x,,,,,synthetic,2026,synthetic,,,"),  # no final newline
+    ("enterprises.csv", lambda b: b + b"syn-q,x,,,,,synthetic,2026,synthetic,,"),  # cut mid-row
+    ("enterprises.csv", lambda b: b + b"syn-q,x,,,,,synthetic,2026,synthetic,,,\n" * 2),  # duplicate id
+    ("enterprises.csv", lambda b: b + b"syn-Q,x,,a||b,,,synthetic,2999,made-up,,,\n"),  # several bad cells
+    ("enterprises.csv", lambda b: b.split(b"\n", 1)[0] + b"\n"),  # header only
+    ("enterprises.csv", lambda b: b""),  # empty
+    ("enterprises.csv", lambda b: b[: len(b) // 2]),  # cut in half
+    ("enterprises.csv", lambda b: b.replace(b"name_en", b"name_en ", 1)),  # header spaces
+    ("enterprises.csv", lambda b: b.replace(b"name_en", b"name_fr", 1)),  # unknown column
     ("supplies.csv", lambda b: b + b"syn-e000001,syn-nobody,x,,,synthetic,synthetic,2026,synthetic,,,\n"),
     ("supplies.csv", lambda b: b + b"syn-e000001,syn-e000001,x,,,synthetic,synthetic,2026,synthetic,,,\n"),
     ("supplies.csv", lambda b: b + b"syn-e000001,syn-e000002,x,,,synthetic,synthetic,2026,synthetic,2024,2023,\n"),
-    ("supplies.csv", lambda b: b + b"syn-e000001,syn-e000002,x,cathode-lfp,,synthetic,synthetic,2026,synthetic,,,\n" * 2),
+    (
+        "supplies.csv",
+        lambda b: b + b"syn-e000001,syn-e000002,x,cathode-lfp,,synthetic,synthetic,2026,synthetic,,,\n" * 2,
+    ),
     ("supplies.csv", lambda b: b + b"syn-e000001,syn-e000002,x,,,synthetic,synthetic|nope,2026,synthetic,,,\n"),
     ("enterprise_segments.csv", lambda b: b + b"syn-e000001,cell-power,,12,,operating,,,synthetic,2026,synthetic,,,\n"),
-    ("enterprise_segments.csv", lambda b: b + b"syn-e000002,cell-power,,12,t/yr,operating,,,synthetic,2026,synthetic,,,\n"),
-    ("enterprise_segments.csv", lambda b: b + b"syn-e000003,cell-power,,1e400,GWh/yr,old,,,synthetic,2026,synthetic,,,\n"),
-    ("enterprise_segments.csv", lambda b: b + b"syn-e000003,cell-power,,12,GWh/yr,under_construction,,,synthetic,,synthetic,,,\n"),
-    ("locations.csv", lambda b: b.replace(b"syn-park", b"syn-nopark", 5)),                    # unknown references
+    (
+        "enterprise_segments.csv",
+        lambda b: b + b"syn-e000002,cell-power,,12,t/yr,operating,,,synthetic,2026,synthetic,,,\n",
+    ),
+    (
+        "enterprise_segments.csv",
+        lambda b: b + b"syn-e000003,cell-power,,1e400,GWh/yr,old,,,synthetic,2026,synthetic,,,\n",
+    ),
+    (
+        "enterprise_segments.csv",
+        lambda b: b + b"syn-e000003,cell-power,,12,GWh/yr,under_construction,,,synthetic,,synthetic,,,\n",
+    ),
+    ("locations.csv", lambda b: b.replace(b"syn-park", b"syn-nopark", 5)),  # unknown references
     ("ownership.csv", lambda b: b + b"syn-e000001,syn-e000002,SUBSIDIARY_OF,120,,synthetic,2026,synthetic,,,\n"),
 ]
 
@@ -128,8 +141,11 @@ PROV = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retrieved_o
 
 
 def _props(rec, drop=()):
-    return {k: v for k in columns.field_names(rec.__class__) if k not in drop
-            and (v := getattr(rec, k)) is not None and v != ()}
+    return {
+        k: v
+        for k in columns.field_names(rec.__class__)
+        if k not in drop and (v := getattr(rec, k)) is not None and v != ()
+    }
 
 
 def _prov(rec):
@@ -179,8 +195,12 @@ def _oracle(ds):
         edge(rec.enterprise, rec.id, "RUNS", _prov(rec))
         edge(rec.id, rec.park, "LOCATED_IN", {"role": "site", **_prov(rec)})
         if rec.segment:
-            edge(rec.id, rec.segment, "IN_SEGMENT",
-                 {**{k: props[k] for k in ("capacity", "unit", "status") if k in props}, **_prov(rec)})
+            edge(
+                rec.id,
+                rec.segment,
+                "IN_SEGMENT",
+                {**{k: props[k] for k in ("capacity", "unit", "status") if k in props}, **_prov(rec)},
+            )
     for rec in R(model.Supply):
         edge(rec.supplier, rec.customer, "SUPPLIES", _props(rec, ("supplier", "customer")))
     for rec in R(model.Ownership):
@@ -240,16 +260,18 @@ def _layers(src, tmp_path):
 
 @pytest.mark.parametrize("where", ["shipped", "synth", "layered", "mini"])
 def test_graph_is_the_record_by_record_graph(synth_dir, tmp_path, where):
-    dirs = {"shipped": None, "synth": synth_dir, "layered": _layers(synth_dir, tmp_path),
-            "mini": FIXTURES / "mini"}[where]
+    dirs = {"shipped": None, "synth": synth_dir, "layered": _layers(synth_dir, tmp_path), "mini": FIXTURES / "mini"}[
+        where
+    ]
     G = build_graph(load(dirs))
     H = nx.MultiDiGraph()
     nodes, edges = _oracle(load(dirs))
     H.add_nodes_from(nodes)
     H.add_edges_from(edges)
     assert [(n, _typed(d)) for n, d in G.nodes(data=True)] == [(n, _typed(d)) for n, d in H.nodes(data=True)]
-    assert [(u, v, k, _typed(d)) for u, v, k, d in G.edges(keys=True, data=True)] == \
-        [(u, v, k, _typed(d)) for u, v, k, d in H.edges(keys=True, data=True)]
+    assert [(u, v, k, _typed(d)) for u, v, k, d in G.edges(keys=True, data=True)] == [
+        (u, v, k, _typed(d)) for u, v, k, d in H.edges(keys=True, data=True)
+    ]
 
 
 def test_plain_pattern_agrees_with_python_on_every_code_point():
@@ -258,6 +280,7 @@ def test_plain_pattern_agrees_with_python_on_every_code_point():
     import pyarrow as pa
     import pyarrow.compute as pc
     from lithiumgraph.cells import CONTROL_RE
+
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     for cells in (chars, [f"a{c}" for c in chars], [f"{c}a" for c in chars], [f"a{c}a" for c in chars]):
         got = pc.match_substring_regex(pa.array(cells), columns.PLAIN).to_pylist()
@@ -272,6 +295,7 @@ def test_progress_is_one_line_on_stderr_only_when_asked_for(capsys, synth_dir):
     assert err == "" or (err.startswith("\rvalidate: ") and "\n" not in err and err.endswith("\r"))
     from lithiumgraph.progress import Progress
     import io
+
     out = io.StringIO()
     bar = Progress("validate", 10, enabled=True, stream=out, delay=0)
     bar.advance(5, "supplies.csv")

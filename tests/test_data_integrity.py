@@ -1,4 +1,5 @@
 """The shipped graph_data/: complete, sourced, and faithful to the seed article's figures."""
+
 import networkx as nx
 import pytest
 
@@ -14,6 +15,7 @@ def test_every_fact_cites_a_known_source(G):
 
 def test_every_source_is_cited():
     from lithiumgraph import build_graph, load
+
     G = build_graph(load())  # every fact, also those that have ended
     cited = {src for _, d in G.nodes(data=True) for src in d.get("sources", [])}
     cited |= {src for _, _, d in G.edges(data=True) for src in d.get("sources", [])}
@@ -23,6 +25,7 @@ def test_every_source_is_cited():
 
 def test_sizes():
     from lithiumgraph import load_graph
+
     G = load_graph()
     assert sum(1 for _ in nodes_of(G, "Segment")) >= 30
     assert sum(1 for _ in nodes_of(G, "Enterprise")) >= 40
@@ -44,20 +47,28 @@ def test_template_flows_one_way_except_the_recycling_loop(G):
 SEED = "seed-yetdz-2022"
 
 
-@pytest.mark.parametrize("project,runner,segment,capacity,unit,investment,source", [
-    ("catl-yichun-cells", "yichun-times", "cell-power", 50, "GWh/yr", 135e8, SEED),
-    ("gotion-yichun-cells-1", "jiangxi-gotion", "cell-power", 10, "GWh/yr", None, SEED),
-    ("hozon-yichun-plant", "hozon", "vehicle-nev", 100000, "vehicles/yr", 50e8, "yanjintv-neta-yichun"),
-    ("ganfeng-yichun-li-metal", "yichun-ganfeng", "lithium-metal", 7000, "t/yr", 22e8, SEED),
-    ("qingtao-yichun-phase2", "qingtao", "cell-solid-state", 9, "GWh/yr", None, SEED),
-    ("zhengzhao-anode", "zhengzhao-seed", "anode", 200000, "t/yr", 30e8, SEED),
-    ("zhongtian-zhilian-expansion", "zhongtian-zhilian", None, None, None, 21e8, SEED),
-    ("catl-yichun-pv", "yichun-times-ventures", None, None, None, None, SEED),
-])
+@pytest.mark.parametrize(
+    "project,runner,segment,capacity,unit,investment,source",
+    [
+        ("catl-yichun-cells", "yichun-times", "cell-power", 50, "GWh/yr", 135e8, SEED),
+        ("gotion-yichun-cells-1", "jiangxi-gotion", "cell-power", 10, "GWh/yr", None, SEED),
+        ("hozon-yichun-plant", "hozon", "vehicle-nev", 100000, "vehicles/yr", 50e8, "yanjintv-neta-yichun"),
+        ("ganfeng-yichun-li-metal", "yichun-ganfeng", "lithium-metal", 7000, "t/yr", 22e8, SEED),
+        ("qingtao-yichun-phase2", "qingtao", "cell-solid-state", 9, "GWh/yr", None, SEED),
+        ("zhengzhao-anode", "zhengzhao-seed", "anode", 200000, "t/yr", 30e8, SEED),
+        ("zhongtian-zhilian-expansion", "zhongtian-zhilian", None, None, None, 21e8, SEED),
+        ("catl-yichun-pv", "yichun-times-ventures", None, None, None, None, SEED),
+    ],
+)
 def test_seed_projects_carry_the_seed_figures(G, project, runner, segment, capacity, unit, investment, source):
     d = G.nodes[project]
-    assert (d.get("enterprise"), d.get("segment"), d.get("capacity"), d.get("unit"), d.get("investment_yuan")) == \
-        (runner, segment, capacity, unit, investment)
+    assert (d.get("enterprise"), d.get("segment"), d.get("capacity"), d.get("unit"), d.get("investment_yuan")) == (
+        runner,
+        segment,
+        capacity,
+        unit,
+        investment,
+    )
     assert source in d["sources"]
     assert G.has_edge(runner, project, "RUNS")
 
@@ -73,8 +84,22 @@ def test_unconfirmed_seed_figures_are_flagged(G):
     assert deliveries == ["69674", "70000"]
 
 
-SEED_PARK_FIRMS = ["宁德时代", "国轩高科", "清陶能源", "哪吒汽车", "赣锋锂业", "明冠新材", "宝弘纳米", "倍特力",
-                   "中天智联", "宇泽半导体", "苏强格", "万中制药机械", "南昌实业", "江西正招拳手联手集团"]
+SEED_PARK_FIRMS = [
+    "宁德时代",
+    "国轩高科",
+    "清陶能源",
+    "哪吒汽车",
+    "赣锋锂业",
+    "明冠新材",
+    "宝弘纳米",
+    "倍特力",
+    "中天智联",
+    "宇泽半导体",
+    "苏强格",
+    "万中制药机械",
+    "南昌实业",
+    "江西正招拳手联手集团",
+]
 OUTSIDE_CHAIN = {"zhongtian-zhilian", "yuze-semiconductor", "suqiangge", "wanzhong-pharma", "nanchang-shiye"}
 
 
@@ -97,15 +122,29 @@ def test_no_dangling_ids():
     """Every id a row names (edge ends, a project's runner and park, a figure's subject) is a node the data
     defines, of the kind the column means: validation refuses such rows, and the built graph has none."""
     from lithiumgraph import build_graph, load
+
     G = build_graph(load())  # every fact, also those that have ended
     assert [n for n, d in G.nodes(data=True) if not d.get("kind")] == []
-    assert [(u, v, d["kind"]) for u, v, d in G.edges(data=True) if not (G.nodes[u].get("kind") and G.nodes[v].get("kind"))] == []
-    kinds = {"SUPPLIES": ("Enterprise", "Enterprise"), "SUBSIDIARY_OF": ("Enterprise", "Enterprise"),
-             "INVESTS_IN": ("Enterprise", "Enterprise"), "RUNS": ("Enterprise", "Project"),
-             "UPSTREAM_OF": ("Segment", "Segment")}
-    wrong = [(u, v, d["kind"]) for u, v, d in G.edges(data=True)
-             if d["kind"] in kinds and (G.nodes[u]["kind"], G.nodes[v]["kind"]) != kinds[d["kind"]]]
+    assert [
+        (u, v, d["kind"]) for u, v, d in G.edges(data=True) if not (G.nodes[u].get("kind") and G.nodes[v].get("kind"))
+    ] == []
+    kinds = {
+        "SUPPLIES": ("Enterprise", "Enterprise"),
+        "SUBSIDIARY_OF": ("Enterprise", "Enterprise"),
+        "INVESTS_IN": ("Enterprise", "Enterprise"),
+        "RUNS": ("Enterprise", "Project"),
+        "UPSTREAM_OF": ("Segment", "Segment"),
+    }
+    wrong = [
+        (u, v, d["kind"])
+        for u, v, d in G.edges(data=True)
+        if d["kind"] in kinds and (G.nodes[u]["kind"], G.nodes[v]["kind"]) != kinds[d["kind"]]
+    ]
     assert wrong == []
     projects = [(n, d) for n, d in nodes_of(G, "Project")]
-    assert [n for n, d in projects if G.nodes.get(d["enterprise"], {}).get("kind") != "Enterprise"
-            or G.nodes.get(d["park"], {}).get("kind") != "Park"] == []
+    assert [
+        n
+        for n, d in projects
+        if G.nodes.get(d["enterprise"], {}).get("kind") != "Enterprise"
+        or G.nodes.get(d["park"], {}).get("kind") != "Park"
+    ] == []

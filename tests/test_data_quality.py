@@ -2,6 +2,7 @@
 with the ranking that gives it, no old operating status left unchecked, enough candidates in every
 segment a park can attract, and the floors of the data set's size. The rules are pinned, not today's
 counts: adding rows that follow them never breaks a test."""
+
 import csv
 import re
 from datetime import date
@@ -34,28 +35,41 @@ UNDATED_IN_SOURCE = {
 
 
 def test_every_capacity_has_a_unit_and_a_year():
-    undated = {(name, r.get("id") or r["enterprise"], r["segment"]): i
-               for name in ("enterprise_segments.csv", "projects.csv") for i, r in _rows(name)
-               if r["capacity"] and not (r["unit"] and (r["as_of"] or r.get("valid_from")))}
+    undated = {
+        (name, r.get("id") or r["enterprise"], r["segment"]): i
+        for name in ("enterprise_segments.csv", "projects.csv")
+        for i, r in _rows(name)
+        if r["capacity"] and not (r["unit"] and (r["as_of"] or r.get("valid_from")))
+    }
     assert [f"{k[0]}:{i}: {k[1]} {k[2]}" for k, i in undated.items() if k not in UNDATED_IN_SOURCE] == []
     assert sorted(set(UNDATED_IN_SOURCE) - set(undated)) == [], "dated now: take it off UNDATED_IN_SOURCE"
 
 
 #: What names a ranking: a place (第2, No. 1, top 3, 前三, 1st), a share (37%, 份额), or a ranking word.
-RANKING = re.compile(r"第\s*\d|第[一二三四五六七八九十]|No\.\s*\d|\btop\b|前[三五十]|\b\d+(st|nd|rd|th)\b|\d\s*%|"
-                     r"份额|share|largest|biggest|first|second|third|leaders?\b|leading|排名|龙头|出货量", re.I)
+RANKING = re.compile(
+    r"第\s*\d|第[一二三四五六七八九十]|No\.\s*\d|\btop\b|前[三五十]|\b\d+(st|nd|rd|th)\b|\d\s*%|"
+    r"份额|share|largest|biggest|first|second|third|leaders?\b|leading|排名|龙头|出货量",
+    re.I,
+)
 
 
 def test_every_leader_flag_names_its_ranking_and_a_source():
-    bad = [f"enterprise_segments.csv:{i}: {r['enterprise']} {r['segment']} {r['leader']}: note {r['note'][:80]!r}"
-           for i, r in _rows("enterprise_segments.csv")
-           if r["leader"] and not (r["sources"] and RANKING.search(r["note"]))]
+    bad = [
+        f"enterprise_segments.csv:{i}: {r['enterprise']} {r['segment']} {r['leader']}: note {r['note'][:80]!r}"
+        for i, r in _rows("enterprise_segments.csv")
+        if r["leader"] and not (r["sources"] and RANKING.search(r["note"]))
+    ]
     assert bad == []
 
 
 def test_the_ranking_pattern_tells_a_ranking_from_a_remark():
-    named = ["CABIA H1 2024 装车量 第3 (6.87%)", "SNE Research 2024 global No. 1", "one of the three LiPF6 leaders",
-             "China's largest separator-coating processor", "2nd by H1 2025 copper-foil revenue"]
+    named = [
+        "CABIA H1 2024 装车量 第3 (6.87%)",
+        "SNE Research 2024 global No. 1",
+        "one of the three LiPF6 leaders",
+        "China's largest separator-coating processor",
+        "2nd by H1 2025 copper-foil revenue",
+    ]
     remarks = ["", "Only the ~2016 宜春 city page (and no later source) supports this", "Seed: 国内头部企业"]
     assert all(RANKING.search(x) for x in named) and not any(RANKING.search(x) for x in remarks)
 
@@ -64,10 +78,18 @@ def test_the_ranking_pattern_tells_a_ranking_from_a_remark():
 #: (searched for each): they wait to be re-checked. A row leaves this list when it is re-checked (a newer
 #: source and its retrieved_on) or ended; the test fails for a row listed that no longer needs to be.
 NOT_YET_RECHECKED = {
-    "gotion→lithium-carbonate", "jiangxi-gotion→cell-storage",
-    "jiangxi-gotion→battery-pack", "jiangxi-gotion→energy-storage-system", "yichun-ganfeng→lithium-metal",
-    "fengxin-ganfeng→lithium-carbonate", "ganfeng→cell-power", "ganfeng-lib→cell-power",
-    "baohong-nano→hpa-coating", "zhengzhao-seed→anode", "bmw→vehicle-nev", "gem→recycling",
+    "gotion→lithium-carbonate",
+    "jiangxi-gotion→cell-storage",
+    "jiangxi-gotion→battery-pack",
+    "jiangxi-gotion→energy-storage-system",
+    "yichun-ganfeng→lithium-metal",
+    "fengxin-ganfeng→lithium-carbonate",
+    "ganfeng→cell-power",
+    "ganfeng-lib→cell-power",
+    "baohong-nano→hpa-coating",
+    "zhengzhao-seed→anode",
+    "bmw→vehicle-nev",
+    "gem→recycling",
 }
 
 
@@ -77,20 +99,32 @@ def test_no_old_operating_status_without_a_retrieved_on(G):
     limit, today = parse_age("18m"), date.today()
     dates = {n: last_day(d["date"]) for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")}
     facts = [(n, d) for n, d in G.nodes(data=True) if d.get("kind") == "Project"]
-    facts += [(f"{u}→{v}", d) for u, v, d in G.edges(data=True)
-              if d["kind"] == "IN_SEGMENT" and G.nodes[u]["kind"] == "Enterprise"]
+    facts += [
+        (f"{u}→{v}", d)
+        for u, v, d in G.edges(data=True)
+        if d["kind"] == "IN_SEGMENT" and G.nodes[u]["kind"] == "Enterprise"
+    ]
     old = {}
     for label, d in facts:
         last = _checked(d, dates)
-        if d.get("status") == "operating" and not d.get("retrieved_on") and (last is None or (today - last).days > limit):
-            old[label] = f"{label}: operating, newest source {last or 'undated'}, sources {'|'.join(d.get('sources', ()))}"
+        if (
+            d.get("status") == "operating"
+            and not d.get("retrieved_on")
+            and (last is None or (today - last).days > limit)
+        ):
+            old[label] = (
+                f"{label}: operating, newest source {last or 'undated'}, sources {'|'.join(d.get('sources', ()))}"
+            )
     assert [x for k, x in old.items() if k not in NOT_YET_RECHECKED] == []
     assert sorted(NOT_YET_RECHECKED - set(old)) == [], "re-checked now: take it off NOT_YET_RECHECKED"
 
 
 def test_every_attractable_segment_has_enough_candidates(G):
-    thin = [f"{c.segment}: {c.candidates} < {MIN_CANDIDATES}" for c in segment_coverage(G)
-            if c.attractable and c.candidates < MIN_CANDIDATES and c.segment not in FEWER_IN_REALITY]
+    thin = [
+        f"{c.segment}: {c.candidates} < {MIN_CANDIDATES}"
+        for c in segment_coverage(G)
+        if c.attractable and c.candidates < MIN_CANDIDATES and c.segment not in FEWER_IN_REALITY
+    ]
     assert thin == []
 
 
@@ -113,10 +147,13 @@ def test_segments_with_fewer_firms_in_reality_say_why(G):
 def test_the_readme_coverage_table_is_the_data(G):
     from pathlib import Path
     from lithiumgraph.coverage import coverage_table
+
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     shown = re.search(r"<!-- coverage -->\n(.*?)<!-- /coverage -->", readme, re.S)
     assert shown, "README.md has no <!-- coverage --> table"
-    assert shown[1] == coverage_table(G), "README coverage table is out of date: python scripts/coverage_table.py --write"
+    assert shown[1] == coverage_table(G), (
+        "README coverage table is out of date: python scripts/coverage_table.py --write"
+    )
 
 
 @pytest.mark.parametrize("segment", ["brine", "spodumene", "lepidolite-ore"])

@@ -5,6 +5,7 @@ and nothing from the data ever runs in a browser.
 Example budgets are fixed (and derandomized), so CI runs the same cases every time; the README's
 reliability table lists them.
 """
+
 import csv
 import io
 import json
@@ -22,16 +23,39 @@ from lithiumgraph.cli import cli
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 PROBLEM = re.compile(r"^[^\n]+:\d+: [^:\n]+: [^\n]+$")
-BUDGET = settings(max_examples=60, deadline=None, derandomize=True,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+BUDGET = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 SMALL = settings(BUDGET, max_examples=15)
 
 #: Text a spreadsheet, a news page or an attacker may put in a cell.
-NASTY = ["'}) DETACH DELETE n //", "<script>window.pwned=1</script>", "</script><img src=x onerror=alert(1)>",
-         "=cmd|' /C calc'!A0", "\u202egnp.exe", "zero\u200bwidth", "\ufeffbom", "𠜎𠜱 CJK-B", "a\u2028b",
-         "مرحبا עברית", "Ω≈ç√∫", "x" * 5000, "\\u0000", "%s%n", "${jndi:ldap://x}", "\"quoted\"", "a,b;c|d"]
-odd_text = st.one_of(st.sampled_from(NASTY), st.text(min_size=1, max_size=40),
-                     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=20))
+NASTY = [
+    "'}) DETACH DELETE n //",
+    "<script>window.pwned=1</script>",
+    "</script><img src=x onerror=alert(1)>",
+    "=cmd|' /C calc'!A0",
+    "\u202egnp.exe",
+    "zero\u200bwidth",
+    "\ufeffbom",
+    "𠜎𠜱 CJK-B",
+    "a\u2028b",
+    "مرحبا עברית",
+    "Ω≈ç√∫",
+    "x" * 5000,
+    "\\u0000",
+    "%s%n",
+    "${jndi:ldap://x}",
+    '"quoted"',
+    "a,b;c|d",
+]
+odd_text = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(min_size=1, max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=20),
+)
 
 
 def mini_copy() -> Path:
@@ -78,14 +102,37 @@ def test_any_text_in_an_enterprise_cell(runner, column, value):
     set_cell(data / "enterprises.csv", "cellco", column, value)
     if check_outcome(runner, data) and column == "name_zh":
         from lithiumgraph import load_graph
+
         G = load_graph([data])
-        assert G.nodes["cellco"]["name_zh"] == value.strip()     # stored verbatim (trimmed)
+        assert G.nodes["cellco"]["name_zh"] == value.strip()  # stored verbatim (trimmed)
     shutil.rmtree(data.parent)
 
 
-numbers = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers().map(str),
-                    st.sampled_from(["1e400", "-5", "1,000", "١٢٣", "０５", "5 GWh", "0x10", "nan", "1e15", "1e16",
-                                     " 12 ", "+3", ".5", "5.", "", "−5"]), odd_text)
+numbers = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers().map(str),
+    st.sampled_from(
+        [
+            "1e400",
+            "-5",
+            "1,000",
+            "١٢٣",
+            "０５",
+            "5 GWh",
+            "0x10",
+            "nan",
+            "1e15",
+            "1e16",
+            " 12 ",
+            "+3",
+            ".5",
+            "5.",
+            "",
+            "−5",
+        ]
+    ),
+    odd_text,
+)
 
 
 @pytest.mark.parametrize("column", ["capacity", "investment_yuan"])
@@ -96,13 +143,18 @@ def test_any_number_in_a_project_cell(runner, column, value):
     set_cell(data / "projects.csv", "p1", column, value)
     if check_outcome(runner, data) and value.strip():
         from lithiumgraph import load_graph
+
         v = load_graph([data]).nodes["p1"][column]
         assert isinstance(v, float) and 0 <= v <= 1e15
     shutil.rmtree(data.parent)
 
 
 @BUDGET
-@given(unit=st.one_of(st.sampled_from(["GWh", "gwh/yr", "t", "吨/年", "GWh/yr ", "MWh/yr", "t/yr", "vehicles/yr"]), odd_text))
+@given(
+    unit=st.one_of(
+        st.sampled_from(["GWh", "gwh/yr", "t", "吨/年", "GWh/yr ", "MWh/yr", "t/yr", "vehicles/yr"]), odd_text
+    )
+)
 def test_any_unit(runner, unit):
     data = mini_copy()
     set_cell(data / "projects.csv", "p1", "unit", unit)
@@ -120,12 +172,14 @@ def test_any_bytes_as_a_whole_file(runner, blob):
 
 
 @BUDGET
-@given(cut=st.integers(min_value=0, max_value=2000), name=st.sampled_from(["projects.csv", "enterprises.csv",
-                                                                           "supplies.csv", "parks.csv"]))
+@given(
+    cut=st.integers(min_value=0, max_value=2000),
+    name=st.sampled_from(["projects.csv", "enterprises.csv", "supplies.csv", "parks.csv"]),
+)
 def test_truncated_files(runner, cut, name):
     data = mini_copy()
     raw = (data / name).read_bytes()
-    (data / name).write_bytes(raw[:cut % (len(raw) + 1)])
+    (data / name).write_bytes(raw[: cut % (len(raw) + 1)])
     check_outcome(runner, data)
     shutil.rmtree(data.parent)
 
@@ -143,8 +197,19 @@ def test_wrong_encodings_are_named(runner, codec):
 @SMALL
 @given(value=st.one_of(odd_text, st.sampled_from(['{"a": 1}', "[1, 2]", "null", "1e999", "true", "-0", '"x"'])))
 def test_any_param_value(runner, value):
-    r = runner.invoke(cli, ["query", "MATCH (e:Enterprise) WHERE e.name_zh = $x RETURN count(e) AS n",
-                            "--param", f"x={value}", "--data", str(MINI), "--format", "json"])
+    r = runner.invoke(
+        cli,
+        [
+            "query",
+            "MATCH (e:Enterprise) WHERE e.name_zh = $x RETURN count(e) AS n",
+            "--param",
+            f"x={value}",
+            "--data",
+            str(MINI),
+            "--format",
+            "json",
+        ],
+    )
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     event("answered" if r.exit_code == 0 else "refused")
     if r.exit_code == 0:
@@ -154,9 +219,23 @@ def test_any_param_value(runner, value):
 
 
 @SMALL
-@given(query=st.one_of(odd_text, st.sampled_from(["MATCH (n", "RETURN", "MATCH (n)-[*]->(m) RETURN m", "))((", "RETURN $",
-                                                  "MATCH (n) RETURN n /* unclosed", "RETURN 'unterminated",
-                                                  "MATCH (n:`weird label`) RETURN n"])))
+@given(
+    query=st.one_of(
+        odd_text,
+        st.sampled_from(
+            [
+                "MATCH (n",
+                "RETURN",
+                "MATCH (n)-[*]->(m) RETURN m",
+                "))((",
+                "RETURN $",
+                "MATCH (n) RETURN n /* unclosed",
+                "RETURN 'unterminated",
+                "MATCH (n:`weird label`) RETURN n",
+            ]
+        ),
+    )
+)
 def test_any_query_text(runner, query):
     r = runner.invoke(cli, ["query", query, "--data", str(MINI), "--timeout", "5"])
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
@@ -168,6 +247,7 @@ def test_any_query_text(runner, query):
 
 def mini_graph_named(name: str) -> nx.MultiDiGraph:
     from lithiumgraph import load_graph
+
     data = mini_copy()
     set_cell(data / "enterprises.csv", "cellco", "name_zh", name)
     try:
@@ -178,13 +258,15 @@ def mini_graph_named(name: str) -> nx.MultiDiGraph:
 
 printable = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30)
 names = st.one_of(st.sampled_from([n for n in NASTY if n.strip() and "\u2028" not in n]), printable).filter(
-    lambda s: s.strip() == s and s.strip() and "\ufffe" not in s and "\uffff" not in s)
+    lambda s: s.strip() == s and s.strip() and "\ufffe" not in s and "\uffff" not in s
+)
 
 
 @BUDGET
 @given(name=names)
 def test_exports_carry_any_name_verbatim(name, tmp_path_factory):
     from lithiumgraph.export import export
+
     G = mini_graph_named(name)
     d = tmp_path_factory.mktemp("x")
     export(G, "graphml", d / "g.graphml")
@@ -192,8 +274,12 @@ def test_exports_carry_any_name_verbatim(name, tmp_path_factory):
     export(G, "json", d / "g.json")
     assert nx.read_graphml(d / "g.graphml").nodes["cellco"]["name_zh"] == name
     assert nx.read_gexf(d / "g.gexf").nodes["cellco"]["name_zh"] == name
-    assert json.loads((d / "g.json").read_text(encoding="utf-8"))["nodes"][
-        [n["id"] for n in json.loads((d / "g.json").read_text(encoding="utf-8"))["nodes"]].index("cellco")]["name_zh"] == name
+    assert (
+        json.loads((d / "g.json").read_text(encoding="utf-8"))["nodes"][
+            [n["id"] for n in json.loads((d / "g.json").read_text(encoding="utf-8"))["nodes"]].index("cellco")
+        ]["name_zh"]
+        == name
+    )
 
 
 @BUDGET
@@ -204,6 +290,7 @@ def test_explorer_and_report_html_carry_any_name_as_text(name, tmp_path_factory)
 
     from lithiumgraph.explorer import explore
     from lithiumgraph.report import build_report, to_html as render_html
+
     def page_and_data(graph):
         page = explore(graph, level="enterprise").html()
         block = re.search(r'<script type="application/json" id="lg-data">(.*?)</script>', page, re.S).group(1)
@@ -228,6 +315,7 @@ def test_explorer_and_report_html_carry_any_name_as_text(name, tmp_path_factory)
 
         def handle_data(self, data):
             self.texts.append(data)
+
     p = Texts()
     p.feed(report)
     assert "script" not in p.tags and "img" not in p.tags
@@ -236,11 +324,15 @@ def test_explorer_and_report_html_carry_any_name_as_text(name, tmp_path_factory)
 
 @pytest.mark.browser
 @settings(BUDGET, max_examples=12)
-@given(name=st.one_of(st.sampled_from([n for n in NASTY if n.strip() and "\u2028" not in n]), printable).filter(
-    lambda s: s.strip() == s and s.strip()))
+@given(
+    name=st.one_of(st.sampled_from([n for n in NASTY if n.strip() and "\u2028" not in n]), printable).filter(
+        lambda s: s.strip() == s and s.strip()
+    )
+)
 def test_in_the_browser_any_name_shows_literally_and_runs_nothing(name, open_page, tmp_path_factory):
     from lithiumgraph.explorer import explore
     from lithiumgraph.report import build_report, to_html as render_html
+
     G = mini_graph_named(name)
     d = tmp_path_factory.mktemp("b")
     explore(G, level="enterprise").write(d / "e.html")
@@ -248,7 +340,7 @@ def test_in_the_browser_any_name_shows_literally_and_runs_nothing(name, open_pag
     page = open_page(d / "e.html")
     page.open()
     p = page.page
-    p.fill("#lg-search", "cellco")               # search by id selects it and shows its details
+    p.fill("#lg-search", "cellco")  # search by id selects it and shows its details
     assert name in p.text_content("#lg-details")
     assert p.evaluate("window.pwned") is None and p.evaluate("document.querySelectorAll('img').length") == 0
     assert page.errors == [] and page.outside == []

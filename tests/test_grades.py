@@ -1,5 +1,6 @@
 """Answers decided only by C-grade sources (mirrors, aggregators) are marked, in gaps and in recommend:
 on the hand-made graph with its one source graded in turn, and on the shipped data."""
+
 import shutil
 from pathlib import Path
 

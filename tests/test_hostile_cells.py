@@ -1,5 +1,6 @@
 """Names that attack what reads our output: formulas in CSV cells a spreadsheet would run, terminal
 escape sequences in tables, CSV and error messages, and Markdown links and images in report.md."""
+
 import csv
 import io
 import json
@@ -11,8 +12,7 @@ from lithiumgraph.output import FORMULA_START, printable, render, safe_cell
 
 from conftest import edit
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
 ESCAPES = ["\x1b]0;pwned\x07", "\x1b[2J\x1b[31mred", "\x9b31m", "a\x00b\x7fc\x85d", "\r\rover"]
 
 
@@ -53,9 +53,9 @@ def test_format_csv_is_spreadsheet_safe_unless_raw_cells(runner, text):
     r = runner.invoke(cli, q)
     assert r.exit_code == 0, r.output
     row = list(csv.reader(io.StringIO(r.output, newline="")))[1]
-    assert row[0] == printable("'" + text) and row[1:] == ["1", "-1"]   # numbers stay numbers
+    assert row[0] == printable("'" + text) and row[1:] == ["1", "-1"]  # numbers stay numbers
     r = runner.invoke(cli, q + ["--raw-cells"])
-    assert list(csv.reader(io.StringIO(r.output, newline="")))[1][0] == text   # a lone CR is quoted too
+    assert list(csv.reader(io.StringIO(r.output, newline="")))[1][0] == text  # a lone CR is quoted too
 
 
 @pytest.mark.parametrize("text", ESCAPES)
@@ -63,19 +63,19 @@ def test_format_csv_is_spreadsheet_safe_unless_raw_cells(runner, text):
 def test_terminal_output_carries_no_control_characters(runner, text, fmt):
     r = runner.invoke(cli, ["query", "RETURN $t AS x", "--param", "t=" + json.dumps(text), "--format", fmt])
     assert r.exit_code == 0, r.output
-    assert not any(ord(c) < 32 and c not in "\n" or 0x7f <= ord(c) <= 0x9f for c in r.output), repr(r.output)
+    assert not any(ord(c) < 32 and c not in "\n" or 0x7F <= ord(c) <= 0x9F for c in r.output), repr(r.output)
     if fmt == "json":
-        assert json.loads(r.output) == [{"x": text}]   # lossless there
+        assert json.loads(r.output) == [{"x": text}]  # lossless there
 
 
 @pytest.mark.parametrize("text", ESCAPES)
 def test_error_messages_carry_no_control_characters(runner, text):
     r = runner.invoke(cli, ["show", text])
     assert r.exit_code == 1 and r.output.startswith("Error: ")
-    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in r.output), repr(r.output)
+    assert not any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) <= 0x9F for c in r.output), repr(r.output)
     r = runner.invoke(cli, ["query", "RETURN x" + text])
     assert r.exit_code == 1 and r.output.count("\n") == 1, repr(r.output)
-    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) <= 0x9f for c in r.output), repr(r.output)
+    assert not any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) <= 0x9F for c in r.output), repr(r.output)
 
 
 def test_render_escapes_controls_in_tables_and_headers():
@@ -85,6 +85,7 @@ def test_render_escapes_controls_in_tables_and_headers():
 
 def test_report_markdown_has_no_live_links_or_images(runner, data_copy, tmp_path):
     from markdown_it import MarkdownIt
+
     names = ["[click](javascript:alert(1))", "![x](https://evil.example/p.png)"]
     data = _evil_copy(data_copy, names)
     r = runner.invoke(cli, ["report", "--park", "yichun-etdz", "--data", str(data), "-o", str(tmp_path / "rep")])
@@ -94,4 +95,4 @@ def test_report_markdown_has_no_live_links_or_images(runner, data_copy, tmp_path
     page = MarkdownIt("commonmark").enable("table").render(md)
     assert "javascript:" not in page.replace("(javascript:alert(1))", "") and "<img" not in page
     assert "evil.example" not in "".join(a for a in page.split('"') if a.startswith("http"))
-    assert "![x](https://evil.example/p.png)" in page   # shown as text
+    assert "![x](https://evil.example/p.png)" in page  # shown as text

@@ -1,4 +1,5 @@
 """Importing a facility list through a mapping file: merged firms, anomalies reported, layered analyses."""
+
 import filecmp
 import shutil
 from pathlib import Path
@@ -23,6 +24,7 @@ def run_import(runner, out, mapping=MAPPING, table=TABLE):
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     from click.testing import CliRunner
+
     out = tmp_path_factory.mktemp("na") / "north-america"
     r = run_import(CliRunner(), out)
     assert r.exit_code == 0, r.output
@@ -31,12 +33,16 @@ def imported(tmp_path_factory):
 
 def test_the_import_merges_known_firms_and_reports_anomalies(imported):
     out, text = imported
-    assert text.startswith(f"wrote {out}: 1 sources, 419 parks, 338 enterprises, 462 locations, 536 projects, "
-                           "599 figures; 269 rows filtered out\n")
+    assert text.startswith(
+        f"wrote {out}: 1 sources, 419 parks, 338 enterprises, 462 locations, 536 projects, "
+        "599 figures; 269 rows filtered out\n"
+    )
     for line in ("  merged: Gotion -> gotion", "  merged: Tesla -> tesla", "  merged: LG Chem -> lg-chem"):
         assert line + "\n" in text
-    assert ("  anomaly: post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of "
-            "range; left out\n") in text
+    assert (
+        "  anomaly: post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of "
+        "range; left out\n"
+    ) in text
     assert "Electric Vehicles: Chargers (44)" in text
     assert (out / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
 
@@ -45,6 +51,7 @@ def test_each_facility_is_dated_by_its_ira_period_and_says_how(imported):
     """The table dates facilities only as before or after the IRA (signed 2022-08-16): pre-IRA rows are
     valid from the day before, post-IRA rows from the day itself, and the note says exactly that."""
     import csv
+
     out, _ = imported
     rows = list(csv.DictReader((out / "projects.csv").open(encoding="utf-8")))
     pre = [r for r in rows if r["note"].startswith("Pre-Inflation Reduction Act")]
@@ -53,8 +60,10 @@ def test_each_facility_is_dated_by_its_ira_period_and_says_how(imported):
     assert {r["valid_from"] for r in pre} == {"2022-08-15"} and {r["valid_from"] for r in post} == {"2022-08-16"}
     assert all("announced before the IRA was signed on 2022-08-16" in r["note"] for r in pre)
     # a firm's place is dated from its earliest facility there
-    places = {(r["enterprise"], r["park"]): r["valid_from"]
-              for r in csv.DictReader((out / "locations.csv").open(encoding="utf-8"))}
+    places = {
+        (r["enterprise"], r["park"]): r["valid_from"]
+        for r in csv.DictReader((out / "locations.csv").open(encoding="utf-8"))
+    }
     for (firm, park), since in places.items():
         assert since == min(r["valid_from"] for r in rows if (r["enterprise"], r["park"]) == (firm, park))
 
@@ -69,8 +78,11 @@ def test_the_shipped_north_american_data_is_what_the_importer_writes(imported):
 
 def test_imported_facts_carry_the_data_set_and_the_units_of_the_table(runner, imported):
     import json
+
     out, _ = imported
-    r = runner.invoke(cli, ["show", "gotion", "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
+    r = runner.invoke(
+        cli, ["show", "gotion", "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"]
+    )
     e = json.loads(r.stdout)
     na = [p for p in e["projects"] if p["id"].startswith("na-")]
     assert {p["park"] for p in na} >= {"na-united-states.michigan.big-rapids", "na-united-states.illinois.manteno"}
@@ -80,8 +92,19 @@ def test_imported_facts_carry_the_data_set_and_the_units_of_the_table(runner, im
     # the curated Yichun projects are still there, untouched
     assert any(p["id"] == "gotion-yichun-cells-1" for p in e["projects"])
     # the anomalous row keeps its facility but not the negative figures
-    r = runner.invoke(cli, ["query", "MATCH (f:Figure) WHERE f.value STARTS WITH '-' RETURN count(f) AS n",
-                            "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "csv"])
+    r = runner.invoke(
+        cli,
+        [
+            "query",
+            "MATCH (f:Figure) WHERE f.value STARTS WITH '-' RETURN count(f) AS n",
+            "--data",
+            str(ROOT / "graph_data"),
+            "--data",
+            str(out),
+            "--format",
+            "csv",
+        ],
+    )
     assert r.stdout == "n\n0\n"
 
 
@@ -96,31 +119,48 @@ def test_gaps_report_and_explorer_run_for_a_us_state(runner, imported, tmp_path)
     assert r.stdout.rstrip().endswith(f"of {segments} segments")
     r = runner.invoke(cli, ["report", "--park", "na-united-states.michigan", "-o", str(tmp_path / "rep")] + data)
     assert r.exit_code == 0 and (tmp_path / "rep" / "report.html").stat().st_size > 10_000
-    r = runner.invoke(cli, ["explore", "--park", "Michigan", "--level", "enterprise", "-o", str(tmp_path / "mi.html")] + data)
+    r = runner.invoke(
+        cli, ["explore", "--park", "Michigan", "--level", "enterprise", "-o", str(tmp_path / "mi.html")] + data
+    )
     assert r.exit_code == 0, r.output
 
 
 def test_a_settled_answer_is_used(runner, tmp_path):
     mapping = tmp_path / "m.yaml"
-    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace("settled: {}", "settled: {Toyota: catl}"),
-                       encoding="utf-8")
-    (tmp_path / "LICENSE").write_bytes((NA / "LICENSE").read_bytes())   # files a mapping names sit beside it
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8").replace("settled: {}", "settled: {Toyota: catl}"), encoding="utf-8"
+    )
+    (tmp_path / "LICENSE").write_bytes((NA / "LICENSE").read_bytes())  # files a mapping names sit beside it
     r = run_import(runner, tmp_path / "out", mapping=mapping)
     assert r.exit_code == 0, r.output
     projects = (tmp_path / "out" / "projects.csv").read_text(encoding="utf-8")
     assert "Toyota" in projects and ",catl," in projects and "na-toyota" not in projects
 
 
-@pytest.mark.parametrize("edit,message", [
-    (("columns:", "colums:"), "m.yaml:15: colums: unknown key; expected"),
-    (("company: company_name", "company: firm"), "post_IRA_EV_supply_chain_investments.csv:1: firm: no such column"),
-    (('"Batteries: Cells": cell-power', '"Batteries: Cells": cells'), "m.yaml:32: stages: unknown segment ids: Batteries: Cells -> cells"),
-    (("id_prefix: na", "id_prefix: NA!"), "m.yaml:11: id_prefix: invalid prefix 'NA!'"),
-    (("bad_values: report", "bad_values: refuse"), "post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of range"),
-    (("source:", "source: [unclosed"), "m.yaml:"),
-    (('valid_from: "2022-08-15"', 'valid_from: "before the act"'),
-     "m.yaml:48: periods.Pre-Inflation Reduction Act: needs valid_from (YYYY, YYYY-MM or YYYY-MM-DD) and a note"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (("columns:", "colums:"), "m.yaml:15: colums: unknown key; expected"),
+        (
+            ("company: company_name", "company: firm"),
+            "post_IRA_EV_supply_chain_investments.csv:1: firm: no such column",
+        ),
+        (
+            ('"Batteries: Cells": cell-power', '"Batteries: Cells": cells'),
+            "m.yaml:32: stages: unknown segment ids: Batteries: Cells -> cells",
+        ),
+        (("id_prefix: na", "id_prefix: NA!"), "m.yaml:11: id_prefix: invalid prefix 'NA!'"),
+        (
+            ("bad_values: report", "bad_values: refuse"),
+            "post_IRA_EV_supply_chain_investments.csv:211: reported_investment: number -157 is out of range",
+        ),
+        (("source:", "source: [unclosed"), "m.yaml:"),
+        (
+            ('valid_from: "2022-08-15"', 'valid_from: "before the act"'),
+            "m.yaml:48: periods.Pre-Inflation Reduction Act: needs valid_from (YYYY, YYYY-MM or YYYY-MM-DD) and a note",
+        ),
+    ],
+)
 def test_bad_mappings_are_named_and_nothing_is_written(runner, tmp_path, edit, message):
     text = MAPPING.read_text(encoding="utf-8")
     (tmp_path / "LICENSE").write_bytes((NA / "LICENSE").read_bytes())
@@ -146,8 +186,21 @@ def test_a_table_in_another_encoding_and_a_busy_output_directory(runner, tmp_pat
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(st.text(max_size=200), st.sampled_from(["{", "- a\n- b", "source: 1\nid_prefix: x", ":::", "null",
-                                                                "source: {id: a}\ncolumns: {}\nstages: []\nid_prefix: p"])))
+@given(
+    text=st.one_of(
+        st.text(max_size=200),
+        st.sampled_from(
+            [
+                "{",
+                "- a\n- b",
+                "source: 1\nid_prefix: x",
+                ":::",
+                "null",
+                "source: {id: a}\ncolumns: {}\nstages: []\nid_prefix: p",
+            ]
+        ),
+    )
+)
 def test_any_mapping_text(runner, tmp_path_factory, text):
     d = tmp_path_factory.mktemp("m")
     (d / "m.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -167,8 +220,10 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     out = tmp_path / "ckg"
     r = runner.invoke(cli, ["import", "chainkg", str(CKG), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {out}: 1 sources, 3 enterprises, 1 listings, 1 enterprise_segments, 7 products, 2 industries, "
-                               "5 makes, 2 product_links, 2 enterprise_industries, 1 industry_links; merged 2, ambiguous 0")
+    assert r.stdout.startswith(
+        f"wrote {out}: 1 sources, 3 enterprises, 1 listings, 1 enterprise_segments, 7 products, 2 industries, "
+        "5 makes, 2 product_links, 2 enterprise_industries, 1 industry_links; merged 2, ambiguous 0"
+    )
     assert "  2 company codes only in company_product.json (named from there): 002074, 999003\n" in r.stdout
     assert "  merged by listed code: 国轩高科 (002074) -> gotion\n" in r.stdout
     assert "  merged by name: 多氟多 (999003) -> dfd\n" in r.stdout
@@ -176,6 +231,7 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     assert (out / "listings.csv").read_text(encoding="utf-8").splitlines()[1].startswith("dfd,999003,多氟多,")
     from lithiumgraph import load_graph
     from lithiumgraph.names import resolve
+
     G = load_graph([ROOT / "graph_data", out])
     assert resolve(G, "999003") == resolve(G, "999003.SZ") == "dfd"
     assert G.nodes["dfd"]["listed_codes"] == ("002407", "999003")  # its own code and the fixture's
@@ -186,22 +242,38 @@ def test_chainkg_merges_reports_anomalies_and_feeds_recommend(runner, tmp_path):
     assert "product links between mapped products: 1 agree, 0 same segment, 1 against" in r.stdout
     firms = (out / "enterprises.csv").read_text(encoding="utf-8")
     assert "ckg-999001,测试电解液股份有限公司（测试数据）" in firms
-    assert "ckg-999002," in firms          # a company stays an enterprise; only its bad weight is left out
+    assert "ckg-999002," in firms  # a company stays an enterprise; only its bad weight is left out
     assert "ckg-i-990100,测试子行业,990100,ckg-i-990000," in (out / "industries.csv").read_text(encoding="utf-8")
     assert "gotion,ckg-i-990100," in (out / "enterprise_industries.csv").read_text(encoding="utf-8")
     assert "ckg-i-990000,ckg-i-990100,3," in (out / "industry_links.csv").read_text(encoding="utf-8")
     assert "1 industry name unknown or not unique, e.g. industry_up.json:1: 不存在的行业 -> 测试子行业" in r.stdout
     links = (out / "product_links.csv").read_text(encoding="utf-8").splitlines()
-    assert len(links) == 3 and sum("MATERIAL_OF" in x for x in links) == 1   # the link against the template is out
+    assert len(links) == 3 and sum("MATERIAL_OF" in x for x in links) == 1  # the link against the template is out
     makes = (out / "makes.csv").read_text(encoding="utf-8")
     assert "gotion," in makes and "-3.2" not in makes
     members = (out / "enterprise_segments.csv").read_text(encoding="utf-8")
     assert "ckg-999001,electrolyte,电解液; 锂离子电池电解液" in members
-    assert ",cell-power," not in members          # gotion's cells are already in the curated data
+    assert ",cell-power," not in members  # gotion's cells are already in the curated data
     report = (out / "merge_report.tsv").read_text(encoding="utf-8").splitlines()
     assert report[0] == "company\tdecision\tenterprise\tcandidates" and len(report) == 3
-    r = runner.invoke(cli, ["recommend", "--park", "yichun-etdz", "--segment", "electrolyte", "--top", "50",
-                            "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
+    r = runner.invoke(
+        cli,
+        [
+            "recommend",
+            "--park",
+            "yichun-etdz",
+            "--segment",
+            "electrolyte",
+            "--top",
+            "50",
+            "--data",
+            str(ROOT / "graph_data"),
+            "--data",
+            str(out),
+            "--format",
+            "json",
+        ],
+    )
     cands = [c["enterprise"] for t in __import__("json").loads(r.stdout)["targets"] for c in t["candidates"]]
     assert "ckg-999001" in cands
 
@@ -215,16 +287,23 @@ def test_chainkg_generic_products_are_read_with_the_company_s_other_products(run
     r = runner.invoke(cli, ["import", "chainkg", str(CKG_MAPPING), "-o", str(out)])
     assert r.exit_code == 0, r.output
     import csv as _csv
-    got = sorted((m["enterprise"], m["segment"]) for m in _csv.DictReader(open(out / "enterprise_segments.csv",
-                                                                                encoding="utf-8")))
-    assert got == [("ckg-999012", "vehicle-nev"),       # 新能源汽车 beside 乘用车: a car maker
-                   ("ckg-999013", "aluminium-foil"),     # 铝箔 beside 电池箔, and 电池箔 itself
-                   ("ckg-999015", "cathode-ncm"),        # 正极材料 beside 三元前驱体
-                   ("ckg-999015", "ncm-precursor")]
+
+    got = sorted(
+        (m["enterprise"], m["segment"])
+        for m in _csv.DictReader(open(out / "enterprise_segments.csv", encoding="utf-8"))
+    )
+    assert got == [
+        ("ckg-999012", "vehicle-nev"),  # 新能源汽车 beside 乘用车: a car maker
+        ("ckg-999013", "aluminium-foil"),  # 铝箔 beside 电池箔, and 电池箔 itself
+        ("ckg-999015", "cathode-ncm"),  # 正极材料 beside 三元前驱体
+        ("ckg-999015", "ncm-precursor"),
+    ]
     # not: 新能源汽车 of a charger maker (999011) or a test-equipment maker (999016, whose 动力电池模组 is
     # beside 检测设备), 铜箔 beside 覆铜板 (999014: circuit-board foil)
     assert "5 accounting or placeholder item, not a product" in r.stdout
-    assert "1 link to an accounting or placeholder item, e.g. product_product.json:2: 平衡项目 产品小类 铝箔" in r.stdout
+    assert (
+        "1 link to an accounting or placeholder item, e.g. product_product.json:2: 平衡项目 产品小类 铝箔" in r.stdout
+    )
     products = (out / "products.csv").read_text(encoding="utf-8")
     for item in ("平衡项目", "分部间抵销", "其他业务", "合计", ",其他,"):
         assert item not in products, item
@@ -232,9 +311,30 @@ def test_chainkg_generic_products_are_read_with_the_company_s_other_products(run
     # where it counts for that firm, and recommend scores it
     rows = {(m["enterprise"], m["segment"]) for m in _csv.DictReader(open(out / "makes.csv", encoding="utf-8"))}
     assert ("ckg-999015", "cathode-ncm") in rows and ("ckg-999016", "") in rows
-    r = runner.invoke(cli, ["recommend", "--park", "yichun-etdz", "--segment", "cathode-ncm", "--top", "50",
-                            "--data", str(ROOT / "graph_data"), "--data", str(out), "--format", "json"])
-    cand = next(c for t in __import__("json").loads(r.stdout)["targets"] for c in t["candidates"] if c["enterprise"] == "ckg-999015")
+    r = runner.invoke(
+        cli,
+        [
+            "recommend",
+            "--park",
+            "yichun-etdz",
+            "--segment",
+            "cathode-ncm",
+            "--top",
+            "50",
+            "--data",
+            str(ROOT / "graph_data"),
+            "--data",
+            str(out),
+            "--format",
+            "json",
+        ],
+    )
+    cand = next(
+        c
+        for t in __import__("json").loads(r.stdout)["targets"]
+        for c in t["candidates"]
+        if c["enterprise"] == "ckg-999015"
+    )
     assert {p["name"]: p["points"] for p in cand["parts"]}["makes_product"] == 0.6
 
 
@@ -254,8 +354,9 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(bad), "-o", str(tmp_path / "b")])
     assert r.exit_code == 1 and f"{bad / 'company_product.json'}:7: line: not JSON: " in r.output
     assert not (tmp_path / "b").exists()
-    (bad / "company_product.json").write_text('{"company_code": "999001.SZ", "company_name": "测试电解液"}\n',
-                                              encoding="utf-8")
+    (bad / "company_product.json").write_text(
+        '{"company_code": "999001.SZ", "company_name": "测试电解液"}\n', encoding="utf-8"
+    )
     r = runner.invoke(cli, ["import", "chainkg", str(bad), "-o", str(tmp_path / "b")])
     assert r.exit_code == 1
     assert f"{bad / 'company_product.json'}:1: product_name: missing field" in r.output
@@ -263,28 +364,42 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
     assert not (tmp_path / "b").exists()
 
 
-@pytest.mark.skipif(not REAL_CKG.is_dir(), reason="the ChainKnowledgeGraph files are not on this machine "
-                    "(they have no licence, so the project does not ship them)")
+@pytest.mark.skipif(
+    not REAL_CKG.is_dir(),
+    reason="the ChainKnowledgeGraph files are not on this machine "
+    "(they have no licence, so the project does not ship them)",
+)
 def test_chainkg_real_files(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(REAL_CKG), "-o", str(tmp_path / "ckg")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(f"wrote {tmp_path / 'ckg'}: 1 sources, 4603 enterprises, 54 listings, "
-                               "50 enterprise_segments, 95514 products, 511 industries, 51156 makes, "
-                               "109670 product_links, 4262 enterprise_industries, 5171 industry_links; merged 86")
+    assert r.stdout.startswith(
+        f"wrote {tmp_path / 'ckg'}: 1 sources, 4603 enterprises, 54 listings, "
+        "50 enterprise_segments, 95514 products, 511 industries, 51156 makes, "
+        "109670 product_links, 4262 enterprise_industries, 5171 industry_links; merged 86"
+    )
     report = (tmp_path / "ckg" / "merge_report.tsv").read_text(encoding="utf-8")
-    for line in ("宁德时代 (300750)\tmerged by listed code\tcatl", "国轩高科 (002074)\tmerged by listed code\tgotion",
-                 "赣锋锂业 (002460)\tmerged by listed code\tganfeng"):
+    for line in (
+        "宁德时代 (300750)\tmerged by listed code\tcatl",
+        "国轩高科 (002074)\tmerged by listed code\tgotion",
+        "赣锋锂业 (002460)\tmerged by listed code\tganfeng",
+    ):
         assert line in report
     # no listed code appears twice across the curated and the imported firms
     import csv as _csv
-    codes = [r["listed_code"] for d in (ROOT / "graph_data", tmp_path / "ckg")
-             for r in _csv.DictReader(open(d / "enterprises.csv", encoding="utf-8")) if r["listed_code"]]
+
+    codes = [
+        r["listed_code"]
+        for d in (ROOT / "graph_data", tmp_path / "ckg")
+        for r in _csv.DictReader(open(d / "enterprises.csv", encoding="utf-8"))
+        if r["listed_code"]
+    ]
     assert len(codes) == len(set(codes))
     assert "80 weight outside 0-1" in r.stdout and "108 self-loop" in r.stdout
     assert "57 accounting or placeholder item, not a product, e.g. 平衡项目 (1156 companies)" in r.stdout
     # name-merged firms keep their listed codes; the exchange form finds them too
     from lithiumgraph import load_graph
     from lithiumgraph.names import resolve
+
     G = load_graph([ROOT / "graph_data", tmp_path / "ckg"])
     assert [resolve(G, c) for c in ("002594", "002709.SZ", "002812.SZ")] == ["byd", "tinci", "semcorp"]
     assert not any(G.nodes[v].get("name_zh") in ("平衡项目", "分部间抵销", "调整项目") for v in G.successors("catl"))

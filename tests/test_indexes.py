@@ -1,5 +1,6 @@
 """The indexes analyses keep per graph (ownership, groups, recent projects) give the answers a fresh
 read gives: on every park of graph_data/ and on synthetic parks, whichever parks were analysed before."""
+
 import pytest
 
 from lithiumgraph import load_graph
@@ -20,10 +21,13 @@ def walk(G, n):
 def answers(G, park):
     cov = gaps(G, park)
     pipe = GapRules(include_pipeline=True)
-    return {"gaps": cov.to_dict(), "balance": balance(G, park).to_dict(),
-            "recommend": recommend(G, park, coverage=cov, top=10).to_dict(),
-            "recommend_pipeline": recommend(G, park, rules=pipe).to_dict(),
-            "risk": risk(G, park, coverage=cov).to_dict()}
+    return {
+        "gaps": cov.to_dict(),
+        "balance": balance(G, park).to_dict(),
+        "recommend": recommend(G, park, coverage=cov, top=10).to_dict(),
+        "recommend_pipeline": recommend(G, park, rules=pipe).to_dict(),
+        "risk": risk(G, park, coverage=cov).to_dict(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +50,7 @@ def test_answers_do_not_depend_on_the_parks_analysed_before(G, synth, which):
     H = G if which == "graph_data" else synth
     parks = sorted(n for n, k in H.nodes(data="kind") if k == "Park")
     parks = sorted({"yichun-etdz", "yichun-city", *parks[::8]} & set(parks)) if which == "graph_data" else parks[::12]
-    warm = {p: answers(H, p) for p in parks}       # one graph: its indexes built once, reused park after park
+    warm = {p: answers(H, p) for p in parks}  # one graph: its indexes built once, reused park after park
     assert any(t["candidates"] for a in warm.values() for t in a["recommend"]["targets"])
     for p in reversed(parks):
         assert answers(H.copy(), p) == warm[p], p  # a copy is another graph: its indexes are read afresh
@@ -54,6 +58,7 @@ def test_answers_do_not_depend_on_the_parks_analysed_before(G, synth, which):
 
 def test_a_snapshot_and_an_edited_graph_get_their_own_groups(G):
     from lithiumgraph.timeline import snapshot
+
     H = G.copy()
     firm = next(f for f, k in H.nodes(data="kind") if k == "Enterprise" and len(group_of(H, f)) == 1)
     H.add_node("parent-co", kind="Enterprise", name_zh="母公司")

@@ -1,5 +1,6 @@
 """Looking things up: listed codes in their exchange forms, imported products and industries by name and
 id (show, search, walks, path), parks with their firm counts, and no path as an answer."""
+
 import json
 from pathlib import Path
 
@@ -17,17 +18,31 @@ FIX = Path(__file__).parent / "fixtures"
 def ckg(tmp_path_factory):
     """The ChainKG fixture imported, as a layer over the curated data."""
     from click.testing import CliRunner
+
     out = tmp_path_factory.mktemp("ckg") / "out"
     r = CliRunner().invoke(cli, ["import", "chainkg", str(FIX / "chainkg"), "-o", str(out)])
     assert r.exit_code == 0, r.output
     return out
 
 
-@pytest.mark.parametrize("text,key", [
-    ("300750", "CN:300750"), ("300750.SZ", "CN:300750"), ("SZ300750", "CN:300750"), ("sz.300750", "CN:300750"),
-    ("600519.SH", "CN:600519"), ("600519.SS", "CN:600519"), ("0700.HK", "HK:700"), ("00700.HK", "HK:700"),
-    ("HK00700", "HK:700"), ("０７００.HK", "HK:700"), ("宁德时代", None), ("30075.SZ", None), ("1234567", None),
-])
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("300750", "CN:300750"),
+        ("300750.SZ", "CN:300750"),
+        ("SZ300750", "CN:300750"),
+        ("sz.300750", "CN:300750"),
+        ("600519.SH", "CN:600519"),
+        ("600519.SS", "CN:600519"),
+        ("0700.HK", "HK:700"),
+        ("00700.HK", "HK:700"),
+        ("HK00700", "HK:700"),
+        ("０７００.HK", "HK:700"),
+        ("宁德时代", None),
+        ("30075.SZ", None),
+        ("1234567", None),
+    ],
+)
 def test_code_forms(text, key):
     assert code_key(text) == key
 
@@ -64,14 +79,25 @@ def test_no_path_is_an_answer(runner):
 def test_parks_with_their_firm_counts(runner, G):
     rows = {p.park: p for p in park_table(G)}
     etdz = rows["yichun-etdz"]
-    firms = {u for u, _, d in G.in_edges("yichun-etdz", data=True)
-             if d["kind"] == "LOCATED_IN" and G.nodes[u]["kind"] == "Enterprise"}
-    firms |= {G.nodes[u]["enterprise"] for u, _, d in G.in_edges("yichun-etdz", data=True)
-              if G.nodes[u]["kind"] == "Project"}
+    firms = {
+        u
+        for u, _, d in G.in_edges("yichun-etdz", data=True)
+        if d["kind"] == "LOCATED_IN" and G.nodes[u]["kind"] == "Enterprise"
+    }
+    firms |= {
+        G.nodes[u]["enterprise"] for u, _, d in G.in_edges("yichun-etdz", data=True) if G.nodes[u]["kind"] == "Project"
+    }
     assert (etdz.name, etdz.level, etdz.parent, etdz.firms) == ("宜春经开区", "park", "yichun-city", len(firms))
     assert rows["yichun-city"].firms >= etdz.firms + rows["yifeng-county"].firms  # its parks are inside it
     out = json.loads(runner.invoke(cli, ["parks", "--within", "宜春市", "--format", "json"]).output)
-    assert {r["park"] for r in out} == {"yichun-city", "wanzai-county", "fengcheng-city", "fengxin-county",
-                                        "yifeng-county", "yichun-etdz", "gaoan-city"}
+    assert {r["park"] for r in out} == {
+        "yichun-city",
+        "wanzai-county",
+        "fengcheng-city",
+        "fengxin-county",
+        "yifeng-county",
+        "yichun-etdz",
+        "gaoan-city",
+    }
     hits = json.loads(runner.invoke(cli, ["search", "宜春", "--kind", "Park", "--format", "json"]).output)
     assert hits[0]["id"] == "yichun-city" and {h["kind"] for h in hits} == {"Park"}

@@ -1,4 +1,5 @@
 """The Neo4j store against a real server: idempotent push, parity of every read command, fast errors."""
+
 import json
 import time
 from pathlib import Path
@@ -12,37 +13,77 @@ from conftest import free_port
 pytestmark = pytest.mark.neo4j
 MINI = str(Path(__file__).parent / "fixtures" / "mini")
 
-READS = [["stats"], ["show", "CATL"], ["show", "宜春经开区"], ["show", "electrolyte"], ["search", "国轩"],
-         ["gaps", "--park", "yichun-etdz"], ["gaps", "--park", "yichun-city", "--operating-only"],
-         ["balance", "--park", "yichun-etdz"], ["recommend", "--park", "yichun-etdz"],
-         ["risk", "--park", "yichun-etdz"], ["upstream", "哪吒汽车", "--hops", "3"],
-         ["upstream", "CATL", "--level", "segment"], ["downstream", "赣锋锂业"], ["suppliers", "electrolyte"],
-         ["customers", "国轩高科"], ["neighbours", "宜春时代"], ["path", "江西升华", "哪吒汽车"],
-         ["path", "赣锋锂业", "宁德时代", "--any"],
-         ["query", "MATCH (e:Enterprise)-[r:SUPPLIES]->(c) RETURN e, r, c.name_zh AS customer ORDER BY e.id, customer, r.segment, r.product"]]
+READS = [
+    ["stats"],
+    ["show", "CATL"],
+    ["show", "宜春经开区"],
+    ["show", "electrolyte"],
+    ["search", "国轩"],
+    ["gaps", "--park", "yichun-etdz"],
+    ["gaps", "--park", "yichun-city", "--operating-only"],
+    ["balance", "--park", "yichun-etdz"],
+    ["recommend", "--park", "yichun-etdz"],
+    ["risk", "--park", "yichun-etdz"],
+    ["upstream", "哪吒汽车", "--hops", "3"],
+    ["upstream", "CATL", "--level", "segment"],
+    ["downstream", "赣锋锂业"],
+    ["suppliers", "electrolyte"],
+    ["customers", "国轩高科"],
+    ["neighbours", "宜春时代"],
+    ["path", "江西升华", "哪吒汽车"],
+    ["path", "赣锋锂业", "宁德时代", "--any"],
+    [
+        "query",
+        "MATCH (e:Enterprise)-[r:SUPPLIES]->(c) RETURN e, r, c.name_zh AS customer ORDER BY e.id, customer, r.segment, r.product",
+    ],
+]
 #: the same reads on the graph of earlier days: statuses from events, facts known later left out
-READS += [a + ["--as-of", d] for d in ("2021-06", "2024-06") for a in
-          (["stats"], ["show", "哪吒汽车"], ["gaps", "--park", "yichun-etdz"], ["balance", "--park", "yichun-etdz"],
-           ["recommend", "--park", "yichun-etdz"], ["risk", "--park", "yichun-etdz"], ["upstream", "哪吒汽车"],
-           ["neighbours", "宜春时代"], ["search", "国轩"],
-           ["query", "MATCH (p:Project)-[:HAS_EVENT]->(e:Event) RETURN p.id, p.status, e.date, e.stage "
-                     "ORDER BY p.id, e.date"])]
+READS += [
+    a + ["--as-of", d]
+    for d in ("2021-06", "2024-06")
+    for a in (
+        ["stats"],
+        ["show", "哪吒汽车"],
+        ["gaps", "--park", "yichun-etdz"],
+        ["balance", "--park", "yichun-etdz"],
+        ["recommend", "--park", "yichun-etdz"],
+        ["risk", "--park", "yichun-etdz"],
+        ["upstream", "哪吒汽车"],
+        ["neighbours", "宜春时代"],
+        ["search", "国轩"],
+        [
+            "query",
+            "MATCH (p:Project)-[:HAS_EVENT]->(e:Event) RETURN p.id, p.status, e.date, e.stage ORDER BY p.id, e.date",
+        ],
+    )
+]
 
 
 def neo(env):
-    return ["--store", "neo4j", "--neo4j-uri", env["uri"], "--neo4j-user", env["user"],
-            "--neo4j-password", env["password"]]
+    return [
+        "--store",
+        "neo4j",
+        "--neo4j-uri",
+        env["uri"],
+        "--neo4j-user",
+        env["user"],
+        "--neo4j-password",
+        env["password"],
+    ]
 
 
 def push(runner, env, *extra):
-    r = runner.invoke(cli, ["push", "--neo4j-uri", env["uri"], "--neo4j-user", env["user"],
-                            "--neo4j-password", env["password"], *extra])
+    r = runner.invoke(
+        cli,
+        ["push", "--neo4j-uri", env["uri"], "--neo4j-user", env["user"], "--neo4j-password", env["password"], *extra],
+    )
     assert r.exit_code == 0, r.output
     return r
 
 
 def counts(env):
     from neo4j import GraphDatabase
+
     with GraphDatabase.driver(env["uri"], auth=(env["user"], env["password"])) as d:
         n = d.execute_query("MATCH (n:LG) RETURN count(n) AS c, collect(properties(n)) AS p").records[0]
         r = d.execute_query("MATCH (:LG)-[e]->(:LG) RETURN count(e) AS c, collect(properties(e)) AS p").records[0]
@@ -59,12 +100,14 @@ def yichun(runner_module, neo4j_env):
 @pytest.fixture(scope="module")
 def runner_module():
     from click.testing import CliRunner
+
     return CliRunner()
 
 
 def test_push_twice_leaves_the_same_graph(runner, yichun):
     from lithiumgraph.dataset import load
     from lithiumgraph.graph import build_graph
+
     G = build_graph(load())  # push writes every fact with its dates, ended ones too, not today's snapshot
     first = counts(yichun)
     n, m = G.number_of_nodes(), G.number_of_edges()
@@ -84,8 +127,11 @@ def test_every_read_command_gives_the_same_answer(runner, yichun, args, fmt):
 
 def test_explorer_is_the_same(runner, yichun, tmp_path):
     for where, extra in (("mem", []), ("db", neo(yichun))):
-        r = runner.invoke(cli, ["explore", "--park", "yichun-etdz", "--level", "enterprise",
-                                "-o", str(tmp_path / f"{where}.html")] + extra)
+        r = runner.invoke(
+            cli,
+            ["explore", "--park", "yichun-etdz", "--level", "enterprise", "-o", str(tmp_path / f"{where}.html")]
+            + extra,
+        )
         assert r.exit_code == 0, r.output
     assert (tmp_path / "mem.html").read_text(encoding="utf-8") == (tmp_path / "db.html").read_text(encoding="utf-8")
 
@@ -115,9 +161,14 @@ def test_parity_on_a_synthetic_graph(runner, neo4j_env, tmp_path):
     syn = str(tmp_path / "syn")
     assert runner.invoke(cli, ["synth", "--enterprises", "1500", "--seed", "7", "-o", syn]).exit_code == 0
     push(runner, neo4j_env, "--replace", "--data", syn, "--batch", "700")
-    for args in (["stats"], ["gaps", "--park", "syn-city0001"], ["balance", "--park", "syn-city0001"],
-                 ["recommend", "--park", "syn-park00000"], ["risk", "--park", "syn-park00000"],
-                 ["show", "syn-e0001"]):
+    for args in (
+        ["stats"],
+        ["gaps", "--park", "syn-city0001"],
+        ["balance", "--park", "syn-city0001"],
+        ["recommend", "--park", "syn-park00000"],
+        ["risk", "--park", "syn-park00000"],
+        ["show", "syn-e0001"],
+    ):
         mem = runner.invoke(cli, args + ["--format", "json", "--data", syn])
         db = runner.invoke(cli, args + ["--format", "json"] + neo(neo4j_env))
         assert mem.exit_code == db.exit_code == 0, (args, db.output)
@@ -127,23 +178,37 @@ def test_parity_on_a_synthetic_graph(runner, neo4j_env, tmp_path):
 
 def test_hostile_strings_are_stored_verbatim(runner, neo4j_env, data_copy):
     from conftest import edit
+
     evil = "'}) DETACH DELETE n //\" MATCH (m) DETACH DELETE m"
-    edit(data_copy / "enterprises.csv", "sk-nexilis,SK Nexilis,SK Nexilis,", f'sk-nexilis,"{evil.replace(chr(34), chr(34) * 2)}",SK Nexilis,')
+    edit(
+        data_copy / "enterprises.csv",
+        "sk-nexilis,SK Nexilis,SK Nexilis,",
+        f'sk-nexilis,"{evil.replace(chr(34), chr(34) * 2)}",SK Nexilis,',
+    )
     push(runner, neo4j_env, "--replace", "--data", str(data_copy))
     r = runner.invoke(cli, ["show", "sk-nexilis", "--format", "json"] + neo(neo4j_env))
     assert json.loads(r.output)["attributes"]["name_zh"] == evil
     from lithiumgraph.dataset import load
     from lithiumgraph.graph import build_graph
+
     G = build_graph(load([data_copy]))  # every fact with its dates, as push writes them
     assert counts(neo4j_env)[:2] == (G.number_of_nodes(), G.number_of_edges())
     push(runner, neo4j_env, "--replace")
 
 
-@pytest.mark.parametrize("uri,password,database,message", [
-    ("bolt://127.0.0.1:1", None, None, "Error: cannot reach Neo4j at bolt://127.0.0.1:1: Couldn't connect to 127.0.0.1:1\n"),
-    (None, "wrong-password", None, "Error: Neo4j at {uri} refused the user 'neo4j': wrong user name or password\n"),
-    (None, None, "nosuchdb", "Error: Neo4j at {uri} has no database 'nosuchdb'\n"),
-])
+@pytest.mark.parametrize(
+    "uri,password,database,message",
+    [
+        (
+            "bolt://127.0.0.1:1",
+            None,
+            None,
+            "Error: cannot reach Neo4j at bolt://127.0.0.1:1: Couldn't connect to 127.0.0.1:1\n",
+        ),
+        (None, "wrong-password", None, "Error: Neo4j at {uri} refused the user 'neo4j': wrong user name or password\n"),
+        (None, None, "nosuchdb", "Error: Neo4j at {uri} has no database 'nosuchdb'\n"),
+    ],
+)
 def test_errors_are_one_line_and_fast(runner, neo4j_env, uri, password, database, message):
     uri = uri or neo4j_env["uri"]
     args = ["stats", "--store", "neo4j", "--neo4j-uri", uri, "--neo4j-password", password or neo4j_env["password"]]
@@ -161,19 +226,41 @@ def test_a_push_cut_by_a_dying_server_is_completed_by_a_rerun(neo4j_env, tmp_pat
     import signal
     import subprocess
     import sys
+
     root = Path(__file__).parents[1]
     port = free_port()
     bolt = f"bolt://127.0.0.1:{port}"
-    env = {**os.environ, "NEO4J_PORT": str(port), "LG_NEO4J_HOME": str(tmp_path / "home"), "NEO4J_PASSWORD": "kill-test"}
+    env = {
+        **os.environ,
+        "NEO4J_PORT": str(port),
+        "LG_NEO4J_HOME": str(tmp_path / "home"),
+        "NEO4J_PASSWORD": "kill-test",
+    }
     script = ["bash", str(root / "scripts" / "neo4j.sh")]
     syn = tmp_path / "syn"
-    subprocess.run([sys.executable, "-m", "lithiumgraph", "synth", "--enterprises", "6000", "--seed", "2",
-                    "-o", str(syn)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "lithiumgraph", "synth", "--enterprises", "6000", "--seed", "2", "-o", str(syn)],
+        check=True,
+        capture_output=True,
+    )
     from lithiumgraph import load_graph
+
     G = load_graph(syn)
     want = (G.number_of_nodes(), G.number_of_edges())
-    cmd = [sys.executable, "-m", "lithiumgraph", "push", "--data", str(syn), "--batch", "500",
-           "--neo4j-uri", bolt, "--neo4j-password", "kill-test"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "lithiumgraph",
+        "push",
+        "--data",
+        str(syn),
+        "--batch",
+        "500",
+        "--neo4j-uri",
+        bolt,
+        "--neo4j-password",
+        "kill-test",
+    ]
     try:
         subprocess.run(script + ["start"], env=env, check=True, capture_output=True)
         pid = int(subprocess.run(script + ["pid"], env=env, capture_output=True, text=True).stdout)
@@ -203,11 +290,14 @@ def test_labels_and_types_outside_the_allow_list_never_reach_the_server(yichun):
     import networkx as nx
     from lithiumgraph.errors import LithiumGraphError
     from lithiumgraph.stores.neo4j import connect, push as push_graph
+
     before = counts(yichun)
     driver = connect(yichun["uri"], yichun["user"], yichun["password"])
     try:
-        for node_kind, edge_kind in (("Enterprise`) DETACH DELETE n //", "SUPPLIES"),
-                                     ("Enterprise", "SUPPLIES]->() DETACH DELETE a //")):
+        for node_kind, edge_kind in (
+            ("Enterprise`) DETACH DELETE n //", "SUPPLIES"),
+            ("Enterprise", "SUPPLIES]->() DETACH DELETE a //"),
+        ):
             G = nx.MultiDiGraph()
             G.add_node("x", kind=node_kind)
             G.add_node("y", kind="Enterprise")
@@ -228,6 +318,7 @@ def test_concurrent_batches_create_then_merge_the_very_graph(yichun):
     (a property changed, one dropped, an edge gone) MERGEs it into exactly the edited graph."""
     from lithiumgraph import load_graph
     from lithiumgraph.stores.neo4j import Neo4jStore, connect, push as push_graph
+
     G = load_graph()
     driver = connect(yichun["uri"], yichun["user"], yichun["password"])
     store = Neo4jStore(yichun["uri"], yichun["user"], yichun["password"])

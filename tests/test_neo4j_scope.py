@@ -1,6 +1,7 @@
 """Park analyses on Neo4j read only the park's part of the graph, and answer exactly as the memory store
 does: for a park and a city, today and on earlier days, on the shipped data and on a synthetic graph;
 the routing URI form ``neo4j://`` works against a single server."""
+
 from pathlib import Path
 
 import pytest
@@ -12,16 +13,23 @@ from test_neo4j import neo, push
 pytestmark = pytest.mark.neo4j
 
 SCOPED = ("gaps", "balance", "recommend", "risk")
-CASES = [[a, "--park", p] + d for a in SCOPED for p in ("yichun-etdz", "yichun-city", "宜春市")
-         for d in ([], ["--as-of", "2022-12"], ["--as-of", "2024-06"])]
-CASES += [["recommend", "--park", "yichun-city", "--segment", "electrolyte", "--top", "8"],
-          ["gaps", "--park", "yichun-etdz", "--include-pipeline", "--by", "group"],
-          ["balance", "--park", "jiangxi", "--include-pipeline"]]
+CASES = [
+    [a, "--park", p] + d
+    for a in SCOPED
+    for p in ("yichun-etdz", "yichun-city", "宜春市")
+    for d in ([], ["--as-of", "2022-12"], ["--as-of", "2024-06"])
+]
+CASES += [
+    ["recommend", "--park", "yichun-city", "--segment", "electrolyte", "--top", "8"],
+    ["gaps", "--park", "yichun-etdz", "--include-pipeline", "--by", "group"],
+    ["balance", "--park", "jiangxi", "--include-pipeline"],
+]
 
 
 @pytest.fixture(scope="module")
 def shipped(neo4j_env):
     from click.testing import CliRunner
+
     push(CliRunner(), neo4j_env, "--replace")
     return neo4j_env
 
@@ -36,6 +44,7 @@ def test_scoped_analyses_answer_as_the_memory_store(runner, shipped, args):
 
 def test_the_part_read_is_the_park_s_not_the_whole_graph(shipped):
     from lithiumgraph.stores.neo4j import Neo4jStore
+
     st = Neo4jStore(shipped["uri"], shipped["user"], shipped["password"])
     try:
         whole = st.graph()
@@ -65,13 +74,17 @@ def test_routing_uri_on_a_single_server(runner, shipped):
     routed = dict(shipped, uri=shipped["uri"].replace("bolt://", "neo4j://"))
     assert routed["uri"].startswith("neo4j://")
     push(runner, routed)  # onto the same graph: every row MERGEs through the writer
-    for args in (["gaps", "--park", "yichun-etdz"], ["recommend", "--park", "yichun-etdz", "--as-of", "2024-06"],
-                 ["query", "MATCH (p:Park {id: 'yichun-etdz'}) RETURN p.name_zh AS name"]):
+    for args in (
+        ["gaps", "--park", "yichun-etdz"],
+        ["recommend", "--park", "yichun-etdz", "--as-of", "2024-06"],
+        ["query", "MATCH (p:Park {id: 'yichun-etdz'}) RETURN p.name_zh AS name"],
+    ):
         mem = runner.invoke(cli, args + ["--format", "json"])
         db = runner.invoke(cli, args + ["--format", "json"] + neo(routed))
         assert mem.exit_code == db.exit_code == 0, db.output
         assert db.output == mem.output
     from neo4j import GraphDatabase
+
     with GraphDatabase.driver(routed["uri"], auth=(routed["user"], routed["password"])) as d:
         table = d.execute_query("CALL dbms.routing.getRoutingTable({}) YIELD servers RETURN servers").records[0][0]
     roles = {s["role"] for s in table}
@@ -99,10 +112,11 @@ def test_a_large_push_points_to_the_offline_import(runner, neo4j_env, monkeypatc
     """Above OFFLINE_ABOVE relationships (a million; lowered here so the shipped graph crosses it) push says
     how to load offline, with the export command for the same data, and still pushes."""
     from lithiumgraph.stores import neo4j as store
+
     monkeypatch.setattr(store, "OFFLINE_ABOVE", 100)
     data = str(Path(__file__).parent.parent / "graph_data")
     r = push(runner, neo4j_env, "--data", data)
     assert f"lithiumgraph export --data {data} --to neo4j-import -o neo4j-import" in r.stderr.replace("\n", " ")
     assert r.stdout.startswith("pushed ")
-    monkeypatch.setattr(store, "OFFLINE_ABOVE", 10 ** 9)
+    monkeypatch.setattr(store, "OFFLINE_ABOVE", 10**9)
     assert "note: " not in push(runner, neo4j_env).stderr

@@ -1,4 +1,5 @@
 """Files are written whole or not at all, with ordinary permissions."""
+
 import os
 import re
 
@@ -11,7 +12,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_debris(tmp_path):
     path = tmp_path / "report.html"
     write_atomic(path, "good")
     with pytest.raises(UnicodeEncodeError):
-        write_atomic(path, "x" * 100_000 + "\ud800")   # fails half-way through encoding
+        write_atomic(path, "x" * 100_000 + "\ud800")  # fails half-way through encoding
     assert path.read_text(encoding="utf-8") == "good"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
@@ -25,10 +26,12 @@ def test_written_files_are_readable_by_others_as_usual(tmp_path):
     assert (tmp_path / "chain.html").stat().st_mode & 0o777 == 0o644
 
 
-@pytest.mark.parametrize("args", [["explore", "-o"], ["export", "--to", "json", "-o"],
-                                  ["report", "--park", "yichun-etdz", "-o"]])
+@pytest.mark.parametrize(
+    "args", [["explore", "-o"], ["export", "--to", "json", "-o"], ["report", "--park", "yichun-etdz", "-o"]]
+)
 def test_an_output_path_that_cannot_be_written_is_one_line(runner, tmp_path, args):
     from lithiumgraph.cli import cli
+
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     r = runner.invoke(cli, args + [str(blocker / "out")])

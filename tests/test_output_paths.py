@@ -1,6 +1,7 @@
 """Output paths: a file output replaces only a regular file (never a device, FIFO, socket, directory or
 symbolic link), a set of files is swapped in whole, and what a killed writer left is cleaned up (or put
 back) by the next run."""
+
 import os
 import socket
 import stat
@@ -34,8 +35,9 @@ def _special_files(tmp_path) -> dict[str, Path]:
     return out
 
 
-@pytest.mark.parametrize("command", [["export", "--to", "json"], ["export", "--to", "graphml"],
-                                     ["export", "--to", "gexf"], ["explore"]])
+@pytest.mark.parametrize(
+    "command", [["export", "--to", "json"], ["export", "--to", "graphml"], ["export", "--to", "gexf"], ["explore"]]
+)
 def test_export_refuses_devices_fifos_sockets_and_directories_as_file_outputs(runner, tmp_path, command):
     for kind, path in _special_files(tmp_path).items():
         mode = os.lstat(path).st_mode
@@ -58,26 +60,43 @@ def test_a_symbolic_link_is_not_followed_out_of_the_named_path(runner, tmp_path)
     (tmp_path / "link.json").symlink_to(outside / "victim.json")
     (tmp_path / "linkdir").symlink_to(outside)
     r = runner.invoke(cli, ["export", "--to", "json", "-o", str(tmp_path / "link.json"), "--data", MINI])
-    assert r.exit_code == 1 and r.output == (f"Error: {tmp_path / 'link.json'} is a symbolic link "
-                                             f"(to {outside / 'victim.json'}); name the file itself\n")
+    assert r.exit_code == 1 and r.output == (
+        f"Error: {tmp_path / 'link.json'} is a symbolic link (to {outside / 'victim.json'}); name the file itself\n"
+    )
     for args in (["export", "--to", "csv"], ["report", "--park", "park-a"], ["synth", "--enterprises", "3"]):
-        r = runner.invoke(cli, args + ["-o", str(tmp_path / "linkdir")] + (["--data", MINI] if args[0] != "synth" else []))
-        assert r.exit_code == 1 and r.output == (f"Error: {tmp_path / 'linkdir'} is a symbolic link (to {outside}); "
-                                                 "name the directory itself\n"), args
+        r = runner.invoke(
+            cli, args + ["-o", str(tmp_path / "linkdir")] + (["--data", MINI] if args[0] != "synth" else [])
+        )
+        assert r.exit_code == 1 and r.output == (
+            f"Error: {tmp_path / 'linkdir'} is a symbolic link (to {outside}); name the directory itself\n"
+        ), args
     assert (outside / "victim.json").read_text() == "keep me" and sorted(os.listdir(outside)) == ["victim.json"]
 
 
-@pytest.mark.parametrize("args", [["export", "--to", "csv", "--data", MINI], ["export", "--to", "neo4j-import", "--data", MINI],
-                                  ["report", "--park", "park-a", "--data", MINI], ["synth", "--enterprises", "3"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--to", "csv", "--data", MINI],
+        ["export", "--to", "neo4j-import", "--data", MINI],
+        ["report", "--park", "park-a", "--data", MINI],
+        ["synth", "--enterprises", "3"],
+    ],
+)
 def test_multi_file_outputs_refuse_a_directory_holding_other_files_or_a_file(runner, tmp_path, args):
     d = tmp_path / "d"
     d.mkdir()
     (d / "notes.txt").write_text("mine")
     r = runner.invoke(cli, args + ["-o", str(d)])
-    assert r.exit_code == 1 and r.output == f"Error: {d} holds other files (notes.txt); write into a new or empty directory\n"
+    assert (
+        r.exit_code == 1
+        and r.output == f"Error: {d} holds other files (notes.txt); write into a new or empty directory\n"
+    )
     assert os.listdir(d) == ["notes.txt"]
     r = runner.invoke(cli, args + ["-o", str(d / "notes.txt")])
-    assert r.exit_code == 1 and r.output == f"Error: {d / 'notes.txt'} is a file, not a directory; name a directory to write\n"
+    assert (
+        r.exit_code == 1
+        and r.output == f"Error: {d / 'notes.txt'} is a file, not a directory; name a directory to write\n"
+    )
     r = runner.invoke(cli, args + ["-o", str(tmp_path / "new")])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, args + ["-o", str(tmp_path / "new")])  # again: its own files may be replaced
@@ -106,8 +125,10 @@ def test_a_reader_sees_the_old_pair_or_the_new_pair_never_a_mix(tmp_path):
             try:
                 fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
                 try:
-                    texts = [os.read(h, 40000).decode().splitlines()[1].rsplit(",", 1)[-1]
-                             for h in (os.open(n, os.O_RDONLY, dir_fd=fd) for n in ("nodes.csv", "edges.csv"))]
+                    texts = [
+                        os.read(h, 40000).decode().splitlines()[1].rsplit(",", 1)[-1]
+                        for h in (os.open(n, os.O_RDONLY, dir_fd=fd) for n in ("nodes.csv", "edges.csv"))
+                    ]
                 finally:
                     os.close(fd)
             except FileNotFoundError:  # the old set was removed after the swap: open again
@@ -115,6 +136,7 @@ def test_a_reader_sees_the_old_pair_or_the_new_pair_never_a_mix(tmp_path):
             seen.add(texts[0])
             if texts[0] != texts[1]:
                 mixed.append(texts)
+
     t = threading.Thread(target=read)
     t.start()
     for g in range(1, 13):
@@ -147,7 +169,7 @@ def test_a_crash_between_moving_the_old_set_aside_and_the_new_one_in_loses_nothi
     r = subprocess.run([sys.executable, "-c", CRASH, str(out)])
     assert r.returncode == 9 and not out.exists()
     assert [p.read_text() for p in tmp_path.glob(".imported.lg-old-*/nodes.csv")] == ["old"]
-    clean_stale(out)   # what the next run does first
+    clean_stale(out)  # what the next run does first
     assert (out / "nodes.csv").read_text() == "old" and sorted(os.listdir(tmp_path)) == ["imported"]
 
 
@@ -156,7 +178,7 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_run(tmp_path):
     pid = int(dead.stdout)
     (tmp_path / f".g.json.lg-tmp-{pid}-abc").write_text("half")
     (tmp_path / f".pair.lg-new-{pid}-abc").mkdir()
-    mine = tmp_path / f".g.json.lg-tmp-{os.getpid()}-live"   # a live writer's file stays
+    mine = tmp_path / f".g.json.lg-tmp-{os.getpid()}-live"  # a live writer's file stays
     mine.write_text("busy")
     export(_graph(0, 5), "json", tmp_path / "g.json")
     export(_graph(0, 5), "csv", tmp_path / "pair")

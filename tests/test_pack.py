@@ -1,5 +1,6 @@
 """The chain chief's pack with the real tools: the workbook opened with openpyxl, the PDF read with
 pdftoppm and pdftotext, every SVG map loaded in headless Chromium; and a North-American state."""
+
 import csv
 import os
 import shutil
@@ -32,8 +33,12 @@ def printed(tmp_path_factory):
             pytest.fail("no Chromium for the pack")
         pytest.skip("no Chromium: bash scripts/browser.sh")
     out = tmp_path_factory.mktemp("pack") / "pack"
-    r = subprocess.run([sys.executable, "-m", "lithiumgraph", "pack", "--park", "yichun-etdz", "-o", str(out)],
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "lithiumgraph", "pack", "--park", "yichun-etdz", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     return out
 
@@ -56,11 +61,11 @@ def test_workbook_sheets_headers_types(printed):
     assert head[:2] == ["企业 id", "企业"] and firms.freeze_panes == "A2" and firms.auto_filter.ref
     cap = head.index("产能")
     caps = [row[cap].value for row in firms.iter_rows(min_row=2) if row[cap].value is not None]
-    assert caps and all(isinstance(v, (int, float)) for v in caps)   # numbers, not text
+    assert caps and all(isinstance(v, (int, float)) for v in caps)  # numbers, not text
     assert firms.max_row > 10 and wb["项目清单"].max_row > 5 and wb["问题清单"].max_row > 5
     src = wb["来源"]
     assert [c.value for c in src[1]][:5] == ["来源 id", "标题", "发布方", "日期", "地址"]
-    assert all(r[4].value for r in src.iter_rows(min_row=2))   # every cited source has an address
+    assert all(r[4].value for r in src.iter_rows(min_row=2))  # every cited source has an address
     for ws in wb:
         for row in ws.iter_rows():
             for c in row:
@@ -79,10 +84,11 @@ def test_pdf_pages_and_chinese_text(printed):
     assert pages >= 8
     subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(printed.parent / "page")], check=True)
     assert len(list(printed.parent.glob("page-*.png"))) == pages
-    assert "1 / " in text                              # page numbers in the footer
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
-    assert info.count("(A3)") == len(MAPS) and info.count("(A4)") == pages - len(MAPS)   # one A3 page per map
+    assert "1 / " in text  # page numbers in the footer
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert info.count("(A3)") == len(MAPS) and info.count("(A4)") == pages - len(MAPS)  # one A3 page per map
 
 
 @pytest.mark.browser
@@ -103,8 +109,21 @@ def test_svg_maps_load_clean_in_chromium(printed, chromium, m):
 
 def test_pack_for_a_north_american_state(runner, tmp_path):
     out = tmp_path / "mi"
-    r = runner.invoke(cli, ["pack", "--data", "graph_data", "--data", "data/north-america", "--park", "Michigan",
-                            "-o", str(out), "--no-print"])
+    r = runner.invoke(
+        cli,
+        [
+            "pack",
+            "--data",
+            "graph_data",
+            "--data",
+            "data/north-america",
+            "--park",
+            "Michigan",
+            "-o",
+            str(out),
+            "--no-print",
+        ],
+    )
     assert r.exit_code == 0, r.output
     svg = (out / "maps" / "regional.svg").read_text()
     assert "地区方格图" in svg and "中国省级" not in svg
@@ -145,8 +164,12 @@ def test_hostile_names_stay_text(runner, data_copy, tmp_path):
 def test_policies_list_is_sourced_dated_and_follows_as_of(runner, tmp_path):
     today, past = tmp_path / "t", tmp_path / "p"
     assert runner.invoke(cli, ["pack", "--park", "yichun-etdz", "-o", str(today), "--no-print"]).exit_code == 0
-    assert runner.invoke(cli, ["pack", "--park", "yichun-etdz", "--as-of", "2023-01", "-o", str(past),
-                               "--no-print"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["pack", "--park", "yichun-etdz", "--as-of", "2023-01", "-o", str(past), "--no-print"]
+        ).exit_code
+        == 0
+    )
     now = list(csv.DictReader((today / "lists" / "policies.csv").open(encoding="utf-8-sig")))
     then = list(csv.DictReader((past / "lists" / "policies.csv").open(encoding="utf-8-sig")))
     assert {r["level"] for r in now} >= {"national", "province", "city"}

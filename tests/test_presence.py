@@ -8,6 +8,7 @@ tests/fixtures/sites is layered on tests/fixtures/mini (see test_analysis.py for
 - cath2 makes LFP cathode in park-a and cellco3 cells there, neither with a figure;
 - outco makes 碳酸锂 per an imported data set (weight 0.6), saltco too (0.5, uncertain).
 """
+
 from pathlib import Path
 
 import pytest
@@ -40,9 +41,16 @@ def test_a_firm_is_local_only_where_a_site_says_what_it_makes(S):
 
 def test_planned_or_uncertain_only_is_pipeline_never_weak_or_strong(S):
     rec = gaps(S, "park-a").get("recycling")
-    assert (rec.status, rec.firms, rec.pipeline, rec.pipeline_names) == ("pipeline", [], ["plannedco@park-a"], ["规划公司"])
-    assert rec.reason == ("no local site in operation; pipeline: 规划公司 (location plannedco@park-a, planned, "
-                          "uncertain); downstream of local battery-pack")
+    assert (rec.status, rec.firms, rec.pipeline, rec.pipeline_names) == (
+        "pipeline",
+        [],
+        ["plannedco@park-a"],
+        ["规划公司"],
+    )
+    assert rec.reason == (
+        "no local site in operation; pipeline: 规划公司 (location plannedco@park-a, planned, "
+        "uncertain); downstream of local battery-pack"
+    )
     assert "plannedco" not in {c.enterprise for c in risk(S, "park-a").chokepoints}
     # a pipeline segment is still a gap to fill
     assert "recycling" in {t.segment for t in recommend(S, "park-a")}
@@ -85,7 +93,9 @@ def test_no_cell_figure_at_all_gives_no_demand_and_no_status(tmp_path, S):
     only.mkdir()
     (only / "projects.csv").write_text(
         "id,name_en,enterprise,park,segment,status,sources,confidence\n"
-        "px,Cells without a figure,cellco3,park-b,cell-power,operating,hand-sites,stated\n", encoding="utf-8")
+        "px,Cells without a figure,cellco3,park-b,cell-power,operating,hand-sites,stated\n",
+        encoding="utf-8",
+    )
     G = load_graph([FIX / "mini", FIX / "sites", only])
     li = balance(G, "park-b").get("lithium")
     assert (li.demand_low, li.demand_high, li.status) == (None, None, "unknown")

@@ -1,5 +1,6 @@
 """Cypher: the parity suite on the embedded store and on Neo4j, the read-only guard, refused constructs,
 errors and timeouts; and the traversal commands."""
+
 import json
 import time
 from collections import Counter
@@ -21,6 +22,7 @@ IDS = [q[0] for q in QUERIES]
 def canon(rows, ordered):
     """Rows as comparable text, in order when the query orders them, else as a multiset. Floats to 12
     significant digits (the engines add in different orders) and integral floats as ints."""
+
     def fix(v):
         if isinstance(v, float):
             v = float(f"{v:.12g}")
@@ -30,6 +32,7 @@ def canon(rows, ordered):
         if isinstance(v, dict):
             return {k: fix(x) for k, x in v.items()}
         return v
+
     texts = [json.dumps(fix(r), sort_keys=True, ensure_ascii=False) for r in rows]
     return texts if ordered else Counter(texts)
 
@@ -43,6 +46,7 @@ def mem():
 def db(neo4j_env):
     from click.testing import CliRunner
     from lithiumgraph.stores.neo4j import Neo4jStore
+
     push(CliRunner(), neo4j_env, "--replace")
     store = Neo4jStore(neo4j_env["uri"], neo4j_env["user"], neo4j_env["password"])
     yield store
@@ -89,14 +93,17 @@ def test_known_answers(mem):
     assert mem.query("MATCH (e:Enterprise) WHERE '宁德时代' IN e.aliases RETURN e.id").rows == [["catl"]]
 
 
-@pytest.mark.parametrize("query,word", [
-    ("MATCH (n) DETACH DELETE n", "DETACH, DELETE"),
-    ("CREATE (n:Enterprise {id: 'x'})", "CREATE"),
-    ("MATCH (n {id: 'catl'}) SET n.name_zh = 'x'", "SET"),
-    ("match (n) remove n.note", "REMOVE"),
-    ("MERGE (n:Park {id: 'p'})", "MERGE"),
-    ("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", "LOAD"),
-])
+@pytest.mark.parametrize(
+    "query,word",
+    [
+        ("MATCH (n) DETACH DELETE n", "DETACH, DELETE"),
+        ("CREATE (n:Enterprise {id: 'x'})", "CREATE"),
+        ("MATCH (n {id: 'catl'}) SET n.name_zh = 'x'", "SET"),
+        ("match (n) remove n.note", "REMOVE"),
+        ("MERGE (n:Park {id: 'p'})", "MERGE"),
+        ("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", "LOAD"),
+    ],
+)
 def test_writes_are_refused_without_write(runner, query, word):
     r = runner.invoke(cli, ["query", query])
     assert r.exit_code == 1
@@ -104,12 +111,15 @@ def test_writes_are_refused_without_write(runner, query, word):
     assert r.output == f"Error: this query {what} ({word}); queries are read-only unless --write is given\n"
 
 
-@pytest.mark.parametrize("query", [
-    "MATCH (n) WHERE n.name_zh = 'CREATE (x)' RETURN n.id",          # inside a string
-    "MATCH (n) // DELETE n\nRETURN count(n)",                       # inside a comment
-    "MATCH (n) RETURN n.set, n.`delete`",                              # property names
-    "RETURN {create: 1} AS m",                                         # map key
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "MATCH (n) WHERE n.name_zh = 'CREATE (x)' RETURN n.id",  # inside a string
+        "MATCH (n) // DELETE n\nRETURN count(n)",  # inside a comment
+        "MATCH (n) RETURN n.set, n.`delete`",  # property names
+        "RETURN {create: 1} AS m",  # map key
+    ],
+)
 def test_write_words_that_are_not_clauses_pass(query):
     check(query)
 
@@ -119,42 +129,60 @@ def test_write_on_the_memory_store_is_refused_even_with_write(runner):
     assert r.exit_code == 1 and "would be lost" in r.output and r.output.count("\n") == 1
 
 
-@pytest.mark.parametrize("query,construct", [
-    ("MATCH (n:Enterprise) RETURN labels(n)", "labels()"),
-    ("MATCH (n) RETURN id(n)", "id()"),
-    ("MATCH (n) RETURN elementId(n)", "elementId()"),
-    ("MATCH (n) RETURN properties(n)", "properties()"),
-    ("MATCH (n) RETURN keys(n)", "keys()"),
-    ("MATCH (n:Enterprise) RETURN n.aliases[0]", "list subscript x[i]"),
-    ("RETURN [1, 2, 3][1] AS x", "list subscript x[i]"),
-    ("MATCH (n:Segment) RETURN substring(n.id, 0, 2)", "substring()"),
-    ("MATCH (n:Enterprise) WITH n ORDER BY n.id LIMIT 2 RETURN collect(n.id)", "ORDER BY in WITH"),
-    ("MATCH p = shortestPath((a {id: 'catl'})-[*]-(b {id: 'hozon'})) RETURN p", "shortestPath()"),
-    ("CALL db.labels()", "CALL"),
-])
+@pytest.mark.parametrize(
+    "query,construct",
+    [
+        ("MATCH (n:Enterprise) RETURN labels(n)", "labels()"),
+        ("MATCH (n) RETURN id(n)", "id()"),
+        ("MATCH (n) RETURN elementId(n)", "elementId()"),
+        ("MATCH (n) RETURN properties(n)", "properties()"),
+        ("MATCH (n) RETURN keys(n)", "keys()"),
+        ("MATCH (n:Enterprise) RETURN n.aliases[0]", "list subscript x[i]"),
+        ("RETURN [1, 2, 3][1] AS x", "list subscript x[i]"),
+        ("MATCH (n:Segment) RETURN substring(n.id, 0, 2)", "substring()"),
+        ("MATCH (n:Enterprise) WITH n ORDER BY n.id LIMIT 2 RETURN collect(n.id)", "ORDER BY in WITH"),
+        ("MATCH p = shortestPath((a {id: 'catl'})-[*]-(b {id: 'hozon'})) RETURN p", "shortestPath()"),
+        ("CALL db.labels()", "CALL"),
+    ],
+)
 def test_constructs_with_another_meaning_are_refused_by_name(runner, query, construct):
     r = runner.invoke(cli, ["query", query])
     assert r.exit_code == 1 and r.output.count("\n") == 1
     assert r.output.startswith(f"Error: the embedded store does not run {construct}: ")
 
 
-@pytest.mark.parametrize("query", ["RETURN [1, 2] AS l", "MATCH (n) WHERE n.id IN ['catl'] RETURN n.id",
-                                   "MATCH (a)-[r:SUPPLIES]->(b) RETURN a.id ORDER BY a.id"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "RETURN [1, 2] AS l",
+        "MATCH (n) WHERE n.id IN ['catl'] RETURN n.id",
+        "MATCH (a)-[r:SUPPLIES]->(b) RETURN a.id ORDER BY a.id",
+    ],
+)
 def test_list_literals_and_patterns_are_not_subscripts(query):
     check(query, embedded=True)
 
 
-@pytest.mark.parametrize("query,start", [
-    ("MATCH (n RETURN n", "Error: the query does not parse: Invalid input"),
-    ("MATCH (n:Enterprise) RETURN n.no_such_property",
-     "Error: no node or relationship in the data has the property no_such_property (asked of n)"),
-    ("RETURN toInteger('3')", "Error: the embedded store has no function tointeger() (see the README's Cypher "
-     "subset); Neo4j may run it"),
-    ("MATCH (c:Company) RETURN c", "Error: the graph has no node label or relationship type Company: labels are "
-     "Enterprise, Segment,"),
-    ("RETURN 1; RETURN 2", "Error: run one statement at a time"),
-    ("   ", "Error: the query is empty"),
-])
+@pytest.mark.parametrize(
+    "query,start",
+    [
+        ("MATCH (n RETURN n", "Error: the query does not parse: Invalid input"),
+        (
+            "MATCH (n:Enterprise) RETURN n.no_such_property",
+            "Error: no node or relationship in the data has the property no_such_property (asked of n)",
+        ),
+        (
+            "RETURN toInteger('3')",
+            "Error: the embedded store has no function tointeger() (see the README's Cypher subset); Neo4j may run it",
+        ),
+        (
+            "MATCH (c:Company) RETURN c",
+            "Error: the graph has no node label or relationship type Company: labels are Enterprise, Segment,",
+        ),
+        ("RETURN 1; RETURN 2", "Error: run one statement at a time"),
+        ("   ", "Error: the query is empty"),
+    ],
+)
 def test_engine_errors_are_one_line(runner, query, start):
     r = runner.invoke(cli, ["query", query])
     assert r.exit_code == 1 and r.output.startswith(start) and r.output.count("\n") == 1, r.output
@@ -162,8 +190,10 @@ def test_engine_errors_are_one_line(runner, query, start):
 
 def test_timeout_stops_a_runaway_query(runner):
     t = time.perf_counter()
-    r = runner.invoke(cli, ["query", "MATCH (a), (b), (c), (d) WHERE a.id + b.id + c.id + d.id = 'x' RETURN count(*)",
-                            "--timeout", "0.5"])
+    r = runner.invoke(
+        cli,
+        ["query", "MATCH (a), (b), (c), (d) WHERE a.id + b.id + c.id + d.id = 'x' RETURN count(*)", "--timeout", "0.5"],
+    )
     assert r.exit_code == 1 and r.output == "Error: the query ran past the 0.5 s timeout\n"
     assert time.perf_counter() - t < 10
 
@@ -173,10 +203,16 @@ def test_neo4j_guard_syntax_error_and_timeout(runner, db, neo4j_env):
     r = runner.invoke(cli, ["query", "MATCH (n:LG) DETACH DELETE n"] + neo(neo4j_env))
     assert r.exit_code == 1 and "read-only unless --write" in r.output
     r = runner.invoke(cli, ["query", "MATCH (n RETURN n"] + neo(neo4j_env))
-    assert r.exit_code == 1 and r.output.startswith(
-        f"Error: Neo4j at {neo4j_env['uri']} cannot run this query: Invalid input 'RETURN'") and r.output.count("\n") == 1
-    r = runner.invoke(cli, ["query", "MATCH (a), (b), (c), (d) WHERE a.id + b.id + c.id + d.id = 'x' RETURN count(*)",
-                            "--timeout", "0.5"] + neo(neo4j_env))
+    assert (
+        r.exit_code == 1
+        and r.output.startswith(f"Error: Neo4j at {neo4j_env['uri']} cannot run this query: Invalid input 'RETURN'")
+        and r.output.count("\n") == 1
+    )
+    r = runner.invoke(
+        cli,
+        ["query", "MATCH (a), (b), (c), (d) WHERE a.id + b.id + c.id + d.id = 'x' RETURN count(*)", "--timeout", "0.5"]
+        + neo(neo4j_env),
+    )
     assert r.exit_code == 1 and r.output == "Error: the query ran past the 0.5 s timeout\n"
 
 
@@ -186,8 +222,11 @@ def test_the_server_refuses_a_write_that_slips_past_the_guard(db, monkeypatch):
     missed is refused by Neo4j."""
     import lithiumgraph.cypher
     import lithiumgraph.guard
+
     monkeypatch.setattr(lithiumgraph.cypher, "check", lambda *a, **k: None)
-    with pytest.raises(LithiumGraphError, match=r"^Neo4j plans this query as more than a read \(query type 'rw', Create\)"):
+    with pytest.raises(
+        LithiumGraphError, match=r"^Neo4j plans this query as more than a read \(query type 'rw', Create\)"
+    ):
         db.query("CREATE (n:Scratch {id: 'x'}) RETURN n.id")
     monkeypatch.setattr(lithiumgraph.guard, "check_plan", lambda *a, **k: None)
     with pytest.raises(LithiumGraphError, match="refused a write in a read-only session"):
@@ -213,9 +252,19 @@ def test_parameters_carry_hostile_text_as_data(db, mem):
 
 
 def test_params_from_the_command_line(runner):
-    r = runner.invoke(cli, ["query", "MATCH (e:Enterprise) WHERE e.id IN $ids AND size(e.sources) >= $n "
-                            "RETURN e.id ORDER BY e.id", "--param", 'ids=["catl","gotion","nope"]', "--param", "n=2",
-                            "--format", "csv"])
+    r = runner.invoke(
+        cli,
+        [
+            "query",
+            "MATCH (e:Enterprise) WHERE e.id IN $ids AND size(e.sources) >= $n RETURN e.id ORDER BY e.id",
+            "--param",
+            'ids=["catl","gotion","nope"]',
+            "--param",
+            "n=2",
+            "--format",
+            "csv",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert r.stdout == "e.id\ncatl\ngotion\n"
     assert parse_param("name=宁德时代") == ("name", "宁德时代")
@@ -234,6 +283,7 @@ def test_query_output_formats(runner):
 
 
 # -- traversals -----------------------------------------------------------------------------------------
+
 
 def rows(runner, *args):
     r = runner.invoke(cli, [*args, "--format", "json"])
@@ -255,12 +305,21 @@ def test_upstream_and_downstream(runner):
 def test_suppliers_customers_neighbours_path(runner):
     sup = [s["id"] for s in rows(runner, "suppliers", "CATL")]
     assert {"shenghua", "yuneng", "semcorp", "jiayuan", "btr"} <= set(sup) and sup == sorted(sup)
-    assert [s["id"] for s in rows(runner, "customers", "国轩高科")] == ["baic", "jac", "king-long", "saic", "sgmw", "volkswagen"]
+    assert [s["id"] for s in rows(runner, "customers", "国轩高科")] == [
+        "baic",
+        "jac",
+        "king-long",
+        "saic",
+        "sgmw",
+        "volkswagen",
+    ]
     nb = rows(runner, "neighbours", "宜春时代", "--edge", "SUBSIDIARY_OF")
     assert [(s["id"], s["detail"]) for s in nb] == [("catl", "share_pct=85.5")]
     p = rows(runner, "path", "江西升华", "哪吒汽车")
-    assert [(s["source_node"], s["target_node"], s["edge"]) for s in p] == [("shenghua", "catl", "SUPPLIES"),
-                                                                           ("catl", "hozon", "SUPPLIES")]
+    assert [(s["source_node"], s["target_node"], s["edge"]) for s in p] == [
+        ("shenghua", "catl", "SUPPLIES"),
+        ("catl", "hozon", "SUPPLIES"),
+    ]
     assert p[0]["sources"] == SHENGHUA_CATL
     back = rows(runner, "path", "哪吒汽车", "江西升华")
     assert back == p
@@ -279,15 +338,18 @@ def test_traversal_names_resolve_like_show(runner):
     r = runner.invoke(cli, ["upstream", "宁德电池"])
     assert r.exit_code == 1 and "closest matches" in r.output and "catl" in r.output
     r = runner.invoke(cli, ["customers", "宜春经开区"])
-    assert r.exit_code == 1 and "walks start from an enterprise, a project, a segment, a product or an industry" in r.output
+    assert (
+        r.exit_code == 1
+        and "walks start from an enterprise, a project, a segment, a product or an industry" in r.output
+    )
     r = runner.invoke(cli, ["suppliers", "electrolyte"])
     assert r.exit_code == 0 and "lipf6" in r.output and "electrolyte-solvent" in r.output
-
 
 
 @pytest.mark.neo4j
 def test_parity_on_a_synthetic_graph(db, neo4j_env, tmp_path, runner):
     from click.testing import CliRunner
+
     syn = tmp_path / "syn"
     assert runner.invoke(cli, ["synth", "--enterprises", "1500", "--seed", "3", "-o", str(syn)]).exit_code == 0
     push(CliRunner(), neo4j_env, "--replace", "--data", str(syn))
@@ -305,27 +367,37 @@ def test_parity_on_a_synthetic_graph(db, neo4j_env, tmp_path, runner):
 def test_the_embedded_store_refuses_kinds_outside_the_model():
     import networkx as nx
     from lithiumgraph.stores.embedded import Embedded
+
     G = nx.MultiDiGraph()
     G.add_node("x", kind="Evil`) DETACH DELETE n //")
     with pytest.raises(LithiumGraphError, match="node kinds outside the model"):
         Embedded(G)
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("MATCH (a)-[:SUPPLIES*2]->(c) RETURN c",
-     "MATCH (a)-[lg_hop5_1:SUPPLIES]->()-[lg_hop5_2:SUPPLIES]->(c)  WHERE lg_hop5_1 <> lg_hop5_2 RETURN c"),
-    ("MATCH p = (a)<-[:A|B*2..2]-(c) WHERE a.x = 1 OR c.x = 2 RETURN p",
-     "MATCH p = (a)<-[lg_hop8_1:A|B]-()<-[lg_hop8_2:A|B]-(c) WHERE ( a.`x` = 1 OR c.`x` = 2 ) "
-     "AND lg_hop8_1 <> lg_hop8_2 RETURN p"),
-    ("MATCH (e) WHERE EXISTS { MATCH (e)-[:S*1]->(x)-[:S*1]->(y) } RETURN e",
-     "MATCH (e) WHERE EXISTS { MATCH (e)-[lg_hop12_1:S]->(x)-[lg_hop24_1:S]->(y)  WHERE lg_hop12_1 <> lg_hop24_1 } "
-     "RETURN e"),
-    # left as written: a named list, an undirected pattern, a range, RETURN *, a pattern in a WHERE
-    ("MATCH (a)-[r:S*2]->(c) RETURN r", None),
-    ("MATCH (a)-[:S*2]-(c) RETURN c", None),
-    ("MATCH (a)-[:S*1..2]->(c) RETURN c", None),
-    ("MATCH (a)-[:S*2]->(c) RETURN *", None),
-    ("MATCH (a) WHERE (a)-[:S*2]->() RETURN a", None),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        (
+            "MATCH (a)-[:SUPPLIES*2]->(c) RETURN c",
+            "MATCH (a)-[lg_hop5_1:SUPPLIES]->()-[lg_hop5_2:SUPPLIES]->(c)  WHERE lg_hop5_1 <> lg_hop5_2 RETURN c",
+        ),
+        (
+            "MATCH p = (a)<-[:A|B*2..2]-(c) WHERE a.x = 1 OR c.x = 2 RETURN p",
+            "MATCH p = (a)<-[lg_hop8_1:A|B]-()<-[lg_hop8_2:A|B]-(c) WHERE ( a.`x` = 1 OR c.`x` = 2 ) "
+            "AND lg_hop8_1 <> lg_hop8_2 RETURN p",
+        ),
+        (
+            "MATCH (e) WHERE EXISTS { MATCH (e)-[:S*1]->(x)-[:S*1]->(y) } RETURN e",
+            "MATCH (e) WHERE EXISTS { MATCH (e)-[lg_hop12_1:S]->(x)-[lg_hop24_1:S]->(y)  WHERE lg_hop12_1 <> lg_hop24_1 } "
+            "RETURN e",
+        ),
+        # left as written: a named list, an undirected pattern, a range, RETURN *, a pattern in a WHERE
+        ("MATCH (a)-[r:S*2]->(c) RETURN r", None),
+        ("MATCH (a)-[:S*2]-(c) RETURN c", None),
+        ("MATCH (a)-[:S*1..2]->(c) RETURN c", None),
+        ("MATCH (a)-[:S*2]->(c) RETURN *", None),
+        ("MATCH (a) WHERE (a)-[:S*2]->() RETURN a", None),
+    ],
+)
 def test_fixed_lengths_become_hops_that_never_reuse_a_relationship(query, expected):
     assert rewrite(query) == (expected or query)

@@ -1,4 +1,5 @@
 """Synthetic data: deterministic, valid, and labelled synthetic in every record."""
+
 import csv
 
 from lithiumgraph.cli import cli
@@ -54,9 +55,28 @@ def test_analyses_do_not_depend_on_the_hash_seed(runner, tmp_path):
     import os
     import subprocess
     import sys
+
     runner.invoke(cli, ["synth", "--enterprises", "1500", "--seed", "7", "-o", str(tmp_path)])
     for cmd in ("gaps", "balance", "recommend", "risk"):
-        outs = {subprocess.run([sys.executable, "-m", "lithiumgraph", cmd, "--park", "syn-city0001", "--data",
-                                str(tmp_path), "--format", "json"], capture_output=True, text=True, check=True,
-                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+        outs = {
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "lithiumgraph",
+                    cmd,
+                    "--park",
+                    "syn-city0001",
+                    "--data",
+                    str(tmp_path),
+                    "--format",
+                    "json",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+            ).stdout
+            for seed in ("1", "2", "3")
+        }
         assert len(outs) == 1, cmd

@@ -1,10 +1,10 @@
 """The graph as known and true on a date: what is left out, what ends, statuses from events, the leader rule,
 and a property: a fact dated after D never changes an answer as of D."""
+
 import json
 from dataclasses import replace
 from datetime import date
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lithiumgraph import load_graph, model
@@ -19,7 +19,9 @@ from lithiumgraph.timeline import capacity_class, firm_stopped, snapshot
 
 from conftest import edit
 
-DATED_HEADER = "supplier,customer,product,segment,period,evidence,sources,as_of,confidence,valid_from,valid_to,retrieved_on"
+DATED_HEADER = (
+    "supplier,customer,product,segment,period,evidence,sources,as_of,confidence,valid_from,valid_to,retrieved_on"
+)
 
 
 def test_today_is_the_graph_itself(G):
@@ -32,6 +34,7 @@ def test_an_earlier_day_with_nothing_changed_still_stands_for_that_day(tmp_path)
     import shutil
     from pathlib import Path
     from lithiumgraph.analysis.recommend import RecommendWeights, _recent_projects
+
     data = tmp_path / "mini"
     shutil.copytree(Path(__file__).parent / "fixtures" / "mini", data)
     edit(data / "sources.csv", "lithiumgraph tests,2026,", "lithiumgraph tests,2020,")
@@ -41,8 +44,8 @@ def test_an_earlier_day_with_nothing_changed_still_stands_for_that_day(tmp_path)
     assert H is not G and H.graph["as_of"] == "2025-06-30"
     assert sorted(H.nodes) == sorted(G.nodes) and H.number_of_edges() == G.number_of_edges()
     w = RecommendWeights()
-    assert "cellco2" in _recent_projects(H, w)       # begun 2023-03: within three years of 2025-06
-    assert "cellco2" not in _recent_projects(G, w)   # but not of today
+    assert "cellco2" in _recent_projects(H, w)  # begun 2023-03: within three years of 2025-06
+    assert "cellco2" not in _recent_projects(G, w)  # but not of today
 
 
 def test_facts_known_later_are_left_out(G):
@@ -71,10 +74,13 @@ def test_status_on_the_day_is_the_last_event_by_then(G):
 def test_valid_to_ends_a_fact_and_valid_from_starts_it(data_copy):
     (data_copy / "supplies.csv").write_text(
         f"{DATED_HEADER}\nshenghua,catl,LFP cathode,cathode-lfp,,Order,jixiandian-shenghua,2023-09,stated,2023-08,2024-06,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     G = build_graph(load(data_copy))
-    supplies = {d: any(k == "SUPPLIES" for _, _, k in snapshot(G, d).edges("shenghua", keys=True))
-                for d in ("2023-07", "2023-08", "2024-06", "2024-07")}
+    supplies = {
+        d: any(k == "SUPPLIES" for _, _, k in snapshot(G, d).edges("shenghua", keys=True))
+        for d in ("2023-07", "2023-08", "2024-06", "2024-07")
+    }
     assert supplies == {"2023-07": False, "2023-08": True, "2024-06": True, "2024-07": False}
     assert not any(k == "SUPPLIES" for _, _, k in load_graph(data_copy).edges("shenghua", keys=True))  # today
 
@@ -84,8 +90,10 @@ def test_a_stopped_firm_is_not_a_leading_firm_and_the_reason_says_why(G):
     assert firm_stopped(snapshot(G, "2024-09"), "hozon") is None
     now = gaps(G, "yichun-etdz").get("vehicle-nev")
     assert now.status == "weak" and now.leaders == []
-    assert ("leading firm not counted: 哪吒汽车 (national; production stopped since 2024-10; in bankruptcy "
-            "restructuring since 2025-06)") in now.reason
+    assert (
+        "leading firm not counted: 哪吒汽车 (national; production stopped since 2024-10; in bankruptcy "
+        "restructuring since 2025-06)"
+    ) in now.reason
     before = gaps(snapshot(G, "2024-06"), "yichun-etdz").get("vehicle-nev")
     assert before.status == "strong" and before.leaders == ["哪吒汽车"]
 
@@ -99,13 +107,26 @@ def test_a_later_resumed_lifts_the_stop(data_copy):
 
 def test_capacity_classes():
     assert [capacity_class(s) for s in model.PROJECT_STAGES] == [
-        None, None, None, "pipeline", "pipeline", "pipeline", "capacity", "capacity", None, None, None]
+        None,
+        None,
+        None,
+        "pipeline",
+        "pipeline",
+        "pipeline",
+        "capacity",
+        "capacity",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_as_of_on_the_command_line(runner):
     r = runner.invoke(cli, ["show", "哪吒汽车", "--as-of", "2024-06", "--format", "json"])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(cli, ["query", "MATCH (p:Project {id: 'hozon-yichun-plant'}) RETURN p.status", "--as-of", "2024-06"])
+    r = runner.invoke(
+        cli, ["query", "MATCH (p:Project {id: 'hozon-yichun-plant'}) RETURN p.status", "--as-of", "2024-06"]
+    )
     assert r.exit_code == 0 and "construction" in r.output
     r = runner.invoke(cli, ["gaps", "--park", "yichun-etdz", "--as-of", "2024-02-30"])
     assert r.exit_code == 2 and "Invalid value for --as-of: '2024-02-30': use YYYY, YYYY-MM or YYYY-MM-DD" in r.output
@@ -126,8 +147,12 @@ def _answers(G, day):
     H = snapshot(G, day)
     out = {}
     for park in PARKS:
-        out[park] = [rows_of(gaps(H, park)), rows_of(balance(H, park)), rows_of(recommend(H, park, top=3)),
-                     rows_of(risk(H, park))]
+        out[park] = [
+            rows_of(gaps(H, park)),
+            rows_of(balance(H, park)),
+            rows_of(recommend(H, park, top=3)),
+            rows_of(risk(H, park)),
+        ]
     return json.dumps(out, sort_keys=True, default=str)
 
 
@@ -144,28 +169,64 @@ def later_fact(draw, day: date):
     kind = draw(st.sampled_from(["supply", "project_event", "firm_event", "membership", "project", "location"]))
     if kind == "supply":
         a, b = draw(st.sampled_from(FIRMS)), draw(st.sampled_from(FIRMS))
-        return model.Supply, model.Supply(supplier=a, customer=b, product="x",
-                                          segment=draw(st.sampled_from(SEGMENTS)), evidence="later", sources=src,
-                                          confidence="stated", **{draw(st.sampled_from(["valid_from", "as_of"])): when})
+        return model.Supply, model.Supply(
+            supplier=a,
+            customer=b,
+            product="x",
+            segment=draw(st.sampled_from(SEGMENTS)),
+            evidence="later",
+            sources=src,
+            confidence="stated",
+            **{draw(st.sampled_from(["valid_from", "as_of"])): when},
+        )
     if kind == "project_event":
-        return model.ProjectEvent, model.ProjectEvent(project=draw(st.sampled_from(PROJECTS)), date=when,
-                                                      stage=draw(st.sampled_from(model.PROJECT_STAGES)),
-                                                      sources=src, confidence="stated")
+        return model.ProjectEvent, model.ProjectEvent(
+            project=draw(st.sampled_from(PROJECTS)),
+            date=when,
+            stage=draw(st.sampled_from(model.PROJECT_STAGES)),
+            sources=src,
+            confidence="stated",
+        )
     if kind == "firm_event":
-        return model.EnterpriseEvent, model.EnterpriseEvent(enterprise=draw(st.sampled_from(FIRMS)), date=when,
-                                                            event=draw(st.sampled_from(model.ENTERPRISE_EVENTS)),
-                                                            sources=src, confidence="stated")
+        return model.EnterpriseEvent, model.EnterpriseEvent(
+            enterprise=draw(st.sampled_from(FIRMS)),
+            date=when,
+            event=draw(st.sampled_from(model.ENTERPRISE_EVENTS)),
+            sources=src,
+            confidence="stated",
+        )
     if kind == "membership":
-        return model.Membership, model.Membership(enterprise=draw(st.sampled_from(FIRMS)),
-                                                  segment=draw(st.sampled_from(SEGMENTS)), status="operating",
-                                                  leader="world", sources=src, confidence="stated", valid_from=when)
+        return model.Membership, model.Membership(
+            enterprise=draw(st.sampled_from(FIRMS)),
+            segment=draw(st.sampled_from(SEGMENTS)),
+            status="operating",
+            leader="world",
+            sources=src,
+            confidence="stated",
+            valid_from=when,
+        )
     if kind == "location":
-        return model.Location, model.Location(enterprise=draw(st.sampled_from(FIRMS)), park=draw(st.sampled_from(PARKS)),
-                                              role="plant", sources=src, confidence="stated", as_of=when)
-    return model.Project, model.Project(id="later-project", name_zh="后来的项目", enterprise=draw(st.sampled_from(FIRMS)),
-                                        park=draw(st.sampled_from(PARKS)), segment="cell-power", capacity=99.0,
-                                        unit="GWh/yr", status="operating", sources=src, confidence="stated",
-                                        as_of=when)
+        return model.Location, model.Location(
+            enterprise=draw(st.sampled_from(FIRMS)),
+            park=draw(st.sampled_from(PARKS)),
+            role="plant",
+            sources=src,
+            confidence="stated",
+            as_of=when,
+        )
+    return model.Project, model.Project(
+        id="later-project",
+        name_zh="后来的项目",
+        enterprise=draw(st.sampled_from(FIRMS)),
+        park=draw(st.sampled_from(PARKS)),
+        segment="cell-power",
+        capacity=99.0,
+        unit="GWh/yr",
+        status="operating",
+        sources=src,
+        confidence="stated",
+        as_of=when,
+    )
 
 
 DAYS = [date(2019, 12, 31), date(2021, 6, 30), date(2022, 6, 30), date(2023, 12, 31), date(2025, 6, 30)]
@@ -185,9 +246,11 @@ def test_a_fact_dated_after_the_day_never_changes_an_answer(data):
 
 # -- changes, freshness, stats, report, synth ---------------------------------------------------------------
 
+
 def test_changes_since_a_date_in_date_order_with_sources(runner):
-    r = runner.invoke(cli, ["changes", "--park", "yichun-etdz", "--since", "2024-06", "--until", "2025-12-31",
-                            "--format", "json"])
+    r = runner.invoke(
+        cli, ["changes", "--park", "yichun-etdz", "--since", "2024-06", "--until", "2025-12-31", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
     rows = rows["rows"] if isinstance(rows, dict) else rows
@@ -200,6 +263,7 @@ def test_changes_since_a_date_in_date_order_with_sources(runner):
     move = next(x for x in rows if x["subject"] == "hozon-yichun-plant" and x["what"] == "stage")
     assert move["detail"].startswith("construction → operating")
     from lithiumgraph.history import first_day
+
     assert [first_day(d) for d, *_ in got] == sorted(first_day(d) for d, *_ in got)
     assert not any(first_day(d) <= date(2024, 6, 30) for d, *_ in got)
 
@@ -207,9 +271,11 @@ def test_changes_since_a_date_in_date_order_with_sources(runner):
 def test_changes_report_ended_facts(data_copy, runner):
     (data_copy / "supplies.csv").write_text(
         f"{DATED_HEADER}\nshenghua,catl,LFP cathode,cathode-lfp,,Order,jixiandian-shenghua,2023-09,stated,2023-08,2024-06,\n",
-        encoding="utf-8")
-    r = runner.invoke(cli, ["changes", "--park", "yichun-etdz", "--since", "2023-01", "--data", str(data_copy),
-                            "--format", "json"])
+        encoding="utf-8",
+    )
+    r = runner.invoke(
+        cli, ["changes", "--park", "yichun-etdz", "--since", "2023-01", "--data", str(data_copy), "--format", "json"]
+    )
     rows = json.loads(r.output)
     rows = rows["rows"] if isinstance(rows, dict) else rows
     got = [(x["date"], x["what"], x["kind"]) for x in rows if x["subject"] == "shenghua" and x["kind"] == "SUPPLIES"]
@@ -223,7 +289,11 @@ def test_freshness_ranks_the_leader_flag_and_the_contradiction_first(runner):
     rows = rows["rows"] if isinstance(rows, dict) else rows
     first = rows[0]
     assert (first["problem"], first["weight"], first["subject"], first["fact"]) == (
-        "contradicted", 3, "hozon", "IN_SEGMENT hozon→vehicle-nev")
+        "contradicted",
+        3,
+        "hozon",
+        "IN_SEGMENT hozon→vehicle-nev",
+    )
     assert "bankruptcy restructuring on 2025-06" in first["detail"]
     assert [x["weight"] for x in rows] == sorted((x["weight"] for x in rows), reverse=True)
     stuck = {x["subject"]: x["detail"] for x in rows if x["problem"] == "stuck"}
@@ -233,11 +303,14 @@ def test_freshness_ranks_the_leader_flag_and_the_contradiction_first(runner):
     few = runner.invoke(cli, ["freshness", "--park", "yichun-etdz", "--older-than", "20y", "--format", "json"])
     assert not [x for x in json.loads(few.output) if x["problem"] == "stale" and x["last_checked"] != "never"]
     bad = runner.invoke(cli, ["freshness", "--older-than", "18 months"])
-    assert bad.exit_code == 1 and bad.output.strip() == "Error: older_than: '18 months' is not an age (use 18m, 2y or 90d)"
+    assert (
+        bad.exit_code == 1 and bad.output.strip() == "Error: older_than: '18 months' is not an age (use 18m, 2y or 90d)"
+    )
 
 
 def test_stats_shows_the_share_checked_within_a_year(runner, data_copy):
     from lithiumgraph.summary import stats
+
     before = stats(load_graph(data_copy))
     path = data_copy / "project_events.csv"
     text = path.read_text(encoding="utf-8")

@@ -2,10 +2,26 @@
 
 Importing the package is cheap; heavy modules load when first used.
 """
+
 from __future__ import annotations
 
-__all__ = ["load", "load_graph", "build_graph", "resolve", "search", "stats", "describe", "query", "open_store",
-           "LithiumGraphError", "DataError", "NodeNotFound", "AmbiguousName", "QueryError", "StoreUnavailable"]
+__all__ = [
+    "load",
+    "load_graph",
+    "build_graph",
+    "resolve",
+    "search",
+    "stats",
+    "describe",
+    "query",
+    "open_store",
+    "LithiumGraphError",
+    "DataError",
+    "NodeNotFound",
+    "AmbiguousName",
+    "QueryError",
+    "StoreUnavailable",
+]
 __version__ = "0.1.0"
 
 from .errors import AmbiguousName, DataError, LithiumGraphError, NodeNotFound, QueryError, StoreUnavailable
@@ -30,6 +46,7 @@ def load(dirs=None):
         One line per bad value (file, row, field), root causes first.
     """
     from .dataset import load as _load
+
     return _load(dirs)
 
 
@@ -62,6 +79,7 @@ def load_graph(dirs=None, *, as_of=None, cache=True):
         ``as_of`` is not a date.
     """
     from .cache import GraphCache
+
     return GraphCache(dirs, enabled=cache).snapshot(as_of)
 
 
@@ -94,6 +112,7 @@ def query(G, cypher: str, params: dict | None = None, *, timeout: float | None =
     [['shenghua']]
     """
     from .stores.embedded import embedded
+
     return embedded(G).run(cypher, params, timeout=timeout)
 
 
@@ -121,17 +140,21 @@ def open_store(kind: str = "memory", **options):
         An unknown ``kind``.
     """
     from .stores import open_store as _open
+
     return _open(kind, **options)
 
 
 def __getattr__(name):
     if name == "build_graph":
         from .graph import build_graph
+
         return build_graph
     if name in ("resolve", "search"):
         from . import names
+
         return getattr(names, name)
     if name in ("stats", "describe"):
         from . import summary
+
         return getattr(summary, name)
     raise AttributeError(f"module 'lithiumgraph' has no attribute {name!r}")

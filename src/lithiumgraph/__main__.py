@@ -1,4 +1,5 @@
 """Run the command line as ``python -m lithiumgraph``."""
+
 from lithiumgraph.cli import cli
 
 cli()

@@ -17,6 +17,7 @@ that cannot be read is rebuilt with one warning, never used. Files are written u
 renamed into place, so two processes building at once each write the same content and neither reads half a
 file. Where: ``$LITHIUMGRAPH_CACHE``, else ``$XDG_CACHE_HOME/lithiumgraph``, else ``~/.cache/lithiumgraph``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -43,7 +44,7 @@ __all__ = ["GraphCache", "cache_root", "entries", "clear", "FORMAT"]
 #: Raise when what a graph file holds changes shape (the code's own hash covers every other change).
 FORMAT = 1
 _MAGIC = b"LGGRAPH1"
-_HEADER = struct.Struct("<8sQI")   # magic, payload length, CRC-32 of the payload
+_HEADER = struct.Struct("<8sQI")  # magic, payload length, CRC-32 of the payload
 
 Progress = Callable[[str], ContextManager]
 
@@ -67,8 +68,9 @@ def _code_digest() -> str:
 
 
 def _versions() -> str:
-    from importlib.metadata import version   # not the modules themselves: query needs no networkx
+    from importlib.metadata import version  # not the modules themselves: query needs no networkx
     from . import __version__
+
     return f"{FORMAT} {__version__} {sys.version} networkx {version('networkx')} ladybug {version('ladybug')}"
 
 
@@ -78,6 +80,7 @@ def _nothing(label: str) -> ContextManager:
 
 def _warn(message: str) -> None:
     import warnings
+
     warnings.warn(message, stacklevel=3)
 
 
@@ -89,10 +92,17 @@ class GraphCache:
     engine); ``warn(message)`` is told when an entry could not be read and is being rebuilt.
     """
 
-    def __init__(self, dirs: Iterable[str | Path] | str | Path | None = None, *, enabled: bool = True,
-                 root: Path | None = None, progress: Progress | None = None,
-                 warn: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        dirs: Iterable[str | Path] | str | Path | None = None,
+        *,
+        enabled: bool = True,
+        root: Path | None = None,
+        progress: Progress | None = None,
+        warn: Callable[[str], None] | None = None,
+    ):
         from .dataset import default_data_dir
+
         if dirs is None:
             dirs = [default_data_dir()]
         elif isinstance(dirs, (str, Path)):
@@ -147,6 +157,7 @@ class GraphCache:
         kept in the cache, any other day is computed from the full graph."""
         from .history import parse_date
         from .timeline import snapshot
+
         when = parse_date(day)
         if not self.enabled or when != date.today():
             return snapshot(self.graph(), when)
@@ -158,7 +169,7 @@ class GraphCache:
             return got
         G = self.graph()
         H = snapshot(G, when)
-        for old in self.folder.glob(f"{self.key}.*-*-*.*"):   # snapshots of other days
+        for old in self.folder.glob(f"{self.key}.*-*-*.*"):  # snapshots of other days
             _remove(old)
         if H is G:
             _write_atomic(same, b"")
@@ -169,6 +180,7 @@ class GraphCache:
     def _build(self) -> nx.MultiDiGraph:
         from .dataset import load
         from .graph import build_graph
+
         shown = ", ".join(str(d) for d in self.dirs)
         with self.progress(f"validating {shown}"):
             ds = load(self.dirs)
@@ -185,6 +197,7 @@ class GraphCache:
         """A graph file's graph, or None when there is none; a damaged one is removed with a warning."""
         import gc
         import pickle
+
         try:
             with open(path, "rb") as f:
                 blob = f.read()
@@ -196,13 +209,13 @@ class GraphCache:
         problem = _check(blob)
         if problem is None:
             paused = gc.isenabled()
-            gc.disable()   # millions of small dicts: the collector would rescan them over and over
+            gc.disable()  # millions of small dicts: the collector would rescan them over and over
             try:
-                G = pickle.loads(memoryview(blob)[_HEADER.size:])
-                gc.freeze()     # straight into the oldest generation: no young collection walks the graph
+                G = pickle.loads(memoryview(blob)[_HEADER.size :])
+                gc.freeze()  # straight into the oldest generation: no young collection walks the graph
                 gc.unfreeze()
                 return G
-            except (LithiumGraphError, MemoryError):   # a timeout or no memory: not the file's fault
+            except (LithiumGraphError, MemoryError):  # a timeout or no memory: not the file's fault
                 raise
             except Exception as e:  # a checksum that matches damaged content is all but impossible
                 problem = f"{type(e).__name__}"
@@ -215,6 +228,7 @@ class GraphCache:
 
     def _write(self, path: Path, G) -> None:
         import pickle
+
         payload = pickle.dumps(G, protocol=5)
         _write_atomic(path, _HEADER.pack(_MAGIC, len(payload), zlib.crc32(payload)) + payload)
 
@@ -229,6 +243,7 @@ class GraphCache:
         """The embedded Cypher engine holding the full graph: the database on disk, else built from the graph
         (and saved, when the cache is on). The file is named by its CRC-32, checked before it is opened."""
         from .stores.embedded import Embedded, embedded
+
         if not self.enabled:
             return embedded(self.graph())
         for path in sorted(self.folder.glob(f"{self.key}.*.lbdb")):
@@ -280,7 +295,7 @@ def _check(blob: bytes) -> str | None:
         return "not a lithiumgraph graph file"
     if len(blob) - _HEADER.size != length:
         return "cut off" if len(blob) - _HEADER.size < length else "longer than written"
-    if zlib.crc32(memoryview(blob)[_HEADER.size:]) != crc:
+    if zlib.crc32(memoryview(blob)[_HEADER.size :]) != crc:
         return "checksum mismatch"
     return None
 
@@ -315,8 +330,15 @@ def _remove(p: Path) -> None:
 
 def _folders(root: Path) -> list[Path]:
     """The cache's own folders (16 hex digits): a cache location shared with other files loses only these."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and len(p.name) == 16
-                  and all(c in "0123456789abcdef" for c in p.name)) if root.is_dir() else []
+    return (
+        sorted(
+            p
+            for p in root.iterdir()
+            if p.is_dir() and len(p.name) == 16 and all(c in "0123456789abcdef" for c in p.name)
+        )
+        if root.is_dir()
+        else []
+    )
 
 
 def entries(root: Path | None = None) -> list[dict]:

@@ -1,5 +1,6 @@
 """One CSV cell into a typed value by its column's rules (id, list, number, percent, date, unit, choice),
 with one short message when it does not fit; the data reader adds the file, row and field."""
+
 from __future__ import annotations
 
 import math

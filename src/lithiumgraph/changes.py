@@ -4,6 +4,7 @@ Read from the graph with every date in it (not a snapshot): a fact is *new* on t
 (its ``valid_from``, else ``as_of``, else its first source's date, as in :mod:`lithiumgraph.timeline`)
 and *ended* on its ``valid_to``. Each change carries its sources.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,17 +26,25 @@ _FACT_EDGES = ("SUPPLIES", "IN_SEGMENT", "LOCATED_IN", "SUBSIDIARY_OF", "INVESTS
 @dataclass(frozen=True)
 class Change:
     """One dated change: ``what`` is ``stage``, ``event``, ``new`` or ``ended``."""
+
     date: str
     what: str
-    kind: str          #: the project stage, firm event, or the fact's kind (SUPPLIES, Project, ...)
+    kind: str  #: the project stage, firm event, or the fact's kind (SUPPLIES, Project, ...)
     subject: str
     name: str
     detail: str
     sources: tuple[str, ...]
 
     def row(self) -> dict:
-        return {"date": self.date, "what": self.what, "kind": self.kind, "subject": self.subject,
-                "name": self.name, "detail": self.detail, "sources": "|".join(self.sources)}
+        return {
+            "date": self.date,
+            "what": self.what,
+            "kind": self.kind,
+            "subject": self.subject,
+            "name": self.name,
+            "detail": self.detail,
+            "sources": "|".join(self.sources),
+        }
 
 
 def changes(G: nx.MultiDiGraph, park: str, since: str | date, until: str | date | None = None) -> list[Change]:
@@ -63,8 +72,11 @@ def changes(G: nx.MultiDiGraph, park: str, since: str | date, until: str | date 
         d = G.nodes[p]
         k = known_from(d, _source_dates(G))
         if k and start < k <= end:
-            out.append(Change(_when(d, k), "new", "Project", p, short_name(G, p),
-                              _project_text(d), tuple(d.get("sources", ()))))
+            out.append(
+                Change(
+                    _when(d, k), "new", "Project", p, short_name(G, p), _project_text(d), tuple(d.get("sources", ()))
+                )
+            )
     seen = set()
     for n in sorted(subjects):
         for u, v, key, d in list(G.out_edges(n, keys=True, data=True)) + list(G.in_edges(n, keys=True, data=True)):
@@ -74,10 +86,13 @@ def changes(G: nx.MultiDiGraph, park: str, since: str | date, until: str | date 
             k = known_from(d, _source_dates(G))
             text = _edge_text(G, u, v, d)
             if k and start < k <= end:
-                out.append(Change(_when(d, k), "new", d["kind"], u, short_name(G, u), text, tuple(d.get("sources", ()))))
+                out.append(
+                    Change(_when(d, k), "new", d["kind"], u, short_name(G, u), text, tuple(d.get("sources", ())))
+                )
             if d.get("valid_to") and start < last_day(d["valid_to"]) <= end:
-                out.append(Change(d["valid_to"], "ended", d["kind"], u, short_name(G, u), text,
-                                  tuple(d.get("sources", ()))))
+                out.append(
+                    Change(d["valid_to"], "ended", d["kind"], u, short_name(G, u), text, tuple(d.get("sources", ())))
+                )
     return sorted(out, key=lambda c: (first_day(c.date), c.what, c.subject, c.detail))
 
 
@@ -93,32 +108,55 @@ def _source_dates(G: nx.MultiDiGraph) -> dict[str, date]:
     key = id(G)
     if key not in _DATES:
         _DATES.clear()
-        _DATES[key] = {n: first_day(d["date"]) for n, d in G.nodes(data=True)
-                       if d.get("kind") == "Source" and d.get("date")}
+        _DATES[key] = {
+            n: first_day(d["date"]) for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")
+        }
     return _DATES[key]
 
 
 def _events(G, n: str, inside) -> list[Change]:
     """A project's stage moves (with the stage before) or a firm's events inside the window."""
-    evs = sorted((G.nodes[v] for v in G._succ[n] if G.nodes[v].get("kind") == "Event"),
-                 key=lambda e: (first_day(e["date"]), e.get("stage") or e.get("event")))
+    evs = sorted(
+        (G.nodes[v] for v in G._succ[n] if G.nodes[v].get("kind") == "Event"),
+        key=lambda e: (first_day(e["date"]), e.get("stage") or e.get("event")),
+    )
     out, before = [], G.nodes[n].get("status_stated") if not evs else None
     for e in evs:
         if e.get("stage"):
             if inside(e["date"]):
                 move = f"{before} → {e['stage']}" if before and before != e["stage"] else e["stage"]
-                out.append(Change(e["date"], "stage", e["stage"], n, short_name(G, n),
-                                  move + (f": {e['note']}" if e.get("note") else ""), tuple(e.get("sources", ()))))
+                out.append(
+                    Change(
+                        e["date"],
+                        "stage",
+                        e["stage"],
+                        n,
+                        short_name(G, n),
+                        move + (f": {e['note']}" if e.get("note") else ""),
+                        tuple(e.get("sources", ())),
+                    )
+                )
             before = e["stage"]
         elif inside(e["date"]):
-            out.append(Change(e["date"], "event", e["event"], n, short_name(G, n), e["event"].replace("_", " ")
-                              + (f": {e['note']}" if e.get("note") else ""), tuple(e.get("sources", ()))))
+            out.append(
+                Change(
+                    e["date"],
+                    "event",
+                    e["event"],
+                    n,
+                    short_name(G, n),
+                    e["event"].replace("_", " ") + (f": {e['note']}" if e.get("note") else ""),
+                    tuple(e.get("sources", ())),
+                )
+            )
     return out
 
 
 def _project_text(d: dict) -> str:
     cap = f" {d['capacity']:g} {d['unit']}" if d.get("capacity") is not None else ""
-    return f"{d.get('segment') or 'no segment'}{cap}; {d.get('status_stated') or d.get('status') or 'status not stated'}"
+    return (
+        f"{d.get('segment') or 'no segment'}{cap}; {d.get('status_stated') or d.get('status') or 'status not stated'}"
+    )
 
 
 def _edge_text(G, u: str, v: str, d: dict) -> str:

@@ -9,6 +9,7 @@ reported with the same words. Only a file whose lines pyarrow splits exactly as 
 ways, a header without problems) is read here; :func:`read` returns None for any other, and the row
 reader reads it.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -36,8 +37,14 @@ class Table:
     """The valid rows of one file as one list of values per field (every field of the record class), with
     each row's line; :meth:`rows` gives them as records, made once and only when asked for."""
 
-    def __init__(self, cls: type, path: str, lines: list[int], values: dict[str, list] | None = None,
-                 rows: list[Row] | None = None):
+    def __init__(
+        self,
+        cls: type,
+        path: str,
+        lines: list[int],
+        values: dict[str, list] | None = None,
+        rows: list[Row] | None = None,
+    ):
         self.cls, self.path, self.lines = cls, path, lines
         self._values, self._rows = values, rows
         #: each field's distinct values (a superset: those of bad rows too), where the file was read as columns
@@ -67,6 +74,7 @@ class Table:
     def rows(self) -> list[Row]:
         if self._rows is None:
             from .dataset import Row
+
             cls, attrs, new, path = self.cls, field_names(self.cls), object.__new__, self.path
             out = []
             for line, vals in zip(self.lines, zip(*(self.values[a] for a in attrs))):
@@ -115,6 +123,7 @@ def read(raw: bytes, shown: str, cls: type, today: date, problems: list[Problem]
     the file is not one pyarrow reads exactly as the ``csv`` module does (the row reader then reads it)."""
     from .dataset import _bad_header
     from . import model
+
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
     if b"\x00" in raw or raw.count(b"\r") != raw.count(b"\r\n"):
@@ -149,8 +158,13 @@ def read(raw: bytes, shown: str, cls: type, today: date, problems: list[Problem]
         _report(bad, parsed, header, by_column, cls, today, shown, problems, ds)
         if bad[-1] == n - 1 and not raw.rstrip(b" \t").endswith((b"\n", b"\r")):
             from .errors import Problem
-            cut = Problem(shown, n + 1, "file", "the file ends mid-row: no line break after its last row, "
-                          "which does not parse (cut off?)")
+
+            cut = Problem(
+                shown,
+                n + 1,
+                "file",
+                "the file ends mid-row: no line break after its last row, which does not parse (cut off?)",
+            )
             problems.append(cut)
             ds.roots.setdefault(("kind", getattr(cls, "node_kind", cls.__name__)), cut)
     return _table(cls, shown, header, by_column, parsed, n, bad)
@@ -160,14 +174,19 @@ def _arrow(raw: bytes, width: int):
     """Every cell of the file after its first line as a string column; None if pyarrow cannot split it."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
+
     names = [f"c{i}" for i in range(width)]
     try:
         return pacsv.read_csv(
             pa.py_buffer(raw),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 26),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, ValueError):
         return None
 
@@ -191,6 +210,7 @@ def _same_quotes(text: str, table) -> bool:
 
 class _Parsed:
     """One column: the distinct cells, their parsed values (or the error), and each row's index into them."""
+
     __slots__ = ("cells", "values", "errors", "codes")
 
     def __init__(self, cells: list[str], values: list, errors: dict[int, str], codes):
@@ -209,6 +229,7 @@ def _column(col, rules, today: date) -> _Parsed:
     rules make of them."""
     import pyarrow.compute as pc
     from .cells import ID_RE, MAX_NUMBER, NUMBER_RE, parse_cell
+
     enc = pc.dictionary_encode(col).combine_chunks()
     cells = enc.dictionary.to_pylist()
     kind, ref = rules["type"], rules["ref"]
@@ -244,6 +265,7 @@ def _column(col, rules, today: date) -> _Parsed:
 def _rows_with(p: _Parsed, keys: set[int]) -> list[int]:
     """The rows whose cell in this column is one of the distinct cells ``keys``."""
     import numpy as np
+
     if not keys:
         return []
     if len(keys) == len(p.cells):
@@ -278,19 +300,31 @@ def _bad_rows(parsed: list[_Parsed], header: list[str], cls: type, n: int) -> li
     return sorted(bad)
 
 
-def _report(bad: list[int], parsed: list[_Parsed], header: list[str], by_column: dict, cls: type, today: date,
-            shown: str, problems: list[Problem], ds: Dataset) -> None:
+def _report(
+    bad: list[int],
+    parsed: list[_Parsed],
+    header: list[str],
+    by_column: dict,
+    cls: type,
+    today: date,
+    shown: str,
+    problems: list[Problem],
+    ds: Dataset,
+) -> None:
     """Hand each bad row to the row reader, which reports it."""
     from .dataset import parse_row
+
     for i in bad:
         cells = [p.cells[p.codes[i]] for p in parsed]
         parse_row(cells, header, by_column, cls, today, shown, i + 2, problems, ds)
 
 
-def _table(cls: type, shown: str, header: list[str], by_column: dict, parsed: list[_Parsed], n: int,
-           bad: list[int]) -> Table:
+def _table(
+    cls: type, shown: str, header: list[str], by_column: dict, parsed: list[_Parsed], n: int, bad: list[int]
+) -> Table:
     """The good rows' values by field; fields without a column get their default."""
     import numpy as np
+
     keep = None
     if bad:
         mask = np.ones(n, dtype=bool)
@@ -318,12 +352,15 @@ def clean(ds: Dataset, cls: type, kinds: dict[str, str], segments: dict) -> bool
     every reference known and of its kind, no key twice, each record's own cross-field rules kept.
     False means only "look row by row" (small files always are)."""
     from . import model
+
     tables = ds.tables(cls)
     n = sum(map(len, tables))
     if n < 2000 or cls in (model.Intensity, model.Figure):
         return n == 0
-    vals = {a: [v for t in tables for v in t.values[a]] if len(tables) > 1 else tables[0].values[a]
-            for a in field_names(cls)}
+    vals = {
+        a: [v for t in tables for v in t.values[a]] if len(tables) > 1 else tables[0].values[a]
+        for a in field_names(cls)
+    }
     for attr, _, rules in model.columns(cls):
         ref = rules["ref"]
         if not ref:
@@ -346,6 +383,7 @@ def _fields_agree(cls: type, vals: dict[str, list], segments: dict) -> bool:
     from .cells import parse_day
     from .history import last_day
     from .units import dimension
+
     if "capacity" in vals and "unit" in vals:
         if any((c is None) != (u is None) for c, u in zip(vals["capacity"], vals["unit"])):
             return False
@@ -357,7 +395,10 @@ def _fields_agree(cls: type, vals: dict[str, list], segments: dict) -> bool:
         for vf, vt in set(zip(vals["valid_from"], vals["valid_to"])):
             if vf and vt and parse_day(vf) > last_day(vt):
                 return False
-    pair = {model.SegmentLink: ("upstream", "downstream"), model.Supply: ("supplier", "customer"),
-            model.Ownership: ("owner_from", "owner_to"), model.Park: ("parent", "id")}.get(cls)
+    pair = {
+        model.SegmentLink: ("upstream", "downstream"),
+        model.Supply: ("supplier", "customer"),
+        model.Ownership: ("owner_from", "owner_to"),
+        model.Park: ("parent", "id"),
+    }.get(cls)
     return not (pair and any(a == b for a, b in zip(vals[pair[0]], vals[pair[1]])))
-

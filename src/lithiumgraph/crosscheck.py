@@ -1,6 +1,7 @@
 """Checks that span records: unique ids and keys, references (those to a broken file or row counted under
 their root cause, not listed), and the rules between fields of one record (units against segments,
 valid_from before valid_to, nothing that supplies, owns or contains itself)."""
+
 from __future__ import annotations
 
 from . import columns, model
@@ -22,8 +23,9 @@ def cross_check(ds: Dataset, problems: list[Problem]) -> None:
             for rid, (path, line) in zip(t.values["id"], t.places()):
                 if rid in ids:
                     first = ids[rid]
-                    problems.append(Problem(path, line, "id",
-                                            f"duplicate id {rid!r} (first defined at {first[1]}:{first[2]})"))
+                    problems.append(
+                        Problem(path, line, "id", f"duplicate id {rid!r} (first defined at {first[1]}:{first[2]})")
+                    )
                 else:
                     ids[rid] = (cls.node_kind, path, line)
     kinds = {k: v[0] for k, v in ids.items()}
@@ -35,6 +37,7 @@ def cross_check(ds: Dataset, problems: list[Problem]) -> None:
 
 def _check_rows(ds: Dataset, cls: type, kinds: dict, segments: dict, problems: list[Problem]) -> None:
     """The cross-record checks of one class, record by record."""
+
     def bad(row: Row, fld: str, msg: str) -> None:
         problems.append(Problem(row.path, row.line, fld, msg))
 
@@ -47,7 +50,7 @@ def _check_rows(ds: Dataset, cls: type, kinds: dict, segments: dict, problems: l
             ref, value = rules["ref"], getattr(rec, attr)
             if not ref or not value:
                 continue
-            for v in (value if isinstance(value, tuple) else (value,)):
+            for v in value if isinstance(value, tuple) else (value,):
                 if v in kinds and (ref == "*" or kinds[v] == ref):
                     continue
                 if root := _root_of(ds, v, ref):
@@ -63,8 +66,11 @@ def _check_rows(ds: Dataset, cls: type, kinds: dict, segments: dict, problems: l
             k = tuple(getattr(rec, a) for a in key)
             if k in seen:
                 first = seen[k]
-                bad(row, ",".join(c for a, c, _ in cols if a in key),
-                    f"duplicate key {k!r} (first at {first.path}:{first.line})")
+                bad(
+                    row,
+                    ",".join(c for a, c, _ in cols if a in key),
+                    f"duplicate key {k!r} (first at {first.path}:{first.line})",
+                )
             else:
                 seen[k] = row
         _check_record(rec, row, segments, bad)
@@ -83,8 +89,7 @@ def _check_record(rec, row: Row, segments: dict, bad) -> None:
     """Checks within one record that need other fields or the segment template."""
     if isinstance(rec, (model.Membership, model.Project)):
         if (rec.capacity is None) != (rec.unit is None):
-            bad(row, "unit" if rec.unit is None else "capacity",
-                "capacity and unit go together: give both or neither")
+            bad(row, "unit" if rec.unit is None else "capacity", "capacity and unit go together: give both or neither")
         seg = segments.get(rec.segment) if rec.segment else None
         if rec.unit and rec.segment is None:
             bad(row, "segment", "a capacity needs the segment it is a capacity of")

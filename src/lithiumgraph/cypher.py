@@ -6,6 +6,7 @@ The embedded engine differs from Neo4j in a few constructs. Those that would giv
 answer are refused before the query runs (see :data:`REFUSED`); those it cannot parse fail with its own
 message, prefixed with the store's name. Writes are refused unless asked for.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,28 +22,56 @@ __all__ = ["check", "parse_param", "return_columns", "rewrite", "quote_name", "R
 #: Constructs the embedded engine runs with another meaning than Neo4j: refused there, with the reason.
 REFUSED = {
     "labels()": "it gives one label there and a list with the LG label on Neo4j; "
-                "filter with a label pattern such as (n:Enterprise)",
+    "filter with a label pattern such as (n:Enterprise)",
     "id()": "internal ids differ between stores; use the id property (n.id)",
     "elementId()": "internal ids differ between stores; use the id property (n.id)",
     "properties()": "the embedded store lists absent properties as null; return the properties by name",
     "keys()": "the embedded store lists every column of the table; return the properties by name",
     "list subscript x[i]": "lists count from 1 there and from 0 on Neo4j",
-    "ORDER BY in WITH": "the embedded engine may apply LIMIT before the sort inside WITH; "
-                        "order in the final RETURN",
+    "ORDER BY in WITH": "the embedded engine may apply LIMIT before the sort inside WITH; order in the final RETURN",
     "substring()": "it counts from 1 there and from 0 on Neo4j; use left() or right()",
     "shortestPath()": "not supported there; use `lithiumgraph path A B`",
     "allShortestPaths()": "not supported there; use `lithiumgraph path A B`",
     "CALL": "procedures differ between stores",
 }
 
-_FUNCS = {"labels": "labels()", "id": "id()", "elementid": "elementId()", "properties": "properties()",
-          "keys": "keys()", "substring": "substring()", "shortestpath": "shortestPath()", "allshortestpaths": "allShortestPaths()"}
+_FUNCS = {
+    "labels": "labels()",
+    "id": "id()",
+    "elementid": "elementId()",
+    "properties": "properties()",
+    "keys": "keys()",
+    "substring": "substring()",
+    "shortestpath": "shortestPath()",
+    "allshortestpaths": "allShortestPaths()",
+}
 # keywords after which "[" opens a list literal, not a subscript
-_LIST_OPENERS = {"RETURN", "WITH", "IN", "AND", "OR", "XOR", "NOT", "WHERE", "THEN", "ELSE", "WHEN", "UNWIND",
-                 "BY", "AS", "DISTINCT", "CASE", "SKIP", "LIMIT"}
+_LIST_OPENERS = {
+    "RETURN",
+    "WITH",
+    "IN",
+    "AND",
+    "OR",
+    "XOR",
+    "NOT",
+    "WHERE",
+    "THEN",
+    "ELSE",
+    "WHEN",
+    "UNWIND",
+    "BY",
+    "AS",
+    "DISTINCT",
+    "CASE",
+    "SKIP",
+    "LIMIT",
+}
+
+
 def _tokens(query: str) -> list[Token]:
     """``(kind, text, offset)`` cut as Neo4j's lexer cuts strings, quoted names and comments; blanks dropped."""
     from .guard import tokens
+
     return tokens(query)
 
 
@@ -56,18 +85,25 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
     lithiumgraph.errors.QueryError: this query writes (DETACH, DELETE); queries are read-only unless write=True
     """
     from .guard import check_read
+
     try:
         query.encode("utf-8")
     except UnicodeEncodeError as e:  # bytes the shell could not decode arrive as lone surrogates
         code = ord(query[e.start])
-        raise QueryError(f"the query is not valid UTF-8 (byte 0x{code - 0xDC00 if code >= 0xDC80 else code:02x} "
-                                f"at character {e.start})") from None
+        raise QueryError(
+            f"the query is not valid UTF-8 (byte 0x{code - 0xDC00 if code >= 0xDC80 else code:02x} "
+            f"at character {e.start})"
+        ) from None
     toks = _tokens(query)
     if not toks:
         raise QueryError("the query is empty")
-    words = [(i, t[1].upper()) for i, t in enumerate(toks) if t[0] == "word"
-             and not (i and toks[i - 1][1] == ".")            # a property: n.set
-             and not (i + 1 < len(toks) and toks[i + 1][1] == ":" and (not i or toks[i - 1][1] in "{,"))]  # map key
+    words = [
+        (i, t[1].upper())
+        for i, t in enumerate(toks)
+        if t[0] == "word"
+        and not (i and toks[i - 1][1] == ".")  # a property: n.set
+        and not (i + 1 < len(toks) and toks[i + 1][1] == ":" and (not i or toks[i - 1][1] in "{,"))
+    ]  # map key
     if not embedded:
         if not write:
             check_read(query)
@@ -91,8 +127,9 @@ def check(query: str, *, write: bool = False, embedded: bool = False) -> None:
         bad.append("ORDER BY in WITH")
     if bad:
         first = list(dict.fromkeys(bad))[0]
-        raise QueryError(f"the embedded store does not run {first}: {REFUSED[first]} "
-                                "(or run the query on the neo4j store)")
+        raise QueryError(
+            f"the embedded store does not run {first}: {REFUSED[first]} (or run the query on the neo4j store)"
+        )
     check_read(query, embedded=True)  # never a write, a file or the network there, even with write
 
 
@@ -136,7 +173,7 @@ def return_columns(query: str) -> list[str] | None:
             return None
         else:
             last = it[-1]
-            names.append(query[it[0][2]:last[2] + len(last[1])])
+            names.append(query[it[0][2] : last[2] + len(last[1])])
     return names
 
 
@@ -144,16 +181,21 @@ def engine_message(msg: str) -> str:
     """The embedded engine's error in the model's words: labels, relationship types and properties of
     the graph rather than the engine's tables and catalog."""
     from .model import EDGE_KINDS, NODE_KINDS
+
     msg = " ".join(msg.split("\n")[0].split())
     body = re.sub(r"^(Binder|Catalog|Parser|Runtime|Interrupt) exception:\s*", "", msg)
     if m := re.fullmatch(r"Table (\w+) does not exist\.?", body):
-        return (f"the graph has no node label or relationship type {m.group(1)}: labels are "
-                f"{', '.join(NODE_KINDS)}; relationship types are {', '.join(EDGE_KINDS)}")
+        return (
+            f"the graph has no node label or relationship type {m.group(1)}: labels are "
+            f"{', '.join(NODE_KINDS)}; relationship types are {', '.join(EDGE_KINDS)}"
+        )
     if m := re.fullmatch(r"Cannot find property (\w+) for (\w+)\.?", body):
         return f"no node or relationship in the data has the property {m.group(1)} (asked of {m.group(2)})"
     if m := re.fullmatch(r"[Ff]unction (\w+) does not exist\.?", body):
-        return (f"the embedded store has no function {m.group(1).lower()}() (see the README's Cypher subset); "
-                "Neo4j may run it")
+        return (
+            f"the embedded store has no function {m.group(1).lower()}() (see the README's Cypher subset); "
+            "Neo4j may run it"
+        )
     if msg.startswith("Parser exception"):
         return f"the query does not parse: {body}"
     return f"the embedded store cannot run this query: {body}"
@@ -166,6 +208,7 @@ def parse_param(text: str) -> tuple[str, object]:
     (('hops', 2), ('name', '宁德时代'), ('ids', ['catl', 'gotion']))
     """
     import json
+
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("$")
     if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", name):
@@ -191,8 +234,13 @@ def rewrite(query: str) -> str:
     for i, (kind, text, off) in enumerate(toks):
         if kind == "word" and i and toks[i - 1][1] == "." and toks[i - 1][2] == off - 1:
             edits.append((off, off + len(text), quote_name(text)))
-        elif (kind == "word" and text.lower() == "sum" and i + 1 < len(toks) and toks[i + 1][1] == "("
-              and not (i and toks[i - 1][1] in (".", ":"))):
+        elif (
+            kind == "word"
+            and text.lower() == "sum"
+            and i + 1 < len(toks)
+            and toks[i + 1][1] == "("
+            and not (i and toks[i - 1][1] in (".", ":"))
+        ):
             depth, j = 0, i + 1
             for j in range(i + 1, len(toks)):
                 depth += toks[j][1] == "(" and toks[j][0] == "sym"
@@ -240,15 +288,16 @@ def _fixed_hops(query: str, toks: list[Token]) -> list[tuple[int, int, str]]:
             while name.lower() in words:
                 name += "_"
             names.append(name)
-        inner = query[toks[i][2] + 1:toks[types_end][2]] + query[toks[spec_end][2]:toks[close][2]]
+        inner = query[toks[i][2] + 1 : toks[types_end][2]] + query[toks[spec_end][2] : toks[close][2]]
         arrow_l, arrow_r = ("<-" if toks[left][1] == "<" else "-"), ("->" if toks[right][1] == ">" else "-")
         hops = "()".join(f"{arrow_l}[{h}{inner}]{arrow_r}" for h in names)
         edits.append((toks[left][2], toks[right][2] + 1, hops))
         hops_of.setdefault(m, []).extend(names)
     for m, names in hops_of.items():
         if len(names) > 1:  # no two relationships of one MATCH alike, as Neo4j matches
-            edits += _add_where(query, toks, depths, m, " AND ".join(
-                f"{a} <> {b}" for j, a in enumerate(names) for b in names[j + 1:]))
+            edits += _add_where(
+                query, toks, depths, m, " AND ".join(f"{a} <> {b}" for j, a in enumerate(names) for b in names[j + 1 :])
+            )
     return edits
 
 
@@ -276,8 +325,11 @@ def _fixed_length(toks: list[Token], depths: list[int], i: int) -> tuple[int, ..
     left = i - 2 if i >= 2 and toks[i - 2][1] == "<" and toks[i - 2][2] == toks[i - 1][2] - 1 else i - 1
     if close + 1 >= len(toks) or toks[close + 1][1] != "-":
         return None
-    right = close + 2 if close + 2 < len(toks) and toks[close + 2][1] == ">" and \
-        toks[close + 2][2] == toks[close + 1][2] + 1 else close + 1
+    right = (
+        close + 2
+        if close + 2 < len(toks) and toks[close + 2][1] == ">" and toks[close + 2][2] == toks[close + 1][2] + 1
+        else close + 1
+    )
     if (left == i - 2) == (right == close + 2):  # undirected (the engine miscounts such hops) or both ways
         return None
     return n, j, k, close, left, right
@@ -300,10 +352,15 @@ def _match_of(toks: list[Token], depths: list[int], i: int) -> int | None:
 
 def _add_where(query: str, toks: list[Token], depths: list[int], m: int, cond: str) -> list[tuple[int, int, str]]:
     """Edits that add ``cond`` to the WHERE of the MATCH at ``m`` (the WHERE it has, in brackets, or a new one)."""
+
     def clause_end(j: int, stop: set[str]) -> int:
         while j < len(toks) and depths[j] >= depths[m]:
-            if depths[j] == depths[m] and toks[j][0] == "word" and toks[j][1].upper() in stop \
-                    and toks[j - 1][1] not in (":", "."):
+            if (
+                depths[j] == depths[m]
+                and toks[j][0] == "word"
+                and toks[j][1].upper() in stop
+                and toks[j - 1][1] not in (":", ".")
+            ):
                 break
             j += 1
         return toks[j][2] if j < len(toks) else len(query)
@@ -316,13 +373,18 @@ def _add_where(query: str, toks: list[Token], depths: list[int], m: int, cond: s
     return [(toks[w][2] + 5, toks[w][2] + 5, " ("), (after, after, f") AND {cond} ")]
 
 
-_MOVED = {"Result": "lithiumgraph.stores", "Embedded": "lithiumgraph.stores.embedded",
-          "embedded": "lithiumgraph.stores.embedded", "normalise": "lithiumgraph.stores.embedded"}
+_MOVED = {
+    "Result": "lithiumgraph.stores",
+    "Embedded": "lithiumgraph.stores.embedded",
+    "embedded": "lithiumgraph.stores.embedded",
+    "normalise": "lithiumgraph.stores.embedded",
+}
 
 
 def __getattr__(name):
     """The stores' names that callers still import from here."""
     if name in _MOVED:
         import importlib
+
         return getattr(importlib.import_module(_MOVED[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

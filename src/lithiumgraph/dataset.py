@@ -3,6 +3,7 @@
 Every problem is collected, then raised at once as one :class:`DataError` whose lines read
 ``FILE:LINE: FIELD: message``; nothing is returned unless every file is valid.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,19 +22,22 @@ from .progress import Progress
 
 __all__ = ["Dataset", "Row", "load", "default_data_dir"]
 
-NODE_CLASSES = tuple(c for c in model.RECORD_FILES.values()
-                     if hasattr(c, "node_kind") and "id" in getattr(c, "__dataclass_fields__", {}))
+NODE_CLASSES = tuple(
+    c for c in model.RECORD_FILES.values() if hasattr(c, "node_kind") and "id" in getattr(c, "__dataclass_fields__", {})
+)
 
 
 def default_data_dir() -> Path:
     """The shipped ``graph_data/``: the source checkout's, or the copy an installed wheel carries."""
     from .shipped import shipped
+
     return shipped("graph_data")
 
 
 @dataclass(frozen=True)
 class Row:
     """A parsed record and where it came from."""
+
     record: Any
     path: str
     line: int
@@ -42,6 +46,7 @@ class Row:
 @dataclass
 class Dataset:
     """Validated records of one or more data directories, by record class."""
+
     rows: Rows = field(default_factory=lambda: Rows({c: [] for c in model.RECORD_FILES.values()}))
     dirs: tuple[str, ...] = ()
     #: ids of rows, and record classes of whole files, that failed to parse: references to them
@@ -70,8 +75,9 @@ class Dataset:
         return {cls: sum(map(len, self.tables(cls))) for cls in model.RECORD_FILES.values()}
 
 
-def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date | None = None,
-         progress: bool | None = False) -> Dataset:
+def load(
+    dirs: Iterable[str | Path] | str | Path | None = None, *, today: date | None = None, progress: bool | None = False
+) -> Dataset:
     """Read and validate data directories (later ones layered over earlier ones); raise DataError.
     ``today`` (default: the clock's) is the last date any row may carry; ``progress=True`` shows a one-line
     progress on stderr once loading has taken a second (None: when stderr is a terminal).
@@ -95,6 +101,7 @@ def load(dirs: Iterable[str | Path] | str | Path | None = None, *, today: date |
             _read_dir(d, ds, problems, today, bar)
         bar.advance(0, "references, keys, events")
         from .crosscheck import cross_check
+
         cross_check(ds, problems)
         check_events(ds, problems, today)
     finally:
@@ -111,9 +118,16 @@ def _root_causes_first(ds: Dataset, problems: list[Problem]) -> list[Problem]:
     for root, files in ds.follow.items():
         n = sum(files.values())
         where = ", ".join(f"{f} ({k})" for f, k in sorted(files.items()))
-        first += [root, Problem(root.path, root.line, root.field,
-                                f"{n} further problem{'s follow' if n > 1 else ' follows'} from it: "
-                                f"references to what it would have defined, in {where}")]
+        first += [
+            root,
+            Problem(
+                root.path,
+                root.line,
+                root.field,
+                f"{n} further problem{'s follow' if n > 1 else ' follows'} from it: "
+                f"references to what it would have defined, in {where}",
+            ),
+        ]
     return first + [p for p in problems if p not in ds.follow]
 
 
@@ -132,8 +146,9 @@ def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date, bar: P
     found = False
     for p in sorted(d.glob("*.csv")):
         if p.name not in known:
-            problems.append(Problem(_display(p), 0, "file",
-                                    f"unknown data file; expected one of {', '.join(model.RECORD_FILES)}"))
+            problems.append(
+                Problem(_display(p), 0, "file", f"unknown data file; expected one of {', '.join(model.RECORD_FILES)}")
+            )
     for name, cls in model.RECORD_FILES.items():
         p = d / name
         if p.is_file():
@@ -142,20 +157,20 @@ def _read_dir(d: Path, ds: Dataset, problems: list[Problem], today: date, bar: P
             ds.rows.add(cls, _read_file(p, cls, problems, ds, today))
             bar.advance(p.stat().st_size, p.name)
     if not found:
-        problems.append(Problem(_display(d), 0, "directory",
-                                f"no data files ({', '.join(model.RECORD_FILES)})"))
+        problems.append(Problem(_display(d), 0, "directory", f"no data files ({', '.join(model.RECORD_FILES)})"))
 
 
-def _csv_rows(path: Path, shown: str, problems: list[Problem],
-              cut: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(path: Path, shown: str, problems: list[Problem], cut: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     """The non-blank rows with their first line; a file that ends inside a quoted value is reported,
     and that problem put in ``cut``."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = raw[:e.start].count(b"\n") + 1
-        problems.append(Problem(shown, line, "file", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})"))
+        line = raw[: e.start].count(b"\n") + 1
+        problems.append(
+            Problem(shown, line, "file", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})")
+        )
         return
     if not text.strip():
         problems.append(Problem(shown, 1, "file", "empty: no header and no rows"))
@@ -169,8 +184,11 @@ def _csv_rows(path: Path, shown: str, problems: list[Problem],
             return
         except csv.Error as e:
             at_end = "unexpected end of data" in str(e)
-            problems.append(Problem(shown, start, "file", "the file ends inside a quoted value (cut off, or a quote "
-                                    "left open)") if at_end else Problem(shown, start, "row", f"malformed CSV: {e}"))
+            problems.append(
+                Problem(shown, start, "file", "the file ends inside a quoted value (cut off, or a quote left open)")
+                if at_end
+                else Problem(shown, start, "row", f"malformed CSV: {e}")
+            )
             cut.append(problems[-1])
             return
         if any(cell.strip() for cell in row):
@@ -206,8 +224,14 @@ def _read_rows(path: Path, shown: str, cls: type, problems: list[Problem], ds: D
     hline, header = first
     header = [h.strip() for h in header]
     if not set(header) & set(by_column):
-        problems.append(Problem(shown, hline, "header", "no header: the first line names none of the file's "
-                                "columns (it reads as a data row)"))
+        problems.append(
+            Problem(
+                shown,
+                hline,
+                "header",
+                "no header: the first line names none of the file's columns (it reads as a data row)",
+            )
+        )
         ds.broken_kinds.add(kind)
         ds.roots.setdefault(("kind", kind), problems[-1])
         return []
@@ -224,8 +248,14 @@ def _read_rows(path: Path, shown: str, cls: type, problems: list[Problem], ds: D
             out.append(Row(cls(**values), shown, line))
             last_bad = None
     if last_bad and not cut and not path.read_bytes().rstrip(b" \t").endswith((b"\n", b"\r")):
-        cut.append(Problem(shown, last_bad, "file", "the file ends mid-row: no line break after its last row, "
-                           "which does not parse (cut off?)"))
+        cut.append(
+            Problem(
+                shown,
+                last_bad,
+                "file",
+                "the file ends mid-row: no line break after its last row, which does not parse (cut off?)",
+            )
+        )
         problems.append(cut[0])
     if cut:  # the rows after the cut are lost: references to them follow from it
         ds.roots.setdefault(("kind", kind), cut[0])
@@ -234,8 +264,17 @@ def _read_rows(path: Path, shown: str, cls: type, problems: list[Problem], ds: D
     return out
 
 
-def parse_row(cells: list[str], header: list[str], by_column: dict, cls: type, today: date, shown: str, line: int,
-              problems: list[Problem], ds: Dataset) -> dict | None:
+def parse_row(
+    cells: list[str],
+    header: list[str],
+    by_column: dict,
+    cls: type,
+    today: date,
+    shown: str,
+    line: int,
+    problems: list[Problem],
+    ds: Dataset,
+) -> dict | None:
     """One row's values by field, or None after reporting what is wrong with it (and noting its id as broken)."""
     if len(cells) != len(header):
         problems.append(Problem(shown, line, "row", f"has {len(cells)} fields, the header has {len(header)}"))
@@ -265,8 +304,9 @@ def _bad_header(header: list[str], hline: int, cols, by_column: dict, shown: str
     bad_header = False
     for i, h in enumerate(header):
         if h not in by_column:
-            problems.append(Problem(shown, hline, h or f"column {i + 1}",
-                                    f"unknown column; expected {', '.join(by_column)}"))
+            problems.append(
+                Problem(shown, hline, h or f"column {i + 1}", f"unknown column; expected {', '.join(by_column)}")
+            )
             bad_header = True
         elif header.index(h) != i:
             problems.append(Problem(shown, hline, h, "duplicate column"))

@@ -1,11 +1,19 @@
 """One exception tree for the library; the CLI turns each into a one-line error and exit 1."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["LithiumGraphError", "DataError", "Problem", "NodeNotFound", "AmbiguousName", "QueryError",
-           "StoreUnavailable"]
+__all__ = [
+    "LithiumGraphError",
+    "DataError",
+    "Problem",
+    "NodeNotFound",
+    "AmbiguousName",
+    "QueryError",
+    "StoreUnavailable",
+]
 
 
 class LithiumGraphError(Exception):
@@ -15,6 +23,7 @@ class LithiumGraphError(Exception):
 @dataclass(frozen=True)
 class Problem:
     """One bad value: where it is and what is wrong with it."""
+
     path: str
     line: int
     field: str
@@ -48,7 +57,7 @@ class AmbiguousName(LithiumGraphError):
 
     def __init__(self, name: str, candidates: list[tuple[str, str]]):
         self.name, self.candidates = name, list(candidates)
-        listed = ", ".join(f"{label} [{n}]" for n, label in self.candidates[:self.SHOWN])
+        listed = ", ".join(f"{label} [{n}]" for n, label in self.candidates[: self.SHOWN])
         more = f" and {len(self.candidates) - self.SHOWN} more" if len(self.candidates) > self.SHOWN else ""
         super().__init__(f"the name {name!r} is ambiguous: {listed}{more}; use an id or more of the name")
 

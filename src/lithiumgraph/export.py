@@ -8,6 +8,7 @@ dataset never allows ``|`` inside a list item); JSON keeps them as lists. The ed
 ``SUPPLIES#2``…) travels as the edge attribute ``edge_key`` in GraphML and GEXF (whose edge ids must be
 unique in the file) and as ``key`` in JSON and CSV, so that parallel edges stay apart.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,6 +35,7 @@ _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 @dataclass
 class Export:
     """What was written: the files, the counts, and for neo4j-import the command that loads them."""
+
     format: str
     paths: list[Path]
     nodes: int
@@ -54,6 +56,7 @@ def export(G: nx.MultiDiGraph, fmt: str, path: str | Path, *, raw_cells: bool = 
 
 
 # -- shared -------------------------------------------------------------------------------------------------
+
 
 def _nodes(G: nx.MultiDiGraph) -> list:
     """Nodes by id: every store, and every run, writes the same file."""
@@ -107,6 +110,7 @@ def _xml_value(v, where: str, key: str) -> str:
 
 # -- GraphML ------------------------------------------------------------------------------------------------
 
+
 def _schema(G: nx.MultiDiGraph) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """The XML formats' declarations: node and edge attribute types (with ``edge_key``), list attributes."""
     ntypes = _types(d for _, d in G.nodes(data=True))
@@ -120,11 +124,13 @@ def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
     nkeys = {k: f"n{i}" for i, k in enumerate(sorted(ntypes))}
     ekeys = {k: f"e{i}" for i, k in enumerate(sorted(etypes))}
     with atomic_open(path) as f:
-        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
-                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        f.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
         f.write('  <key id="g0" for="graph" attr.name="list_attributes" attr.type="string"/>\n')
         for k, kid in nkeys.items():
             f.write(f'  <key id="{kid}" for="node" attr.name={quoteattr(k)} attr.type="{ntypes[k]}"/>\n')
@@ -135,32 +141,41 @@ def _graphml(G: nx.MultiDiGraph, path: Path) -> Export:
         for n, d in _nodes(G):
             where = f"node {n!r}"
             f.write(f"    <node id={quoteattr(_xml_value(n, where, 'id'))}>")
-            f.write("".join(f'<data key="{nkeys[k]}">{escape(_xml_value(v, where, k))}</data>' for k, v in sorted(d.items())))
+            f.write(
+                "".join(
+                    f'<data key="{nkeys[k]}">{escape(_xml_value(v, where, k))}</data>' for k, v in sorted(d.items())
+                )
+            )
             f.write("</node>\n")
         for i, (u, v, k, d) in enumerate(_edges(G)):
             where = f"edge {u!r} -> {v!r}"
             f.write(f'    <edge id="e{i}" source={quoteattr(u)} target={quoteattr(v)}>')
             f.write(f'<data key="{ekeys["edge_key"]}">{escape(k)}</data>')
-            f.write("".join(f'<data key="{ekeys[a]}">{escape(_xml_value(x, where, a))}</data>'
-                            for a, x in sorted(d.items())))
+            f.write(
+                "".join(
+                    f'<data key="{ekeys[a]}">{escape(_xml_value(x, where, a))}</data>' for a, x in sorted(d.items())
+                )
+            )
             f.write("</edge>\n")
         f.write("  </graph>\n</graphml>\n")
-    return Export("graphml", [path], G.number_of_nodes(), G.number_of_edges(),
-                  notes=[_list_note(lists)])
+    return Export("graphml", [path], G.number_of_nodes(), G.number_of_edges(), notes=[_list_note(lists)])
 
 
 # -- GEXF ---------------------------------------------------------------------------------------------------
+
 
 def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
     ntypes, etypes, lists = _schema(G)
     nids = {k: str(i) for i, k in enumerate(sorted(ntypes))}
     eids = {k: str(i) for i, k in enumerate(sorted(etypes))}
     with atomic_open(path) as f:
-        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
-                '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
-                "  <meta><creator>lithiumgraph</creator><description>lithium-battery industry chain; list "
-                f"attributes joined with '{LIST_SEP}': {escape(', '.join(lists))}</description></meta>\n"
-                '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node">\n')
+        f.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+            "  <meta><creator>lithiumgraph</creator><description>lithium-battery industry chain; list "
+            f"attributes joined with '{LIST_SEP}': {escape(', '.join(lists))}</description></meta>\n"
+            '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node">\n'
+        )
         for k, aid in nids.items():
             f.write(f'      <attribute id="{aid}" title={quoteattr(k)} type="{ntypes[k]}"/>\n')
         f.write('    </attributes>\n    <attributes class="edge">\n')
@@ -171,26 +186,37 @@ def _gexf(G: nx.MultiDiGraph, path: Path) -> Export:
             where = f"node {n!r}"
             label = _xml_value(display_name(G, n), where, "label")
             f.write(f"      <node id={quoteattr(_xml_value(n, where, 'id'))} label={quoteattr(label)}><attvalues>")
-            f.write("".join(f'<attvalue for="{nids[k]}" value={quoteattr(_xml_value(v, where, k))}/>'
-                            for k, v in sorted(d.items())))
+            f.write(
+                "".join(
+                    f'<attvalue for="{nids[k]}" value={quoteattr(_xml_value(v, where, k))}/>'
+                    for k, v in sorted(d.items())
+                )
+            )
             f.write("</attvalues></node>\n")
         f.write("    </nodes>\n    <edges>\n")
         for i, (u, v, k, d) in enumerate(_edges(G)):
             where = f"edge {u!r} -> {v!r}"
-            f.write(f'      <edge id="{i}" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(d["kind"])}>'
-                    f'<attvalues><attvalue for="{eids["edge_key"]}" value={quoteattr(k)}/>')
-            f.write("".join(f'<attvalue for="{eids[a]}" value={quoteattr(_xml_value(x, where, a))}/>'
-                            for a, x in sorted(d.items())))
+            f.write(
+                f'      <edge id="{i}" source={quoteattr(u)} target={quoteattr(v)} label={quoteattr(d["kind"])}>'
+                f'<attvalues><attvalue for="{eids["edge_key"]}" value={quoteattr(k)}/>'
+            )
+            f.write(
+                "".join(
+                    f'<attvalue for="{eids[a]}" value={quoteattr(_xml_value(x, where, a))}/>'
+                    for a, x in sorted(d.items())
+                )
+            )
             f.write("</attvalues></edge>\n")
         f.write("    </edges>\n  </graph>\n</gexf>\n")
-    return Export("gexf", [path], G.number_of_nodes(), G.number_of_edges(),
-                  notes=[_list_note(lists)])
+    return Export("gexf", [path], G.number_of_nodes(), G.number_of_edges(), notes=[_list_note(lists)])
 
 
 # -- node-link JSON -----------------------------------------------------------------------------------------
 
+
 def _json(G: nx.MultiDiGraph, path: Path) -> Export:
     """networkx's node-link form with ``edges="edges"``: ``nx.node_link_graph(data, edges="edges")`` reads it."""
+
     def dump(obj) -> str:
         return json.dumps(obj, ensure_ascii=False, sort_keys=True, allow_nan=False)
 
@@ -200,8 +226,11 @@ def _json(G: nx.MultiDiGraph, path: Path) -> Export:
             f.write(("" if i == 0 else ",\n") + "  " + dump({"id": n, **{k: _listy(v) for k, v in d.items()}}))
         f.write('\n ],\n "edges": [\n')
         for i, (u, v, k, d) in enumerate(_edges(G)):
-            f.write(("" if i == 0 else ",\n") + "  " +
-                    dump({"source": u, "target": v, "key": k, **{a: _listy(x) for a, x in d.items()}}))
+            f.write(
+                ("" if i == 0 else ",\n")
+                + "  "
+                + dump({"source": u, "target": v, "key": k, **{a: _listy(x) for a, x in d.items()}})
+            )
         f.write("\n ]\n}\n")
     return Export("json", [path], G.number_of_nodes(), G.number_of_edges())
 
@@ -211,6 +240,7 @@ def _listy(v):
 
 
 # -- CSV tables ---------------------------------------------------------------------------------------------
+
 
 def _csv(G: nx.MultiDiGraph, path: Path, raw_cells: bool = False) -> Export:
     ncols = sorted({k for _, d in G.nodes(data=True) for k in d} - {"kind"})
@@ -227,8 +257,13 @@ def _csv(G: nx.MultiDiGraph, path: Path, raw_cells: bool = False) -> Export:
             w.writerow(["source", "target", "key", "kind", *ecols])
             for u, v, k, d in _edges(G):
                 w.writerow([cell(u), cell(v), cell(k), d.get("kind"), *(cell(d.get(a)) for a in ecols)])
-    return Export("csv", [path / "nodes.csv", path / "edges.csv"], G.number_of_nodes(), G.number_of_edges(),
-                  notes=[_list_note(_lists(G))])
+    return Export(
+        "csv",
+        [path / "nodes.csv", path / "edges.csv"],
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        notes=[_list_note(_lists(G))],
+    )
 
 
 def _cell(v):
@@ -247,12 +282,22 @@ def _neo4j_import(G: nx.MultiDiGraph, path: Path) -> Export:
     with staged_dir(path, owns) as tmp:  # the whole set is swapped in together
         paths, args = _neo4j_files(G, path, tmp)
     # the database name first: --nodes and --relationships take every word after them as files
-    command = ("neo4j-admin database import full neo4j --array-delimiter='|' --multiline-fields=true "
-               "--report-file=" + shlex.quote(str(path / "import.report")) + " " + " ".join(args))
-    return Export("neo4j-import", paths, G.number_of_nodes(), G.number_of_edges(), command=command,
-                  notes=["stop the database first; add --overwrite-destination to replace an existing one",
-                         "with the project's own server: bash scripts/neo4j.sh stop && "
-                         "bash scripts/neo4j.sh admin database import full …"])
+    command = (
+        "neo4j-admin database import full neo4j --array-delimiter='|' --multiline-fields=true "
+        "--report-file=" + shlex.quote(str(path / "import.report")) + " " + " ".join(args)
+    )
+    return Export(
+        "neo4j-import",
+        paths,
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        command=command,
+        notes=[
+            "stop the database first; add --overwrite-destination to replace an existing one",
+            "with the project's own server: bash scripts/neo4j.sh stop && "
+            "bash scripts/neo4j.sh admin database import full …",
+        ],
+    )
 
 
 _NEO_IMPORT_FILE = re.compile(r"(nodes|rels)_\w+(\.header)?\.csv|import\.report")
@@ -261,6 +306,7 @@ _NEO_IMPORT_FILE = re.compile(r"(nodes|rels)_\w+(\.header)?\.csv|import\.report"
 def _neo4j_files(G: nx.MultiDiGraph, path: Path, tmp: Path) -> tuple[list[Path], list[str]]:
     """Write the header and data files into ``tmp``; their final paths under ``path`` and the import's arguments."""
     from .model import EDGE_KINDS, NODE_KINDS
+
     lists = set(_lists(G))
     paths, args = [], []
     by_kind: dict[str, list[str]] = {}
@@ -290,8 +336,11 @@ def _neo4j_files(G: nx.MultiDiGraph, path: Path, tmp: Path) -> tuple[list[Path],
             raise LithiumGraphError(f"relationship kind outside the model: {kind!r}")
         types = _types(r[3] for r in rows)
         cols = sorted(set(types) - {"kind"})
-        header = [":START_ID", ":END_ID", "_key:string"] + \
-                 [f"{c}:{'string[]' if c in lists else _NEO_TYPES[types[c]]}" for c in cols] + [":TYPE"]
+        header = (
+            [":START_ID", ":END_ID", "_key:string"]
+            + [f"{c}:{'string[]' if c in lists else _NEO_TYPES[types[c]]}" for c in cols]
+            + [":TYPE"]
+        )
         hp, dp = path / f"rels_{kind}.header.csv", path / f"rels_{kind}.csv"
         with atomic_open(tmp / hp.name) as f:
             csv.writer(f, lineterminator="\n").writerow(header)

@@ -2,6 +2,7 @@
 
 pandas is optional (``pip install -e '.[pandas]'``) and imported only when a DataFrame is asked for.
 """
+
 from __future__ import annotations
 
 __all__ = ["rows_of", "to_frame"]
@@ -32,6 +33,7 @@ def to_frame(result):
         import pandas as pd
     except ImportError:
         from .errors import LithiumGraphError
+
         raise LithiumGraphError("pandas is not installed: pip install -e '.[pandas]'") from None
     rows = rows_of(result)
     columns = list(dict.fromkeys(k for r in rows for k in r))

@@ -6,6 +6,7 @@ source is dated). Weights: a leader flag decides a strong segment by itself (3);
 a project decides coverage and balance (2); a supply relation decides single sources and recommend
 points (1); the rest (0). Contradictions and stuck projects rank before plain age at the same weight.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,6 +34,7 @@ _EDGE_FACTS = ("SUPPLIES", "IN_SEGMENT", "LOCATED_IN", "SUBSIDIARY_OF", "INVESTS
 @dataclass(frozen=True)
 class Finding:
     """One fact to re-check: ``problem`` is ``stale``, ``contradicted`` or ``stuck``."""
+
     problem: str
     weight: int
     subject: str
@@ -43,9 +45,16 @@ class Finding:
     sources: tuple[str, ...]
 
     def row(self) -> dict:
-        return {"problem": self.problem, "weight": self.weight, "subject": self.subject, "name": self.name,
-                "fact": self.fact, "last_checked": self.last_checked, "detail": self.detail,
-                "sources": "|".join(self.sources)}
+        return {
+            "problem": self.problem,
+            "weight": self.weight,
+            "subject": self.subject,
+            "name": self.name,
+            "fact": self.fact,
+            "last_checked": self.last_checked,
+            "detail": self.detail,
+            "sources": "|".join(self.sources),
+        }
 
 
 def parse_age(text: str) -> int:
@@ -92,8 +101,14 @@ def _weight(kind: str, d: dict) -> int:
     return 1 if kind == "SUPPLIES" else 0
 
 
-def freshness(G: nx.MultiDiGraph, *, park: str | None = None, older_than: str = "18m", stuck_months: int = 24,
-              today: str | date | None = None) -> list[Finding]:
+def freshness(
+    G: nx.MultiDiGraph,
+    *,
+    park: str | None = None,
+    older_than: str = "18m",
+    stuck_months: int = 24,
+    today: str | date | None = None,
+) -> list[Finding]:
     """Facts about the park's firms and projects (or the whole graph) to re-check, most consequential first.
 
     >>> from lithiumgraph import load_graph
@@ -103,7 +118,9 @@ def freshness(G: nx.MultiDiGraph, *, park: str | None = None, older_than: str = 
     """
     day = parse_date(today, name="today")
     limit = parse_age(older_than)
-    source_dates = {n: last_day(d["date"]) for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")}
+    source_dates = {
+        n: last_day(d["date"]) for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")
+    }
     if park:
         scope = park_scope(G, park)
         subjects = {g for f in scope.firms for g in group_of(G, f)} | set(scope.projects)
@@ -121,8 +138,18 @@ def freshness(G: nx.MultiDiGraph, *, park: str | None = None, older_than: str = 
         for kind, subj, fd, label in facts:
             last = _checked(fd, source_dates)
             if last is None or (day - last).days > limit:
-                out.append(Finding("stale", _weight(kind, fd), subj, short_name(G, subj), label,
-                                   last.isoformat() if last else "never", _age(day, last), tuple(fd.get("sources", ()))))
+                out.append(
+                    Finding(
+                        "stale",
+                        _weight(kind, fd),
+                        subj,
+                        short_name(G, subj),
+                        label,
+                        last.isoformat() if last else "never",
+                        _age(day, last),
+                        tuple(fd.get("sources", ())),
+                    )
+                )
         out += _contradicted(G, n, d, source_dates)
         out += _stuck(G, n, d, day, stuck_months)
     rank = {"contradicted": 0, "stuck": 1, "stale": 2}
@@ -140,9 +167,19 @@ def _contradicted(G, n: str, d: dict, source_dates) -> list[Finding]:
     """A stated status (project or membership) that a later event contradicts."""
     out = []
     if d.get("kind") == "Project" and d.get("status_stated") and d.get("status") != d["status_stated"]:
-        out.append(Finding("contradicted", 2, n, short_name(G, n), "Project status", d.get("as_of") or "",
-                           f"projects.csv says {d['status_stated']} (as of {d.get('as_of') or 'undated'}); "
-                           f"the events say {d.get('status')}", tuple(d.get("sources", ()))))
+        out.append(
+            Finding(
+                "contradicted",
+                2,
+                n,
+                short_name(G, n),
+                "Project status",
+                d.get("as_of") or "",
+                f"projects.csv says {d['status_stated']} (as of {d.get('as_of') or 'undated'}); "
+                f"the events say {d.get('status')}",
+                tuple(d.get("sources", ())),
+            )
+        )
     if d.get("kind") == "Enterprise":
         stops = [e for e in firm_events(G, n) if e["event"] in _STOPS]
         for s, m in ((v, m) for _, v, m in G.out_edges(n, data=True) if m["kind"] == "IN_SEGMENT"):
@@ -152,10 +189,19 @@ def _contradicted(G, n: str, d: dict, source_dates) -> list[Finding]:
             later = [e for e in stops if not at or first_day(e["date"]) > last_day(at)]
             if later:
                 e = later[-1]
-                out.append(Finding("contradicted", 3 if m.get("leader") else 2, n, short_name(G, n),
-                                   f"IN_SEGMENT {n}→{s}", at or "",
-                                   f"stated {m['status']} (as of {at or 'undated'}); {e['event'].replace('_', ' ')} "
-                                   f"on {e['date']}", tuple(m.get("sources", ())) + tuple(e.get("sources", ()))))
+                out.append(
+                    Finding(
+                        "contradicted",
+                        3 if m.get("leader") else 2,
+                        n,
+                        short_name(G, n),
+                        f"IN_SEGMENT {n}→{s}",
+                        at or "",
+                        f"stated {m['status']} (as of {at or 'undated'}); {e['event'].replace('_', ' ')} "
+                        f"on {e['date']}",
+                        tuple(m.get("sources", ())) + tuple(e.get("sources", ())),
+                    )
+                )
     return out
 
 
@@ -163,16 +209,33 @@ def _stuck(G, n: str, d: dict, day: date, months: int) -> list[Finding]:
     """A project whose current stage (a waiting one) began more than ``months`` ago."""
     if d.get("kind") != "Project" or d.get("status") not in _WAITING:
         return []
-    evs = sorted((G.nodes[v] for v in G._succ[n] if G.nodes[v].get("kind") == "Event" and G.nodes[v].get("stage")),
-                 key=lambda e: first_day(e["date"]))
+    evs = sorted(
+        (G.nodes[v] for v in G._succ[n] if G.nodes[v].get("kind") == "Event" and G.nodes[v].get("stage")),
+        key=lambda e: first_day(e["date"]),
+    )
     since = next((e["date"] for e in reversed(evs) if e["stage"] != d["status"]), None)
-    entered = next((e["date"] for e in evs if e["stage"] == d["status"] and (since is None or
-                                                                             first_day(e["date"]) > first_day(since))),
-                   d.get("as_of"))
+    entered = next(
+        (
+            e["date"]
+            for e in evs
+            if e["stage"] == d["status"] and (since is None or first_day(e["date"]) > first_day(since))
+        ),
+        d.get("as_of"),
+    )
     if not entered:
         return []
     age = (day.year - first_day(entered).year) * 12 + day.month - first_day(entered).month
     if age <= months:
         return []
-    return [Finding("stuck", 2, n, short_name(G, n), f"Project status {d['status']}", entered,
-                    f"{d['status']} since {entered} ({age} months > {months})", tuple(d.get("sources", ())))]
+    return [
+        Finding(
+            "stuck",
+            2,
+            n,
+            short_name(G, n),
+            f"Project status {d['status']}",
+            entered,
+            f"{d['status']} since {entered} ({age} months > {months})",
+            tuple(d.get("sources", ())),
+        )
+    ]

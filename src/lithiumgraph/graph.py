@@ -4,6 +4,7 @@ Node attribute ``kind`` is the node kind (Enterprise, Segment, ...), edge attrib
 kind (UPSTREAM_OF, SUPPLIES, ...); every node and edge but Source nodes carries ``sources``,
 ``as_of`` and ``confidence``. Values are primitives or tuples of them (Neo4j gets the tuples as lists).
 """
+
 from __future__ import annotations
 
 import gc
@@ -81,13 +82,18 @@ def _add_chain(ds: Dataset, b: _Build) -> None:
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Park"),)))
         has = [i for i, p in enumerate(t.values["parent"]) if p]
         prov = _dicts(t, _prov(t), (("kind", "LOCATED_IN"), ("role", "part_of")))
-        b.add_edges([t.values["id"][i] for i in has], [t.values["parent"][i] for i in has], "LOCATED_IN",
-                    [prov[i] for i in has])
+        b.add_edges(
+            [t.values["id"][i] for i in has], [t.values["parent"][i] for i in has], "LOCATED_IN", [prov[i] for i in has]
+        )
     for t in ds.tables(model.Segment):
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Segment"),)))
     for t in ds.tables(model.SegmentLink):
-        b.add_edges(t.values["upstream"], t.values["downstream"], "UPSTREAM_OF",
-                    _dicts(t, _fields(t, ("upstream", "downstream")), (("kind", "UPSTREAM_OF"),)))
+        b.add_edges(
+            t.values["upstream"],
+            t.values["downstream"],
+            "UPSTREAM_OF",
+            _dicts(t, _fields(t, ("upstream", "downstream")), (("kind", "UPSTREAM_OF"),)),
+        )
     first = len(b.nodes)
     for t in ds.tables(model.Enterprise):
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Enterprise"),)))
@@ -106,11 +112,19 @@ def _add_chain(ds: Dataset, b: _Build) -> None:
 def _add_sites(ds: Dataset, b: _Build) -> None:
     """Add locations, segment memberships and projects, each project with its status on today's date."""
     for t in ds.tables(model.Location):
-        b.add_edges(t.values["enterprise"], t.values["park"], "LOCATED_IN",
-                    _dicts(t, _fields(t, ("enterprise", "park")), (("kind", "LOCATED_IN"),)))
+        b.add_edges(
+            t.values["enterprise"],
+            t.values["park"],
+            "LOCATED_IN",
+            _dicts(t, _fields(t, ("enterprise", "park")), (("kind", "LOCATED_IN"),)),
+        )
     for t in ds.tables(model.Membership):
-        b.add_edges(t.values["enterprise"], t.values["segment"], "IN_SEGMENT",
-                    _dicts(t, _fields(t, ("enterprise", "segment")), (("kind", "IN_SEGMENT"),)))
+        b.add_edges(
+            t.values["enterprise"],
+            t.values["segment"],
+            "IN_SEGMENT",
+            _dicts(t, _fields(t, ("enterprise", "segment")), (("kind", "IN_SEGMENT"),)),
+        )
     statuses = project_statuses(ds, date.today())
     for t in ds.tables(model.Project):
         ids, status, segment = t.values["id"], t.values["status"], t.values["segment"]
@@ -128,19 +142,31 @@ def _add_sites(ds: Dataset, b: _Build) -> None:
         b.add_edges(ids, t.values["park"], "LOCATED_IN", [{"kind": "LOCATED_IN", "role": "site", **p} for p in prov])
         has = [i for i, s in enumerate(segment) if s]
         extra = [{k: props[i][k] for k in ("capacity", "unit", "status") if k in props[i]} for i in has]
-        b.add_edges([ids[i] for i in has], [segment[i] for i in has], "IN_SEGMENT",
-                    [{"kind": "IN_SEGMENT", **x, **prov[i]} for x, i in zip(extra, has)])
+        b.add_edges(
+            [ids[i] for i in has],
+            [segment[i] for i in has],
+            "IN_SEGMENT",
+            [{"kind": "IN_SEGMENT", **x, **prov[i]} for x, i in zip(extra, has)],
+        )
 
 
 def _add_relations(ds: Dataset, b: _Build) -> None:
     """Add supplies, ownership, figures, intensities and the product and industry layers."""
     for t in ds.tables(model.Supply):
-        b.add_edges(t.values["supplier"], t.values["customer"], "SUPPLIES",
-                    _dicts(t, _fields(t, ("supplier", "customer")), (("kind", "SUPPLIES"),)))
+        b.add_edges(
+            t.values["supplier"],
+            t.values["customer"],
+            "SUPPLIES",
+            _dicts(t, _fields(t, ("supplier", "customer")), (("kind", "SUPPLIES"),)),
+        )
     for t in ds.tables(model.Ownership):
         props = _dicts(t, _fields(t, ("owner_from", "owner_to", "kind")))
-        b.add_edges(t.values["owner_from"], t.values["owner_to"], t.values["kind"],
-                    [{"kind": k, **p} for k, p in zip(t.values["kind"], props)])
+        b.add_edges(
+            t.values["owner_from"],
+            t.values["owner_to"],
+            t.values["kind"],
+            [{"kind": k, **p} for k, p in zip(t.values["kind"], props)],
+        )
     counts: dict[tuple[str, str], int] = {}
     for t in ds.tables(model.Figure):
         fids = []
@@ -153,25 +179,37 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
         iids = [f"int:{m}:{c}" for m, c in zip(t.values["material"], t.values["chemistry"])]
         b.add_nodes(iids, _dicts(t, _fields(t), (("kind", "Intensity"),)))
         b.add_edges(t.values["material"], iids, "HAS_INTENSITY", _dicts(t, _prov(t), (("kind", "HAS_INTENSITY"),)))
-    layers: tuple[tuple[type, str, str, str], ...] = ((model.Product, "Product", "segment", "MAPS_TO"),
-                                                       (model.Industry, "Industry", "parent", "PART_OF"))
+    layers: tuple[tuple[type, str, str, str], ...] = (
+        (model.Product, "Product", "segment", "MAPS_TO"),
+        (model.Industry, "Industry", "parent", "PART_OF"),
+    )
     for cls, kind, parent, edge in layers:
         for t in ds.tables(cls):
             b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", kind),)))
             has = [i for i, p in enumerate(t.values[parent]) if p]
             prov = _dicts(t, _prov(t), (("kind", edge),))
-            b.add_edges([t.values["id"][i] for i in has], [t.values[parent][i] for i in has], edge,
-                        [prov[i] for i in has])
+            b.add_edges(
+                [t.values["id"][i] for i in has], [t.values[parent][i] for i in has], edge, [prov[i] for i in has]
+            )
     for t in ds.tables(model.Make):
-        b.add_edges(t.values["enterprise"], t.values["product"], "MAKES",
-                    _dicts(t, _fields(t, ("enterprise", "product")), (("kind", "MAKES"),)))
+        b.add_edges(
+            t.values["enterprise"],
+            t.values["product"],
+            "MAKES",
+            _dicts(t, _fields(t, ("enterprise", "product")), (("kind", "MAKES"),)),
+        )
     for t in ds.tables(model.ProductLink):
         props = _dicts(t, _fields(t, ("link_from", "link_to", "kind")))
-        b.add_edges(t.values["link_from"], t.values["link_to"], t.values["kind"],
-                    [{"kind": k, **p} for k, p in zip(t.values["kind"], props)])
+        b.add_edges(
+            t.values["link_from"],
+            t.values["link_to"],
+            t.values["kind"],
+            [{"kind": k, **p} for k, p in zip(t.values["kind"], props)],
+        )
     links: tuple[tuple[type, str, str, str], ...] = (
         (model.IndustryMembership, "enterprise", "industry", "IN_INDUSTRY"),
-        (model.IndustryLink, "link_from", "link_to", "FEEDS_INDUSTRY"))
+        (model.IndustryLink, "link_from", "link_to", "FEEDS_INDUSTRY"),
+    )
     for cls, a, z, kind in links:
         for t in ds.tables(cls):
             b.add_edges(t.values[a], t.values[z], kind, _dicts(t, _fields(t, (a, z)), (("kind", kind),)))
@@ -183,14 +221,20 @@ def _add_dated(ds: Dataset, b: _Build) -> None:
         for t in ds.tables(cls):
             eids = [f"ev:{w}:{d}:{s}" for w, d, s in zip(t.values[who], t.values["date"], t.values[what])]
             b.add_nodes(eids, _dicts(t, _fields(t, (who,)), (("kind", "Event"),)))
-            b.add_edges(t.values[who], eids, "HAS_EVENT",
-                        [{"kind": "HAS_EVENT", "date": d, **p} for d, p in zip(t.values["date"], _dicts(t, _prov(t)))])
+            b.add_edges(
+                t.values[who],
+                eids,
+                "HAS_EVENT",
+                [{"kind": "HAS_EVENT", "date": d, **p} for d, p in zip(t.values["date"], _dicts(t, _prov(t)))],
+            )
     for t in ds.tables(model.Policy):
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Policy"),)))
     i = 0
     for t in ds.tables(model.Price):
-        b.add_nodes([f"price:{s}:{d}:{i + j}" for j, (s, d) in enumerate(zip(t.values["series"], t.values["date"]))],
-                    _dicts(t, _fields(t), (("kind", "Price"),)))
+        b.add_nodes(
+            [f"price:{s}:{d}:{i + j}" for j, (s, d) in enumerate(zip(t.values["series"], t.values["date"]))],
+            _dicts(t, _fields(t), (("kind", "Price"),)),
+        )
         i += len(t)
 
 
@@ -221,7 +265,7 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
             add(ds, b)
         G.add_nodes_from(b.nodes)
         G.add_edges_from(b.edges)
-        gc.freeze()     # straight into the oldest generation: no young collection walks the new graph
+        gc.freeze()  # straight into the oldest generation: no young collection walks the new graph
         gc.unfreeze()
     finally:
         if paused:
@@ -274,7 +318,7 @@ def out_kind(G: nx.MultiDiGraph, n: str, kind: str):
     """``(target, attrs)`` of ``n``'s outgoing edges of one kind; reads edge keys, which start with the kind."""
     for v, keys in G._succ[n].items():
         for k, d in keys.items():
-            if k == kind or (k.startswith(kind) and k[len(kind):len(kind) + 1] == "#"):
+            if k == kind or (k.startswith(kind) and k[len(kind) : len(kind) + 1] == "#"):
                 yield v, d
 
 
@@ -282,7 +326,7 @@ def in_kind(G: nx.MultiDiGraph, n: str, kind: str):
     """``(source, attrs)`` of ``n``'s incoming edges of one kind."""
     for u, keys in G._pred[n].items():
         for k, d in keys.items():
-            if k == kind or (k.startswith(kind) and k[len(kind):len(kind) + 1] == "#"):
+            if k == kind or (k.startswith(kind) and k[len(kind) : len(kind) + 1] == "#"):
                 yield u, d
 
 

@@ -16,6 +16,7 @@ On Neo4j a second, independent check asks the server: :func:`check_plan` reads t
 ``EXPLAIN query`` and refuses anything but a read that loads no file and calls no procedure outside
 :data:`READ_PROCEDURES`.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,8 @@ __all__ = ["Token", "tokens", "check_read", "check_plan", "READ_PROCEDURES", "FU
 
 #: Neo4j's blank characters (SPACE in its lexer): they separate tokens and end nothing.
 _SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_LEX = re.compile(rf"""
+_LEX = re.compile(
+    rf"""
     (?P<space>[{_SPACE}]+)
   | (?P<comment>//[^\r\n]*|/\*.*?\*/)
   | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
@@ -37,29 +39,74 @@ _LEX = re.compile(rf"""
   | (?P<num>[0-9][A-Za-z_0-9]*)
   | (?P<open>/\*|['"`])
   | (?P<sym>\.\.|::|.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 #: Clauses and commands that change a graph, read files or the network, or administer the server.
-WRITES = {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER", "FOREACH", "INSERT",
-          "RENAME"}
+WRITES = {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER", "FOREACH", "INSERT", "RENAME"}
 FILES = {"LOAD", "COPY", "INSTALL", "UNINSTALL", "ATTACH", "EXPORT", "IMPORT", "UPDATE"}
-ADMIN = {"SHOW", "TERMINATE", "GRANT", "DENY", "REVOKE", "START", "STOP", "ENABLE", "DEALLOCATE",
-         "REALLOCATE", "DRYRUN", "USE", "BEGIN", "COMMIT", "ROLLBACK", "CHECKPOINT", "COMMENT"}
+ADMIN = {
+    "SHOW",
+    "TERMINATE",
+    "GRANT",
+    "DENY",
+    "REVOKE",
+    "START",
+    "STOP",
+    "ENABLE",
+    "DEALLOCATE",
+    "REALLOCATE",
+    "DRYRUN",
+    "USE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "CHECKPOINT",
+    "COMMENT",
+}
 
 #: Procedures a read query may call on Neo4j: the schema's names, nothing that touches files or settings.
-READ_PROCEDURES = {"db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",
-                   "db.schema.nodeTypeProperties", "db.schema.relTypeProperties"}
+READ_PROCEDURES = {
+    "db.labels",
+    "db.relationshipTypes",
+    "db.propertyKeys",
+    "db.schema.visualization",
+    "db.schema.nodeTypeProperties",
+    "db.schema.relTypeProperties",
+}
 #: Namespaces of Neo4j's built-in functions; a function in any other namespace is a plug-in's (APOC's
 #: ``apoc.cypher.run…`` runs any Cypher, ``apoc.load.…`` reads URLs) and is refused in a read.
-FUNCTION_NAMESPACES = {"date", "datetime", "localdatetime", "localtime", "time", "duration", "point",
-                       "vector", "vector.similarity", "db"}
+FUNCTION_NAMESPACES = {
+    "date",
+    "datetime",
+    "localdatetime",
+    "localtime",
+    "time",
+    "duration",
+    "point",
+    "vector",
+    "vector.similarity",
+    "db",
+}
 #: Plan operators that a read may not contain (on top of the server's query type, which must be ``r``).
-_PLAN_REFUSED = ("LoadCSV", "Show", "Terminate", "Administration", "SystemProcedure", "Create", "Merge",
-                 "Delete", "Set", "Remove", "Foreach")
+_PLAN_REFUSED = (
+    "LoadCSV",
+    "Show",
+    "Terminate",
+    "Administration",
+    "SystemProcedure",
+    "Create",
+    "Merge",
+    "Delete",
+    "Set",
+    "Remove",
+    "Foreach",
+)
 
 
 class Token(NamedTuple):
-    kind: str    # word, num, str, tick, param, sym, comment, space
+    kind: str  # word, num, str, tick, param, sym, comment, space
     text: str
     offset: int
 
@@ -136,13 +183,18 @@ def check_read(query: str, *, embedded: bool = False) -> None:
                 refuse("calls a procedure", f"CALL {name}")
         if i + 1 < len(toks) and toks[i + 1].text == "." and not (i and toks[i - 1].text in (".", "CALL")):
             name, j = _dotted(toks, i)
-            if j < len(toks) and toks[j].text == "(" and "." in name \
-                    and name.rsplit(".", 1)[0].lower() not in FUNCTION_NAMESPACES:
+            if (
+                j < len(toks)
+                and toks[j].text == "("
+                and "." in name
+                and name.rsplit(".", 1)[0].lower() not in FUNCTION_NAMESPACES
+            ):
                 refuse("calls a plug-in function", name + "()")
     if found:
         why, words = next(iter(found.items()))
-        raise QueryError(f"this query {why} ({', '.join(dict.fromkeys(words))}); queries are read-only "
-                                "unless write=True")
+        raise QueryError(
+            f"this query {why} ({', '.join(dict.fromkeys(words))}); queries are read-only unless write=True"
+        )
 
 
 def check_plan(summary) -> None:
@@ -163,5 +215,7 @@ def check_plan(summary) -> None:
                 bad.append(f"procedure {proc}")
         stack.extend(op.get("children", ()))
     if bad:
-        raise QueryError(f"Neo4j plans this query as more than a read ({', '.join(dict.fromkeys(bad))}); "
-                                "queries are read-only unless write=True")
+        raise QueryError(
+            f"Neo4j plans this query as more than a read ({', '.join(dict.fromkeys(bad))}); "
+            "queries are read-only unless write=True"
+        )

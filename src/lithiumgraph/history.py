@@ -5,6 +5,7 @@ first day (a fact dated ``2024`` holds, or is known, from 2024-01-01) and ends o
 status on a date is its last event on or before that date; the stated ``status`` of ``projects.csv``
 counts as one more event, dated by the row's ``as_of``.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -16,8 +17,18 @@ from . import model
 from .errors import LithiumGraphError, Problem
 from .model import PROJECT_STAGES
 
-__all__ = ["first_day", "last_day", "parse_date", "PROGRESS", "STOPS", "Step", "order_problems", "status_on",
-           "project_steps", "check_events"]
+__all__ = [
+    "first_day",
+    "last_day",
+    "parse_date",
+    "PROGRESS",
+    "STOPS",
+    "Step",
+    "order_problems",
+    "status_on",
+    "project_steps",
+    "check_events",
+]
 
 #: Stages a project passes on its way to operating, in order; STOPS halt, suspend or cancel it.
 PROGRESS = PROJECT_STAGES[:8]
@@ -55,6 +66,7 @@ def parse_date(text: str | date | None, *, name: str = "as_of") -> date:
     if isinstance(text, date):
         return text
     from .cells import DATE_RE
+
     m = DATE_RE.match(str(text).strip())
     try:
         if not m:
@@ -67,6 +79,7 @@ def parse_date(text: str | date | None, *, name: str = "as_of") -> date:
 @dataclass(frozen=True)
 class Step:
     """One dated stage of a project; ``at`` says where it was read (``line 4``)."""
+
     date: str
     stage: str
     at: str = ""
@@ -88,8 +101,13 @@ def order_problems(steps: list[Step]) -> list[tuple[Step, str, str]]:
     for s in steps:
         first = by_date.setdefault(s.date, s)
         if first.stage != s.stage and (s.stage in STOPS or first.stage in STOPS):
-            out.append((s, "stage", f"{s.stage!r} and {first.stage!r} ({first.at}) on the same date {s.date} "
-                                    "contradict each other"))
+            out.append(
+                (
+                    s,
+                    "stage",
+                    f"{s.stage!r} and {first.stage!r} ({first.at}) on the same date {s.date} contradict each other",
+                )
+            )
     top: Step | None = None  # the furthest stage reached since the last stop
     for s in sorted(steps, key=Step.sort_key):
         if s.stage in STOPS:
@@ -97,8 +115,14 @@ def order_problems(steps: list[Step]) -> list[tuple[Step, str, str]]:
         elif top is None or RANK[s.stage] >= RANK[top.stage]:
             top = s
         elif last_day(top.date) < first_day(s.date):
-            out.append((s, "date", f"{s.stage!r} on {s.date} comes after {top.stage!r} on {top.date} ({top.at}) "
-                                   "with no halt, suspension or cancellation between"))
+            out.append(
+                (
+                    s,
+                    "date",
+                    f"{s.stage!r} on {s.date} comes after {top.stage!r} on {top.date} ({top.at}) "
+                    "with no halt, suspension or cancellation between",
+                )
+            )
     return out
 
 
@@ -139,7 +163,13 @@ def check_events(ds, problems: list[Problem], today: date | None = None) -> None
             got = status_on([s for s, _ in steps[pid]], day)
             if got is not None and got.stage != status:
                 where = next(r[0] for s, r in steps[pid] if s is got)
-                problems.append(Problem(path, line, "status",
-                                        f"status {status!r} contradicts {got.stage!r} on {got.date} "
-                                        f"({where}, {got.at}); the status on {as_of or 'today'} is the last event "
-                                        "by then"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        "status",
+                        f"status {status!r} contradicts {got.stage!r} on {got.date} "
+                        f"({where}, {got.at}); the status on {as_of or 'today'} is the last event "
+                        "by then",
+                    )
+                )

@@ -3,29 +3,82 @@
 Each record field carries its column's rules in ``metadata`` (type, required, choices, the kind of
 node it references), so that one reader validates every file the same way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import Mapping, ClassVar
 
-from .kinds import (CHEMISTRIES, CONFIDENCE, DATED, EDGE_KINDS, ENTERPRISE_EVENTS, GROUPS, LEADER_LEVELS,
-                    NODE_KINDS, OLD_STATUSES, OWNERSHIP_KINDS, PARK_LEVELS, PROJECT_STAGES, STAGES, STATUSES)
+from .kinds import (
+    CHEMISTRIES,
+    CONFIDENCE,
+    DATED,
+    EDGE_KINDS,
+    ENTERPRISE_EVENTS,
+    GROUPS,
+    LEADER_LEVELS,
+    NODE_KINDS,
+    OLD_STATUSES,
+    OWNERSHIP_KINDS,
+    PARK_LEVELS,
+    PROJECT_STAGES,
+    STAGES,
+    STATUSES,
+)
 
 __all__ = [
-    "NODE_KINDS", "EDGE_KINDS", "CONFIDENCE", "STAGES", "GROUPS", "PARK_LEVELS", "STATUSES",
-    "Source", "Park", "Segment", "SegmentLink", "Enterprise", "Location", "Membership",
-    "Project", "Supply", "Ownership", "Figure", "Intensity", "Product", "Industry", "Make", "ProductLink", "Listing",
-    "IndustryMembership", "IndustryLink", "ProjectEvent", "EnterpriseEvent", "Price", "Policy", "RECORD_FILES", "columns",
-    "PROJECT_STAGES", "ENTERPRISE_EVENTS", "OLD_STATUSES", "DATED",
+    "NODE_KINDS",
+    "EDGE_KINDS",
+    "CONFIDENCE",
+    "STAGES",
+    "GROUPS",
+    "PARK_LEVELS",
+    "STATUSES",
+    "Source",
+    "Park",
+    "Segment",
+    "SegmentLink",
+    "Enterprise",
+    "Location",
+    "Membership",
+    "Project",
+    "Supply",
+    "Ownership",
+    "Figure",
+    "Intensity",
+    "Product",
+    "Industry",
+    "Make",
+    "ProductLink",
+    "Listing",
+    "IndustryMembership",
+    "IndustryLink",
+    "ProjectEvent",
+    "EnterpriseEvent",
+    "Price",
+    "Policy",
+    "RECORD_FILES",
+    "columns",
+    "PROJECT_STAGES",
+    "ENTERPRISE_EVENTS",
+    "OLD_STATUSES",
+    "DATED",
 ]
 
 
-def col(type: str = "text", *, required: bool = False, ref: str | None = None,
-        choices: tuple[str, ...] | None = None, column: str | None = None):
+def col(
+    type: str = "text",
+    *,
+    required: bool = False,
+    ref: str | None = None,
+    choices: tuple[str, ...] | None = None,
+    column: str | None = None,
+):
     """A record field with the rules of its CSV column."""
     default = () if type == "list" else None
-    return field(default=default, metadata={
-        "type": type, "required": required, "ref": ref, "choices": choices, "column": column})
+    return field(
+        default=default, metadata={"type": type, "required": required, "ref": ref, "choices": choices, "column": column}
+    )
 
 
 def columns(cls) -> list[tuple[str, str, Mapping]]:
@@ -40,6 +93,7 @@ _PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retr
 @dataclass(frozen=True, kw_only=True)
 class Evidence:
     """What every sourced row carries: its sources, how sure it is, when someone last checked it."""
+
     sources: tuple[str, ...] = col("list", required=True, ref="Source")
     confidence: str = col(required=True, choices=CONFIDENCE)
     retrieved_on: str | None = col("date")
@@ -49,6 +103,7 @@ class Evidence:
 class Fact(Evidence):
     """Provenance of every node and edge record: the date its source states (``as_of``) and, where
     known, when the fact holds in the world (``valid_from`` to ``valid_to``)."""
+
     as_of: str | None = col("date")
     valid_from: str | None = col("date")
     valid_to: str | None = col("date")
@@ -57,6 +112,7 @@ class Fact(Evidence):
 @dataclass(frozen=True, kw_only=True)
 class Source:
     """A publication, filing or data set that facts cite."""
+
     id: str = col("id", required=True)
     title: str = col(required=True)
     publisher: str | None = col()
@@ -72,6 +128,7 @@ class Source:
 @dataclass(frozen=True, kw_only=True)
 class Park(Fact):
     """A park or region; ``parent`` is the region that contains it."""
+
     id: str = col("id", required=True)
     name_zh: str | None = col()  # name_zh or name_en: imported foreign firms have no zh name
     name_en: str | None = col()
@@ -86,6 +143,7 @@ class Park(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Segment(Fact):
     """A link of the chain template; ``unit`` is the unit its capacities are stated in."""
+
     id: str = col("id", required=True)
     name_zh: str = col(required=True)
     name_en: str = col(required=True)
@@ -100,6 +158,7 @@ class Segment(Fact):
 @dataclass(frozen=True, kw_only=True)
 class SegmentLink(Fact):
     """UPSTREAM_OF: the upstream segment feeds the downstream one."""
+
     upstream: str = col(required=True, ref="Segment", column="from")
     downstream: str = col(required=True, ref="Segment", column="to")
     note: str | None = col()
@@ -109,6 +168,7 @@ class SegmentLink(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Enterprise(Fact):
     """A firm, with zh and en names, aliases and its listed code where it has one."""
+
     id: str = col("id", required=True)
     name_zh: str | None = col()  # name_zh or name_en: imported foreign firms have no zh name
     name_en: str | None = col()
@@ -124,9 +184,10 @@ class Listing(Fact):
     """A listed code an outside data set gives an enterprise it was merged onto (by name), so that the
     code still finds it; the enterprise node lists it in ``listed_codes`` (and in ``listed_code`` where
     it had none)."""
+
     enterprise: str = col(required=True, ref="Enterprise")
     listed_code: str = col(required=True)
-    name: str | None = col()          #: the name the data set uses for the company
+    name: str | None = col()  #: the name the data set uses for the company
     key: ClassVar[tuple[str, ...]] = ("enterprise", "listed_code")
 
 
@@ -134,6 +195,7 @@ class Listing(Fact):
 class Location(Fact):
     """LOCATED_IN: an enterprise has a seat (hq, plant, office) in a park or region; ``segments`` are
     what the row's sources say is made there (only these make the firm local in a segment)."""
+
     enterprise: str = col(required=True, ref="Enterprise")
     park: str = col(required=True, ref="Park")
     role: str | None = col(choices=("hq", "plant", "office"))
@@ -145,6 +207,7 @@ class Location(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Membership(Fact):
     """IN_SEGMENT: an enterprise is active in a segment (its firm-wide capacity where known)."""
+
     enterprise: str = col(required=True, ref="Enterprise")
     segment: str = col(required=True, ref="Segment")
     product: str | None = col()
@@ -159,6 +222,7 @@ class Membership(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Project(Fact):
     """An investment project: who runs it, where, for which segment, how big."""
+
     id: str = col("id", required=True)
     name_zh: str | None = col()  # name_zh or name_en: imported foreign firms have no zh name
     name_en: str | None = col()
@@ -179,6 +243,7 @@ class Project(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Supply(Fact):
     """SUPPLIES: a documented supply relation between two enterprises."""
+
     supplier: str = col(required=True, ref="Enterprise")
     customer: str = col(required=True, ref="Enterprise")
     product: str = col(required=True)
@@ -191,6 +256,7 @@ class Supply(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Ownership(Fact):
     """SUBSIDIARY_OF (from = subsidiary, to = parent) or INVESTS_IN (from = investor)."""
+
     owner_from: str = col(required=True, ref="Enterprise", column="from")
     owner_to: str = col(required=True, ref="Enterprise", column="to")
     kind: str = col(required=True, choices=OWNERSHIP_KINDS)
@@ -202,6 +268,7 @@ class Ownership(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Figure(Fact):
     """A dated figure about any node; several figures for one metric keep disagreeing sources apart."""
+
     subject: str = col(required=True, ref="*")
     metric: str = col("id", required=True)
     value: str = col("figure", required=True)
@@ -214,6 +281,7 @@ class Figure(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Intensity(Fact):
     """Material use per GWh of cells, as a low-high range for one chemistry."""
+
     material: str = col(required=True, ref="Segment")
     chemistry: str = col(required=True, choices=CHEMISTRIES)
     low: float = col("number", required=True)
@@ -229,6 +297,7 @@ class Intensity(Fact):
 class Product(Fact):
     """A product as an outside data set names it; ``segment`` where it maps onto the chain template
     (MAPS_TO), empty where it does not."""
+
     id: str = col("id", required=True)
     name_zh: str = col(required=True)
     segment: str | None = col(ref="Segment")
@@ -239,6 +308,7 @@ class Product(Fact):
 @dataclass(frozen=True, kw_only=True)
 class Industry(Fact):
     """An industry of an outside classification; ``parent`` is the industry above it (PART_OF)."""
+
     id: str = col("id", required=True)
     name_zh: str = col(required=True)
     code: str | None = col()
@@ -250,6 +320,7 @@ class Industry(Fact):
 class Make(Fact):
     """MAKES: an enterprise's main product, with the share (0-1) the data set gives it; ``segment`` where
     the product counts in a segment for this firm only (a generic name read with its other products)."""
+
     enterprise: str = col(required=True, ref="Enterprise")
     product: str = col(required=True, ref="Product")
     weight: float | None = col("number")
@@ -260,6 +331,7 @@ class Make(Fact):
 @dataclass(frozen=True, kw_only=True)
 class ProductLink(Fact):
     """MATERIAL_OF (from = the material, to = the product made of it) or SUBCLASS_OF (from = the narrower)."""
+
     link_from: str = col(required=True, ref="Product", column="from")
     link_to: str = col(required=True, ref="Product", column="to")
     kind: str = col(required=True, choices=("MATERIAL_OF", "SUBCLASS_OF"))
@@ -269,6 +341,7 @@ class ProductLink(Fact):
 @dataclass(frozen=True, kw_only=True)
 class IndustryMembership(Fact):
     """IN_INDUSTRY: an enterprise belongs to an industry."""
+
     enterprise: str = col(required=True, ref="Enterprise")
     industry: str = col(required=True, ref="Industry")
     key: ClassVar[tuple[str, ...]] = ("enterprise", "industry")
@@ -277,6 +350,7 @@ class IndustryMembership(Fact):
 @dataclass(frozen=True, kw_only=True)
 class IndustryLink(Fact):
     """FEEDS_INDUSTRY: an industry upstream of another, with how many links the data set counts."""
+
     link_from: str = col(required=True, ref="Industry", column="from")
     link_to: str = col(required=True, ref="Industry", column="to")
     count: float | None = col("number")
@@ -286,6 +360,7 @@ class IndustryLink(Fact):
 @dataclass(frozen=True, kw_only=True)
 class ProjectEvent(Evidence):
     """A project reached a stage on a date; a project's status on a date is its last event by then."""
+
     project: str = col(required=True, ref="Project")
     date: str = col("date", required=True)
     stage: str = col(required=True, choices=PROJECT_STAGES)
@@ -297,6 +372,7 @@ class ProjectEvent(Evidence):
 @dataclass(frozen=True, kw_only=True)
 class EnterpriseEvent(Evidence):
     """Something happened to a firm on a date: a production stop, a restructuring, a licence, a listing."""
+
     enterprise: str = col(required=True, ref="Enterprise")
     date: str = col("date", required=True)
     event: str = col(required=True, choices=ENTERPRISE_EVENTS)
@@ -308,6 +384,7 @@ class EnterpriseEvent(Evidence):
 @dataclass(frozen=True, kw_only=True)
 class Price(Evidence):
     """One observation of a price series (e.g. battery-grade lithium carbonate, yuan/t, monthly average)."""
+
     series: str = col("id", required=True)
     date: str = col("date", required=True)
     price: float = col("number", required=True, column="value")  # ``price`` on the graph: figures' value is text
@@ -323,6 +400,7 @@ class Policy(Fact):
     """A government policy that bears on the chain: who issued it, for which region (a park row: the
     country for national ones), on which day, and the segments it names. ``as_of`` is the day it was
     issued or, when only reported, the day of the report."""
+
     id: str = col("id", required=True)
     title: str = col(required=True)
     issuer: str = col(required=True)

@@ -1,6 +1,7 @@
 """Find entities by name as people type them: resolution (id, zh, en, alias, listed code; with or
 without the legal form, in traditional or simplified characters, full- or half-width, any case, or a
 unique beginning) and fuzzy search."""
+
 from __future__ import annotations
 
 import bisect
@@ -38,6 +39,7 @@ def code_key(text: str) -> str | None:
 @dataclass(frozen=True)
 class Match:
     """A search hit: the node, the name that matched and how well (0-100)."""
+
     id: str
     kind: str
     name: str
@@ -51,9 +53,27 @@ def _norm(text: str) -> str:
 
 #: Legal forms and words that people leave off a firm's name, longest first; stripped from its end.
 LEGAL_ZH = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团", "公司")
-LEGAL_EN = frozenset({"co", "ltd", "inc", "incorporated", "corp", "corporation", "limited", "llc", "plc",
-                      "company", "group", "holdings", "gmbh", "ag", "sa", "se"})
-_PAREN = re.compile(r"\([^()]*\)")          # after NFKC, （中国） reads (中国)
+LEGAL_EN = frozenset(
+    {
+        "co",
+        "ltd",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "limited",
+        "llc",
+        "plc",
+        "company",
+        "group",
+        "holdings",
+        "gmbh",
+        "ag",
+        "sa",
+        "se",
+    }
+)
+_PAREN = re.compile(r"\([^()]*\)")  # after NFKC, （中国） reads (中国)
 _PUNCT = re.compile(r"[\s.,;:·&'’\"/\-]+")
 _T2S = None
 
@@ -63,6 +83,7 @@ def _simplified(text: str) -> str:
     global _T2S
     if _T2S is None:
         import opencc
+
         _T2S = opencc.OpenCC("t2s")
     return _T2S.convert(text) if any(ord(c) > 0x2E7F for c in text) else text
 
@@ -88,7 +109,7 @@ def name_key(text: str) -> str:
         cut = next((f for f in LEGAL_ZH if last.endswith(f) and len(last) > len(f)), None)
         if cut is None:
             break
-        words[-1] = last[:-len(cut)]
+        words[-1] = last[: -len(cut)]
     return "".join(words)
 
 
@@ -189,8 +210,12 @@ def resolve(G: nx.MultiDiGraph, name: str, *, kinds: tuple[str, ...] = NAMED_KIN
         return name
     idx = _index(G, kinds)
     key, code = name_key(name), code_key(name)
-    for hits in (idx.folded.get(_norm(name)), idx.codes.get(code) if code else None, idx.keys.get(key),
-                 idx.prefixed(key) if _long_enough(key) else None):
+    for hits in (
+        idx.folded.get(_norm(name)),
+        idx.codes.get(code) if code else None,
+        idx.keys.get(key),
+        idx.prefixed(key) if _long_enough(key) else None,
+    ):
         if not hits:
             continue
         for kind in kinds:  # the earliest kind with a hit decides
@@ -207,8 +232,9 @@ def _label(d: dict, n: str) -> str:
     return d.get("name_zh") or d.get("name_en") or n
 
 
-def search(G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS,
-           min_score: float = 60) -> list[Match]:
+def search(
+    G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS, min_score: float = 60
+) -> list[Match]:
     """Nodes whose names or aliases are like ``text``, best first (one hit per node).
 
     Parameters
@@ -239,8 +265,7 @@ def search(G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, 
     key = _norm(text)
     if not key:
         return []
-    scored = process.extract(key, [_norm(c) for _, c in cands], scorer=fuzz.WRatio,
-                             limit=None, score_cutoff=min_score)
+    scored = process.extract(key, [_norm(c) for _, c in cands], scorer=fuzz.WRatio, limit=None, score_cutoff=min_score)
     best: dict[str, Match] = {}
     for _, score, i in scored:
         n, cand = cands[i]

@@ -6,6 +6,7 @@ reader sees the old set or the new set, never a mix. Temporary names carry the w
 (``.NAME.lg-tmp-PID-…``, ``.NAME.lg-new-PID-…``, ``.NAME.lg-old-PID-…``): the next run removes those a
 dead process left, and puts an old set back where a crash came between moving it aside and moving the
 new one in."""
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,22 @@ from typing import Callable, Iterable
 
 from .errors import LithiumGraphError
 
-__all__ = ["FORMATS", "Table", "show", "render", "width", "format_value", "write_atomic", "atomic_open", "staged_dir",
-           "file_target", "safe_cell", "printable", "redact", "CSVWriter"]
+__all__ = [
+    "FORMATS",
+    "Table",
+    "show",
+    "render",
+    "width",
+    "format_value",
+    "write_atomic",
+    "atomic_open",
+    "staged_dir",
+    "file_target",
+    "safe_cell",
+    "printable",
+    "redact",
+    "CSVWriter",
+]
 
 FORMATS = ("table", "json", "csv")
 
@@ -81,8 +96,7 @@ def redact(text: str) -> str:
 
 def width(text: str) -> int:
     """Columns a string takes in a terminal: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-               for c in text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
 def format_value(value, *, digits: int | None = 6, sep: str = "|") -> str:
@@ -124,8 +138,15 @@ def _clip(text: str, limit: int) -> str:
     return "".join(out) + "…"
 
 
-def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = None,
-           *, max_width: int = 60, data=None, raw: bool = False) -> str:
+def render(
+    rows: list[dict],
+    fmt: str = "table",
+    columns: list[str] | None = None,
+    *,
+    max_width: int = 60,
+    data=None,
+    raw: bool = False,
+) -> str:
     """Rows as text. ``data`` is what JSON shows when it should be richer than the rows. Control
     characters never reach the terminal (escaped in tables and CSV, ``\\u`` escapes in JSON); CSV cells
     are spreadsheet-safe (:func:`safe_cell`) unless ``raw``, which also leaves CSV cells' text as it is."""
@@ -139,8 +160,10 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
         w = CSVWriter(buf)
         w.writerow(columns)
         for r in rows:
-            cells = ["|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple)) else "" if v is None else v
-                     for c in columns]
+            cells = [
+                "|".join(map(str, v)) if isinstance(v := r.get(c), (list, tuple)) else "" if v is None else v
+                for c in columns
+            ]
             w.writerow(cells if raw else [printable(safe_cell(v)) if isinstance(v, str) else v for v in cells])
         return buf.getvalue().rstrip("\n")
     cells = [[_clip(printable(format_value(r.get(c))), max_width) for c in columns] for r in rows]
@@ -158,6 +181,7 @@ def render(rows: list[dict], fmt: str = "table", columns: list[str] | None = Non
 class Table:
     """One table of a result as a person reads it: the lines before it, then its rows (None: the lines
     alone), or ``empty`` where there are no rows."""
+
     rows: list[dict] | None
     columns: list[str] | None = None
     before: tuple[str, ...] = ()
@@ -178,13 +202,20 @@ def show(result, fmt: str = "table", *, raw: bool = False, **view) -> str:
         parts += [printable(redact(line)) for line in t.before]
         if t.rows is None:
             continue
-        parts.append(render(t.rows, "table", t.columns, max_width=t.max_width) if t.rows or t.empty is None
-                     else t.empty)
+        parts.append(
+            render(t.rows, "table", t.columns, max_width=t.max_width) if t.rows or t.empty is None else t.empty
+        )
     return "\n".join(parts)
 
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISREG, "a file"))
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISREG, "a file"),
+)
 
 
 def _kind(mode: int) -> str:
@@ -237,8 +268,11 @@ def clean_stale(target: Path) -> None:
         entries = list(target.parent.iterdir())
     except OSError:
         return
-    stale = [(m.group(1), p) for p in entries
-             if (m := pattern.match(p.name)) and int(m.group(2)) != os.getpid() and not _alive(int(m.group(2)))]
+    stale = [
+        (m.group(1), p)
+        for p in entries
+        if (m := pattern.match(p.name)) and int(m.group(2)) != os.getpid() and not _alive(int(m.group(2)))
+    ]
     for what, p in sorted(stale, key=lambda x: x[0] != "old"):
         if what == "old" and not os.path.lexists(target):
             os.rename(p, target)
@@ -287,8 +321,9 @@ def dir_target(path: str | Path, owns: Callable[[str], bool] | Iterable[str] | N
         others = sorted(p.name for p in path.iterdir() if not accept(p.name))
         if others:
             more = ", …" if len(others) > 3 else ""
-            raise LithiumGraphError(f"{path} holds other files ({', '.join(others[:3])}{more}); "
-                                    "write into a new or empty directory")
+            raise LithiumGraphError(
+                f"{path} holds other files ({', '.join(others[:3])}{more}); write into a new or empty directory"
+            )
     return path
 
 
@@ -318,6 +353,7 @@ def _swap(new: Path, path: Path) -> None:
         shutil.rmtree(new)  # it now holds the old set
     else:  # no atomic exchange here: move the old set aside first, so that a crash cannot lose it
         import secrets
+
         old = path.with_name(f".{path.name}.lg-old-{os.getpid()}-{secrets.token_hex(4)}")
         os.rename(path, old)
         os.rename(new, path)
@@ -327,6 +363,7 @@ def _swap(new: Path, path: Path) -> None:
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
     import ctypes
+
     try:
         fn = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):

@@ -1,6 +1,7 @@
 """A one-line progress on stderr for steps that may take more than a few seconds (validating a national
 data set, building a snapshot): shown only on a terminal, or when asked for, and only once a step has
 run for a second, so quick commands print nothing extra."""
+
 from __future__ import annotations
 
 import sys
@@ -14,8 +15,9 @@ class Progress:
     """Counts work done out of ``total`` and redraws one line (``label: 45% what``) at most ten times a
     second; :meth:`close` clears the line. ``enabled=None`` means: when ``stream`` is a terminal."""
 
-    def __init__(self, label: str, total: float, *, enabled: bool | None = None, stream: TextIO | None = None,
-                 delay: float = 1.0):
+    def __init__(
+        self, label: str, total: float, *, enabled: bool | None = None, stream: TextIO | None = None, delay: float = 1.0
+    ):
         self.stream = stream or sys.stderr
         self.enabled = bool(self.stream.isatty()) if enabled is None else enabled
         self.label, self.total, self.done, self.delay = label, max(total, 1), 0.0, delay

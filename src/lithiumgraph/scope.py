@@ -1,5 +1,6 @@
 """Selecting part of the graph: what belongs to a park (its sub-parks, the firms there, their projects
 and groups), what lies within some hops of an entity, and the subgraph an export or a view keeps."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ __all__ = ["Scope", "park_scope", "neighbourhood", "subgraph", "group_of", "Owne
 class Scope:
     """A park with its sub-parks; the enterprises located there, the projects sited there, and the
     park's firms: those located there and those running a project there."""
+
     park: str
     parks: frozenset[str]
     enterprises: frozenset[str]
@@ -87,8 +89,9 @@ def neighbourhood(G: nx.MultiDiGraph, focus: str, hops: int = 1) -> set[str]:
     return set(nx.single_source_shortest_path_length(U, focus, cutoff=hops))
 
 
-def subgraph(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None,
-             hops: int = 1) -> nx.MultiDiGraph:
+def subgraph(
+    G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None, hops: int = 1
+) -> nx.MultiDiGraph:
     """The part of the graph to export: all of it; a park's scope (its sub-parks, firms sited there,
     their projects and parents, the chain template, their figures and events); or what lies within ``hops`` edges
     of ``focus``. Sources cited by what is kept come along, so the export stays self-contained."""
@@ -132,6 +135,7 @@ def _climb(n: str, parents) -> list[str]:
 class Ownership:
     """Who is whose subsidiary, read in one pass over the edges, for analyses that ask it of thousands
     of firms (scanning each firm's edges every time cost more than the rest of ``recommend``)."""
+
     parents: dict[str, list[str]]
     subsidiaries: dict[str, list[tuple[str, dict]]]
     _groups: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -166,8 +170,9 @@ def ancestors(G: nx.MultiDiGraph, park: str) -> list[str]:
     out: list[str] = []
     cur = park
     while True:
-        ups = [v for _, v, d in G.out_edges(cur, data=True)
-               if d["kind"] == "LOCATED_IN" and G.nodes[v]["kind"] == "Park"]
+        ups = [
+            v for _, v, d in G.out_edges(cur, data=True) if d["kind"] == "LOCATED_IN" and G.nodes[v]["kind"] == "Park"
+        ]
         if not ups or ups[0] in out or ups[0] == park:
             return out
         cur = ups[0]

@@ -1,6 +1,7 @@
 """Where the shipped data lives: ``graph_data/`` and ``imports/`` at the root of a source checkout (the
 files people edit), or their copies inside the package (``lithiumgraph/shipped/``) that a built wheel
 carries (``setup.py`` copies them there at build time)."""
+
 from __future__ import annotations
 
 from pathlib import Path

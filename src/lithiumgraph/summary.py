@@ -1,4 +1,5 @@
 """What the graph holds: counts and sourcing (``stats``), and one entity in full (``describe``)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -18,16 +19,17 @@ __all__ = ["Stats", "stats", "Neighbour", "Entity", "describe"]
 @dataclass
 class Stats:
     """Counts by node and edge kind and by confidence; how many facts cite a known source."""
+
     nodes: dict[str, int]
     edges: dict[str, int]
     confidence: dict[str, int]
     facts: int
     sourced: int
     unsourced: list[str] = field(default_factory=list)
-    checked: int = 0        #: facts whose retrieved_on is within 12 months of today
+    checked: int = 0  #: facts whose retrieved_on is within 12 months of today
     capacities: dict[str, int] = field(default_factory=dict)  #: stated capacity figures: firm-wide, project
     built: dict[str, int] = field(default_factory=dict)  #: of those, the ones of built sites (operating, expanded)
-    grades: dict[str, int] = field(default_factory=dict)      #: sources by quality grade (A, B, C)
+    grades: dict[str, int] = field(default_factory=dict)  #: sources by quality grade (A, B, C)
     years: tuple[int, int] = (0, 0)  #: last year and this year: the window of ``checked_years`` and ``sourced_years``
     checked_years: int = 0  #: facts whose retrieved_on falls in ``years``
     sourced_years: int = 0  #: facts whose newest dated source falls in ``years``
@@ -40,16 +42,33 @@ class Stats:
         out = [{"what": "nodes", "kind": k, "count": v} for k, v in sorted(self.nodes.items())]
         out += [{"what": "edges", "kind": k, "count": v} for k, v in sorted(self.edges.items())]
         out += [{"what": "confidence", "kind": k, "count": v} for k, v in sorted(self.confidence.items())]
-        out.append({"what": "facts sourced", "kind": f"{self.sourced}/{self.facts}",
-                    "count": f"{100 * self.sourced_share:.1f}%"})
+        out.append(
+            {
+                "what": "facts sourced",
+                "kind": f"{self.sourced}/{self.facts}",
+                "count": f"{100 * self.sourced_share:.1f}%",
+            }
+        )
         share = self.checked / self.facts if self.facts else 0.0
-        out.append({"what": "facts checked within 12 months", "kind": f"{self.checked}/{self.facts}",
-                    "count": f"{100 * share:.1f}%"})
+        out.append(
+            {
+                "what": "facts checked within 12 months",
+                "kind": f"{self.checked}/{self.facts}",
+                "count": f"{100 * share:.1f}%",
+            }
+        )
         span = f"{self.years[0]}–{self.years[1]}"
-        for what, n in ((f"facts checked in {span}", self.checked_years),
-                        (f"facts with a source of {span}", self.sourced_years)):
-            out.append({"what": what, "kind": f"{n}/{self.facts}",
-                        "count": f"{100 * n / self.facts if self.facts else 0.0:.1f}%"})
+        for what, n in (
+            (f"facts checked in {span}", self.checked_years),
+            (f"facts with a source of {span}", self.sourced_years),
+        ):
+            out.append(
+                {
+                    "what": what,
+                    "kind": f"{n}/{self.facts}",
+                    "count": f"{100 * n / self.facts if self.facts else 0.0:.1f}%",
+                }
+            )
         out += [{"what": "capacity figures", "kind": k, "count": v} for k, v in self.capacities.items()]
         out += [{"what": "capacity figures, built", "kind": k, "count": v} for k, v in self.built.items()]
         out += [{"what": "sources by grade", "kind": k, "count": v} for k, v in sorted(self.grades.items())]
@@ -120,14 +139,27 @@ def stats(G: nx.MultiDiGraph) -> Stats:
         if d.get("kind") == "IN_SEGMENT" and d.get("capacity") is not None and G.nodes[u].get("kind") == "Enterprise":
             capacities["firm-wide"] += 1
             built["firm-wide"] += _built(d.get("status"))
-    return Stats(dict(sorted(nodes.items())), dict(sorted(edges.items())), dict(sorted(conf.items())),
-                 facts, sourced, sorted(unsourced), checked, capacities, built, dict(grades), (since, today.year),
-                 checked_years, sourced_years)
+    return Stats(
+        dict(sorted(nodes.items())),
+        dict(sorted(edges.items())),
+        dict(sorted(conf.items())),
+        facts,
+        sourced,
+        sorted(unsourced),
+        checked,
+        capacities,
+        built,
+        dict(grades),
+        (since, today.year),
+        checked_years,
+        sourced_years,
+    )
 
 
 @dataclass(frozen=True)
 class Neighbour:
     """One edge of an entity, seen from it: ``out`` when the entity is the edge's start."""
+
     edge: str
     direction: str
     id: str
@@ -139,6 +171,7 @@ class Neighbour:
 @dataclass
 class Entity:
     """An entity with its attributes, figures, neighbours by edge kind and the sources they cite."""
+
     id: str
     kind: str
     name: str
@@ -149,12 +182,26 @@ class Entity:
     sources: list[dict]
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "name": self.name, "attributes": self.attrs,
-                "figures": self.figures, "projects": self.projects,
-                "neighbours": [{"edge": n.edge, "direction": n.direction, "id": n.id, "kind": n.kind,
-                                "name": n.name, **{k: v for k, v in n.props.items() if k != "kind"}}
-                               for n in self.neighbours],
-                "sources": self.sources}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "attributes": self.attrs,
+            "figures": self.figures,
+            "projects": self.projects,
+            "neighbours": [
+                {
+                    "edge": n.edge,
+                    "direction": n.direction,
+                    "id": n.id,
+                    "kind": n.kind,
+                    "name": n.name,
+                    **{k: v for k, v in n.props.items() if k != "kind"},
+                }
+                for n in self.neighbours
+            ],
+            "sources": self.sources,
+        }
 
 
 def _group(G: nx.MultiDiGraph, n: str) -> list[str]:
@@ -169,27 +216,53 @@ def _group(G: nx.MultiDiGraph, n: str) -> list[str]:
 
 
 def _figures(G: nx.MultiDiGraph, n: str) -> list[dict]:
-    return [{"subject": n, **{k: x for k, x in G.nodes[v].items() if k != "kind"}}
-            for _, v, e in G.out_edges(n, data=True) if e["kind"] == "HAS_FIGURE"]
+    return [
+        {"subject": n, **{k: x for k, x in G.nodes[v].items() if k != "kind"}}
+        for _, v, e in G.out_edges(n, data=True)
+        if e["kind"] == "HAS_FIGURE"
+    ]
 
 
 def _projects(G: nx.MultiDiGraph, n: str) -> list[dict]:
     """Projects that ``n`` or its subsidiaries run, or, for a park, that are sited in it."""
     kind = G.nodes[n]["kind"]
     if kind == "Enterprise":
-        pairs = [(v, runner) for runner in _group(G, n)
-                 for _, v, e in G.out_edges(runner, data=True) if e["kind"] == "RUNS"]
+        pairs = [
+            (v, runner) for runner in _group(G, n) for _, v, e in G.out_edges(runner, data=True) if e["kind"] == "RUNS"
+        ]
     elif kind in ("Park", "Segment"):
-        pairs = [(u, None) for u, _, e in G.in_edges(n, data=True)  # type: ignore[misc]
-                 if G.nodes[u]["kind"] == "Project" and e["kind"] in ("LOCATED_IN", "IN_SEGMENT")]
+        pairs = [
+            (u, None)  # type: ignore[misc]
+            for u, _, e in G.in_edges(n, data=True)
+            if G.nodes[u]["kind"] == "Project" and e["kind"] in ("LOCATED_IN", "IN_SEGMENT")
+        ]
     else:
         return []
     out = []
     for p, runner in pairs:
         d = G.nodes[p]
-        out.append({"id": p, "name": d.get("name_zh"), "run_by": runner or d.get("enterprise"),
-                    **{k: d.get(k) for k in ("park", "segment", "capacity", "unit", "investment_yuan",
-                                             "status", "start", "confidence", "sources", "note")}})
+        out.append(
+            {
+                "id": p,
+                "name": d.get("name_zh"),
+                "run_by": runner or d.get("enterprise"),
+                **{
+                    k: d.get(k)
+                    for k in (
+                        "park",
+                        "segment",
+                        "capacity",
+                        "unit",
+                        "investment_yuan",
+                        "status",
+                        "start",
+                        "confidence",
+                        "sources",
+                        "note",
+                    )
+                },
+            }
+        )
     return out
 
 
@@ -227,10 +300,14 @@ def describe(G: nx.MultiDiGraph, n: str) -> Entity:
         if e["kind"] == "HAS_FIGURE":
             continue
         if e["kind"] == "HAS_INTENSITY":
-            figures.append({"subject": n, "metric": f"intensity ({G.nodes[v]['chemistry']})",
-                            "value": f"{G.nodes[v]['low']:g}–{G.nodes[v]['high']:g}",
-                            **{k: x for k, x in G.nodes[v].items()
-                               if k in ("unit", "note", "sources", "as_of", "confidence")}})
+            figures.append(
+                {
+                    "subject": n,
+                    "metric": f"intensity ({G.nodes[v]['chemistry']})",
+                    "value": f"{G.nodes[v]['low']:g}–{G.nodes[v]['high']:g}",
+                    **{k: x for k, x in G.nodes[v].items() if k in ("unit", "note", "sources", "as_of", "confidence")},
+                }
+            )
             continue
         neighbours.append(Neighbour(e["kind"], "out", v, G.nodes[v]["kind"], display_name(G, v), e))
     for u, _, e in G.in_edges(n, data=True):
@@ -240,12 +317,15 @@ def describe(G: nx.MultiDiGraph, n: str) -> Entity:
     others = {s for p in projects for s in p["sources"] or []} | {s for f in figures for s in f.get("sources", [])}
     others |= {s for nb in neighbours for s in nb.props.get("sources", ())}
     order = list(dict.fromkeys(list(d.get("sources", [])) + sorted(others)))
-    sources = [{"id": s, **{k: G.nodes[s].get(k) for k in ("title", "publisher", "date", "address")}}
-               for s in order if s in G]
+    sources = [
+        {"id": s, **{k: G.nodes[s].get(k) for k in ("title", "publisher", "date", "address")}} for s in order if s in G
+    ]
     # a fixed order (names first, provenance last) so that every store shows the same thing
     first = ("id", "name_zh", "name_en", "aliases", "listed_code")
     last = ("sources", "as_of", "confidence")
-    keys = sorted((k for k in d if k != "kind"),
-                  key=lambda k: (k in last, first.index(k) if k in first else len(first), last.index(k) if k in last else 0, k))
+    keys = sorted(
+        (k for k in d if k != "kind"),
+        key=lambda k: (k in last, first.index(k) if k in first else len(first), last.index(k) if k in last else 0, k),
+    )
     attrs = {k: d[k] for k in keys}
     return Entity(n, d["kind"], display_name(G, n), attrs, neighbours, figures, projects, sources)

@@ -1,4 +1,5 @@
 """The chain template: segments and their UPSTREAM_OF links, in upstream-to-downstream order."""
+
 from __future__ import annotations
 
 import networkx as nx

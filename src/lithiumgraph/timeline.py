@@ -12,6 +12,7 @@ segment links, intensities, parks, products, industries) are read as timeless un
 The rules analyses call: :func:`capacity_class` (which statuses count as capacity, which are pipeline) and
 :func:`firm_stopped` (why a firm cannot count as a leading firm on the date).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,8 +21,17 @@ import networkx as nx
 
 from .history import Step, first_day, last_day, parse_date, status_on
 
-__all__ = ["snapshot", "known_from", "capacity_class", "firm_stopped", "firm_events", "CAPACITY", "PIPELINE",
-           "NEVER", "STOPPED"]
+__all__ = [
+    "snapshot",
+    "known_from",
+    "capacity_class",
+    "firm_stopped",
+    "firm_events",
+    "CAPACITY",
+    "PIPELINE",
+    "NEVER",
+    "STOPPED",
+]
 
 #: Statuses whose capacity counts by default.
 CAPACITY = ("operating", "expanded")
@@ -36,8 +46,9 @@ _HALT_WORDS = {"production_stopped": "production stopped", "bankruptcy_restructu
 
 #: Node kinds and edge kinds read as timeless unless they carry valid_from or valid_to.
 _TIMELESS_NODES = frozenset(("Segment", "Intensity", "Park", "Product", "Industry"))
-_TIMELESS_EDGES = frozenset(("UPSTREAM_OF", "HAS_INTENSITY", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF", "PART_OF",
-                             "FEEDS_INDUSTRY"))
+_TIMELESS_EDGES = frozenset(
+    ("UPSTREAM_OF", "HAS_INTENSITY", "MAPS_TO", "MATERIAL_OF", "SUBCLASS_OF", "PART_OF", "FEEDS_INDUSTRY")
+)
 
 
 def capacity_class(status: str | None) -> str | None:
@@ -56,8 +67,11 @@ def capacity_class(status: str | None) -> str | None:
 
 def firm_events(G: nx.MultiDiGraph, firm: str) -> list[dict]:
     """A firm's events on the graph, oldest first."""
-    evs = [G.nodes[v] for v, keys in G._succ[firm].items()
-           if any(k == "HAS_EVENT" or k.startswith("HAS_EVENT#") for k in keys)]
+    evs = [
+        G.nodes[v]
+        for v, keys in G._succ[firm].items()
+        if any(k == "HAS_EVENT" or k.startswith("HAS_EVENT#") for k in keys)
+    ]
     return sorted((e for e in evs if e.get("event")), key=lambda e: (first_day(e["date"]), e["event"]))
 
 
@@ -150,7 +164,7 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
     rule = _Rule(day, source_dates)
     keep: dict[str, dict] = {}
     pending: dict[str, dict] = {}  # firms known only later: kept where a fact of the day involves them
-    began: list[str] = []          # projects that entered by their first event
+    began: list[str] = []  # projects that entered by their first event
     for n, d in node.items():
         kind = d.get("kind")
         if kind == "Source":
@@ -175,8 +189,9 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
     return _select_edges(G, keep, pending, began, rule, day)
 
 
-def _select_edges(G: nx.MultiDiGraph, keep: dict, pending: dict, began: list, rule: _Rule,
-                  day: date) -> nx.MultiDiGraph:
+def _select_edges(
+    G: nx.MultiDiGraph, keep: dict, pending: dict, began: list, rule: _Rule, day: date
+) -> nx.MultiDiGraph:
     """The kept edges, written straight into the new graph's adjacency (one pass; networkx's add_edge per
     edge cost more than the whole selection); ``G`` itself when nothing differs. Attribute dicts are
     shared with ``G`` where unchanged."""
@@ -216,8 +231,12 @@ def _select_edges(G: nx.MultiDiGraph, keep: dict, pending: dict, began: list, ru
                 kept += 1
     for n in (p for p in began if p in keep):  # projects that entered by their first event: their own edges
         for u, v, k, d in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
-            if d["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT") and u in succ and v in succ \
-                    and k not in succ[u].get(v, ()):
+            if (
+                d["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT")
+                and u in succ
+                and v in succ
+                and k not in succ[u].get(v, ())
+            ):
                 put(u, v, k, d)
                 kept += 1
     node = G._node
@@ -264,8 +283,11 @@ def _statuses(G: nx.MultiDiGraph, keep: dict, day: date) -> None:
     """Each kept project's status on ``day``; a project whose history starts later is left out."""
     for n in [n for n, d in keep.items() if d.get("kind") == "Project"]:
         d = keep[n]
-        steps = [Step(e["date"], e["stage"]) for v in G._succ[n] if v in keep
-                 and (e := keep[v]).get("kind") == "Event" and e.get("stage")]
+        steps = [
+            Step(e["date"], e["stage"])
+            for v in G._succ[n]
+            if v in keep and (e := keep[v]).get("kind") == "Event" and e.get("stage")
+        ]
         if d.get("status_stated"):
             steps.append(Step(d.get("as_of") or "0001", d["status_stated"]))
         if not steps:

@@ -6,6 +6,7 @@ template (UPSTREAM_OF) from a segment, or from the segments an enterprise or pro
 ``product`` follows imported material links (MATERIAL_OF) and ``industry`` imported upstream-industry
 links (FEEDS_INDUSTRY), the default when the walk starts from a product or an industry.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -27,6 +28,7 @@ _DETAIL = ("product", "period", "share_pct", "capacity", "unit", "status", "role
 @dataclass(frozen=True)
 class Step:
     """One node reached, the edge that reached it (from → to, as stored) and that edge's sources."""
+
     hop: int
     id: str
     kind: str
@@ -52,8 +54,18 @@ def _detail(d: dict) -> str:
 
 
 def _step(G, hop, n, edge_kind, u, v, d) -> Step:
-    return Step(hop, n, G.nodes[n]["kind"], display_name(G, n), edge_kind, u, v, _detail(d),
-                d.get("confidence"), tuple(d.get("sources", ())))
+    return Step(
+        hop,
+        n,
+        G.nodes[n]["kind"],
+        display_name(G, n),
+        edge_kind,
+        u,
+        v,
+        _detail(d),
+        d.get("confidence"),
+        tuple(d.get("sources", ())),
+    )
 
 
 def segments_of(G: nx.MultiDiGraph, n: str) -> list[str]:
@@ -73,16 +85,20 @@ def _level(G: nx.MultiDiGraph, n: str, level: str | None) -> str:
     if level not in LEVELS:
         raise LithiumGraphError(f"unknown level {level!r}: use one of {', '.join(LEVELS)}")
     if kind not in ("Enterprise", "Project", "Segment", "Product", "Industry"):
-        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: walks start from an enterprise, a project, "
-                                "a segment, a product or an industry")
+        raise LithiumGraphError(
+            f"{display_name(G, n)} is a {kind}: walks start from an enterprise, a project, "
+            "a segment, a product or an industry"
+        )
     if level == "enterprise" and kind != "Enterprise":
-        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: supply relations are between enterprises; "
-                                "use the segment level")
+        raise LithiumGraphError(
+            f"{display_name(G, n)} is a {kind}: supply relations are between enterprises; use the segment level"
+        )
     if level in ("product", "industry") and kind.lower() != level:
         raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: the {level} level walks from a {level}")
     if level == "segment" and kind in ("Product", "Industry"):
-        raise LithiumGraphError(f"{display_name(G, n)} is a {kind}: the segment level walks from an enterprise, "
-                                "a project or a segment")
+        raise LithiumGraphError(
+            f"{display_name(G, n)} is a {kind}: the segment level walks from an enterprise, a project or a segment"
+        )
     return level
 
 
@@ -174,8 +190,7 @@ def path(G: nx.MultiDiGraph, a: str, b: str, *, any_edge: bool = False) -> list[
         return []
     H = nx.Graph()
     H.add_nodes_from(G.nodes)
-    H.add_edges_from((u, v) for u, v, d in G.edges(data=True)
-                     if d["kind"] not in ("HAS_FIGURE", "HAS_INTENSITY"))
+    H.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["kind"] not in ("HAS_FIGURE", "HAS_INTENSITY"))
     try:
         nodes = nx.shortest_path(H, a, b)
     except nx.NetworkXNoPath:

@@ -1,4 +1,5 @@
 """Units of capacity and figures: each name maps to a dimension and a factor to the dimension's base unit."""
+
 from __future__ import annotations
 
 __all__ = ["UNITS", "CAPACITY_DIMENSIONS", "to_base", "dimension"]
@@ -24,7 +25,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "m²": ("area", 1.0),
     "vehicles": ("vehicles", 1.0),
     "yuan": ("money", 1.0),
-    "USD": ("money-USD", 1.0),          # other currencies are kept apart: no rate is assumed
+    "USD": ("money-USD", 1.0),  # other currencies are kept apart: no rate is assumed
     "million USD": ("money-USD", 1e6),
     "mu": ("land", 1.0),
     "count": ("count", 1.0),
@@ -37,8 +38,13 @@ UNITS: dict[str, tuple[str, float]] = {
 }
 
 CAPACITY_DIMENSIONS = ("mass/yr", "energy/yr", "area/yr", "vehicles/yr", "sets/yr")
-BASE = {"mass/yr": "t/yr", "energy/yr": "GWh/yr", "area/yr": "m²/yr", "vehicles/yr": "vehicles/yr",
-        "sets/yr": "sets/yr"}
+BASE = {
+    "mass/yr": "t/yr",
+    "energy/yr": "GWh/yr",
+    "area/yr": "m²/yr",
+    "vehicles/yr": "vehicles/yr",
+    "sets/yr": "sets/yr",
+}
 
 
 def dimension(unit: str) -> str:

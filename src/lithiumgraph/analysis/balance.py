@@ -12,6 +12,7 @@ A status is given only where the figures support it: ``shortfall`` needs every s
 (missing demand only deepens it), ``surplus`` every cell site's figure, ``balanced`` both; otherwise
 the status is ``unknown`` and the note says what is missing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,35 +33,52 @@ EXCLUDED_CELLS = {"cell-solid-state": "solid-state and semi-solid cells: no sour
 @dataclass(frozen=True)
 class Material:
     """A balanced material: segments whose intensities give demand, segments (x factor) that supply it."""
+
     id: str
     name_zh: str
     name_en: str
-    intensity: dict[str, str]      # chemistry -> segment whose Intensity row to use ("*": any chemistry)
-    supply: dict[str, float]       # segment -> factor into the material's unit
+    intensity: dict[str, str]  # chemistry -> segment whose Intensity row to use ("*": any chemistry)
+    supply: dict[str, float]  # segment -> factor into the material's unit
     note: str = ""
 
 
 MATERIALS = (
-    Material("cathode", "正极材料", "Cathode material",
-             {"lfp": "cathode-lfp", "ncm": "cathode-ncm", "ncm811": "cathode-ncm"},
-             {"cathode-lfp": 1.0, "cathode-ncm": 1.0, "cathode-other": 1.0}),
+    Material(
+        "cathode",
+        "正极材料",
+        "Cathode material",
+        {"lfp": "cathode-lfp", "ncm": "cathode-ncm", "ncm811": "cathode-ncm"},
+        {"cathode-lfp": 1.0, "cathode-ncm": 1.0, "cathode-other": 1.0},
+    ),
     Material("anode", "负极材料", "Anode material", {"*": "anode"}, {"anode": 1.0}),
     Material("electrolyte", "电解液", "Electrolyte", {"*": "electrolyte"}, {"electrolyte": 1.0}),
     Material("lipf6", "六氟磷酸锂", "LiPF6", {"*": "lipf6"}, {"lipf6": 1.0}),
     Material("separator", "隔膜", "Separator", {"*": "separator"}, {"separator": 1.0}),
     Material("copper-foil", "锂电铜箔", "Copper foil", {"*": "copper-foil"}, {"copper-foil": 1.0}),
     Material("aluminium-foil", "电池铝箔", "Aluminium foil", {"*": "aluminium-foil"}, {"aluminium-foil": 1.0}),
-    Material("lithium", "锂盐 (碳酸锂当量)", "Lithium salts (LCE)", {"*": "lithium-carbonate"},
-             {"lithium-carbonate": 1.0, "lithium-hydroxide": 0.880},
-             "LiOH counted as LiOH·H2O: 1 t = 0.880 t LCE (stoichiometry)"),
-    Material("al-plastic-film", "铝塑膜", "Aluminium-plastic film", {}, {"al-plastic-film": 1.0},
-             "no sourced intensity per GWh; pouch cells only"),
+    Material(
+        "lithium",
+        "锂盐 (碳酸锂当量)",
+        "Lithium salts (LCE)",
+        {"*": "lithium-carbonate"},
+        {"lithium-carbonate": 1.0, "lithium-hydroxide": 0.880},
+        "LiOH counted as LiOH·H2O: 1 t = 0.880 t LCE (stoichiometry)",
+    ),
+    Material(
+        "al-plastic-film",
+        "铝塑膜",
+        "Aluminium-plastic film",
+        {},
+        {"al-plastic-film": 1.0},
+        "no sourced intensity per GWh; pouch cells only",
+    ),
 )
 
 
 @dataclass
 class MaterialBalance:
     """One material: demand range, local supply, and the shortfall (+) or surplus (-) range."""
+
     material: str
     name_zh: str
     name_en: str
@@ -68,14 +86,14 @@ class MaterialBalance:
     demand_low: float | None
     demand_high: float | None
     supply: float
-    status: str                    # shortfall, surplus, balanced (within the range), unknown, no intensity
-    intensities: list[str] = field(default_factory=list)   # Intensity node ids behind the demand
+    status: str  # shortfall, surplus, balanced (within the range), unknown, no intensity
+    intensities: list[str] = field(default_factory=list)  # Intensity node ids behind the demand
     supply_projects: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     note: str = ""
     supply_unstated: list[str] = field(default_factory=list)  # local supply sites without a figure
-    pipeline: list[str] = field(default_factory=list)          # supply sites not counted: not operating, uncertain
-    demand_unstated: int = 0       # local cell sites without a capacity figure: demand is at least the range
+    pipeline: list[str] = field(default_factory=list)  # supply sites not counted: not operating, uncertain
+    demand_unstated: int = 0  # local cell sites without a capacity figure: demand is at least the range
     supply_pipeline: float | None = None  # capacity being built (construction, trial), when asked; never in supply
     include_pipeline: bool = False
 
@@ -89,27 +107,39 @@ class MaterialBalance:
         return None if self.demand_high is None or self.status == "unknown" else self.demand_high - self.supply
 
     def row(self) -> dict:
-        return {"material": self.material, "name": self.name_zh, "unit": self.unit,
-                "demand_low": self.demand_low, "demand_high": self.demand_high, "supply": self.supply,
-                "shortfall_low": self.shortfall_low, "shortfall_high": self.shortfall_high,
-                "status": self.status, "intensities": self.intensities, "supply_projects": self.supply_projects,
-                "supply_unstated": self.supply_unstated, "pipeline": self.pipeline,
-                **({"supply_pipeline": self.supply_pipeline} if self.include_pipeline else {}),
-                "sources": self.sources, "note": self.note}
+        return {
+            "material": self.material,
+            "name": self.name_zh,
+            "unit": self.unit,
+            "demand_low": self.demand_low,
+            "demand_high": self.demand_high,
+            "supply": self.supply,
+            "shortfall_low": self.shortfall_low,
+            "shortfall_high": self.shortfall_high,
+            "status": self.status,
+            "intensities": self.intensities,
+            "supply_projects": self.supply_projects,
+            "supply_unstated": self.supply_unstated,
+            "pipeline": self.pipeline,
+            **({"supply_pipeline": self.supply_pipeline} if self.include_pipeline else {}),
+            "sources": self.sources,
+            "note": self.note,
+        }
 
 
 @dataclass
 class Balance:
     """A park's balance: the cell capacity it rests on and one row per material."""
+
     park: str
     pipeline: bool
     cells_gwh: float
     cell_projects: list[str]
-    chemistry: dict[str, float]      # chemistry (or "unknown") -> GWh/yr
+    chemistry: dict[str, float]  # chemistry (or "unknown") -> GWh/yr
     excluded: list[str]
     materials: list[MaterialBalance]
-    cells_unstated: list[str] = field(default_factory=list)   # local cell sites without a figure
-    cells_pipeline: list[str] = field(default_factory=list)   # cell sites not counted: not operating, uncertain
+    cells_unstated: list[str] = field(default_factory=list)  # local cell sites without a figure
+    cells_pipeline: list[str] = field(default_factory=list)  # cell sites not counted: not operating, uncertain
 
     def rows(self) -> list[dict]:
         """One row per material."""
@@ -117,25 +147,54 @@ class Balance:
 
     def to_dict(self) -> dict:
         """The cell capacity the demand rests on, and every material's row."""
-        return {"park": self.park, "pipeline": self.pipeline, "cells_gwh": self.cells_gwh,
-                "cell_projects": self.cell_projects, "chemistry": self.chemistry, "excluded": self.excluded,
-                "materials": self.rows()}
+        return {
+            "park": self.park,
+            "pipeline": self.pipeline,
+            "cells_gwh": self.cells_gwh,
+            "cell_projects": self.cell_projects,
+            "chemistry": self.chemistry,
+            "excluded": self.excluded,
+            "materials": self.rows(),
+        }
 
     def tables(self) -> list:
         """What the demand rests on, in a line or three, then the materials."""
         from ..output import Table
-        lines = [f"Demand from {self.cells_gwh:g} GWh/yr of local cells ({', '.join(self.cell_projects) or 'none'}); "
-                 f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in self.chemistry.items()) or 'n/a'}; "
-                 f"left out: {', '.join(self.excluded) or 'nothing'}"]
+
+        lines = [
+            f"Demand from {self.cells_gwh:g} GWh/yr of local cells ({', '.join(self.cell_projects) or 'none'}); "
+            f"chemistry: {', '.join(f'{k} {v:g} GWh/yr' for k, v in self.chemistry.items()) or 'n/a'}; "
+            f"left out: {', '.join(self.excluded) or 'nothing'}"
+        ]
         if self.cells_unstated:
-            lines.append(f"Not computable from figures: {len(self.cells_unstated)} local cell site"
-                         f"{'s' if len(self.cells_unstated) != 1 else ''} without a capacity figure "
-                         f"({_few(self.cells_unstated)}); demand is unknown or at least the range shown")
+            lines.append(
+                f"Not computable from figures: {len(self.cells_unstated)} local cell site"
+                f"{'s' if len(self.cells_unstated) != 1 else ''} without a capacity figure "
+                f"({_few(self.cells_unstated)}); demand is unknown or at least the range shown"
+            )
         if self.cells_pipeline:
             lines.append(f"Pipeline, not counted (not operating, or uncertain): {_few(self.cells_pipeline)}")
-        return [Table(self.rows(), ["material", "name", "unit", "demand_low", "demand_high", "supply",
-                                    *(["supply_pipeline"] if self.pipeline else []), "shortfall_low", "shortfall_high", "status", "supply_projects",
-                                    "supply_unstated", "pipeline"], tuple(lines))]
+        return [
+            Table(
+                self.rows(),
+                [
+                    "material",
+                    "name",
+                    "unit",
+                    "demand_low",
+                    "demand_high",
+                    "supply",
+                    *(["supply_pipeline"] if self.pipeline else []),
+                    "shortfall_low",
+                    "shortfall_high",
+                    "status",
+                    "supply_projects",
+                    "supply_unstated",
+                    "pipeline",
+                ],
+                tuple(lines),
+            )
+        ]
 
     def get(self, material: str) -> MaterialBalance | None:
         return next((m for m in self.materials if m.material == material), None)
@@ -166,8 +225,12 @@ def _range(table, material: Material, chemistry: str | None):
     rows = list(dict(rows).items())
     if not rows:
         return None
-    return (min(d["low"] for _, d in rows), max(d["high"] for _, d in rows), rows[0][1]["unit"],
-            sorted(n for n, _ in rows))
+    return (
+        min(d["low"] for _, d in rows),
+        max(d["high"] for _, d in rows),
+        rows[0][1]["unit"],
+        sorted(n for n, _ in rows),
+    )
 
 
 def _site_ids(ss: SegmentSites | None, pipeline: bool = False) -> list[str]:
@@ -234,8 +297,17 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, include_pipeline: bool = F
             caps = [c * f for seg, f in m.supply.items() if (ss := here.get(seg)) and (c := ss.pipeline_capacity())]
             row.supply_pipeline = sum(caps) if caps else None
         out.append(row)
-    return Balance(scope.park, include_pipeline, sum(by_chem.values()), sorted(gwh_projects), by_chem, excluded, out,
-                   sorted(cells_unstated), sorted(cells_pipeline))
+    return Balance(
+        scope.park,
+        include_pipeline,
+        sum(by_chem.values()),
+        sorted(gwh_projects),
+        by_chem,
+        excluded,
+        out,
+        sorted(cells_unstated),
+        sorted(cells_pipeline),
+    )
 
 
 def _material(G, m: Material, table, by_chem, here, gwh_projects, n_gaps: int) -> MaterialBalance:
@@ -267,12 +339,16 @@ def _material(G, m: Material, table, by_chem, here, gwh_projects, n_gaps: int) -
         ids += r[3] if r and demand_gaps else []
     notes = [m.note] if m.note else []
     if demand_gaps:
-        notes.append(f"demand {'at least the range shown' if lo else 'unknown'}: "
-                     f"{n_gaps} local cell site{'s' if n_gaps != 1 else ''} without a capacity figure")
+        notes.append(
+            f"demand {'at least the range shown' if lo else 'unknown'}: "
+            f"{n_gaps} local cell site{'s' if n_gaps != 1 else ''} without a capacity figure"
+        )
     if unstated:
-        notes.append(f"supply {f'at least {sup:,.0f}' if sp else 'unknown'}: {len(unstated)} local "
-                     f"site{'s' if len(unstated) != 1 else ''} "
-                     f"without a capacity figure ({', '.join(sorted(unstated))})")
+        notes.append(
+            f"supply {f'at least {sup:,.0f}' if sp else 'unknown'}: {len(unstated)} local "
+            f"site{'s' if len(unstated) != 1 else ''} "
+            f"without a capacity figure ({', '.join(sorted(unstated))})"
+        )
     if lo is None and not (demand_gaps and _range(table, m, None)):
         status = "no intensity"
         unit = unit or _supply_unit(G, m)
@@ -287,8 +363,23 @@ def _material(G, m: Material, table, by_chem, here, gwh_projects, n_gaps: int) -
     ids = sorted(set(ids))
     srcs = list(dict.fromkeys(s for i in ids for s in G.nodes[i].get("sources", [])))
     srcs += [s for p in sorted(set(gwh_projects) | set(sp)) for s in G.nodes[p].get("sources", []) if s not in srcs]
-    return MaterialBalance(m.id, m.name_zh, m.name_en, unit, lo, hi, sup, status, ids, sorted(sp),
-                           list(dict.fromkeys(srcs)), "; ".join(notes), sorted(unstated), sorted(pipe), n_gaps)
+    return MaterialBalance(
+        m.id,
+        m.name_zh,
+        m.name_en,
+        unit,
+        lo,
+        hi,
+        sup,
+        status,
+        ids,
+        sorted(sp),
+        list(dict.fromkeys(srcs)),
+        "; ".join(notes),
+        sorted(unstated),
+        sorted(pipe),
+        n_gaps,
+    )
 
 
 def _supply_unit(G, m: Material) -> str | None:

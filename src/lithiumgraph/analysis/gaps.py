@@ -12,6 +12,7 @@ Each missing segment also gets an action: 补链 when it feeds a segment the par
 segment the park has feeds it, and none when it is a natural resource the park lacks (ore, brine).
 Weak segments get 强链.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +34,9 @@ __all__ = ["GapRules", "SegmentGap", "Coverage", "gaps"]
 @dataclass(frozen=True)
 class GapRules:
     """The thresholds behind missing / weak / strong."""
-    strong_firms: int = 3          #: local firms that make a segment strong without a leading firm
-    min_coverage: float = 1.0      #: local capacity / low end of local demand below which it is weak
+
+    strong_firms: int = 3  #: local firms that make a segment strong without a leading firm
+    min_coverage: float = 1.0  #: local capacity / low end of local demand below which it is weak
     include_pipeline: bool = False  #: show capacity being built (construction, trial) in its own column
     leader_levels: tuple[str, ...] = ("world", "national")  #: leader levels that count as leading
 
@@ -42,6 +44,7 @@ class GapRules:
 @dataclass
 class SegmentGap:
     """One segment of the template as the park has it."""
+
     segment: str
     name_zh: str
     name_en: str
@@ -59,26 +62,40 @@ class SegmentGap:
     unit: str | None = None
     resource: bool = False
     sources: list[str] = field(default_factory=list)
-    sites: list[str] = field(default_factory=list)          #: rows (project ids, firm@park) that make it present
-    pipeline: list[str] = field(default_factory=list)       #: rows that are planned, signed or uncertain only
+    sites: list[str] = field(default_factory=list)  #: rows (project ids, firm@park) that make it present
+    pipeline: list[str] = field(default_factory=list)  #: rows that are planned, signed or uncertain only
     pipeline_names: list[str] = field(default_factory=list)  #: firms present in the pipeline only
     pipeline_firms: list[str] = field(default_factory=list)  #: their ids
     pipeline_capacity: float | None = None  #: capacity being built (construction, trial); never in ``capacity``
-    shows_pipeline: bool = False    #: whether ``pipeline_capacity`` was asked for (``GapRules.include_pipeline``)
+    shows_pipeline: bool = False  #: whether ``pipeline_capacity`` was asked for (``GapRules.include_pipeline``)
     c_only: list[str] = field(default_factory=list)  #: what decides the status on C-grade sources only: sites, leader
 
     def row(self) -> dict:
-        return {"stage": self.stage, "group": self.group, "segment": self.segment, "name": self.name_zh,
-                "status": self.status, "c_only": self.c_only, "action": self.action, "firms": len(self.firms),
-                "firm_names": self.firm_names, "capacity": self.capacity,
-                **({"pipeline_capacity": self.pipeline_capacity} if self.shows_pipeline else {}), "unit": self.unit,
-                "reason": self.reason, "projects": self.projects, "sites": self.sites,
-                "pipeline": self.pipeline, "sources": self.sources}
+        return {
+            "stage": self.stage,
+            "group": self.group,
+            "segment": self.segment,
+            "name": self.name_zh,
+            "status": self.status,
+            "c_only": self.c_only,
+            "action": self.action,
+            "firms": len(self.firms),
+            "firm_names": self.firm_names,
+            "capacity": self.capacity,
+            **({"pipeline_capacity": self.pipeline_capacity} if self.shows_pipeline else {}),
+            "unit": self.unit,
+            "reason": self.reason,
+            "projects": self.projects,
+            "sites": self.sites,
+            "pipeline": self.pipeline,
+            "sources": self.sources,
+        }
 
 
 @dataclass
 class Coverage:
     """The park's coverage of the whole template, plus the balance it used for demand."""
+
     park: str
     rules: GapRules
     segments: list[SegmentGap]
@@ -91,24 +108,52 @@ class Coverage:
     def to_dict(self) -> dict:
         """The park, the rules applied, the count by status and every segment's row."""
         from dataclasses import asdict
-        return {"park": self.park, "rules": asdict(self.rules),
-                "counts": {s: len(self.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")},
-                "segments": self.rows()}
+
+        return {
+            "park": self.park,
+            "rules": asdict(self.rules),
+            "counts": {s: len(self.by_status(s)) for s in ("strong", "weak", "pipeline", "missing")},
+            "segments": self.rows(),
+        }
 
     def tables(self, by: str = "stage") -> list:
         """A table per chain stage (``by="stage"``) or per 三电一车 group (``by="group"``), then the counts."""
         from ..model import GROUPS, STAGES
         from ..output import Table
+
         rows, key = self.rows(), "stage" if by == "stage" else "group"
-        cols = ["segment", "name", "status", "c_only", "action", "firm_names", "capacity",
-                *(["pipeline_capacity"] if self.rules.include_pipeline else []), "unit", "reason"]
+        cols = [
+            "segment",
+            "name",
+            "status",
+            "c_only",
+            "action",
+            "firm_names",
+            "capacity",
+            *(["pipeline_capacity"] if self.rules.include_pipeline else []),
+            "unit",
+            "reason",
+        ]
         order = STAGES if by == "stage" else GROUPS + (None,)
-        out = [Table([r for r in rows if r[key] == value], cols, (f"\n== {value or 'other uses and recycling'} ==",),
-                     max_width=100)
-               for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index)]
+        out = [
+            Table(
+                [r for r in rows if r[key] == value],
+                cols,
+                (f"\n== {value or 'other uses and recycling'} ==",),
+                max_width=100,
+            )
+            for value in sorted(dict.fromkeys(r[key] for r in rows), key=order.index)
+        ]
         n = self.to_dict()["counts"]
-        return out + [Table(None, before=(f"\n{n['strong']} strong, {n['weak']} weak, {n['pipeline']} pipeline "
-                                          f"only, {n['missing']} missing of {len(rows)} segments",))]
+        return out + [
+            Table(
+                None,
+                before=(
+                    f"\n{n['strong']} strong, {n['weak']} weak, {n['pipeline']} pipeline "
+                    f"only, {n['missing']} missing of {len(rows)} segments",
+                ),
+            )
+        ]
 
     def by_status(self, status: str) -> list[SegmentGap]:
         return [s for s in self.segments if s.status == status]
@@ -157,8 +202,9 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
     has = {s for s, ss in here.items() if ss.present}
     out = []
     for seg in segment_order(G, lay):
-        out.append(_segment(G, seg, lay[seg], here.get(seg) or SegmentSites(seg, [], []), T, has,
-                            short.get(seg), rules))
+        out.append(
+            _segment(G, seg, lay[seg], here.get(seg) or SegmentSites(seg, [], []), T, has, short.get(seg), rules)
+        )
     return Coverage(scope.park, rules, out, bal)
 
 
@@ -169,8 +215,11 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
     leaders = _leaders(G, firms, seg, rules)
     resource = sd.get("resource") == "yes"
     site_rows = [s.label(_name(G, s.enterprise)) for s in ss.present]
-    pipe_rows = [s.label(_name(G, s.enterprise)) + (f" {format_value(s.capacity, digits=3)} {sd.get('unit')}" if s.capacity else "")
-                 for s in ss.pipeline]
+    pipe_rows = [
+        s.label(_name(G, s.enterprise))
+        + (f" {format_value(s.capacity, digits=3)} {sd.get('unit')}" if s.capacity else "")
+        for s in ss.pipeline
+    ]
     pipe_txt = f"pipeline: {'; '.join(pipe_rows)}" if pipe_rows else ""
     srcs = [x for s in ss.present + ss.pipeline for x in s.sources] + [x[0] for _, _, x, ok in leaders if ok and x]
     # a missing segment cites the template's sources for the segment itself
@@ -179,22 +228,52 @@ def _segment(G, seg, layer, ss: SegmentSites, T, has, mb, rules) -> SegmentGap:
         status = "pipeline" if ss.pipeline else "missing"
         action, reason = _missing(seg, T, has, mb, resource)
         if status == "pipeline":
-            reason = "no local site in operation; " + pipe_txt + ("; " + reason.removeprefix("no local firm; ")
-                                                                  if action else "")
+            reason = (
+                "no local site in operation; "
+                + pipe_txt
+                + ("; " + reason.removeprefix("no local firm; ") if action else "")
+            )
         weak_src: list[str] = []
     else:
         status, action, reason = _present(G, seg, ss, firms, leaders, mb, rules)
         weak_src = _c_only(G, ss, leaders, status, rules)
-        reason = "; ".join(x for x in (reason, "sites: " + "; ".join(site_rows), pipe_txt, weak_src and
-                                       f"{C_ONLY}: {', '.join(weak_src)}") if x)
+        reason = "; ".join(
+            x
+            for x in (
+                reason,
+                "sites: " + "; ".join(site_rows),
+                pipe_txt,
+                weak_src and f"{C_ONLY}: {', '.join(weak_src)}",
+            )
+            if x
+        )
     cap, pipe_cap = ss.capacity(), ss.pipeline_capacity() if rules.include_pipeline else None
-    return SegmentGap(seg, sd["name_zh"], sd["name_en"], sd["stage"], sd.get("group"), layer,
-                      status, action, reason, firms, [_name(G, f) for f in firms],
-                      [n for n, _, _, ok in leaders if ok], sorted(s.row for s in ss.present if s.kind == "project"),
-                      cap, sd.get("unit") if cap is not None or pipe_cap is not None else None, resource, sources,
-                      [s.row for s in ss.present], [s.row for s in ss.pipeline],
-                      [_name(G, f) for f in ss.pipeline_firms], ss.pipeline_firms, pipe_cap, rules.include_pipeline,
-                      weak_src)
+    return SegmentGap(
+        seg,
+        sd["name_zh"],
+        sd["name_en"],
+        sd["stage"],
+        sd.get("group"),
+        layer,
+        status,
+        action,
+        reason,
+        firms,
+        [_name(G, f) for f in firms],
+        [n for n, _, _, ok in leaders if ok],
+        sorted(s.row for s in ss.present if s.kind == "project"),
+        cap,
+        sd.get("unit") if cap is not None or pipe_cap is not None else None,
+        resource,
+        sources,
+        [s.row for s in ss.present],
+        [s.row for s in ss.pipeline],
+        [_name(G, f) for f in ss.pipeline_firms],
+        ss.pipeline_firms,
+        pipe_cap,
+        rules.include_pipeline,
+        weak_src,
+    )
 
 
 def _c_only(G, ss: SegmentSites, leaders, status: str, rules: GapRules) -> list[str]:
@@ -219,8 +298,10 @@ def _missing(seg, T, has, mb, resource) -> tuple[str, str]:
     if resource:
         return "", "natural resource not found locally in the data; cannot be attracted"
     if mb is not None and mb.status == "shortfall":
-        return "补链", (f"no local firm; local demand {format_value(mb.demand_low, digits=3)}–{format_value(mb.demand_high, digits=3)} "
-                       f"{mb.unit} of {_lower(mb.name_en)}, local supply {format_value(mb.supply, digits=3)}")
+        return "补链", (
+            f"no local firm; local demand {format_value(mb.demand_low, digits=3)}–{format_value(mb.demand_high, digits=3)} "
+            f"{mb.unit} of {_lower(mb.name_en)}, local supply {format_value(mb.supply, digits=3)}"
+        )
     if feeds:
         return "补链", f"no local firm; feeds local {', '.join(feeds)}"
     if fed:
@@ -234,12 +315,16 @@ def _coverage(mb, rules) -> tuple[bool | None, str]:
     if mb is None or mb.status == "no intensity" or (mb.demand_low == 0 and not mb.demand_unstated):
         return True, ""
     if mb.demand_low is None:
-        return None, (f"local demand for {_lower(mb.name_en)} unknown: {mb.demand_unstated} local cell "
-                      f"site{'s' if mb.demand_unstated != 1 else ''} without a capacity figure")
+        return None, (
+            f"local demand for {_lower(mb.name_en)} unknown: {mb.demand_unstated} local cell "
+            f"site{'s' if mb.demand_unstated != 1 else ''} without a capacity figure"
+        )
     need = rules.min_coverage * mb.demand_low
     cap = "not stated" if mb.supply_unstated and not mb.supply_projects else format_value(mb.supply, digits=3)
-    txt = (f"local {_lower(mb.name_en)} capacity {cap} vs demand "
-           f"{format_value(mb.demand_low, digits=3)}–{format_value(mb.demand_high, digits=3)} {mb.unit}")
+    txt = (
+        f"local {_lower(mb.name_en)} capacity {cap} vs demand "
+        f"{format_value(mb.demand_low, digits=3)}–{format_value(mb.demand_high, digits=3)} {mb.unit}"
+    )
     if mb.supply >= need and not mb.demand_unstated:
         return True, txt
     if mb.supply < need and not mb.supply_unstated:
@@ -267,12 +352,15 @@ def _present(G, seg, ss, firms, leaders, mb, rules) -> tuple[str, str, str]:
         base = None
     unsure_txt = "; ".join(
         ([("uncertain claim not counted: " + "; ".join(f"{n} ({lvl})" for n, lvl, _, _ in unsure))] if unsure else [])
-        + [f"leading firm not counted: {n} ({lvl})" for n, lvl, _, _ in stopped])
+        + [f"leading firm not counted: {n} ({lvl})" for n, lvl, _, _ in stopped]
+    )
     if base and covered:
         return "strong", "", "; ".join(x for x in (base, cover_txt, unsure_txt) if x)
     why = []
     if not base:
-        why.append(f"{len(firms)} local firm{'s' if len(firms) > 1 else ''} (< {rules.strong_firms}) and no leading firm")
+        why.append(
+            f"{len(firms)} local firm{'s' if len(firms) > 1 else ''} (< {rules.strong_firms}) and no leading firm"
+        )
     else:
         why.append(base)
     if cover_txt:

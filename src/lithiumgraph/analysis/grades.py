@@ -4,6 +4,7 @@ A fact is *C-only* when it cites at least one source and every source it cites i
 ``sources.csv``. Such a fact still counts (it is often the only one there is), but a segment status or a
 score part it decides is marked with :data:`C_ONLY`, so a reader knows to look for the original.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

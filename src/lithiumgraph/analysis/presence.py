@@ -7,6 +7,7 @@ being built: construction, trial) is *pipeline*: listed beside the others, never
 strong segment, never counted as capacity; what is being built may be shown in its own column.
 Stopped sites (halted, suspended, postponed, cancelled) are left out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,16 +34,17 @@ STOPPED = ("halted", "postponed", "suspended", "cancelled")
 @dataclass(frozen=True)
 class Site:
     """One row that puts ``enterprise`` to work in ``segment`` inside the park."""
+
     enterprise: str
     segment: str
-    kind: str                      #: "project" or "location"
-    row: str                       #: the project id, or "enterprise@park" for a location row
+    kind: str  #: "project" or "location"
+    row: str  #: the project id, or "enterprise@park" for a location row
     park: str
     status: str | None
     confidence: str | None
-    capacity: float | None         #: in the segment's base unit; None when the row states none
+    capacity: float | None  #: in the segment's base unit; None when the row states none
     sources: tuple[str, ...]
-    pipeline: bool                 #: planned, signed or uncertain only (or not operating, when asked)
+    pipeline: bool  #: planned, signed or uncertain only (or not operating, when asked)
 
     @property
     def uncertain(self) -> bool:
@@ -57,6 +59,7 @@ class Site:
 @dataclass
 class SegmentSites:
     """A segment's sites in the park: the present ones and the pipeline, each by firm."""
+
     segment: str
     present: list[Site]
     pipeline: list[Site]
@@ -78,16 +81,18 @@ class SegmentSites:
     def pipeline_capacity(self) -> float | None:
         """Σ stated capacity of pipeline sites being built (construction, trial; not uncertain), None when
         none states one: shown beside :meth:`capacity`, never added to it."""
-        caps = [s.capacity for s in self.pipeline if s.capacity is not None
-                and s.status in BUILDING and s.confidence != "uncertain"]
+        caps = [
+            s.capacity
+            for s in self.pipeline
+            if s.capacity is not None and s.status in BUILDING and s.confidence != "uncertain"
+        ]
         return sum(caps) if caps else None
 
     def unstated(self) -> list[Site]:
         """Present sites without a capacity figure, leaving out a firm's location row where one of
         its projects in the segment states the figure (the same works, described twice)."""
         stated = {s.enterprise for s in self.present if s.capacity is not None}
-        return [s for s in self.present if s.capacity is None
-                and not (s.kind == "location" and s.enterprise in stated)]
+        return [s for s in self.present if s.capacity is None and not (s.kind == "location" and s.enterprise in stated)]
 
 
 def _pipeline(status: str | None, confidence: str | None) -> bool:
@@ -122,8 +127,20 @@ def sites(G: nx.MultiDiGraph, scope: Scope) -> dict[str, SegmentSites]:
         if not seg or status in STOPPED:
             continue
         cap = to_base(d["capacity"], d["unit"]) if d.get("capacity") is not None else None
-        add(Site(d["enterprise"], seg, "project", p, d["park"], status, d.get("confidence"), cap,
-                 tuple(d.get("sources", ())), _pipeline(status, d.get("confidence"))))
+        add(
+            Site(
+                d["enterprise"],
+                seg,
+                "project",
+                p,
+                d["park"],
+                status,
+                d.get("confidence"),
+                cap,
+                tuple(d.get("sources", ())),
+                _pipeline(status, d.get("confidence")),
+            )
+        )
     for park in sorted(scope.parks):
         for firm, d in sorted(in_kind(G, park, "LOCATED_IN"), key=lambda x: (x[0], x[1].get("role") or "")):
             if not d.get("segments") or G.nodes[firm].get("kind") != "Enterprise":
@@ -136,6 +153,9 @@ def sites(G: nx.MultiDiGraph, scope: Scope) -> dict[str, SegmentSites]:
                     continue
                 conf = _merge(d.get("confidence"), m.get("confidence"), _CONF_ORDER)
                 srcs = tuple(dict.fromkeys(tuple(d.get("sources", ())) + tuple(m.get("sources", ()))))
-                add(Site(firm, seg, "location", f"{firm}@{park}", park, status, conf, None, srcs,
-                         _pipeline(status, conf)))
+                add(
+                    Site(
+                        firm, seg, "location", f"{firm}@{park}", park, status, conf, None, srcs, _pipeline(status, conf)
+                    )
+                )
     return out

@@ -23,6 +23,7 @@ aggregators, :mod:`lithiumgraph.analysis.grades`) is marked, and the candidate l
 
 Evidence whose confidence is ``uncertain`` counts at ``uncertain_factor`` of its points.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -38,25 +39,33 @@ from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
 from .targets import Recommendation, Recommendations, ScorePart, SegmentTargets
 
-__all__ = ["RecommendWeights", "ScorePart", "Recommendation", "SegmentTargets", "Recommendations", "recommend",
-           "target_segments"]
+__all__ = [
+    "RecommendWeights",
+    "ScorePart",
+    "Recommendation",
+    "SegmentTargets",
+    "Recommendations",
+    "recommend",
+    "target_segments",
+]
 
 
 @dataclass(frozen=True)
 class RecommendWeights:
     """Points for each part of a score."""
+
     supplies_local: float = 3.0
-    supplies_local_max: int = 2        #: relations counted at most
+    supplies_local_max: int = 2  #: relations counted at most
     world_leader: float = 3.0
     national_leader: float = 2.0
-    capacity: float = 1.0              #: x capacity / largest candidate capacity
-    tie_near: float = 2.0              #: sited in the region directly containing the park
-    tie_far: float = 1.0               #: sited in the region one level further up
+    capacity: float = 1.0  #: x capacity / largest candidate capacity
+    tie_near: float = 2.0  #: sited in the region directly containing the park
+    tie_far: float = 1.0  #: sited in the region one level further up
     group_in_park: float = 2.0
-    makes_product: float = 1.0         #: x the data set's weight of the product (0-1)
+    makes_product: float = 1.0  #: x the data set's weight of the product (0-1)
     uncertain_factor: float = 0.5
     recent_expansion: float = 1.0
-    recent_years: int = 3              #: the window of ``recent_expansion``, back from the graph's date
+    recent_years: int = 3  #: the window of ``recent_expansion``, back from the graph's date
 
 
 def _points(weight: float, confidence: str | None, w: RecommendWeights) -> float:
@@ -79,9 +88,16 @@ class _Names(dict):
         return name
 
 
-def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = None, top: int = 5,
-              weights: RecommendWeights = RecommendWeights(), rules: GapRules = GapRules(),
-              coverage: Coverage | None = None) -> Recommendations:
+def recommend(
+    G: nx.MultiDiGraph,
+    park: str | Scope,
+    *,
+    segment: str | None = None,
+    top: int = 5,
+    weights: RecommendWeights = RecommendWeights(),
+    rules: GapRules = GapRules(),
+    coverage: Coverage | None = None,
+) -> Recommendations:
     """Ranked outside candidates for each missing (not resource-bound), pipeline-only or weak segment.
 
     Parameters
@@ -127,8 +143,9 @@ def recommend(G: nx.MultiDiGraph, park: str | Scope, *, segment: str | None = No
     sells = _sales_into(G, local_groups)
     T = template(G)
     makers = cached(G, "makers", _makers)
-    recent = cached(G, ("recent projects", weights.recent_years, G.graph.get("as_of")),
-                    lambda G: _recent_projects(G, weights))
+    recent = cached(
+        G, ("recent projects", weights.recent_years, G.graph.get("as_of")), lambda G: _recent_projects(G, weights)
+    )
     sited = _sited(G, scope, regions)
     runs, here_subs = _in_park(G, scope, own, rules)
     out = []
@@ -156,18 +173,26 @@ def _in_park(G, scope: Scope, own: Ownership, rules: GapRules) -> tuple[dict[str
     """The firms running a counted project in the park (firm -> project), and each parent's subsidiaries in
     the park with their sources, worked out once: a large group would otherwise be walked again for every
     one of its members among the candidates."""
-    runs = {G.nodes[p]["enterprise"]: p for p in sorted(scope.projects)
-            if counts(G.nodes[p].get("status"), rules.include_pipeline)}
-    here_subs = {m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
-                 for m, subs in own.subsidiaries.items()}
+    runs = {
+        G.nodes[p]["enterprise"]: p
+        for p in sorted(scope.projects)
+        if counts(G.nodes[p].get("status"), rules.include_pipeline)
+    }
+    here_subs = {
+        m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
+        for m, subs in own.subsidiaries.items()
+    }
     return runs, here_subs
 
 
 def target_segments(cov: Coverage, segment: str | None = None) -> list:
     """The segments to find firms for: weak ones, and missing or pipeline-only ones not bound to a resource."""
-    return [s for s in cov.segments
-            if (s.status == "weak" or (s.status in ("missing", "pipeline") and not s.resource))
-            and (segment is None or s.segment == segment)]
+    return [
+        s
+        for s in cov.segments
+        if (s.status == "weak" or (s.status in ("missing", "pipeline") and not s.resource))
+        and (segment is None or s.segment == segment)
+    ]
 
 
 def _sales_into(G, local_groups: dict[str, str]) -> dict[str, list[tuple[str, dict]]]:
@@ -199,26 +224,42 @@ def _ranked(recs: list[Recommendation]) -> list[Recommendation]:
 
 def _in_segment(seg: str, membership: dict) -> ScorePart:
     """The zero-point part that states why the firm is a candidate at all: it is active in ``seg``."""
-    return ScorePart("in_segment", 0.0, f"active in {seg}"
-                     + (f" ({membership['product']})" if membership.get("product") else "")
-                     + _flag(membership.get("confidence")), tuple(membership.get("sources", ())))
+    return ScorePart(
+        "in_segment",
+        0.0,
+        f"active in {seg}"
+        + (f" ({membership['product']})" if membership.get("product") else "")
+        + _flag(membership.get("confidence")),
+        tuple(membership.get("sources", ())),
+    )
 
 
-def _leader_and_capacity(seg: str, membership: dict, cap: float | None, unit: str | None, biggest: float,
-                         weights: RecommendWeights) -> list[ScorePart]:
+def _leader_and_capacity(
+    seg: str, membership: dict, cap: float | None, unit: str | None, biggest: float, weights: RecommendWeights
+) -> list[ScorePart]:
     """Points for a sourced world or national lead in ``seg`` and for capacity relative to the largest candidate."""
     parts = []
     lvl = membership.get("leader")
     if lvl in ("world", "national"):
         w = weights.world_leader if lvl == "world" else weights.national_leader
-        parts.append(ScorePart("leader", _points(w, membership.get("confidence"), weights),
-                               f"{lvl} leader of {seg}{_flag(membership.get('confidence'))}"
-                               + (f" ({membership['note']})" if membership.get("note") else ""),
-                               tuple(membership.get("sources", ()))))
+        parts.append(
+            ScorePart(
+                "leader",
+                _points(w, membership.get("confidence"), weights),
+                f"{lvl} leader of {seg}{_flag(membership.get('confidence'))}"
+                + (f" ({membership['note']})" if membership.get("note") else ""),
+                tuple(membership.get("sources", ())),
+            )
+        )
     if cap and biggest:
-        parts.append(ScorePart("capacity", round(weights.capacity * cap / biggest, 3),
-                               f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
-                               tuple(membership.get("sources", ()))))
+        parts.append(
+            ScorePart(
+                "capacity",
+                round(weights.capacity * cap / biggest, 3),
+                f"capacity {cap:,.0f} {unit} (largest candidate {biggest:,.0f})",
+                tuple(membership.get("sources", ())),
+            )
+        )
     return parts
 
 
@@ -250,8 +291,11 @@ def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str 
         if m is not None and m.get("capacity") is not None and counts(m.get("status"), False):
             cap = to_base(m["capacity"], m["unit"])
         else:
-            cap = sum(to_base(p["capacity"], p["unit"]) for p in projects.get(firm, [])
-                      if p.get("capacity") is not None and counts(p.get("status"), False))
+            cap = sum(
+                to_base(p["capacity"], p["unit"])
+                for p in projects.get(firm, [])
+                if p.get("capacity") is not None and counts(p.get("status"), False)
+            )
         out[firm] = (cap or None, unit if cap else None, m if m is not None else projects[firm][0])
     return out
 
@@ -263,8 +307,9 @@ def _makes_product(G, c, seg, w) -> list[ScorePart]:
         for d in keys.values():
             if d["kind"] != "MAKES" or d.get("weight") is None:
                 continue
-            if d.get("segment") != seg and not any(v == seg and e["kind"] == "MAPS_TO"
-                                                    for v, ks in G._succ[prod].items() for e in ks.values()):
+            if d.get("segment") != seg and not any(
+                v == seg and e["kind"] == "MAPS_TO" for v, ks in G._succ[prod].items() for e in ks.values()
+            ):
                 continue
             if best is None or d["weight"] > best[1]["weight"]:
                 best = (prod, d)
@@ -272,9 +317,15 @@ def _makes_product(G, c, seg, w) -> list[ScorePart]:
         return []
     prod, d = best
     name = G.nodes[prod].get("name_zh") or G.nodes[prod].get("name_en") or prod
-    return [ScorePart("makes_product", _points(w.makes_product * float(d["weight"]), d.get("confidence"), w),
-                      f"makes {name} (weight {float(d['weight']):.2f}{_flag(d.get('confidence'))}) per "
-                      f"{', '.join(d.get('sources', ())) or 'imported data'}", tuple(d.get("sources", ())))]
+    return [
+        ScorePart(
+            "makes_product",
+            _points(w.makes_product * float(d["weight"]), d.get("confidence"), w),
+            f"makes {name} (weight {float(d['weight']):.2f}{_flag(d.get('confidence'))}) per "
+            f"{', '.join(d.get('sources', ())) or 'imported data'}",
+            tuple(d.get("sources", ())),
+        )
+    ]
 
 
 def _supplies_local(names: _Names, c, sells, local_groups, w, grp, fits: set[str]) -> list[ScorePart]:
@@ -287,11 +338,16 @@ def _supplies_local(names: _Names, c, sells, local_groups, w, grp, fits: set[str
             via = "" if m == c else f" (through {names[m]})"
             firm = local_groups[cust]
             where = "" if firm == cust else f", whose {names[firm]} is in the park"
-            parts.append(ScorePart("supplies_local", _points(w.supplies_local, d.get("confidence"), w),
-                                   f"supplies {d.get('product')} to {names[cust]}{where}{via}"
-                                   f"{_flag(d.get('confidence'))}", tuple(d.get("sources", ()))))
+            parts.append(
+                ScorePart(
+                    "supplies_local",
+                    _points(w.supplies_local, d.get("confidence"), w),
+                    f"supplies {d.get('product')} to {names[cust]}{where}{via}{_flag(d.get('confidence'))}",
+                    tuple(d.get("sources", ())),
+                )
+            )
     parts.sort(key=lambda p: -p.points)
-    return parts[:w.supplies_local_max]
+    return parts[: w.supplies_local_max]
 
 
 def _sited(G, scope, regions) -> list[tuple[str, dict[str, tuple[str, dict]]]]:
@@ -302,8 +358,11 @@ def _sited(G, scope, regions) -> list[tuple[str, dict[str, tuple[str, dict]]]]:
         best: dict[str, tuple[str, dict]] = {}
 
         def offer(firm, place, d):
-            if firm not in best or (best[firm][1].get("confidence") == "uncertain") > (d.get("confidence") == "uncertain"):
+            if firm not in best or (best[firm][1].get("confidence") == "uncertain") > (
+                d.get("confidence") == "uncertain"
+            ):
                 best[firm] = (place, d)
+
         for p in sorted(inside.parks - scope.parks):
             for u, d in in_kind(G, p, "LOCATED_IN"):
                 if G.nodes[u]["kind"] == "Enterprise":
@@ -323,9 +382,14 @@ def _regional_tie(names: _Names, c, sited, w, grp) -> list[ScorePart]:
                 weight = w.tie_near if i == 0 else w.tie_far
                 via = "" if m == c else f" (through {names[m]})"
                 within = "" if place == region else f", within {names[region]}"
-                return [ScorePart("regional_tie", _points(weight, d.get("confidence"), w),
-                                  f"already sited in {names[place]}{within}{via}{_flag(d.get('confidence'))}",
-                                  tuple(d.get("sources", ())))]
+                return [
+                    ScorePart(
+                        "regional_tie",
+                        _points(weight, d.get("confidence"), w),
+                        f"already sited in {names[place]}{within}{via}{_flag(d.get('confidence'))}",
+                        tuple(d.get("sources", ())),
+                    )
+                ]
     return []
 
 
@@ -340,10 +404,12 @@ def _group_in_park(names: _Names, c, scope, w, runs: dict[str, str], grp, here_s
     if not here:
         return []
     what = [("itself" if m == c else names[m]) + (f" (runs {runs[m]})" if m in runs else "") for m in here]
-    sources = tuple(dict.fromkeys(s for m in here for s in members[m] + tuple(
-        names.G.nodes[runs[m]].get("sources", ()) if m in runs else ())))
-    return [ScorePart("group_in_park", w.group_in_park,
-                      f"already in the park: {', '.join(what)}", sources)]
+    sources = tuple(
+        dict.fromkeys(
+            s for m in here for s in members[m] + tuple(names.G.nodes[runs[m]].get("sources", ()) if m in runs else ())
+        )
+    )
+    return [ScorePart("group_in_park", w.group_in_park, f"already in the park: {', '.join(what)}", sources)]
 
 
 def _recent_projects(G, w: RecommendWeights) -> dict[str, list[tuple[str, str]]]:
@@ -367,6 +433,11 @@ def _recent_expansion(names: _Names, c, recent, w: RecommendWeights, grp) -> lis
     if not hits:
         return []
     what = ", ".join(f"{p} ({when})" + ("" if m == c else f" through {names[m]}") for p, when, m in hits[:3])
-    return [ScorePart("recent_expansion", w.recent_expansion,
-                      f"{len(hits)} project(s) begun in the last {w.recent_years} years: {what}",
-                      tuple(dict.fromkeys(s for p, _, _ in hits for s in names.G.nodes[p].get("sources", ()))))]
+    return [
+        ScorePart(
+            "recent_expansion",
+            w.recent_expansion,
+            f"{len(hits)} project(s) begun in the last {w.recent_years} years: {what}",
+            tuple(dict.fromkeys(s for p, _, _ in hits for s in names.G.nodes[p].get("sources", ()))),
+        )
+    ]

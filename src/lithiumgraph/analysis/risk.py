@@ -7,6 +7,7 @@
 - concentration: Herfindahl-Hirschman index (0-10,000) over local capacity per segment, firms
   counted by their top group; left empty, with the sites named, where a local site states no figure.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ __all__ = ["SingleSource", "Chokepoint", "Concentration", "RiskReport", "risk"]
 @dataclass
 class SingleSource:
     """A local firm's input segment that one documented supplier serves."""
+
     customer: str
     customer_name: str
     local_firm: str
@@ -35,14 +37,22 @@ class SingleSource:
     sources: list[str]
 
     def row(self) -> dict:
-        return {"customer": self.customer, "customer_name": self.customer_name, "local_firm": self.local_firm,
-                "segment": self.segment, "supplier": self.supplier, "supplier_name": self.supplier_name,
-                "evidence": self.evidence, "sources": self.sources}
+        return {
+            "customer": self.customer,
+            "customer_name": self.customer_name,
+            "local_firm": self.local_firm,
+            "segment": self.segment,
+            "supplier": self.supplier,
+            "supplier_name": self.supplier_name,
+            "evidence": self.evidence,
+            "sources": self.sources,
+        }
 
 
 @dataclass
 class Chokepoint:
     """An enterprise whose stoppage cuts local chain flows, why, and the site rows behind it."""
+
     enterprise: str
     name: str
     why: str
@@ -52,14 +62,22 @@ class Chokepoint:
     sites: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
-        return {"enterprise": self.enterprise, "name": self.name, "why": self.why, "segments": self.segments,
-                "feeds": self.feeds, "betweenness": self.betweenness, "sites": self.sites}
+        return {
+            "enterprise": self.enterprise,
+            "name": self.name,
+            "why": self.why,
+            "segments": self.segments,
+            "feeds": self.feeds,
+            "betweenness": self.betweenness,
+            "sites": self.sites,
+        }
 
 
 @dataclass
 class Concentration:
     """HHI of local capacity in one segment; None where a local site states no figure (the index
     would rest on a guess), with those sites named."""
+
     segment: str
     name: str
     firms: int
@@ -71,15 +89,23 @@ class Concentration:
     unstated: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
-        return {"segment": self.segment, "name": self.name, "firms": self.firms, "capacity": self.capacity,
-                "unit": self.unit, "hhi": None if self.hhi is None else round(self.hhi), "top_firm": self.top_firm,
-                "top_share": None if self.top_share is None else round(self.top_share, 3),
-                "unstated": self.unstated}
+        return {
+            "segment": self.segment,
+            "name": self.name,
+            "firms": self.firms,
+            "capacity": self.capacity,
+            "unit": self.unit,
+            "hhi": None if self.hhi is None else round(self.hhi),
+            "top_firm": self.top_firm,
+            "top_share": None if self.top_share is None else round(self.top_share, 3),
+            "unstated": self.unstated,
+        }
 
 
 @dataclass
 class RiskReport:
     """A park's single sources, chokepoints and concentration."""
+
     park: str
     single_sources: list[SingleSource] = field(default_factory=list)
     chokepoints: list[Chokepoint] = field(default_factory=list)
@@ -98,8 +124,11 @@ class RiskReport:
     def tables(self) -> list:
         """A table per section."""
         from ..output import Table
-        return [Table(rows, None, (f"\n== {name.replace('_', ' ')} ==",), max_width=70, empty="(none)")
-                for name, rows in self.to_dict().items()]
+
+        return [
+            Table(rows, None, (f"\n== {name.replace('_', ' ')} ==",), max_width=70, empty="(none)")
+            for name, rows in self.to_dict().items()
+        ]
 
 
 def _name(G, n: str) -> str:
@@ -111,8 +140,9 @@ def _top(G, n):
     return group_of(G, n)[-1]
 
 
-def risk(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(),
-         coverage: Coverage | None = None) -> RiskReport:
+def risk(
+    G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(), coverage: Coverage | None = None
+) -> RiskReport:
     """Single sources, chokepoints and concentration for a park.
 
     Parameters
@@ -166,9 +196,18 @@ def _single_sources(G, customers: dict[str, str]) -> list[SingleSource]:
         for seg, sups in sorted(by_seg.items(), key=lambda x: str(x[0])):
             if len({s for s, _ in sups}) == 1:
                 sup, d = sups[0]
-                out.append(SingleSource(
-                    cust, _name(G, cust), customers[cust], seg, sup, _name(G, sup),
-                    f"{d.get('product')}: {d.get('evidence')}", list(d.get("sources", []))))
+                out.append(
+                    SingleSource(
+                        cust,
+                        _name(G, cust),
+                        customers[cust],
+                        seg,
+                        sup,
+                        _name(G, sup),
+                        f"{d.get('product')}: {d.get('evidence')}",
+                        list(d.get("sources", [])),
+                    )
+                )
     return out
 
 
@@ -182,9 +221,16 @@ def _sole_firms(G, cov: Coverage) -> list[Chokepoint]:
             feeds = sorted(v for v in T.successors(s.segment) if v in here)
             if feeds:
                 f = s.firms[0]
-                out.append(Chokepoint(
-                    f, _name(G, f), f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
-                    [s.segment], feeds, sites=list(s.sites)))
+                out.append(
+                    Chokepoint(
+                        f,
+                        _name(G, f),
+                        f"only local firm in {s.segment}, which feeds local {', '.join(feeds)}",
+                        [s.segment],
+                        feeds,
+                        sites=list(s.sites),
+                    )
+                )
     return out
 
 
@@ -198,21 +244,34 @@ def _articulation_points(G, scope: Scope, local, customers: dict[str, str], here
         pairs.update((m, v) if m <= v else (v, m) for v, _ in out_kind(G, m, "SUPPLIES"))
     firms = {x for p in pairs for x in p}
     small = len(firms) <= 5000  # betweenness is computed: build in sorted order, as sampled betweenness
-    S = nx.Graph()              # must not depend on the store's edge order (articulation points do not)
+    S = nx.Graph()  # must not depend on the store's edge order (articulation points do not)
     S.add_nodes_from(sorted(firms) if small else firms)
     S.add_edges_from(sorted(pairs) if small else pairs)
     if S.number_of_nodes():
         # exact up to 200 firms; up to 5,000 estimated from 32 sampled sources (fixed seed: repeatable);
         # beyond that left out (None), as it would cost more than every other analysis together
         n = S.number_of_nodes()
-        bc = nx.betweenness_centrality(S, normalized=True) if n <= 200 else \
-            nx.betweenness_centrality(S, k=32, normalized=True, seed=0) if n <= 5000 else {}
+        bc = (
+            nx.betweenness_centrality(S, normalized=True)
+            if n <= 200
+            else nx.betweenness_centrality(S, k=32, normalized=True, seed=0)
+            if n <= 5000
+            else {}
+        )
         rows = _local_rows(G, scope, local, here_sites)
         for a in sorted(nx.articulation_points(S)):
-            out.append(Chokepoint(
-                a, _name(G, a), "articulation point of the supply network around the park: "
-                "removing it disconnects firms that now reach each other only through it", [], [],
-                round(bc[a], 3) if a in bc else None, rows.get(a, [])))
+            out.append(
+                Chokepoint(
+                    a,
+                    _name(G, a),
+                    "articulation point of the supply network around the park: "
+                    "removing it disconnects firms that now reach each other only through it",
+                    [],
+                    [],
+                    round(bc[a], 3) if a in bc else None,
+                    rows.get(a, []),
+                )
+            )
     return out
 
 
@@ -232,15 +291,27 @@ def _concentration(G, cov: Coverage, here_sites: dict) -> list[Concentration]:
         total = sum(shares.values())
         unstated = [x.row for x in ss.unstated()]
         if unstated:
-            out.append(Concentration(s.segment, s.name_zh, len(ss.firms), total if shares else None,
-                                     G.nodes[s.segment].get("unit"), None, None, None, unstated))
+            out.append(
+                Concentration(
+                    s.segment,
+                    s.name_zh,
+                    len(ss.firms),
+                    total if shares else None,
+                    G.nodes[s.segment].get("unit"),
+                    None,
+                    None,
+                    None,
+                    unstated,
+                )
+            )
             continue
         if not total:
             continue
         hhi = sum((100 * v / total) ** 2 for v in shares.values())
         top = max(shares, key=lambda k: (shares[k], k))
-        out.append(Concentration(s.segment, s.name_zh, len(shares), total, s.unit, hhi,
-                                 _name(G, top), shares[top] / total))
+        out.append(
+            Concentration(s.segment, s.name_zh, len(shares), total, s.unit, hhi, _name(G, top), shares[top] / total)
+        )
     return out
 
 

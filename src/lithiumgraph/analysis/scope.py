@@ -1,5 +1,6 @@
 """When a project or membership counts as a park's capacity or presence; the park's scope itself is
 selected in :mod:`lithiumgraph.scope` (its names are importable from here too)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,18 @@ from ..scope import Ownership, Scope, ancestors, group_of, park_scope
 from ..timeline import CAPACITY, capacity_class
 from ..timeline import PIPELINE as TL_PIPELINE
 
-__all__ = ["Scope", "park_scope", "ParkRow", "park_table", "group_of", "Ownership", "ancestors", "PIPELINE", "OPERATING", "counts"]
+__all__ = [
+    "Scope",
+    "park_scope",
+    "ParkRow",
+    "park_table",
+    "group_of",
+    "Ownership",
+    "ancestors",
+    "PIPELINE",
+    "OPERATING",
+    "counts",
+]
 
 OPERATING = CAPACITY
 #: Statuses of projects being built: pipeline, counted only when asked for; planned, signed, land never.
@@ -28,6 +40,7 @@ def counts(status: str | None, pipeline: bool) -> bool:
 @dataclass(frozen=True)
 class ParkRow:
     """A park or region with the firms and projects sited in it or in any park within it."""
+
     park: str
     name: str
     level: str | None
@@ -36,8 +49,14 @@ class ParkRow:
     projects: int
 
     def row(self) -> dict:
-        return {"park": self.park, "name": self.name, "level": self.level, "parent": self.parent,
-                "firms": self.firms, "projects": self.projects}
+        return {
+            "park": self.park,
+            "name": self.name,
+            "level": self.level,
+            "parent": self.parent,
+            "firms": self.firms,
+            "projects": self.projects,
+        }
 
 
 def park_table(G: nx.MultiDiGraph, *, within: str | None = None) -> list[ParkRow]:
@@ -48,8 +67,8 @@ def park_table(G: nx.MultiDiGraph, *, within: str | None = None) -> list[ParkRow
     True
     """
     from ..graph import short_name
-    ids = sorted(park_scope(G, within).parks) if within else \
-        sorted(n for n, k in G.nodes(data="kind") if k == "Park")
+
+    ids = sorted(park_scope(G, within).parks) if within else sorted(n for n, k in G.nodes(data="kind") if k == "Park")
     levels = ("country", "province", "city", "county", "park")
     out = []
     for p in ids:

@@ -1,5 +1,6 @@
 """What ``recommend`` returns: the targets of a park, each segment's ranked candidates, and each
 candidate's score broken into named parts with the evidence and sources behind them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ __all__ = ["ScorePart", "Recommendation", "SegmentTargets", "Recommendations"]
 @dataclass(frozen=True)
 class ScorePart:
     """One named reason, its points and the facts behind it."""
+
     name: str
     points: float
     evidence: str
@@ -27,6 +29,7 @@ class ScorePart:
 @dataclass
 class Recommendation:
     """An outside enterprise for one segment, with its score broken into parts."""
+
     segment: str
     enterprise: str
     name: str
@@ -40,15 +43,22 @@ class Recommendation:
         return [p.name for p in self.parts if p.c_only]
 
     def row(self) -> dict:
-        return {"segment": self.segment, "rank": self.rank, "enterprise": self.enterprise, "name": self.name,
-                "score": round(self.score, 2), "c_only": self.c_only,
-                "why": "; ".join(f"{p.label}: {p.evidence}" for p in sorted(self.parts, key=lambda p: not p.points)),
-                "sources": sorted({s for p in self.parts for s in p.sources})}
+        return {
+            "segment": self.segment,
+            "rank": self.rank,
+            "enterprise": self.enterprise,
+            "name": self.name,
+            "score": round(self.score, 2),
+            "c_only": self.c_only,
+            "why": "; ".join(f"{p.label}: {p.evidence}" for p in sorted(self.parts, key=lambda p: not p.points)),
+            "sources": sorted({s for p in self.parts for s in p.sources}),
+        }
 
 
 @dataclass
 class SegmentTargets:
     """The ranked candidates for one missing or weak segment."""
+
     segment: str
     name_zh: str
     status: str
@@ -66,17 +76,29 @@ class Recommendations(list):
 
     def rows(self) -> list[dict]:
         """One row per candidate, with its segment's status and action."""
-        return [{"segment": t.segment, "status": t.status, "action": t.action, **r.row()}
-                for t in self for r in t.candidates]
+        return [
+            {"segment": t.segment, "status": t.status, "action": t.action, **r.row()}
+            for t in self
+            for r in t.candidates
+        ]
 
     def to_dict(self) -> dict:
         """The park and every target with its candidates and their score parts."""
         from dataclasses import asdict
+
         return {"park": self.park, "targets": [asdict(t) for t in self]}
 
     def tables(self) -> list:
         """A table of candidates per target segment."""
         from ..output import Table
-        return [Table([r.row() for r in t.candidates], ["rank", "enterprise", "name", "score", "c_only", "why"],
-                      (f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}",), max_width=110,
-                      empty="no candidate in the data") for t in self]
+
+        return [
+            Table(
+                [r.row() for r in t.candidates],
+                ["rank", "enterprise", "name", "score", "c_only", "why"],
+                (f"\n== {t.name_zh} ({t.segment}): {t.status} {t.action} — {t.reason}",),
+                max_width=110,
+                empty="no candidate in the data",
+            )
+            for t in self
+        ]

@@ -7,6 +7,7 @@ with a positive is a query; its negatives are *hard*: every other firm known on 
 same country or active in a segment of one of the place's new projects (never random firms from
 anywhere). Firms first seen after D cannot be ranked; they are counted and left out.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,9 @@ __all__ = ["Split", "Outcome", "Backtest", "backtest", "outcomes", "SCORERS", "r
 @dataclass(frozen=True)
 class Outcome:
     """What happened after a split: new (firm, place) pairs and the segments of their projects."""
+
     pairs: dict[tuple[str, str], set[str]]
-    cold: int            #: new pairs by firms not known on the split day (cannot be ranked)
+    cold: int  #: new pairs by firms not known on the split day (cannot be ranked)
 
 
 def _under(G: nx.MultiDiGraph, place: str, within) -> bool:
@@ -43,8 +45,9 @@ def _under(G: nx.MultiDiGraph, place: str, within) -> bool:
     return False
 
 
-def outcomes(G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph,
-             within: list[str] | None = None) -> Outcome:
+def outcomes(
+    G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph, within: list[str] | None = None
+) -> Outcome:
     """Projects on ``after`` and not on ``before``, as (firm, place) -> segments, in places under
     ``within`` (park ids; None: everywhere)."""
     pairs: dict[tuple[str, str], set[str]] = {}
@@ -61,17 +64,24 @@ def outcomes(G: nx.MultiDiGraph, before: nx.MultiDiGraph, after: nx.MultiDiGraph
     return Outcome(pairs, len(cold))
 
 
-def recommend_points(v: dict[str, float], w: RecommendWeights = RecommendWeights(), *, by_segment: bool = False) -> float:
+def recommend_points(
+    v: dict[str, float], w: RecommendWeights = RecommendWeights(), *, by_segment: bool = False
+) -> float:
     """``recommend``'s points for a pair from the parts a place allows: group_in_park, regional_tie
     (near), leader, supplies_local, recent_expansion. By segment, ``recommend`` offers only firms active
     in the segment: the others come after all of them."""
-    pts = (w.group_in_park * v["in_place"] + w.tie_near * v["in_region"] + v["leader"]
-           + w.supplies_local * v["supplies_local"] + w.recent_expansion * v["recent_expansion"])
+    pts = (
+        w.group_in_park * v["in_place"]
+        + w.tie_near * v["in_region"]
+        + v["leader"]
+        + w.supplies_local * v["supplies_local"]
+        + w.recent_expansion * v["recent_expansion"]
+    )
     return pts - (0.0 if not by_segment or v["in_segment"] else 1000.0)
 
 
 def _random(v, firm, place, seed=0) -> float:
-    return int.from_bytes(hashlib.sha256(f"{seed}:{firm}:{place}".encode()).digest()[:8], "big") / 2 ** 64
+    return int.from_bytes(hashlib.sha256(f"{seed}:{firm}:{place}".encode()).digest()[:8], "big") / 2**64
 
 
 #: Baselines and the project's scorer: name -> f(features of the pair, firm, place).
@@ -90,9 +100,10 @@ SCORERS = {
 @dataclass
 class Split:
     """One split's results: per scorer its metrics and 95% intervals."""
+
     day: date
     until: date
-    unit: str            #: what a query is: "place" or "place and segment"
+    unit: str  #: what a query is: "place" or "place and segment"
     positives: int
     queries: int
     candidates: int
@@ -110,7 +121,7 @@ def _queries(F: Features, out: Outcome, by_segment: bool = False) -> list[tuple[
     by_key: dict[tuple, set[str]] = {}
     segs: dict[tuple, set[str]] = {}
     for (f, p), ss in out.pairs.items():
-        for key in ([(p, s) for s in ss] if by_segment else [(p, None)]):
+        for key in [(p, s) for s in ss] if by_segment else [(p, None)]:
             by_key.setdefault(key, set()).add(f)
             segs.setdefault(key, set()).update(ss)
     res = []
@@ -121,9 +132,13 @@ def _queries(F: Features, out: Outcome, by_segment: bool = False) -> list[tuple[
             hard = [f for f in F.firms if f in by_key[key] or F.segs.get(f, set()) & near]
         else:
             country = F.region.get(p) or p.rsplit(".", 1)[0]
-            hard = [f for f in F.firms if f in by_key[key]
-                    or any(F.region.get(q) == country for q in F.sites.get(f, ()))
-                    or F.segs.get(f, set()) & segs[key]]
+            hard = [
+                f
+                for f in F.firms
+                if f in by_key[key]
+                or any(F.region.get(q) == country for q in F.sites.get(f, ()))
+                or F.segs.get(f, set()) & segs[key]
+            ]
         res.append((key, by_key[key], hard))
     return res
 
@@ -135,14 +150,20 @@ def score_table(F: Features, queries, scorers) -> dict[str, list[Query]]:
         vecs = {f: F.vector(f, place[0], place[1]) for f in cands}
         for name, fn in scorers.items():
             s = {f: fn(vecs[f], f, place) for f in cands}
-            out[name].append(Query("|".join(x for x in place if x), {f: s[f] for f in cands if f in pos},
-                                   {f: s[f] for f in cands if f not in pos}))
+            out[name].append(
+                Query(
+                    "|".join(x for x in place if x),
+                    {f: s[f] for f in cands if f in pos},
+                    {f: s[f] for f in cands if f not in pos},
+                )
+            )
     return out
 
 
 @dataclass
 class Backtest:
     """The splits of a backtest; rows(), to_dict() and tables() like every result."""
+
     splits: list[Split]
 
     def rows(self) -> list[dict]:
@@ -150,30 +171,65 @@ class Backtest:
         for s in self.splits:
             for name, m in s.metrics.items():
                 ci = s.intervals.get(name, {})
-                row = {"split": s.day.isoformat(), "until": s.until.isoformat(), "unit": s.unit, "scorer": name,
-                       "mrr": _r(m.mrr), "mrr_ci": _ci(ci.get("mrr"))}
+                row = {
+                    "split": s.day.isoformat(),
+                    "until": s.until.isoformat(),
+                    "unit": s.unit,
+                    "scorer": name,
+                    "mrr": _r(m.mrr),
+                    "mrr_ci": _ci(ci.get("mrr")),
+                }
                 for k in KS:
                     row[f"hits@{k}"] = _r(m.hits[k])
-                row.update({"ap": _r(m.ap), "auc": _r(m.auc), "auc_ci": _ci(ci.get("auc")),
-                            "positives": m.positives, "queries": m.queries})
+                row.update(
+                    {
+                        "ap": _r(m.ap),
+                        "auc": _r(m.auc),
+                        "auc_ci": _ci(ci.get("auc")),
+                        "positives": m.positives,
+                        "queries": m.queries,
+                    }
+                )
                 out.append(row)
         return out
 
     def to_dict(self) -> dict:
-        return {"splits": [{"split": s.day.isoformat(), "until": s.until.isoformat(), "unit": s.unit,
-                            "positives": s.positives, "queries": s.queries, "candidates": s.candidates, "cold": s.cold, "notes": s.notes,
-                            "scorers": [r for r in self.rows() if r["split"] == s.day.isoformat()]}
-                           for s in self.splits]}
+        return {
+            "splits": [
+                {
+                    "split": s.day.isoformat(),
+                    "until": s.until.isoformat(),
+                    "unit": s.unit,
+                    "positives": s.positives,
+                    "queries": s.queries,
+                    "candidates": s.candidates,
+                    "cold": s.cold,
+                    "notes": s.notes,
+                    "scorers": [r for r in self.rows() if r["split"] == s.day.isoformat()],
+                }
+                for s in self.splits
+            ]
+        }
 
     def tables(self) -> list:
         from ..output import Table
+
         cols = ["scorer", "mrr", "mrr_ci", *[f"hits@{k}" for k in KS], "ap", "auc", "auc_ci"]
-        return [Table([r for r in self.rows() if r["split"] == s.day.isoformat()], cols,
-                      (f"== split {s.day} (graph as known that day), outcomes to {s.until}: {s.positives} positives "
-                       f"in {s.queries} queries (one per {s.unit}), {s.candidates} candidates per query on average (hard "
-                       f"negatives: {_HARD.get(s.unit, 'same segment')}); {s.cold} new pairs by firms unknown on the split day left out",
-                       *s.notes), max_width=40, empty="no positive after the split: nothing to measure")
-                for s in self.splits]
+        return [
+            Table(
+                [r for r in self.rows() if r["split"] == s.day.isoformat()],
+                cols,
+                (
+                    f"== split {s.day} (graph as known that day), outcomes to {s.until}: {s.positives} positives "
+                    f"in {s.queries} queries (one per {s.unit}), {s.candidates} candidates per query on average (hard "
+                    f"negatives: {_HARD.get(s.unit, 'same segment')}); {s.cold} new pairs by firms unknown on the split day left out",
+                    *s.notes,
+                ),
+                max_width=40,
+                empty="no positive after the split: nothing to measure",
+            )
+            for s in self.splits
+        ]
 
 
 _HARD = {"place": "same country or segment", "place and segment": "same or adjacent segment"}
@@ -195,8 +251,17 @@ def years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, within: list[str] | None = None,
-             by_segment: bool = False, learned: bool = True, rounds: int = 1000, seed: int = 0) -> Backtest:
+def backtest(
+    G: nx.MultiDiGraph,
+    splits,
+    *,
+    horizon_years: int = 2,
+    within: list[str] | None = None,
+    by_segment: bool = False,
+    learned: bool = True,
+    rounds: int = 1000,
+    seed: int = 0,
+) -> Backtest:
     """Score every scorer at each split day in ``splits`` against projects that appear in the following
     ``horizon_years`` years, in places under the regions ``within`` (park ids; default everywhere).
     ``by_segment`` ranks firms per place and segment of a new project (as ``recommend`` does per park
@@ -218,13 +283,22 @@ def backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, within: list
         notes = []
         if learned:
             from .learned import fit_before
+
             model, note = fit_before(G, day, horizon_years, within, by_segment)
             notes.append(note)
             if model is not None:
                 scorers["learned"] = lambda v, f, p: model(v)
         table = score_table(F, qs, scorers)
-        sp = Split(day, until, "place and segment" if by_segment else "place", sum(len(p) for _, p, _ in qs), len(qs),
-                   round(sum(len(c) for _, _, c in qs) / len(qs)) if qs else 0, oc.cold, notes=notes)
+        sp = Split(
+            day,
+            until,
+            "place and segment" if by_segment else "place",
+            sum(len(p) for _, p, _ in qs),
+            len(qs),
+            round(sum(len(c) for _, _, c in qs) / len(qs)) if qs else 0,
+            oc.cold,
+            notes=notes,
+        )
         for name, queries in table.items() if qs else ():
             sp.metrics[name] = evaluate(queries)
             sp.intervals[name] = bootstrap(queries, rounds=rounds, seed=seed)

@@ -4,6 +4,7 @@ suppliers of each customer that gained a supplier in that segment afterwards. Re
 segment on the split day. :func:`candidates` lists the best-ranked unstated relations of today's graph,
 each marked ``candidate``: they are never written into the curated data.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,10 +34,15 @@ def _vector(F: Features, rel: set, supplier: str, customer: str, seg: str) -> di
         for z in sorted(near & (F.sites.get(other, set()) | F.segs.get(other, set()))):
             deg = F._degree(z)
             aa += 1 / math.log(deg) if deg > 1 else 0.0
-    return {"popularity": float(len(customers)),
-            "same_place": float(bool({p for m in sg for p in F.sites.get(m, ())} & {p for m in cg for p in F.sites.get(m, ())})),
-            "group_supplies": float(any(c in cg for c in customers)), "adamic_adar": round(aa, 9),
-            "leader": F.leader.get(supplier, {}).get(seg, 0.0)}
+    return {
+        "popularity": float(len(customers)),
+        "same_place": float(
+            bool({p for m in sg for p in F.sites.get(m, ())} & {p for m in cg for p in F.sites.get(m, ())})
+        ),
+        "group_supplies": float(any(c in cg for c in customers)),
+        "adamic_adar": round(aa, 9),
+        "leader": F.leader.get(supplier, {}).get(seg, 0.0),
+    }
 
 
 #: Scorers of a (supplier, customer, segment) triple: name -> f(vector, supplier, key).
@@ -49,7 +55,9 @@ LINK_SCORERS = {
 }
 
 
-def link_backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, rounds: int = 1000, seed: int = 0) -> list[Split]:
+def link_backtest(
+    G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, rounds: int = 1000, seed: int = 0
+) -> list[Split]:
     """Per split day: metrics of each scorer over the SUPPLIES relations that appeared afterwards."""
     out = []
     for day in splits:
@@ -63,15 +71,22 @@ def link_backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, rounds:
         table: dict[str, list[Query]] = {n: [] for n in LINK_SCORERS}
         for c, g in keys:
             pos = {s for s, c2, g2 in new if (c2, g2) == (c, g)}
-            cands = [f for f in F.firms if f != c and (f in pos or g in F.segs.get(f, ()))
-                     and (f, c, g) not in rel]
+            cands = [f for f in F.firms if f != c and (f in pos or g in F.segs.get(f, ())) and (f, c, g) not in rel]
             vecs = {f: _vector(F, rel, f, c, g) for f in cands}
             for name, fn in LINK_SCORERS.items():
                 sc = {f: fn(vecs[f], f, f"{c}|{g}") for f in cands}
-                table[name].append(Query(f"{c}|{g}", {f: sc[f] for f in pos}, {f: sc[f] for f in cands if f not in pos}))
-        sp = Split(day, until, "customer and segment (SUPPLIES)", len(new), len(keys),
-                   round(sum(len(q.positives) + len(q.negatives) for q in table["random"]) / len(keys)) if keys else 0,
-                   len(_supplies(after) - rel) - len(new))
+                table[name].append(
+                    Query(f"{c}|{g}", {f: sc[f] for f in pos}, {f: sc[f] for f in cands if f not in pos})
+                )
+        sp = Split(
+            day,
+            until,
+            "customer and segment (SUPPLIES)",
+            len(new),
+            len(keys),
+            round(sum(len(q.positives) + len(q.negatives) for q in table["random"]) / len(keys)) if keys else 0,
+            len(_supplies(after) - rel) - len(new),
+        )
         for name, qs in table.items() if keys else ():
             sp.metrics[name] = evaluate(qs)
             sp.intervals[name] = bootstrap(qs, rounds=rounds, seed=seed)
@@ -82,6 +97,7 @@ def link_backtest(G: nx.MultiDiGraph, splits, *, horizon_years: int = 2, rounds:
 @dataclass
 class LinkCandidates:
     """Unstated supply relations ranked by a scorer, each marked ``candidate``."""
+
     rows_: list[dict]
 
     def rows(self) -> list[dict]:
@@ -99,8 +115,19 @@ def candidates(G: nx.MultiDiGraph, customer: str, *, scorer: str = "adamic_adar"
     rows = []
     for seg in sorted({g for _, c, g in rel if c == customer}):
         cands = [f for f in F.firms if f != customer and seg in F.segs.get(f, ()) and (f, customer, seg) not in rel]
-        scored = sorted(((LINK_SCORERS[scorer](_vector(F, rel, f, customer, seg), f, f"{customer}|{seg}"), f)
-                         for f in cands), key=lambda t: (-t[0], t[1]))
-        rows += [{"customer": customer, "segment": seg, "rank": i, "supplier": f, "score": round(s, 3),
-                  "status": "candidate"} for i, (s, f) in enumerate(scored[:top], 1)]
+        scored = sorted(
+            ((LINK_SCORERS[scorer](_vector(F, rel, f, customer, seg), f, f"{customer}|{seg}"), f) for f in cands),
+            key=lambda t: (-t[0], t[1]),
+        )
+        rows += [
+            {
+                "customer": customer,
+                "segment": seg,
+                "rank": i,
+                "supplier": f,
+                "score": round(s, 3),
+                "status": "candidate",
+            }
+            for i, (s, f) in enumerate(scored[:top], 1)
+        ]
     return LinkCandidates(rows)

@@ -7,6 +7,7 @@ against the negatives only. MRR and Hits@k average over positives, AUC is the sh
 (positive, negative) pairs where the positive scores strictly higher, average precision averages over
 queries with the positives placed after every negative they tie with.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -21,6 +22,7 @@ KS = (1, 5, 10)
 @dataclass(frozen=True)
 class Query:
     """One place's scored candidates: ``positives`` and ``negatives`` map firm -> score."""
+
     place: str
     positives: dict[str, float]
     negatives: dict[str, float]
@@ -29,6 +31,7 @@ class Query:
 @dataclass(frozen=True)
 class Metrics:
     """What one scorer achieved over a set of queries; ``None`` where there is nothing to measure."""
+
     mrr: float | None
     hits: dict[int, float | None]
     ap: float | None
@@ -75,8 +78,14 @@ def evaluate(queries: list[Query]) -> Metrics:
     for q in queries:
         w, p = _wins(q)
         won, pairs = won + w, pairs + p
-    return Metrics(sum(1 / r for r in ranks) / len(ranks), {k: sum(r <= k for r in ranks) / len(ranks) for k in KS},
-                   sum(_ap(q) for q in queries) / len(queries), won / pairs if pairs else None, len(ranks), len(queries))
+    return Metrics(
+        sum(1 / r for r in ranks) / len(ranks),
+        {k: sum(r <= k for r in ranks) / len(ranks) for k in KS},
+        sum(_ap(q) for q in queries) / len(queries),
+        won / pairs if pairs else None,
+        len(ranks),
+        len(queries),
+    )
 
 
 def bootstrap(queries: list[Query], *, rounds: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:

@@ -1,17 +1,34 @@
 """A park's analyses: gaps, balance, recommend, risk, the report and the pack, changes, freshness and
 the backtests of recommend and of predicted supply links."""
+
 from __future__ import annotations
 
 import click
 
-from .base import (_echo, _graph, _park, _rules, _show, cli, data_option, echo, errors_to_click,
-                   format_option, park_options)
+from .base import (
+    _echo,
+    _graph,
+    _park,
+    _rules,
+    _show,
+    cli,
+    data_option,
+    echo,
+    errors_to_click,
+    format_option,
+    park_options,
+)
 
 
 @cli.command()
 @park_options
-@click.option("--by", type=click.Choice(["stage", "group"]), default="stage", show_default=True,
-              help="Group the table by chain stage or by 三电一车 (battery, motor, control, vehicle).")
+@click.option(
+    "--by",
+    type=click.Choice(["stage", "group"]),
+    default="stage",
+    show_default=True,
+    help="Group the table by chain stage or by 三电一车 (battery, motor, control, vehicle).",
+)
 @data_option
 @format_option
 @errors_to_click
@@ -22,6 +39,7 @@ def gaps(park, strong_firms, min_coverage, include_pipeline, operating_only, by,
     Example: lithiumgraph gaps --park yichun-etdz
     """
     from ..analysis import gaps as _gaps
+
     G, pid = src.park_graph(park)
     _show(_gaps(G, pid, rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt, by=by)
 
@@ -38,6 +56,7 @@ def balance(park, strong_firms, min_coverage, include_pipeline, operating_only, 
     Example: lithiumgraph balance --park yichun-etdz
     """
     from ..analysis import balance as _balance
+
     G, pid = src.park_graph(park)
     _show(_balance(G, pid, include_pipeline=include_pipeline), fmt)
 
@@ -58,6 +77,7 @@ def recommend(park, strong_firms, min_coverage, include_pipeline, operating_only
     from ..analysis import gaps as _gaps, recommend as _recommend
     from ..analysis.recommend import target_segments
     from ..names import resolve
+
     rules = _rules(strong_firms, min_coverage, include_pipeline)
 
     def only(G):
@@ -65,6 +85,7 @@ def recommend(park, strong_firms, min_coverage, include_pipeline, operating_only
 
     def segments(G, pid):  # what the candidates are scored in: read nationally, in a second step on a server
         return [s.segment for s in target_segments(_gaps(G, pid, rules=rules), only(G))]
+
     G, pid = src.park_graph(park, segments)
     seg = only(G)
     targets = _recommend(G, pid, segment=seg, top=top, rules=rules)
@@ -84,14 +105,16 @@ def risk(park, strong_firms, min_coverage, include_pipeline, operating_only, src
     Example: lithiumgraph risk --park yichun-etdz
     """
     from ..analysis import risk as _risk
+
     G, pid = src.park_graph(park, supplies=True)
     _show(_risk(G, pid, rules=_rules(strong_firms, min_coverage, include_pipeline)), fmt)
 
 
 @cli.command()
 @park_options
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
-              help="Directory for report.md and report.html.")
+@click.option(
+    "-o", "--output", "outdir", required=True, type=click.Path(), help="Directory for report.md and report.html."
+)
 @click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
 @data_option
 @errors_to_click
@@ -103,6 +126,7 @@ def report(park, strong_firms, min_coverage, include_pipeline, operating_only, o
     """
     from ..report import build_report, write_report
     from ..timeline import snapshot
+
     H = src.history()
     G = snapshot(H, src.as_of)
     r = build_report(G, _park(G, park), rules=_rules(strong_firms, min_coverage, include_pipeline), top=top, history=H)
@@ -125,6 +149,7 @@ def changes(park, since, until, src, fmt):
     Example: lithiumgraph changes --park yichun-etdz --since 2024-01
     """
     from ..changes import changes as _changes
+
     G = src.history()
     rows = [c.row() for c in _changes(G, _park(G, park), since, until)]
     _echo(rows, fmt, ["date", "what", "kind", "subject", "name", "detail", "sources"])
@@ -132,9 +157,16 @@ def changes(park, since, until, src, fmt):
 
 @cli.command()
 @click.option("--park", help="Park id or name (default: every firm and project).")
-@click.option("--older-than", default="18m", show_default=True, help="Age after which a fact counts as stale (18m, 2y, 90d).")
-@click.option("--stuck-months", default=24, show_default=True, type=click.IntRange(1),
-              help="Months after which a waiting stage (planned … trial) counts as stuck.")
+@click.option(
+    "--older-than", default="18m", show_default=True, help="Age after which a fact counts as stale (18m, 2y, 90d)."
+)
+@click.option(
+    "--stuck-months",
+    default=24,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Months after which a waiting stage (planned … trial) counts as stuck.",
+)
 @click.option("--top", default=0, type=click.IntRange(0), help="Show only the first N (0: all).")
 @data_option
 @format_option
@@ -147,24 +179,49 @@ def freshness(park, older_than, stuck_months, top, src, fmt):
     Example: lithiumgraph freshness --park yichun-etdz --older-than 18m --top 10
     """
     from ..freshness import freshness as _freshness
+
     G = src.graph()
-    found = _freshness(G, park=_park(G, park) if park else None, older_than=older_than,
-                       stuck_months=stuck_months, today=src.as_of)
+    found = _freshness(
+        G, park=_park(G, park) if park else None, older_than=older_than, stuck_months=stuck_months, today=src.as_of
+    )
     rows = [f.row() for f in (found[:top] if top else found)]
     _echo(rows, fmt, ["problem", "weight", "subject", "name", "fact", "last_checked", "detail", "sources"])
 
 
 @cli.command()
-@click.option("--split", "splits", multiple=True, required=True, metavar="DATE",
-              help="Split day (YYYY, YYYY-MM or YYYY-MM-DD); rank with the graph as known that day. Repeatable.")
-@click.option("--horizon", default=2, show_default=True, type=click.IntRange(1, 50),
-              help="Years after the split whose new projects are the answers.")
-@click.option("--within", multiple=True, metavar="PLACE",
-              help="Only answers in places under this region (a park id, e.g. na-united-states). Repeatable.")
-@click.option("--by-segment", is_flag=True,
-              help="Rank firms per place and segment of a new project (as recommend does per park and segment).")
-@click.option("--rounds", default=1000, show_default=True, type=click.IntRange(10, 100000),
-              help="Bootstrap rounds for the 95% intervals (seed 0).")
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    required=True,
+    metavar="DATE",
+    help="Split day (YYYY, YYYY-MM or YYYY-MM-DD); rank with the graph as known that day. Repeatable.",
+)
+@click.option(
+    "--horizon",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 50),
+    help="Years after the split whose new projects are the answers.",
+)
+@click.option(
+    "--within",
+    multiple=True,
+    metavar="PLACE",
+    help="Only answers in places under this region (a park id, e.g. na-united-states). Repeatable.",
+)
+@click.option(
+    "--by-segment",
+    is_flag=True,
+    help="Rank firms per place and segment of a new project (as recommend does per park and segment).",
+)
+@click.option(
+    "--rounds",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(10, 100000),
+    help="Bootstrap rounds for the 95% intervals (seed 0).",
+)
 @data_option
 @format_option
 @errors_to_click
@@ -175,19 +232,39 @@ def backtest(splits, horizon, within, by_segment, rounds, src, fmt):
     Example: lithiumgraph backtest --data graph_data --data data/north-america --split 2022-08-15 --horizon 3 --within na-united-states
     """
     from ..backtest import backtest as _backtest
+
     if src.as_of is not None:
         raise click.UsageError("--as-of does not go with backtest: each --split is the day the graph is read as of")
-    _show(_backtest(src.history(), list(splits), horizon_years=horizon, within=list(within) or None,
-                     by_segment=by_segment, rounds=rounds), fmt)
+    _show(
+        _backtest(
+            src.history(),
+            list(splits),
+            horizon_years=horizon,
+            within=list(within) or None,
+            by_segment=by_segment,
+            rounds=rounds,
+        ),
+        fmt,
+    )
 
 
 @cli.command()
 @park_options
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
-              help="Directory for the pack (maps/, lists/, lists.xlsx, indicators.json, pack.html, pack.pdf).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(),
+    help="Directory for the pack (maps/, lists/, lists.xlsx, indicators.json, pack.html, pack.pdf).",
+)
 @click.option("--top", type=click.IntRange(1), default=3, show_default=True, help="Candidates per segment.")
-@click.option("--no-print", "no_print", is_flag=True,
-              help="Skip the PNG maps and the PDF (they need a headless Chromium: $LG_CHROMIUM or chromium).")
+@click.option(
+    "--no-print",
+    "no_print",
+    is_flag=True,
+    help="Skip the PNG maps and the PDF (they need a headless Chromium: $LG_CHROMIUM or chromium).",
+)
 @data_option
 @errors_to_click
 def pack(park, strong_firms, min_coverage, include_pipeline, operating_only, outdir, top, no_print, src):
@@ -198,18 +275,27 @@ def pack(park, strong_firms, min_coverage, include_pipeline, operating_only, out
     """
     from pathlib import Path
     from ..pack import build_pack, write_pack
+
     G = _graph(src)
-    p = build_pack(G, _park(G, park), as_of=src.as_of, rules=_rules(strong_firms, min_coverage, include_pipeline),
-                   top=top)
+    p = build_pack(
+        G, _park(G, park), as_of=src.as_of, rules=_rules(strong_firms, min_coverage, include_pipeline), top=top
+    )
     paths = write_pack(G, p, outdir, print_=not no_print)
-    echo(f"wrote {len(paths)} files into {outdir}: " + ", ".join(str(x.relative_to(outdir)) for x in paths
-                                                                   if x.parent == Path(outdir)))
+    echo(
+        f"wrote {len(paths)} files into {outdir}: "
+        + ", ".join(str(x.relative_to(outdir)) for x in paths if x.parent == Path(outdir))
+    )
 
 
 @cli.command("predict-links")
 @click.option("--customer", default=None, help="List unstated suppliers for this firm, marked candidate.")
-@click.option("--split", "splits", multiple=True, metavar="DATE",
-              help="Backtest instead: rank suppliers for the SUPPLIES relations that appeared after this day. Repeatable.")
+@click.option(
+    "--split",
+    "splits",
+    multiple=True,
+    metavar="DATE",
+    help="Backtest instead: rank suppliers for the SUPPLIES relations that appeared after this day. Repeatable.",
+)
 @click.option("--horizon", default=2, show_default=True, type=click.IntRange(1, 50), help="Years after each split.")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 1000), help="Candidates per segment.")
 @data_option
@@ -223,11 +309,13 @@ def predict_links(customer, splits, horizon, top, src, fmt):
     """
     from ..backtest import Backtest
     from ..backtest.links import candidates, link_backtest
+
     if bool(customer) == bool(splits):
         raise click.UsageError("give either --customer or --split")
     if splits:
         _show(Backtest(link_backtest(src.history(), list(splits), horizon_years=horizon)), fmt)
         return
     from ..names import resolve
+
     G = _graph(src)
     _show(candidates(G, resolve(G, customer, kinds=("Enterprise",), what="enterprise"), top=top), fmt)

@@ -1,5 +1,6 @@
 """What every command shares: the group, the options written once, the graph source, output and the
 mapping of library errors to one-line click errors."""
+
 from __future__ import annotations
 
 import functools
@@ -27,6 +28,7 @@ class DataProblems(click.ClickException):
 class Number(click.ParamType):
     """A finite number within bounds; anything else (``nan``, ``inf``, ``1e-9`` seconds) is refused in one
     line naming the option, exit 1."""
+
     name = "number"
 
     def __init__(self, kind=float, lo=None, hi=None, what="a number"):
@@ -34,6 +36,7 @@ class Number(click.ParamType):
 
     def convert(self, value, param, ctx):
         import math
+
         opt = param.opts[0] if param else "value"
         try:
             v = value if isinstance(value, self.kind) else self.kind(str(value).strip())
@@ -45,13 +48,19 @@ class Number(click.ParamType):
 
 
 #: The library names its parameters; at the command line the same things are flags.
-FLAGS = (("unless write=True", "unless --write is given"), ("hops must be at least", "--hops must be at least"),
-         ("query parameter '", "--param '"), ("or pass force=True", "or pass --force"),
-         ("the neo4j store needs a uri", "--store neo4j needs --neo4j-uri or NEO4J_URI"),
-         ("run the query on the neo4j store", "run the query with --store neo4j"),
-         ("push and write on the neo4j store", "push and write with --store neo4j"),
-         ("narrow with park or focus, use level='segment', or raise max_nodes",
-          "narrow with --park or --focus, use --level segment, or raise --max-nodes"))
+FLAGS = (
+    ("unless write=True", "unless --write is given"),
+    ("hops must be at least", "--hops must be at least"),
+    ("query parameter '", "--param '"),
+    ("or pass force=True", "or pass --force"),
+    ("the neo4j store needs a uri", "--store neo4j needs --neo4j-uri or NEO4J_URI"),
+    ("run the query on the neo4j store", "run the query with --store neo4j"),
+    ("push and write on the neo4j store", "push and write with --store neo4j"),
+    (
+        "narrow with park or focus, use level='segment', or raise max_nodes",
+        "narrow with --park or --focus, use --level segment, or raise --max-nodes",
+    ),
+)
 
 
 def as_flags(message: str) -> str:
@@ -63,10 +72,12 @@ def as_flags(message: str) -> str:
 
 def errors_to_click(fn):
     """Turn library errors into one-line click errors (exit 1, no traceback)."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from ..errors import DataError, LithiumGraphError
         from ..output import printable, redact
+
         try:
             return fn(*args, **kwargs)
         except DataError as e:
@@ -74,23 +85,33 @@ def errors_to_click(fn):
         except LithiumGraphError as e:
             raise click.ClickException(printable(redact(as_flags(str(e))))) from None
         except MemoryError:
-            raise click.ClickException("out of memory: ask for less (a smaller --park, fewer --hops, "
-                                       "a LIMIT in the query)") from None
+            raise click.ClickException(
+                "out of memory: ask for less (a smaller --park, fewer --hops, a LIMIT in the query)"
+            ) from None
         except OSError as e:  # a path that cannot be read or written: say which and why, in one line
             where = f"{e.filename}: " if e.filename else ""
             raise click.ClickException(printable(redact(f"{where}{e.strerror or e}"))) from None
+
     return wrapper
 
 
 def neo4j_options(fn):
     """Where the Neo4j server is; each option falls back to its NEO4J_* environment variable."""
-    fn = click.option("--database", envvar="NEO4J_DATABASE", default=None, help="Neo4j database (default: the server's).")(fn)
-    fn = click.option("--neo4j-password", envvar="NEO4J_PASSWORD", default="", show_envvar=True,
-                      help="Neo4j password.")(fn)
-    fn = click.option("--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_envvar=True,
-                      help="Neo4j user.")(fn)
-    return click.option("--neo4j-uri", envvar="NEO4J_URI", show_envvar=True,
-                        help="Neo4j URI, e.g. bolt://127.0.0.1:7687 or neo4j+s://xxxx.databases.neo4j.io")(fn)
+    fn = click.option(
+        "--database", envvar="NEO4J_DATABASE", default=None, help="Neo4j database (default: the server's)."
+    )(fn)
+    fn = click.option(
+        "--neo4j-password", envvar="NEO4J_PASSWORD", default="", show_envvar=True, help="Neo4j password."
+    )(fn)
+    fn = click.option("--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_envvar=True, help="Neo4j user.")(
+        fn
+    )
+    return click.option(
+        "--neo4j-uri",
+        envvar="NEO4J_URI",
+        show_envvar=True,
+        help="Neo4j URI, e.g. bolt://127.0.0.1:7687 or neo4j+s://xxxx.databases.neo4j.io",
+    )(fn)
 
 
 class GraphSource:
@@ -102,9 +123,17 @@ class GraphSource:
 
     def _use(self, fn):
         from ..stores import open_store
+
         extra = {"cache": self.cache, "progress": progress_line, "warn": warn} if self.store == "memory" else {}
-        st = open_store(self.store, data_dirs=self.data_dirs or None, uri=self.uri, user=self.user,
-                        password=self.password, database=self.database, **extra)
+        st = open_store(
+            self.store,
+            data_dirs=self.data_dirs or None,
+            uri=self.uri,
+            user=self.user,
+            password=self.password,
+            database=self.database,
+            **extra,
+        )
         try:
             return fn(st)
         finally:
@@ -115,13 +144,17 @@ class GraphSource:
         from ..timeline import snapshot
 
         def read(st):
-            if hasattr(st, "snapshot"):   # the memory store keeps today's snapshot in the cache
+            if hasattr(st, "snapshot"):  # the memory store keeps today's snapshot in the cache
                 return st.snapshot(self.as_of)
             G = st.graph()
             if left := G.graph.get("left_out"):
-                echo(f"note: left out {left['nodes']} nodes and {left['relationships']} relationships at "
-                     f"{self.uri} that lithiumgraph did not write (unknown kinds, missing or repeated ids)", err=True)
+                echo(
+                    f"note: left out {left['nodes']} nodes and {left['relationships']} relationships at "
+                    f"{self.uri} that lithiumgraph did not write (unknown kinds, missing or repeated ids)",
+                    err=True,
+                )
             return snapshot(G, self.as_of)
+
         return self._use(read)
 
     def park_graph(self, park, targets=None, *, supplies=False):
@@ -129,8 +162,9 @@ class GraphSource:
         only the park's part; ``targets(G, park_id)`` names the segments whose candidates are scored
         nationally (recommend), read in a second step; ``supplies`` asks for the supply relations of the
         park's groups (risk)."""
+
         def read(st):
-            if hasattr(st, "snapshot"):   # the memory store: the whole graph, today's snapshot from the cache
+            if hasattr(st, "snapshot"):  # the memory store: the whole graph, today's snapshot from the cache
                 G = st.snapshot(self.as_of)
                 return G, _park(G, park)
             raw = st.park_graph(park, supplies=supplies)
@@ -139,12 +173,14 @@ class GraphSource:
             if targets is not None and (more := st.park_graph(pid, segments=targets(G, pid))) is not raw:
                 G = self._day(more)
             return G, pid
+
         return self._use(read)
 
     def _day(self, H):
         """``H`` as of --as-of; a graph read for one park is dated like the whole graph would be."""
         from ..history import parse_date
         from ..timeline import snapshot
+
         G = snapshot(H, self.as_of)
         if G is H:  # nothing differed in this part; the whole graph would be dated
             G.graph["as_of"] = parse_date(self.as_of).isoformat()
@@ -160,6 +196,7 @@ class GraphSource:
             return self._use(lambda st: st.query(cypher, params, write=write, timeout=timeout))
         from ..cypher import check
         from ..stores.embedded import embedded
+
         check(cypher, write=write)
         if write:
             raise click.UsageError("--as-of reads the graph of a day; it does not go with --write")
@@ -168,37 +205,54 @@ class GraphSource:
 
 def data_option(fn):
     """--data and --store with the Neo4j options, handed to the command as one ``src``."""
+
     @functools.wraps(fn)
-    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, as_of, no_cache,
-                **kwargs):
+    def wrapper(*args, data_dirs, store, neo4j_uri, neo4j_user, neo4j_password, database, as_of, no_cache, **kwargs):
         if store == "neo4j" and data_dirs:
             raise click.UsageError("--data reads files into the memory store; it does not go with --store neo4j")
         if as_of is not None:
             from ..history import parse_date
             from ..errors import LithiumGraphError
+
             try:
                 parse_date(as_of)
             except LithiumGraphError:
                 raise click.BadParameter(f"{as_of!r}: use YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--as-of") from None
         src = GraphSource(store, data_dirs, neo4j_uri, neo4j_user, neo4j_password, database, as_of, not no_cache)
         return fn(*args, src=src, **kwargs)
+
     wrapper = cache_option(wrapper)
-    wrapper = click.option("--as-of", "as_of", metavar="DATE",
-                           help="Answer from the graph as known and true on DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
-                                "a period means its end; default today).")(wrapper)
+    wrapper = click.option(
+        "--as-of",
+        "as_of",
+        metavar="DATE",
+        help="Answer from the graph as known and true on DATE (YYYY, YYYY-MM or YYYY-MM-DD; "
+        "a period means its end; default today).",
+    )(wrapper)
     wrapper = neo4j_options(wrapper)
-    wrapper = click.option("--store", type=click.Choice(["memory", "neo4j"]), default="memory", show_default=True,
-                           help="Read from graph_data/ in memory, or from a Neo4j server.")(wrapper)
+    wrapper = click.option(
+        "--store",
+        type=click.Choice(["memory", "neo4j"]),
+        default="memory",
+        show_default=True,
+        help="Read from graph_data/ in memory, or from a Neo4j server.",
+    )(wrapper)
     return click.option(
-        "--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
-        help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")(wrapper)
+        "--data",
+        "data_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help="graph_data directory; repeat to layer several (default: the shipped graph_data/).",
+    )(wrapper)
 
 
 def cache_option(fn):
     """--no-cache: validate and build from the files, reading and writing no cached graph."""
-    return click.option("--no-cache", is_flag=True,
-                        help="Validate and build the graph from the files, without the cache (see 'lithiumgraph "
-                             "cache info').")(fn)
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Validate and build the graph from the files, without the cache (see 'lithiumgraph cache info').",
+    )(fn)
 
 
 def progress_line(label: str):
@@ -212,6 +266,7 @@ class _ProgressLine:
 
     def __init__(self, label: str, stream, delay: float = 1.0):
         import threading
+
         self.label, self.stream, self.delay = label, stream, delay
         self.lock, self.shown, self.done = threading.Lock(), False, False
         self.timer = threading.Timer(delay, self._show)
@@ -221,12 +276,14 @@ class _ProgressLine:
         with self.lock:
             if not self.done:
                 from ..output import printable
+
                 self.stream.write(f"{printable(self.label)}…")
                 self.stream.flush()
                 self.shown = True
 
     def __enter__(self):
         import time
+
         self.start = time.perf_counter()
         if self.stream.isatty():
             self.timer.start()
@@ -234,6 +291,7 @@ class _ProgressLine:
 
     def __exit__(self, *exc) -> None:
         import time
+
         self.timer.cancel()
         with self.lock:
             self.done = True
@@ -248,11 +306,16 @@ def warn(message: str) -> None:
 
 
 def format_option(fn):
-    fn = click.option("--raw-cells", is_flag=True, expose_value=False,
-                      callback=lambda ctx, _, v: ctx.meta.__setitem__("raw_cells", v),
-                      help="CSV cells as they are: no leading ' before = + - @ (for programs, not spreadsheets).")(fn)
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-                        show_default=True, help="Output format.")(fn)
+    fn = click.option(
+        "--raw-cells",
+        is_flag=True,
+        expose_value=False,
+        callback=lambda ctx, _, v: ctx.meta.__setitem__("raw_cells", v),
+        help="CSV cells as they are: no leading ' before = + - @ (for programs, not spreadsheets).",
+    )(fn)
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+    )(fn)
 
 
 def _graph(src):
@@ -261,6 +324,7 @@ def _graph(src):
 
 def _echo(rows, fmt, columns=None, data=None, **kw):
     from ..output import render
+
     raw = click.get_current_context().meta.get("raw_cells", False)
     click.echo(render(rows, fmt, columns, data=data, raw=raw, **kw))
 
@@ -268,12 +332,14 @@ def _echo(rows, fmt, columns=None, data=None, **kw):
 def _show(result, fmt, **view):
     """Any analysis result in the chosen format (see :func:`lithiumgraph.output.show`)."""
     from ..output import show
+
     click.echo(show(result, fmt, raw=click.get_current_context().meta.get("raw_cells", False), **view))
 
 
 def echo(text: str = "", **kw) -> None:
     """click.echo with control characters shown escaped: names from data cannot drive the terminal."""
     from ..output import printable, redact
+
     click.echo(printable(redact(str(text))), **kw)
 
 
@@ -288,23 +354,42 @@ def cli():
 
 def park_options(fn):
     """--park and the gap rules that every park analysis shares."""
-    fn = click.option("--operating-only", is_flag=True, hidden=True,
-                      help="Count operating sites only: now the default, kept for old scripts.")(fn)
-    fn = click.option("--include-pipeline", is_flag=True,
-                      help="Show capacity being built (construction, trial) in its own column; it is never "
-                           "added to operating capacity. Planned, signed and land never count.")(fn)
-    fn = click.option("--min-coverage", type=Number(float, 0, 1000), default=1.0, show_default=True,
-                      help="A present segment is weak when local capacity < this x the low end of local demand.")(fn)
-    fn = click.option("--strong-firms", type=click.IntRange(1), default=3, show_default=True,
-                      help="Local firms that make a segment strong without a leading firm.")(fn)
+    fn = click.option(
+        "--operating-only",
+        is_flag=True,
+        hidden=True,
+        help="Count operating sites only: now the default, kept for old scripts.",
+    )(fn)
+    fn = click.option(
+        "--include-pipeline",
+        is_flag=True,
+        help="Show capacity being built (construction, trial) in its own column; it is never "
+        "added to operating capacity. Planned, signed and land never count.",
+    )(fn)
+    fn = click.option(
+        "--min-coverage",
+        type=Number(float, 0, 1000),
+        default=1.0,
+        show_default=True,
+        help="A present segment is weak when local capacity < this x the low end of local demand.",
+    )(fn)
+    fn = click.option(
+        "--strong-firms",
+        type=click.IntRange(1),
+        default=3,
+        show_default=True,
+        help="Local firms that make a segment strong without a leading firm.",
+    )(fn)
     return click.option("--park", required=True, help="Park or region: id or name (e.g. yichun-etdz, 宜春经开区).")(fn)
 
 
 def _park(G, park):
     from ..names import resolve
+
     return resolve(G, park, kinds=("Park",), what="park")
 
 
 def _rules(strong_firms, min_coverage, include_pipeline):
     from ..analysis import GapRules
+
     return GapRules(strong_firms=strong_firms, min_coverage=min_coverage, include_pipeline=include_pipeline)

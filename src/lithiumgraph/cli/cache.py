@@ -1,4 +1,5 @@
 """The cache of validated graphs: where it is, what it holds, and clearing it."""
+
 from __future__ import annotations
 
 import click
@@ -15,9 +16,13 @@ def cache_():
 
 
 @cache_.command("info")
-@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Also say whether these graph_data directories' current files are cached (default: the shipped "
-                   "graph_data/).")
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Also say whether these graph_data directories' current files are cached (default: the shipped graph_data/).",
+)
 @format_option
 @errors_to_click
 def cache_info(data_dirs, fmt):
@@ -26,6 +31,7 @@ def cache_info(data_dirs, fmt):
     Example: lithiumgraph cache info --data graph_data
     """
     from ..cache import GraphCache, cache_root, entries
+
     c = GraphCache(list(data_dirs) or None)
     state = "cached" if (c.folder / f"{c.key}.graph").is_file() else "not cached yet"
     echo(f"cache: {cache_root()}", err=True)
@@ -41,4 +47,5 @@ def cache_clear():
     Example: lithiumgraph cache clear
     """
     from ..cache import cache_root, clear
+
     echo(f"removed {clear()} cached files from {cache_root()}")

@@ -1,4 +1,5 @@
 """Stores, Cypher and files: synth, push, query, explore and export."""
+
 from __future__ import annotations
 
 import contextlib
@@ -6,16 +7,35 @@ import sys
 
 import click
 
-from .base import (Number, _echo, _graph, _park, cache_option, cli, data_option, echo, errors_to_click,
-                   format_option, neo4j_options, progress_line, warn)
+from .base import (
+    Number,
+    _echo,
+    _graph,
+    _park,
+    cache_option,
+    cli,
+    data_option,
+    echo,
+    errors_to_click,
+    format_option,
+    neo4j_options,
+    progress_line,
+    warn,
+)
 
 
 @cli.command()
-@click.option("--enterprises", "n", type=Number(int, 1, 2_000_000, "a whole number"), required=True,
-              help="Number of enterprises (at most 2,000,000).")
+@click.option(
+    "--enterprises",
+    "n",
+    type=Number(int, 1, 2_000_000, "a whole number"),
+    required=True,
+    help="Number of enterprises (at most 2,000,000).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same files.")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(),
-              help="Directory to write the graph_data files into.")
+@click.option(
+    "-o", "--output", "outdir", required=True, type=click.Path(), help="Directory to write the graph_data files into."
+)
 @errors_to_click
 def synth(n, seed, outdir):
     """Generate a SYNTHETIC data set (labelled synthetic in every record) over the real segment
@@ -24,19 +44,32 @@ def synth(n, seed, outdir):
     Example: lithiumgraph synth --enterprises 10000 --seed 1 -o /tmp/syn10k
     """
     from ..synth import write_synth
+
     counts = write_synth(n, seed, outdir)
-    echo(f"wrote {sum(counts.values())} synthetic records to {outdir} "
-               f"({', '.join(f'{v} {k[:-4]}' for k, v in counts.items())})")
+    echo(
+        f"wrote {sum(counts.values())} synthetic records to {outdir} "
+        f"({', '.join(f'{v} {k[:-4]}' for k, v in counts.items())})"
+    )
 
 
 @cli.command()
 @neo4j_options
 @click.option("--replace", is_flag=True, help="First delete everything lithiumgraph wrote (nodes labelled LG).")
 @click.option("--batch", type=click.IntRange(1), default=5000, show_default=True, help="Rows per transaction.")
-@click.option("--workers", type=click.IntRange(1), default=2, show_default=True,
-              help="Transactions in flight at once (more can help a server with more cores or far away).")
-@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="graph_data directory; repeat to layer several (default: the shipped graph_data/).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="Transactions in flight at once (more can help a server with more cores or far away).",
+)
+@click.option(
+    "--data",
+    "data_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="graph_data directory; repeat to layer several (default: the shipped graph_data/).",
+)
 @cache_option
 @errors_to_click
 def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, workers, data_dirs, no_cache):
@@ -47,22 +80,35 @@ def push(neo4j_uri, neo4j_user, neo4j_password, database, replace, batch, worker
     Example: lithiumgraph push --neo4j-uri bolt://127.0.0.1:7687 --neo4j-password secret
     """
     from ..stores import open_store, push as _push
+
     if not neo4j_uri:
         raise click.UsageError("push needs --neo4j-uri or NEO4J_URI")
-    G = open_store("memory", data_dirs=data_dirs or None, cache=not no_cache, progress=progress_line,
-                   warn=warn).graph()
+    G = open_store("memory", data_dirs=data_dirs or None, cache=not no_cache, progress=progress_line, warn=warn).graph()
     from ..stores.neo4j import OFFLINE_ABOVE
+
     if G.number_of_edges() > OFFLINE_ABOVE:  # a first load this large is several times faster offline
         import shlex
+
         data = "".join(f" --data {shlex.quote(str(d))}" for d in data_dirs)
-        echo(f"note: {G.number_of_edges():,} relationships: for a first load into an empty database, neo4j-admin "
-             f"import is several times faster. Write its files and command with: lithiumgraph export{data} "
-             "--to neo4j-import -o neo4j-import, then run the command it prints with the database stopped "
-             "(the project's own server: bash scripts/neo4j.sh stop && bash scripts/neo4j.sh admin database "
-             "import full …)", err=True)
-    counts = _push(G, neo4j_uri, user=neo4j_user, password=neo4j_password, database=database, replace=replace,
-                   batch=batch, workers=workers,
-                   progress=lambda total: click.progressbar(length=total, label="pushing", file=sys.stderr))
+        echo(
+            f"note: {G.number_of_edges():,} relationships: for a first load into an empty database, neo4j-admin "
+            f"import is several times faster. Write its files and command with: lithiumgraph export{data} "
+            "--to neo4j-import -o neo4j-import, then run the command it prints with the database stopped "
+            "(the project's own server: bash scripts/neo4j.sh stop && bash scripts/neo4j.sh admin database "
+            "import full …)",
+            err=True,
+        )
+    counts = _push(
+        G,
+        neo4j_uri,
+        user=neo4j_user,
+        password=neo4j_password,
+        database=database,
+        replace=replace,
+        batch=batch,
+        workers=workers,
+        progress=lambda total: click.progressbar(length=total, label="pushing", file=sys.stderr),
+    )
     echo(f"pushed {counts['nodes']} nodes and {counts['relationships']} relationships to {neo4j_uri}")
 
 
@@ -71,13 +117,16 @@ def deadline(seconds):
     """Stop the block after ``seconds`` (the whole command, not only the engine's part) with one line."""
     import signal
     import threading
+
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(*_):
         from ..errors import LithiumGraphError
+
         raise LithiumGraphError(f"the query ran past the {seconds:g} s timeout")
+
     old = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds + 0.5)  # the engine's own timeout speaks first
     try:
@@ -99,6 +148,7 @@ def _cell(value):
             rels = [r.get("type") for r in value["relationships"]]
             return ids[0] + "".join(f"-[{r}]-{i}" for r, i in zip(rels, ids[1:])) if ids else ""
         import json
+
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
         return "[" + ", ".join(_cell(v) for v in value) + "]"
@@ -107,13 +157,27 @@ def _cell(value):
 
 @cli.command()
 @click.argument("cypher")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A query parameter ($NAME); VALUE is read as JSON when it is JSON (2, [\"a\"]), else as text.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='A query parameter ($NAME); VALUE is read as JSON when it is JSON (2, ["a"]), else as text.',
+)
 @click.option("--write", is_flag=True, help="Allow clauses that write (Neo4j only; queries are read-only by default).")
-@click.option("--timeout", type=Number(float, 0.01, 86400, "a number of seconds"), default=None,
-              help="Seconds before the command is stopped (the query and the conversion of its answer).")
-@click.option("--max-rows", type=Number(int, 1, 10_000_000, "a whole number"), default=100_000, show_default=True,
-              help="Print at most this many rows and say how many were cut.")
+@click.option(
+    "--timeout",
+    type=Number(float, 0.01, 86400, "a number of seconds"),
+    default=None,
+    help="Seconds before the command is stopped (the query and the conversion of its answer).",
+)
+@click.option(
+    "--max-rows",
+    type=Number(int, 1, 10_000_000, "a whole number"),
+    default=100_000,
+    show_default=True,
+    help="Print at most this many rows and say how many were cut.",
+)
 @data_option
 @format_option
 @errors_to_click
@@ -124,6 +188,7 @@ def query(cypher, params, write, timeout, max_rows, src, fmt):
     Example: lithiumgraph query "MATCH (a:Enterprise)-[r:SUPPLIES]->(b) RETURN a.name_zh, r.product, b.name_zh"
     """
     from ..cypher import parse_param
+
     with deadline(timeout):
         res = src.query(cypher, dict(parse_param(p) for p in params), write=write, timeout=timeout)
     if len(res.rows) > max_rows:
@@ -144,13 +209,29 @@ def query(cypher, params, write, timeout, max_rows, src, fmt):
 @click.option("--park", help="Mark this park's gaps (missing, weak, strong) and tell its firms from outside ones.")
 @click.option("--focus", help="Only what lies within --hops edges of this entity (id or name).")
 @click.option("--hops", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops around --focus.")
-@click.option("--level", type=click.Choice(["segment", "enterprise"]), default="segment", show_default=True,
-              help="Chain segments only, or segments with the enterprises in them.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(),
-              help="The HTML file to write (one self-contained file, works offline).")
+@click.option(
+    "--level",
+    type=click.Choice(["segment", "enterprise"]),
+    default="segment",
+    show_default=True,
+    help="Chain segments only, or segments with the enterprises in them.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(),
+    help="The HTML file to write (one self-contained file, works offline).",
+)
 @click.option("--open", "open_", is_flag=True, help="Open the file in the default browser.")
-@click.option("--max-nodes", type=click.IntRange(1), default=20000, show_default=True,
-              help="Refuse to draw more enterprises than this (a browser page slows down beyond it).")
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(1),
+    default=20000,
+    show_default=True,
+    help="Refuse to draw more enterprises than this (a browser page slows down beyond it).",
+)
 @data_option
 @errors_to_click
 def explore(park, focus, hops, level, out, open_, max_nodes, src):
@@ -162,26 +243,48 @@ def explore(park, focus, hops, level, out, open_, max_nodes, src):
     """
     from ..explorer import explore as _explore
     from ..names import resolve
+
     G = _graph(src)
-    ex = _explore(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None,
-                  hops=hops, level=level, max_nodes=max_nodes)
+    ex = _explore(
+        G,
+        park=_park(G, park) if park else None,
+        focus=resolve(G, focus) if focus else None,
+        hops=hops,
+        level=level,
+        max_nodes=max_nodes,
+    )
     path = ex.write(out)
     echo(f"wrote {path} ({ex.subtitle})")
     if open_:
         import webbrowser
+
         webbrowser.open(path.resolve().as_uri())
 
 
 @cli.command("export")
-@click.option("--to", "fmt", required=True, type=click.Choice(["graphml", "gexf", "json", "csv", "neo4j-import"]),
-              help="GraphML or GEXF (Gephi, Cytoscape), networkx node-link JSON, CSV tables, or neo4j-admin import files.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(),
-              help="The file to write (a directory for csv and neo4j-import).")
+@click.option(
+    "--to",
+    "fmt",
+    required=True,
+    type=click.Choice(["graphml", "gexf", "json", "csv", "neo4j-import"]),
+    help="GraphML or GEXF (Gephi, Cytoscape), networkx node-link JSON, CSV tables, or neo4j-admin import files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(),
+    help="The file to write (a directory for csv and neo4j-import).",
+)
 @click.option("--park", help="Only this park's part of the graph (its firms, projects, sub-parks, the template).")
 @click.option("--focus", help="Only what lies within --hops edges of this entity (id or name).")
 @click.option("--hops", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops around --focus.")
-@click.option("--raw-cells", is_flag=True,
-              help="CSV cells as they are: no leading ' before = + - @ (for programs, not spreadsheets).")
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="CSV cells as they are: no leading ' before = + - @ (for programs, not spreadsheets).",
+)
 @data_option
 @errors_to_click
 def export_(fmt, out, park, focus, hops, raw_cells, src):
@@ -193,11 +296,14 @@ def export_(fmt, out, park, focus, hops, raw_cells, src):
     from ..export import export
     from ..names import resolve
     from ..scope import subgraph
+
     G = _graph(src)
     H = subgraph(G, park=_park(G, park) if park else None, focus=resolve(G, focus) if focus else None, hops=hops)
     res = export(H, fmt, out, raw_cells=raw_cells)
-    echo(f"wrote {res.nodes} nodes and {res.edges} edges as {fmt} to {out}"
-               + (f" ({len(res.paths)} files)" if len(res.paths) > 1 else ""))
+    echo(
+        f"wrote {res.nodes} nodes and {res.edges} edges as {fmt} to {out}"
+        + (f" ({len(res.paths)} files)" if len(res.paths) > 1 else "")
+    )
     for note in res.notes:
         echo(f"  {note}")
     if res.command:

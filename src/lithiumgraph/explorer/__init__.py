@@ -10,6 +10,7 @@ page as JSON and is shown through ``textContent`` or canvas text; nothing from t
 >>> ex.subtitle.split(" · ")[:2]
 ['enterprise level', '41 segments, 24 enterprises, 36 links']
 """
+
 from __future__ import annotations
 
 import gc
@@ -60,6 +61,7 @@ def _collector_paused():
 @dataclass
 class Explorer:
     """What the page shows: nodes and edges (JSON-ready, data under ``lg``), their layout, and extras."""
+
     nodes: list[dict]
     edges: list[dict]
     layout: dict
@@ -69,20 +71,24 @@ class Explorer:
     parks: list[list[str]] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     dates: list[str] = field(default_factory=list)
-    as_of: str | None = None   #: the day of a graph read as of a date (``timeline.snapshot``), else today
+    as_of: str | None = None  #: the day of a graph read as of a date (``timeline.snapshot``), else today
 
     @_collector_paused()
     def html(self) -> str:
         from .page import render_html
+
         return render_html(self)
 
     def _repr_html_(self) -> str:
         """Inline in Jupyter: the same self-contained page in an iframe."""
-        return (f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" style="width:100%;height:640px;'
-                'border:1px solid #ddd" sandbox="allow-scripts allow-downloads"></iframe>')
+        return (
+            f'<iframe srcdoc="{html.escape(self.html(), quote=True)}" style="width:100%;height:640px;'
+            'border:1px solid #ddd" sandbox="allow-scripts allow-downloads"></iframe>'
+        )
 
     def write(self, path: str | Path) -> Path:
         from ..output import write_atomic
+
         write_atomic(path, self.html())
         return Path(path)
 
@@ -94,12 +100,13 @@ def _details(lines) -> list[list[str]]:
 @dataclass
 class _Firm:
     """What the page says of a firm, read from its edges in one pass (and its projects' edges)."""
-    member: list[str]          # segments it works in (IN_SEGMENT)
-    segments: list[str]        # those and its projects' segments
+
+    member: list[str]  # segments it works in (IN_SEGMENT)
+    segments: list[str]  # those and its projects' segments
     parks: list[str]
     investment: float
-    events: list[list[str]]    # its projects' dated stages [date, stage, project]
-    own: list[list[str]]       # its own dated events [date, event]: production stopped, licence suspended …
+    events: list[list[str]]  # its projects' dated stages [date, stage, project]
+    own: list[list[str]]  # its own dated events [date, event]: production stopped, licence suspended …
 
 
 def _out(G: nx.MultiDiGraph, n: str) -> dict[str, list[str]]:
@@ -123,8 +130,11 @@ def _firm_facts(G: nx.MultiDiGraph, e: str) -> _Firm:
         invest += d.get("investment_yuan") or 0.0
         name = d.get("name_zh") or d.get("name_en") or pr
         events += [(day, stage, name) for day, stage in set(_project_stages(G, pout.get("HAS_EVENT", ()), d))]
-    own = sorted([G.nodes[x].get("date"), G.nodes[x].get("event")] for x in out.get("HAS_EVENT", ())
-                 if G.nodes[x].get("date") and G.nodes[x].get("event"))
+    own = sorted(
+        [G.nodes[x].get("date"), G.nodes[x].get("event")]
+        for x in out.get("HAS_EVENT", ())
+        if G.nodes[x].get("date") and G.nodes[x].get("event")
+    )
     return _Firm(member, sorted(segs), sorted(parks), invest, [list(x) for x in sorted(events)], own)
 
 
@@ -145,17 +155,26 @@ def _scope(G, park, focus, hops):
     if park:
         from ..analysis import gaps
         from ..scope import park_scope
+
         coverage = {s.segment: s for s in gaps(G, park).segments}
         local = set(park_scope(G, park).firms)
     if focus:
         from ..scope import neighbourhood
+
         keep = neighbourhood(G, focus, hops)
     return coverage, local, keep
 
 
 @_collector_paused()
-def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = None, hops: int = 1,
-            level: str = "segment", max_nodes: int = 20000) -> Explorer:
+def explore(
+    G: nx.MultiDiGraph,
+    *,
+    park: str | None = None,
+    focus: str | None = None,
+    hops: int = 1,
+    level: str = "segment",
+    max_nodes: int = 20000,
+) -> Explorer:
     """Build the explorer: segments (and, at enterprise level, their firms) in upstream → downstream
     columns; with ``park``, the park's gaps marked, its firms inside their segments and outside partners
     in a band below; with ``focus``, only what lies within ``hops`` edges of that entity."""
@@ -191,21 +210,35 @@ def explore(G: nx.MultiDiGraph, *, park: str | None = None, focus: str | None = 
     shown = {n["id"] for n in nodes}
     edges = _edges(G, shown, home, lay)
     cited = {s for x in nodes + edges for s in x["lg"].get("sources", ())}
-    sources = {s: " · ".join(format_value(G.nodes[s][k], sep=", ") for k in ("title", "publisher", "date", "address")
-                             if G.nodes[s].get(k)) for s in sorted(cited) if s in G}
+    sources = {
+        s: " · ".join(
+            format_value(G.nodes[s][k], sep=", ")
+            for k in ("title", "publisher", "date", "address")
+            if G.nodes[s].get(k)
+        )
+        for s in sorted(cited)
+        if s in G
+    }
     dates = sorted({ev[0][:4] for n in nodes for ev in n["lg"].get("events", ())})
 
     place = display_name(G, park) if park else "all parks"
     as_of = G.graph.get("as_of")
     if as_of and as_of >= date.today().isoformat():
-        as_of = None   # the graph of today (a store's graph passes through the same snapshot): "now"
+        as_of = None  # the graph of today (a store's graph passes through the same snapshot): "now"
     sub = [f"{level} level", f"{len(segments)} segments, {len(ents)} enterprises, {len(edges)} links"]
     sub += _subtitle(G, focus, hops, as_of, coverage)
-    return Explorer(nodes, edges, lay_out.as_json(), f"锂电产业链 lithium-battery chain — {place}", " · ".join(sub),
-                    [s for s in STAGE_COLOURS if any(n["lg"].get("stage") == s for n in nodes)],
-                    [[p, display_name(G, p)] for p in sorted({p for n in nodes for p in n["lg"].get("parks", ())})],
-                    sources, dates, as_of)
-
+    return Explorer(
+        nodes,
+        edges,
+        lay_out.as_json(),
+        f"锂电产业链 lithium-battery chain — {place}",
+        " · ".join(sub),
+        [s for s in STAGE_COLOURS if any(n["lg"].get("stage") == s for n in nodes)],
+        [[p, display_name(G, p)] for p in sorted({p for n in nodes for p in n["lg"].get("parks", ())})],
+        sources,
+        dates,
+        as_of,
+    )
 
 
 def _enterprises(G, level: str, park, focus, local, keep, max_nodes: int) -> list[str]:
@@ -219,9 +252,11 @@ def _enterprises(G, level: str, park, focus, local, keep, max_nodes: int) -> lis
         }
         ents = [e for e in ents if e in local or e in partners]
     if len(ents) > max_nodes:
-        raise LithiumGraphError(f"{len(ents):,} enterprises are more than a browser page can show usefully "
-                                f"(limit {max_nodes:,}); narrow with park or focus, use level='segment', "
-                                "or raise max_nodes")
+        raise LithiumGraphError(
+            f"{len(ents):,} enterprises are more than a browser page can show usefully "
+            f"(limit {max_nodes:,}); narrow with park or focus, use level='segment', "
+            "or raise max_nodes"
+        )
     return ents
 
 
@@ -232,8 +267,10 @@ def _homes(facts: dict[str, _Firm], coverage, local, park) -> dict[str, str | No
     for seg, gap in sorted(coverage.items()):
         for f in gap.firms + gap.pipeline_firms:
             sited.setdefault(f, seg)
-    return {e: sited.get(e) or (None if e in local and park else next(iter(f.member or f.segments), None))
-            for e, f in facts.items()}
+    return {
+        e: sited.get(e) or (None if e in local and park else next(iter(f.member or f.segments), None))
+        for e, f in facts.items()
+    }
 
 
 def _subtitle(G, focus, hops: int, as_of, coverage) -> list[str]:
@@ -244,58 +281,108 @@ def _subtitle(G, focus, hops: int, as_of, coverage) -> list[str]:
     if as_of:
         sub.append(f"as of {as_of}")
     if coverage:
-        counts = {s: sum(1 for g in coverage.values() if g.status == s) for s in ("strong", "weak", "pipeline", "missing")}
-        sub.append(f"{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
-                   f"{counts['missing']} missing segments")
+        counts = {
+            s: sum(1 for g in coverage.values() if g.status == s) for s in ("strong", "weak", "pipeline", "missing")
+        }
+        sub.append(
+            f"{counts['strong']} strong, {counts['weak']} weak, {counts['pipeline']} pipeline only, "
+            f"{counts['missing']} missing segments"
+        )
     return sub
 
 
 def _segment_node(G, s, gap, group) -> dict:
     d = G.nodes[s]
     status = gap.status if gap else None
-    lines = [("segment", f"{d.get('name_zh')} ({d.get('name_en')})"), ("id", s), ("stage", d.get("stage")),
-             ("group", d.get("group"))]
+    lines = [
+        ("segment", f"{d.get('name_zh')} ({d.get('name_en')})"),
+        ("id", s),
+        ("stage", d.get("stage")),
+        ("group", d.get("group")),
+    ]
     if gap:
-        lines += [("status", f"{gap.status} {gap.action}".strip()), ("reason", gap.reason),
-                  ("local firms", gap.firm_names),
-                  ("local capacity", f"{format_value(gap.capacity)} {gap.unit or ''}" if gap.capacity else None)]
+        lines += [
+            ("status", f"{gap.status} {gap.action}".strip()),
+            ("reason", gap.reason),
+            ("local firms", gap.firm_names),
+            ("local capacity", f"{format_value(gap.capacity)} {gap.unit or ''}" if gap.capacity else None),
+        ]
     lines += [("firms here", len(group["members"])), ("sources", d.get("sources"))]
     tag = STATUS_STYLE[status][3] if status else ""
-    return {"id": s, "label": d.get("name_zh") or d.get("name_en") or s, "tag": tag,
-            "lg": {"kind": "Segment", "stage": d["stage"], "segment": s, "status": status,
-                   "names": [s, d.get("name_zh"), d.get("name_en")], "details": _details(lines),
-                   "sources": list(d.get("sources") or ())}}
+    return {
+        "id": s,
+        "label": d.get("name_zh") or d.get("name_en") or s,
+        "tag": tag,
+        "lg": {
+            "kind": "Segment",
+            "stage": d["stage"],
+            "segment": s,
+            "status": status,
+            "names": [s, d.get("name_zh"), d.get("name_en")],
+            "details": _details(lines),
+            "sources": list(d.get("sources") or ()),
+        },
+    }
 
 
 def _group_node(g: str, d: dict, park: str | None) -> dict:
     if g == OTHER:
-        label, note = "园区内 其他", ("local firms with no chain-segment site in the park: outside the chain, "
-                                     "or making their chain products elsewhere")
+        label, note = (
+            "园区内 其他",
+            (
+                "local firms with no chain-segment site in the park: outside the chain, "
+                "or making their chain products elsewhere"
+            ),
+        )
     else:
         stage = g.split(":", 1)[1]
         label = f"⇢ {_STAGE_ZH.get(stage, stage)} 园区外"
         note = f"firms outside {'the park' if park else 'the focus'} that supply or buy from it ({stage} stage)"
-    return {"id": g, "label": label, "tag": "",
-            "lg": {"kind": "Group", "stage": g.split(":", 1)[1] if d["outside"] else None, "outside": d["outside"],
-                   "names": [label], "details": _details([("group", label), ("what", note),
-                                                           ("firms", len(d["members"]))])}}
+    return {
+        "id": g,
+        "label": label,
+        "tag": "",
+        "lg": {
+            "kind": "Group",
+            "stage": g.split(":", 1)[1] if d["outside"] else None,
+            "outside": d["outside"],
+            "names": [label],
+            "details": _details([("group", label), ("what", note), ("firms", len(d["members"]))]),
+        },
+    }
 
 
 def _firm_node(G, e, f: _Firm, group, home, is_local, park) -> dict:
     d = G.nodes[e]
     parks, inv, events, own, segs = f.parks, f.investment, f.events, f.own, f.segments
     aliases = d.get("aliases") or ()
-    lines = [("enterprise", display_name(G, e)), ("id", e), ("aliases", aliases),
-             ("listed code", d.get("listed_code")), ("segments", segs), ("parks", parks),
-             ("investment in projects (yuan)", inv or None),
-             ("in the park" if park else None, "local" if is_local else "outside"),
-             ("projects", "; ".join(f"{day} {stage}: {name}" for day, stage, name in events)),
-             ("events", "; ".join(f"{day} {event}" for day, event in own)),
-             ("note", d.get("note")), ("confidence", d.get("confidence")), ("sources", d.get("sources"))]
-    lg = {"kind": "Enterprise", "stage": G.nodes[home]["stage"] if home else None, "segment": home,
-          "group": group, "segments": segs, "parks": parks, "local": is_local,
-          "names": [e, d.get("name_zh"), d.get("name_en"), *aliases, d.get("listed_code"), *d.get("listed_codes", ())],
-          "details": _details(lines), "sources": list(d.get("sources") or ())}
+    lines = [
+        ("enterprise", display_name(G, e)),
+        ("id", e),
+        ("aliases", aliases),
+        ("listed code", d.get("listed_code")),
+        ("segments", segs),
+        ("parks", parks),
+        ("investment in projects (yuan)", inv or None),
+        ("in the park" if park else None, "local" if is_local else "outside"),
+        ("projects", "; ".join(f"{day} {stage}: {name}" for day, stage, name in events)),
+        ("events", "; ".join(f"{day} {event}" for day, event in own)),
+        ("note", d.get("note")),
+        ("confidence", d.get("confidence")),
+        ("sources", d.get("sources")),
+    ]
+    lg = {
+        "kind": "Enterprise",
+        "stage": G.nodes[home]["stage"] if home else None,
+        "segment": home,
+        "group": group,
+        "segments": segs,
+        "parks": parks,
+        "local": is_local,
+        "names": [e, d.get("name_zh"), d.get("name_en"), *aliases, d.get("listed_code"), *d.get("listed_codes", ())],
+        "details": _details(lines),
+        "sources": list(d.get("sources") or ()),
+    }
     if events:
         lg["events"] = events
     if own:
@@ -306,8 +393,9 @@ def _firm_node(G, e, f: _Firm, group, home, is_local, park) -> dict:
 def _edges(G, shown: set[str], home: dict, lay: dict) -> list[dict]:
     edges = []
     succ = G._succ  # the shown nodes' adjacency only: a page shows a small part of a large graph
-    for u, v, k, d in ((u, v, k, d) for u in shown if u in succ for v, keys in succ[u].items() if v in shown
-                       for k, d in keys.items()):
+    for u, v, k, d in (
+        (u, v, k, d) for u in shown if u in succ for v, keys in succ[u].items() if v in shown for k, d in keys.items()
+    ):
         kind = d["kind"]
         if kind not in _EDGES or (kind == "IN_SEGMENT" and home.get(u) == v):
             continue  # a firm's home segment is the box it sits in: no line needed
@@ -329,4 +417,3 @@ def _edges(G, shown: set[str], home: dict, lay: dict) -> list[dict]:
         edges.append({"id": f"{u}|{v}|{k}", "from": u, "to": v, "lg": lg})
     edges.sort(key=lambda e: e["id"])  # stores keep edges in different orders; the page must not differ
     return edges
-

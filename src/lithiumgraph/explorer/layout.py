@@ -8,6 +8,7 @@ columns, their x, the groups' widths and members and which groups start collapse
 the groups vertically itself, because collapsing or filtering a group moves the ones below it.
 All sizes are in canvas units at which the page's fonts are drawn at their nominal size.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,8 +21,18 @@ from ..template import STAGE_ORDER, layers, template
 __all__ = ["Layout", "chain_layers", "layout", "SIZES", "COLLAPSE_ABOVE", "OTHER"]
 
 #: Canvas units: a firm's box and row, a group's header and padding, gaps between columns and groups.
-SIZES = {"box": 136, "row": 26, "head": 32, "head2": 50, "pad": 8, "colgap": 18, "gap": 8, "bandgap": 44,
-         "firmFont": 14, "groupFont": 14}
+SIZES = {
+    "box": 136,
+    "row": 26,
+    "head": 32,
+    "head2": 50,
+    "pad": 8,
+    "colgap": 18,
+    "gap": 8,
+    "bandgap": 44,
+    "firmFont": 14,
+    "groupFont": 14,
+}
 #: Above this many firms every group starts collapsed to its header and count.
 COLLAPSE_ABOVE = 250
 #: With more firms open than this, the page draws firms' links only for a focused firm.
@@ -34,16 +45,24 @@ OTHER = "other"
 class Layout:
     """Columns of groups (left to right, each stacked top to bottom), the outside band, and each group's
     members, width and grid columns; JSON-ready for the page."""
+
     columns: list[dict] = field(default_factory=list)
     band: list[str] = field(default_factory=list)
     groups: dict[str, dict] = field(default_factory=dict)
     collapsed: list[str] = field(default_factory=list)
 
-    two_line: bool = False   #: segment level: a segment's status tag on a second line
+    two_line: bool = False  #: segment level: a segment's status tag on a second line
 
     def as_json(self) -> dict:
-        return {"columns": self.columns, "band": self.band, "groups": self.groups,
-                "collapsed": self.collapsed, "twoLine": self.two_line, "edgeFirms": EDGE_FIRMS, **SIZES}
+        return {
+            "columns": self.columns,
+            "band": self.band,
+            "groups": self.groups,
+            "collapsed": self.collapsed,
+            "twoLine": self.two_line,
+            "edgeFirms": EDGE_FIRMS,
+            **SIZES,
+        }
 
 
 def chain_layers(G: nx.MultiDiGraph) -> dict[str, int]:
@@ -61,8 +80,13 @@ def _width(cols: int) -> int:
     return cols * (SIZES["box"] + SIZES["pad"]) + SIZES["pad"]
 
 
-def layout(G: nx.MultiDiGraph, lay: dict[str, int], segments: list[str], members: dict[str, list[str]],
-           outside: dict[str, list[str]]) -> Layout:
+def layout(
+    G: nx.MultiDiGraph,
+    lay: dict[str, int],
+    segments: list[str],
+    members: dict[str, list[str]],
+    outside: dict[str, list[str]],
+) -> Layout:
     """Columns for ``segments`` (by layer, then stage and id), ``members[segment]`` the firms inside each
     segment's box, ``outside[stage]`` the outside firms of each stage; both go to the band below the chain,
     with the local firms in no segment (``members[OTHER]``) as the band's last group."""
@@ -87,7 +111,7 @@ def layout(G: nx.MultiDiGraph, lay: dict[str, int], segments: list[str], members
     room = max(len(band), int((chain_width - SIZES["colgap"] * (len(band) - 1)) // per_col))
     for gid, firms in band.items():
         c = max(1, min(len(firms), round(room * len(firms) / total)))
-        c = max(c, math.ceil(math.sqrt(len(firms) / 6)))   # many firms: no group taller than about 6x wide
+        c = max(c, math.ceil(math.sqrt(len(firms) / 6)))  # many firms: no group taller than about 6x wide
         out.band.append(gid)
         out.groups[gid] = {"members": firms, "cols": c, "w": _width(c), "outside": gid != OTHER}
     placed = sum(len(g["members"]) for g in out.groups.values())

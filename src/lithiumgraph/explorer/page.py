@@ -4,6 +4,7 @@ The page's HTML, CSS and script are package data files (``static/``); the data g
 block that the app reads with ``textContent``, made safe for a ``<script>`` element here. A
 Content-Security-Policy forbids every outside request.
 """
+
 from __future__ import annotations
 
 import html
@@ -23,7 +24,7 @@ _UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u
 def script_json(value) -> str:
     """JSON that is safe inside a <script> element: no '<', '>', '&' or line separators left raw."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for a, b in _UNSAFE:   # str.replace runs in C; str.translate with a dict is ten times slower here
+    for a, b in _UNSAFE:  # str.replace runs in C; str.translate with a dict is ten times slower here
         if a in text:
             text = text.replace(a, b)
     return text
@@ -40,7 +41,8 @@ def _static(name: str) -> str:
 @lru_cache(maxsize=None)
 def _vis_js() -> str:
     import importlib.util
-    spec = importlib.util.find_spec("pyvis")   # only its bundled vis-network file; pyvis itself is not imported
+
+    spec = importlib.util.find_spec("pyvis")  # only its bundled vis-network file; pyvis itself is not imported
     if spec is None or spec.origin is None:
         raise LithiumGraphError("pyvis is not installed: the explorer inlines the vis-network script it ships")
     path = Path(spec.origin).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
@@ -53,10 +55,28 @@ def _vis_js() -> str:
 def render_html(ex) -> str:
     """The whole page as one string: inlined vis-network, style and app script, the data as JSON."""
     from . import STAGE_COLOURS, STATUS_STYLE
-    data = {"nodes": ex.nodes, "edges": ex.edges, "layout": ex.layout, "title": ex.title, "subtitle": ex.subtitle,
-            "stages": ex.stages, "parks": ex.parks, "sources": ex.sources, "dates": ex.dates, "asOf": ex.as_of,
-            "colours": STAGE_COLOURS, "status": {k: list(v) for k, v in STATUS_STYLE.items()}}
-    parts = {"title": html.escape(ex.title), "style": _static("style.css"), "vis": _vis_js(),
-             "data": script_json(data), "app": _static("app.js"), "picture": _static("picture.js")}
+
+    data = {
+        "nodes": ex.nodes,
+        "edges": ex.edges,
+        "layout": ex.layout,
+        "title": ex.title,
+        "subtitle": ex.subtitle,
+        "stages": ex.stages,
+        "parks": ex.parks,
+        "sources": ex.sources,
+        "dates": ex.dates,
+        "asOf": ex.as_of,
+        "colours": STAGE_COLOURS,
+        "status": {k: list(v) for k, v in STATUS_STYLE.items()},
+    }
+    parts = {
+        "title": html.escape(ex.title),
+        "style": _static("style.css"),
+        "vis": _vis_js(),
+        "data": script_json(data),
+        "app": _static("app.js"),
+        "picture": _static("picture.js"),
+    }
     # one pass over the template: text put into a slot is never read as a slot
     return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], _static("page.html"))

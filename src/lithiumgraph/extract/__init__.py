@@ -3,6 +3,7 @@
 ``extract_text`` reads one text; ``extract_files`` reads files and writes the review queue;
 ``accept_review`` turns the rows a person said yes to into a layered data directory.
 """
+
 from __future__ import annotations
 
 from .gazetteer import Gazetteer, Mention

@@ -8,6 +8,7 @@ project fits); capacity and investment statements -> the project's figures; supp
 places marked ``new:`` become enterprises and parks. Announced, not yet happened (``expected``) rows are
 kept as a note on the project, not as events.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,6 +36,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-([QH])(\d))?$")
 @dataclass
 class AcceptSummary:
     """What accept did: rows by decision, records written per file, conflicts and forecasts set aside."""
+
     accepted: int = 0
     rejected: int = 0
     undecided: int = 0
@@ -65,6 +67,7 @@ def accept_review(review: str | Path, outdir: str | Path, *, data=None, today: d
     Nothing is written unless every accepted row is valid and the result validates on top of ``data``.
     """
     from ..dataset import default_data_dir, load
+
     today = today or date.today()
     dirs = [Path(d) for d in (data or [default_data_dir()])]
     outdir = Path(outdir)
@@ -78,8 +81,14 @@ def accept_review(review: str | Path, outdir: str | Path, *, data=None, today: d
         build.row(line, r)
     if problems:
         raise DataError(problems)
-    summary = AcceptSummary(accepted=len(yes), rejected=len(no), undecided=len(rows) - len(yes) - len(no),
-                            conflicts=build.conflicts, known=build.known, forecasts=build.forecasts)
+    summary = AcceptSummary(
+        accepted=len(yes),
+        rejected=len(no),
+        undecided=len(rows) - len(yes) - len(no),
+        conflicts=build.conflicts,
+        known=build.known,
+        forecasts=build.forecasts,
+    )
     files = {name: recs for name, recs in build.files.items() if recs}
     if files:
         summary.written = write_dir(outdir, files, dirs)
@@ -165,10 +174,19 @@ class _Builder:
     def source(self, r: dict, published: str) -> str:
         address = r.get("url", "").strip() or r.get("source", "").strip()
         sid = _hid("news", address or r.get("evidence", ""))
-        self.put("sources.csv", {"id": sid, "title": _clip(r.get("title", "").strip() or r.get("evidence", ""), 80),
-                                 "publisher": r.get("outlet", "").strip(), "date": published, "address": address,
-                                 "quality": "", "note": "read by lithiumgraph extract; accepted on review",
-                                 "retrieved_on": self.today.isoformat()})
+        self.put(
+            "sources.csv",
+            {
+                "id": sid,
+                "title": _clip(r.get("title", "").strip() or r.get("evidence", ""), 80),
+                "publisher": r.get("outlet", "").strip(),
+                "date": published,
+                "address": address,
+                "quality": "",
+                "note": "read by lithiumgraph extract; accepted on review",
+                "retrieved_on": self.today.isoformat(),
+            },
+        )
         return sid
 
     def firm(self, line: int, ident: str, r: dict) -> str | None:
@@ -182,10 +200,19 @@ class _Builder:
             self.bad(line, "firms", "new: needs a name")
             return None
         eid = _hid("new", name)
-        self.put("enterprises.csv", {
-            "id": eid, "name_zh": "" if name.isascii() else name, "name_en": name if name.isascii() else "",
-            "note": f"first read in: {_clip(r.get('evidence', ''), 100)}", "sources": self.source(r, r.get("published", "")[:10]),
-            "as_of": r.get("published", "")[:10], "confidence": "extracted", "retrieved_on": self.today.isoformat()})
+        self.put(
+            "enterprises.csv",
+            {
+                "id": eid,
+                "name_zh": "" if name.isascii() else name,
+                "name_en": name if name.isascii() else "",
+                "note": f"first read in: {_clip(r.get('evidence', ''), 100)}",
+                "sources": self.source(r, r.get("published", "")[:10]),
+                "as_of": r.get("published", "")[:10],
+                "confidence": "extracted",
+                "retrieved_on": self.today.isoformat(),
+            },
+        )
         return eid
 
     def place(self, line: int, r: dict) -> str | None:
@@ -198,14 +225,30 @@ class _Builder:
                 return None
             return ident
         name = ident[4:].strip()
-        level = ("county" if name.endswith(("县", "旗")) else "city" if name.endswith("市") else
-                 "province" if name.endswith(("省", "自治区")) else "park")
+        level = (
+            "county"
+            if name.endswith(("县", "旗"))
+            else "city"
+            if name.endswith("市")
+            else "province"
+            if name.endswith(("省", "自治区"))
+            else "park"
+        )
         pid = _hid("place", name)
-        self.put("parks.csv", {"id": pid, "name_zh": "" if name.isascii() else name,
-                               "name_en": name if name.isascii() else "", "level": level, "note": "",
-                               "sources": self.source(r, r.get("published", "")[:10]),
-                               "as_of": r.get("published", "")[:10], "confidence": "extracted",
-                               "retrieved_on": self.today.isoformat()})
+        self.put(
+            "parks.csv",
+            {
+                "id": pid,
+                "name_zh": "" if name.isascii() else name,
+                "name_en": name if name.isascii() else "",
+                "level": level,
+                "note": "",
+                "sources": self.source(r, r.get("published", "")[:10]),
+                "as_of": r.get("published", "")[:10],
+                "confidence": "extracted",
+                "retrieved_on": self.today.isoformat(),
+            },
+        )
         return pid
 
     def supply(self, line, r, firms, when, prov) -> None:
@@ -216,9 +259,19 @@ class _Builder:
             self.known += 1
             return
         product = self.base.segments[seg].name_en if seg else _clip(r.get("evidence", ""), 60)
-        self.put("supplies.csv", {"supplier": firms[0], "customer": firms[1], "product": product, "segment": seg,
-                                  "period": when[:4] + "–" if when else "", "evidence": _clip(r.get("evidence", "")),
-                                  "as_of": r.get("published", "")[:10], **prov})
+        self.put(
+            "supplies.csv",
+            {
+                "supplier": firms[0],
+                "customer": firms[1],
+                "product": product,
+                "segment": seg,
+                "period": when[:4] + "–" if when else "",
+                "evidence": _clip(r.get("evidence", "")),
+                "as_of": r.get("published", "")[:10],
+                **prov,
+            },
+        )
 
     def enterprise_events(self, line, r, stage, firms, when, expected, prov) -> None:
         if not firms:
@@ -229,8 +282,10 @@ class _Builder:
         if not when:
             return self.bad(line, "date", "no date and no publication date; give one")
         for f in firms:
-            self.put("enterprise_events.csv", {"enterprise": f, "date": _event_date(when), "event": stage,
-                                               "note": _note(r), **prov})
+            self.put(
+                "enterprise_events.csv",
+                {"enterprise": f, "date": _event_date(when), "event": stage, "note": _note(r), **prov},
+            )
 
     def project(self, line, r, stage, firms, when, expected, prov) -> None:
         pid = self.match_project(line, r, firms)
@@ -254,8 +309,7 @@ class _Builder:
         if clash:
             return self.conflict(line, r, pid, clash, f"{stage} on {step.date} (not written)")
         self.new_steps.setdefault(pid, []).append(step)
-        self.put("project_events.csv", {"project": pid, "date": step.date, "stage": stage,
-                                        "note": _note(r), **prov})
+        self.put("project_events.csv", {"project": pid, "date": step.date, "stage": stage, "note": _note(r), **prov})
 
     def match_project(self, line, r, firms) -> str | None:
         """An existing project of the firm (or its parent or subsidiaries) for the segment, else a new one."""
@@ -265,16 +319,27 @@ class _Builder:
         seg, cap, unit = r.get("segment", "").strip(), _num(r.get("capacity")), r.get("unit", "").strip()
         family = {firms[0]} | self.base.family.get(firms[0], set())
         park = r.get("place", "").strip()
-        fits = [p for p in self.base.projects if p.enterprise in family
-                and (p.segment == seg if seg else bool(park))
-                and (not park or self.base.near(p.park, park))]  # a place named elsewhere is another project
+        fits = [
+            p
+            for p in self.base.projects
+            if p.enterprise in family
+            and (p.segment == seg if seg else bool(park))
+            and (not park or self.base.near(p.park, park))
+        ]  # a place named elsewhere is another project
         if len(fits) > 1 and cap is not None:
-            fits = [p for p in fits if p.capacity is not None and abs(p.capacity - cap) < 1e-9 and p.unit == unit] or fits
+            fits = [
+                p for p in fits if p.capacity is not None and abs(p.capacity - cap) < 1e-9 and p.unit == unit
+            ] or fits
         if len(fits) == 1:
             p = fits[0]
             if cap is not None and p.capacity is not None and p.unit == unit and abs(p.capacity - cap) > 1e-9:
-                self.conflict(line, r, p.id, f"capacity {format_value(p.capacity)} {p.unit}",
-                              f"capacity {format_value(cap)} {unit}")
+                self.conflict(
+                    line,
+                    r,
+                    p.id,
+                    f"capacity {format_value(p.capacity)} {p.unit}",
+                    f"capacity {format_value(cap)} {unit}",
+                )
             return p.id
         if len(fits) > 1:
             said = " ".join(x for x in (r.get("stage", ""), r.get("date", ""), r.get("capacity_text", "")) if x)
@@ -290,8 +355,16 @@ class _Builder:
 
     def new_project(self, r, firm, park, seg, cap, unit) -> str:
         pid = _hid("ext", f"{firm}|{park}|{seg}|{cap}|{unit}")
-        name = " ".join(x for x in (r.get("firm_names", "").split("|")[0], r.get("place_name", ""),
-                                    r.get("capacity_text", ""), self.base.segments[seg].name_zh if seg else "") if x)
+        name = " ".join(
+            x
+            for x in (
+                r.get("firm_names", "").split("|")[0],
+                r.get("place_name", ""),
+                r.get("capacity_text", ""),
+                self.base.segments[seg].name_zh if seg else "",
+            )
+            if x
+        )
         money = _num(r.get("money"))
         # the data wants a capacity's segment, measured in that segment's dimension (t/yr for cathode)
         counted = unit in CAPACITY_UNITS and seg and dimension(unit) == dimension(self.base.segments[seg].unit)
@@ -303,17 +376,37 @@ class _Builder:
         expected = r.get("expected", "").strip().lower() in YES
         if expected:
             notes.append(f"announced: {r.get('stage')} {r.get('date', '')}".strip())
-        self.put("projects.csv", {
-            "id": pid, "name_zh": name or pid, "enterprise": firm, "park": park, "segment": seg,
-            "capacity": r.get("capacity", "") if counted else "", "unit": unit if counted else "",
-            "investment_yuan": r.get("money", "") if r.get("currency") == "yuan" else "",
-            "note": "; ".join(notes), "sources": self.source(r, r.get("published", "")[:10]),
-            "as_of": r.get("published", "")[:10], "confidence": "extracted", "retrieved_on": self.today.isoformat()})
+        self.put(
+            "projects.csv",
+            {
+                "id": pid,
+                "name_zh": name or pid,
+                "enterprise": firm,
+                "park": park,
+                "segment": seg,
+                "capacity": r.get("capacity", "") if counted else "",
+                "unit": unit if counted else "",
+                "investment_yuan": r.get("money", "") if r.get("currency") == "yuan" else "",
+                "note": "; ".join(notes),
+                "sources": self.source(r, r.get("published", "")[:10]),
+                "as_of": r.get("published", "")[:10],
+                "confidence": "extracted",
+                "retrieved_on": self.today.isoformat(),
+            },
+        )
         return pid
 
     def conflict(self, line, r, subject, existing, extracted) -> None:
-        self.conflicts.append({"line": line, "candidate": r.get("candidate", ""), "subject": subject,
-                               "existing": existing, "extracted": extracted, "evidence": _clip(r.get("evidence", ""))})
+        self.conflicts.append(
+            {
+                "line": line,
+                "candidate": r.get("candidate", ""),
+                "subject": subject,
+                "existing": existing,
+                "extracted": extracted,
+                "evidence": _clip(r.get("evidence", "")),
+            }
+        )
 
 
 def _note(r: dict) -> str:

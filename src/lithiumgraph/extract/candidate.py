@@ -1,4 +1,5 @@
 """A candidate fact read from one sentence: what the rules found, the words it came from, a stable id."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +11,7 @@ __all__ = ["Candidate"]
 @dataclass
 class Candidate:
     """A candidate fact read from one sentence, with the words it came from."""
+
     stage: str
     expected: bool
     firms: tuple[str, ...]
@@ -37,6 +39,14 @@ class Candidate:
     @property
     def id(self) -> str:
         """Stable across runs: the source, the sentence and what was read from it."""
-        key = "|".join([self.source.get("source", ""), self.evidence, self.stage, f"{self.capacity}",
-                        self.unit, "|".join(self.firms)])
+        key = "|".join(
+            [
+                self.source.get("source", ""),
+                self.evidence,
+                self.stage,
+                f"{self.capacity}",
+                self.unit,
+                "|".join(self.firms),
+            ]
+        )
         return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

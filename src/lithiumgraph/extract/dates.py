@@ -1,5 +1,6 @@
 """Dates read from text: absolute (2024年5月8日, 2024-05, March 2024) and relative (去年11月, 今年一季度, 上月,
 8日, 近日) resolved against the publication date; quarters and halves kept as ``YYYY-Qn`` / ``YYYY-Hn``."""
+
 from __future__ import annotations
 
 import calendar
@@ -16,6 +17,7 @@ __all__ = ["When", "find_dates", "resolve_date"]
 class When:
     """A date read from text: ``value`` is ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, ``YYYY-Qn`` or ``YYYY-Hn``
     (empty when it could not be resolved); ``relative`` when it was resolved against the publication date."""
+
     value: str
     text: str
     start: int
@@ -32,12 +34,16 @@ _DATE = re.compile(
     rf"|(?P<iso>(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})(?:[-/.](?P<id>\d{{1,2}}))?)"
     rf"|(?P<rm>上个?月|本月|下个?月|这个月)"
     rf"|(?P<rd>今天|今日|昨天|昨日|当天|近日|日前|近期|本周|上周)"
-    rf"|(?P<od>(?<![\d月年])(?:\d{{1,2}})\s*日(?![元本内前后期常]))")
+    rf"|(?P<od>(?<![\d月年])(?:\d{{1,2}})\s*日(?![元本内前后期常]))"
+)
 _EN_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_EN_DATE = re.compile(r"\b(?:(?P<mon>January|February|March|April|May|June|July|August|September|October|"
-                      r"November|December)\s+(?:(?P<day>\d{1,2}),?\s+)?)?(?:(?:early|late|mid|spring|summer|"
-                      r"autumn|fall|winter|end of|the end of)\s+)?(?P<year>(?:19|20)\d{2})\b"
-                      r"|(?P<rel>later this year|this year|next year|last year)", re.I)
+_EN_DATE = re.compile(
+    r"\b(?:(?P<mon>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+(?:(?P<day>\d{1,2}),?\s+)?)?(?:(?:early|late|mid|spring|summer|"
+    r"autumn|fall|winter|end of|the end of)\s+)?(?P<year>(?:19|20)\d{2})\b"
+    r"|(?P<rel>later this year|this year|next year|last year)",
+    re.I,
+)
 
 
 def _zh_int(text: str) -> int:

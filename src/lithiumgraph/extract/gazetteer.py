@@ -5,6 +5,7 @@ codes; park names and aliases and their forms without 省/市/县/区. A firm or
 found by its shape (a name ending in 有限公司, 集团, 开发区, 县 …) and marked new. Matching is longest-first,
 so 宜春国轩电池 is the firm, not 宜春 the city.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,21 @@ from dataclasses import dataclass
 
 __all__ = ["Mention", "Gazetteer", "LEGAL_SUFFIXES"]
 
-LEGAL_SUFFIXES = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "股份公司",
-                  " Co., Ltd.", " Co. Ltd.", " Co., Limited", " Limited", " Inc.", " Corporation", " Co.")
+LEGAL_SUFFIXES = (
+    "集团股份有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "股份公司",
+    " Co., Ltd.",
+    " Co. Ltd.",
+    " Co., Limited",
+    " Limited",
+    " Inc.",
+    " Corporation",
+    " Co.",
+)
 _PLACE_SUFFIXES = ("经济技术开发区", "经济开发区", "高新技术产业开发区", "省", "市", "县", "区")
 #: short names that are ordinary words more often than firms
 _COMMON = {"大众", "中国", "全国", "时代", "远东", "金龙", "升华", "正招", "永兴", "华荣", "宝马"}
@@ -28,44 +42,130 @@ _SHORT = re.compile(r"[(（](?:以下)?(?:简称|下称)[:：]?\s*[\"“'‘「]
 _NOT_IN_PLACE = "举行签约开工投产正式建设的与和了为将在是等及共同举办召开进行宣布启动纳入全"
 _NEW_PLACE = re.compile(
     rf"(?:^|在|于|位于|落户|落地|与|、|赴|入驻|[，,。；;\s])\s*((?:(?![{_NOT_IN_PLACE}])[{_CJK}()（）]){{2,16}}(?:经济技术开发区|"
-    rf"经济开发区|高新技术产业开发区|开发区|经开区|高新区|工业园区|产业园|工业园|园区|新区|县|市|区|旗|镇))")
+    rf"经济开发区|高新技术产业开发区|开发区|经开区|高新区|工业园区|产业园|工业园|园区|新区|县|市|区|旗|镇))"
+)
 # 拟在荆门投资新建: a bare place name between 在 and the verb of building
-_BARE_PLACE = re.compile(rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)|(?:落户|落地|落子)([{_CJK}]{{2,4}}?)(?=[，,。；;]|$)|"
-                         rf"([{_CJK}]{{2}})(?=基地|工厂|生产基地)")
+_BARE_PLACE = re.compile(
+    rf"在([{_CJK}]{{2,4}}?)(?=投资|建设|新建|投建|建厂|布局)|(?:落户|落地|落子)([{_CJK}]{{2,4}}?)(?=[，,。；;]|$)|"
+    rf"([{_CJK}]{{2}})(?=基地|工厂|生产基地)"
+)
 _NOT_CITY = set("产造业发池料能目电力体化合工矿收统链研储新型代级大超其该本")
-_PROVINCES = ("江西省", "江西", "湖北省", "湖北", "湖南省", "湖南", "四川省", "四川", "江苏省", "江苏", "浙江省", "浙江",
-              "广东省", "广东", "安徽省", "安徽", "福建省", "福建", "山西省", "山西", "山东省", "山东", "河南省", "河南",
-              "河北省", "河北", "青海省", "青海", "贵州省", "贵州", "云南省", "云南", "甘肃省", "甘肃", "陕西省", "陕西",
-              "内蒙古自治区", "内蒙古", "重庆市", "上海市", "北京市", "天津市", "深圳市", "深圳", "上海", "北京")
+_PROVINCES = (
+    "江西省",
+    "江西",
+    "湖北省",
+    "湖北",
+    "湖南省",
+    "湖南",
+    "四川省",
+    "四川",
+    "江苏省",
+    "江苏",
+    "浙江省",
+    "浙江",
+    "广东省",
+    "广东",
+    "安徽省",
+    "安徽",
+    "福建省",
+    "福建",
+    "山西省",
+    "山西",
+    "山东省",
+    "山东",
+    "河南省",
+    "河南",
+    "河北省",
+    "河北",
+    "青海省",
+    "青海",
+    "贵州省",
+    "贵州",
+    "云南省",
+    "云南",
+    "甘肃省",
+    "甘肃",
+    "陕西省",
+    "陕西",
+    "内蒙古自治区",
+    "内蒙古",
+    "重庆市",
+    "上海市",
+    "北京市",
+    "天津市",
+    "深圳市",
+    "深圳",
+    "上海",
+    "北京",
+)
 _GENERIC_TAIL = ("科技", "新能源", "新材料", "能源", "材料", "电子", "技术", "发展", "实业")
-_STOP_LEAD = re.compile(r"^.*(?:与|和|及|由|的|是|在|为|向|对|将|从|据|称|、|子公司|孙公司|公司|宣布|表示|旗下|控股|全资|"
-                        r"收到|获得|取得|同意|携手|引进|联合|大型|新型|一批|首个|最大)")
+_STOP_LEAD = re.compile(
+    r"^.*(?:与|和|及|由|的|是|在|为|向|对|将|从|据|称|、|子公司|孙公司|公司|宣布|表示|旗下|控股|全资|"
+    r"收到|获得|取得|同意|携手|引进|联合|大型|新型|一批|首个|最大)"
+)
 # a brand without a legal suffix right before what it builds: 国峰元储年产30吉瓦时, 航天锂电天门“超级工厂”项目
-_BRAND = re.compile(rf"(?:^|(?<=[，,、。；;：:\s“\"（(的由与和及]))([{_CJK}]{{2,6}}?(?:锂电|锂能|锂业|锂元|元储|新能源|能源|"
-                    rf"科技|电气|股份|新材|材料|矿业|集团|电池|电源|电子|化学|化工|控股|实业|资源|钴业|汽车))"
-                    rf"(?=[{_CJK}]{{0,6}}?(?:年产|项目|基地|工厂|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布|与|在|拟|将|计划|投资|签约|签订|签署)")
+_BRAND = re.compile(
+    rf"(?:^|(?<=[，,、。；;：:\s“\"（(的由与和及]))([{_CJK}]{{2,6}}?(?:锂电|锂能|锂业|锂元|元储|新能源|能源|"
+    rf"科技|电气|股份|新材|材料|矿业|集团|电池|电源|电子|化学|化工|控股|实业|资源|钴业|汽车))"
+    rf"(?=[{_CJK}]{{0,6}}?(?:年产|项目|基地|工厂|[“\"])|\d|[(（]|(?:晚间)?公告|宣布|发布|与|在|拟|将|计划|投资|签约|签订|签署)"
+)
 # 全资子公司宜春盛源以…, 天华新能发布…: a name by its role or as the subject of an announcement
-_ROLE_FIRM = re.compile(rf"(?:子公司|孙公司)([{_CJK}]{{2,8}}?)(?=以|于|与|在|拟|将|已|的|和|、|[，,(（“])|"
-                        rf"(?:^|(?<=[，,。；;\s]))([{_CJK}]{{2,6}}?)(?=(?:晚间|日前|近日)?(?:发布|公告|宣布|披露))")
+_ROLE_FIRM = re.compile(
+    rf"(?:子公司|孙公司)([{_CJK}]{{2,8}}?)(?=以|于|与|在|拟|将|已|的|和|、|[，,(（“])|"
+    rf"(?:^|(?<=[，,。；;\s]))([{_CJK}]{{2,6}}?)(?=(?:晚间|日前|近日)?(?:发布|公告|宣布|披露))"
+)
 _NOT_FIRM_END = ("政府", "委员会", "管委会", "局", "厅", "部", "网", "社", "报", "讯", "台", "公司", "集团")
 _NOT_SHORT_FIRM = re.compile(r"权|项目|基地|协议|计划|报告|工程|合同")
 _BRAND_LEAD = re.compile(r"^.*(?:建设|新建|投资|打造|开发|生产|制造|发展|推进|实施)")
-_GENERIC_BRANDS = {"锂电", "新能源", "能源", "科技", "材料", "新材料", "电池", "锂电池", "动力电池", "储能电池", "新能源电池",
-                   "锂电新能源", "锂离子电池", "矿业", "集团", "股份"}
+_GENERIC_BRANDS = {
+    "锂电",
+    "新能源",
+    "能源",
+    "科技",
+    "材料",
+    "新材料",
+    "电池",
+    "锂电池",
+    "动力电池",
+    "储能电池",
+    "新能源电池",
+    "锂电新能源",
+    "锂离子电池",
+    "矿业",
+    "集团",
+    "股份",
+}
 _GENERIC_HEADS = ("新能源", "锂电", "动力", "储能", "新型", "电池", "锂离子")
 # English: "LG Energy Solution (LGES)", "Italvolt to build"
-_EN_FIRM = re.compile(r"\b([A-Z][A-Za-z0-9&.-]+(?:\s+[A-Z][A-Za-z0-9&.-]+){0,3})\s+(?:\(([A-Z]{2,6})\)|"
-                      r"(?=(?:to build|to invest|will|plans|has|announced|said|signed|is building)\b))")
-_EN_PLACE = re.compile(r"\b(?:plant|factory|facility|gigafactory|base|site|project|complex|located) in "
-                       r"((?!the\b)[A-Z][a-zA-Z]+(?:,? [A-Z][a-zA-Z]+)?)")
-_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"}
+_EN_FIRM = re.compile(
+    r"\b([A-Z][A-Za-z0-9&.-]+(?:\s+[A-Z][A-Za-z0-9&.-]+){0,3})\s+(?:\(([A-Z]{2,6})\)|"
+    r"(?=(?:to build|to invest|will|plans|has|announced|said|signed|is building)\b))"
+)
+_EN_PLACE = re.compile(
+    r"\b(?:plant|factory|facility|gigafactory|base|site|project|complex|located) in "
+    r"((?!the\b)[A-Z][a-zA-Z]+(?:,? [A-Z][a-zA-Z]+)?)"
+)
+_MONTHS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
 _EN_NOT_FIRM = {"The", "A", "An", "This", "It", "Construction", "Our", "We", "Its", "That", "These"}
 
 
 @dataclass(frozen=True)
 class Mention:
     """A name found in text: ``id`` of the graph node, or ``new:NAME`` when the data does not know it."""
+
     id: str
     kind: str  # "Enterprise" or "Park"
     text: str
@@ -108,8 +208,9 @@ class Gazetteer:
             given = {p.name_zh, p.name_en, *p.aliases}
             for f in given:
                 self._add(f, p.id, "Park", 0, rank, ambiguous)
-            derived = {f[: -len(s)] for f in given if f for s in _PLACE_SUFFIXES
-                       if f.endswith(s) and len(f) - len(s) >= 2}
+            derived = {
+                f[: -len(s)] for f in given if f for s in _PLACE_SUFFIXES if f.endswith(s) and len(f) - len(s) >= 2
+            }
             for f in derived - given:
                 self._add(f, p.id, "Park", 1, rank, ambiguous)
         for a in ambiguous:
@@ -137,6 +238,7 @@ class Gazetteer:
     @classmethod
     def from_dataset(cls, ds) -> "Gazetteer":
         from .. import model
+
         return cls(ds.records(model.Enterprise), ds.records(model.Park))
 
     def find(self, text: str, aliases: dict[str, str] | None = None) -> list[Mention]:
@@ -151,7 +253,7 @@ class Gazetteer:
         if self._re is not None:
             for m in self._re.finditer(folded):
                 node, kind = self.names[m.group()]
-                found.append(Mention(node, kind, text[m.start():m.end()], m.start(), m.end()))
+                found.append(Mention(node, kind, text[m.start() : m.end()], m.start(), m.end()))
         for m in _CODE_NAME.finditer(text):
             coded = self.names.get(f"code:{m[2]}")
             name = _STOP_LEAD.sub("", m[1])
@@ -169,9 +271,15 @@ class Gazetteer:
             known = self._re.match(_norm(name)) if self._re is not None else None
             if known and self.names[known.group()][1] == "Enterprise":
                 continue  # 国轩高科宜春锂电: the known firm, then words about its project
-            if len(name) >= 2 and name not in _GENERIC_BRANDS and not name.startswith(_GENERIC_HEADS) and not self._known(name, "Park"):
-                found.append(Mention(self._known(name) or f"new:{name}", "Enterprise", name, m.end(1) - len(name),
-                                     m.end(1)))
+            if (
+                len(name) >= 2
+                and name not in _GENERIC_BRANDS
+                and not name.startswith(_GENERIC_HEADS)
+                and not self._known(name, "Park")
+            ):
+                found.append(
+                    Mention(self._known(name) or f"new:{name}", "Enterprise", name, m.end(1) - len(name), m.end(1))
+                )
         for m in _ROLE_FIRM.finditer(text):
             g = 1 if m[1] else 2
             name = m[g]
@@ -214,7 +322,7 @@ class Gazetteer:
             tail = next((t for t in _GENERIC_TAIL if core.endswith(t) and len(core) - len(t) >= 2), None)
             if not lead and not tail:
                 return None
-            core = core[len(lead):] if lead else core[: -len(tail)] if tail else core
+            core = core[len(lead) :] if lead else core[: -len(tail)] if tail else core
             name = core
         return None
 

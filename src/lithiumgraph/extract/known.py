@@ -1,5 +1,6 @@
 """What the data already holds, for an accept: the ids a reviewed row may name, the projects and supplies it
 may repeat, and what a new project event would contradict."""
+
 from __future__ import annotations
 
 from .. import model
@@ -42,10 +43,12 @@ class Known:
 
     def near(self, a: str, b: str) -> bool:
         """The same park, or one inside the other."""
+
         def up(x):
             seen = []
             while x and x not in seen:
                 seen.append(x)
                 x = self.parks[x].parent if x in self.parks else None
             return seen
+
         return a in up(b) or b in up(a)

@@ -4,6 +4,7 @@
 ``part`` words (电池铝壳, 电池材料) and the segment ``-`` name no segment and stop a generic word from
 naming one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,6 +21,7 @@ __all__ = ["Lexicon"]
 class Lexicon:
     """Product words and the chain segment each names; ``kind`` cell words beat material words that
     qualify them (磷酸铁锂电芯 is a cell)."""
+
     words: dict[str, tuple[str, str]]
     pattern: re.Pattern
 
@@ -41,8 +43,10 @@ class Lexicon:
             if word and segment:
                 words[word] = (segment, (r.get("kind") or "").strip())
             elif word or segment:
-                raise LithiumGraphError(f"{path}:{reader.line_num}: {'segment' if word else 'word'}: missing "
-                                        "value (use - for a word that names no segment)")
+                raise LithiumGraphError(
+                    f"{path}:{reader.line_num}: {'segment' if word else 'word'}: missing "
+                    "value (use - for a word that names no segment)"
+                )
         order = sorted(words, key=len, reverse=True)
         alts = [rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in order]
         return cls(words, re.compile("|".join(alts) if alts else "(?!)"))

@@ -4,6 +4,7 @@ files, directories or standard input; UTF-8, UTF-16 with a byte-order mark, or G
 Everything that cannot be read is one ``LithiumGraphError`` naming the file (and line): a file over the size
 limit, bytes that are no known encoding, a JSON line that is not an article.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,22 @@ __all__ = ["Document", "MAX_BYTES", "read_inputs", "read_bytes", "html_text"]
 
 #: larger inputs are refused: a news text is a few kB; a 50 MB "article" is a mistake or an attack
 MAX_BYTES = 20 * 2**20
-SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
-            ".ndjson": "jsonl"}
+SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
 class Document:
     """One article: its text and where it came from (``source`` is the URL, else the file)."""
+
     text: str
     source: str
     url: str = ""
@@ -34,14 +43,15 @@ class Document:
     title: str = ""
 
 
-def read_inputs(paths, *, published: str = "", url: str = "", outlet: str = "", stdin=None,
-                max_bytes: int = MAX_BYTES) -> list[Document]:
+def read_inputs(
+    paths, *, published: str = "", url: str = "", outlet: str = "", stdin=None, max_bytes: int = MAX_BYTES
+) -> list[Document]:
     """Documents from files, directories (their .txt, .html, .htm, .jsonl files, sorted) and ``-``
     (``stdin``, a binary stream). ``published``, ``url`` and ``outlet`` fill what a file does not say."""
     docs: list[Document] = []
     for p in paths:
         if str(p) == "-":
-            raw = (stdin.read(max_bytes + 1) if stdin is not None else b"")
+            raw = stdin.read(max_bytes + 1) if stdin is not None else b""
             docs += _document(raw, "<stdin>", "text", published, url, outlet, max_bytes)
             continue
         path = Path(p)
@@ -54,8 +64,9 @@ def read_inputs(paths, *, published: str = "", url: str = "", outlet: str = "", 
         for f in files:
             size = f.stat().st_size
             if size > max_bytes:
-                raise LithiumGraphError(f"{f}: {size:,} bytes, over the limit of {max_bytes:,}; split it into "
-                                        "articles (JSON Lines) first")
+                raise LithiumGraphError(
+                    f"{f}: {size:,} bytes, over the limit of {max_bytes:,}; split it into articles (JSON Lines) first"
+                )
             kind = SUFFIXES.get(f.suffix.lower(), "text")
             docs += _document(f.read_bytes(), str(f), kind, published, url, outlet, max_bytes)
     return docs
@@ -69,8 +80,11 @@ def _document(raw: bytes, name: str, kind: str, published, url, outlet, max_byte
     text = read_bytes(raw, name, html=kind == "html" or _looks_html(raw))
     if kind == "html" or _looks_html(raw):
         page = html_text(text)
-        return [Document(page.text, page.url or url or name, page.url or url, page.published or published,
-                         outlet, page.title)]
+        return [
+            Document(
+                page.text, page.url or url or name, page.url or url, page.published or published, outlet, page.title
+            )
+        ]
     return [Document(text, url or name, url, published, outlet, "")]
 
 
@@ -93,8 +107,9 @@ def read_bytes(raw: bytes, name: str, *, html: bool = False) -> str:
             return _checked(raw.decode(enc), name)
         except (UnicodeDecodeError, LookupError):
             continue
-    raise LithiumGraphError(f"{name}: not UTF-8, UTF-16 or GBK/GB18030 text (byte 0x{raw[first.start]:02x} "
-                            f"at offset {first.start})")
+    raise LithiumGraphError(
+        f"{name}: not UTF-8, UTF-16 or GBK/GB18030 text (byte 0x{raw[first.start]:02x} at offset {first.start})"
+    )
 
 
 def _checked(text: str, name: str) -> str:
@@ -126,8 +141,14 @@ def _jsonl(text: str, name: str):
             raise LithiumGraphError(f"{name}:{i}: published: {fields['published']!r} is not a date (YYYY-MM-DD)")
         if _looks_html(body.encode("utf-8")[:2048]):
             body = html_text(body).text
-        yield Document(_CONTROL.sub(" ", body), fields["url"] or f"{name}:{i}", fields["url"],
-                       fields["published"][:10], fields["outlet"], fields["title"])
+        yield Document(
+            _CONTROL.sub(" ", body),
+            fields["url"] or f"{name}:{i}",
+            fields["url"],
+            fields["published"][:10],
+            fields["outlet"],
+            fields["title"],
+        )
 
 
 @dataclass
@@ -140,9 +161,32 @@ class Page:
 
 class _TextParser(HTMLParser):
     """Text of a page: scripts, styles and templates dropped; blocks become lines."""
+
     SKIP = {"script", "style", "noscript", "template", "svg", "iframe", "object", "head"}
-    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table",
-             "blockquote", "pre", "ul", "ol", "dd", "dt", "header", "footer"}
+    BLOCK = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "table",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "dd",
+        "dt",
+        "header",
+        "footer",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -159,7 +203,10 @@ class _TextParser(HTMLParser):
             self.in_title = True
         if tag == "meta":
             key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
-            if key in ("article:published_time", "pubdate", "publishdate", "datepublished", "date") and not self.published:
+            if (
+                key in ("article:published_time", "pubdate", "publishdate", "datepublished", "date")
+                and not self.published
+            ):
                 self.published = a.get("content", "")[:10]
             if key == "og:url" and not self.url:
                 self.url = a.get("content", "")

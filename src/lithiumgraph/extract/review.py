@@ -4,6 +4,7 @@
 Cells are neutralised against formula injection: a cell that starts with = + - @ tab or CR gets a
 leading ``'``, which ``read_review`` takes off again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,12 +15,49 @@ from ..errors import LithiumGraphError
 from ..output import FORMULA_START, format_value, safe_cell, write_atomic
 from .candidate import Candidate
 
-__all__ = ["COLUMNS", "YES", "NO", "neutralise", "unneutralise", "review_rows", "write_review", "read_review",
-           "read_rejected", "rejected_path"]
+__all__ = [
+    "COLUMNS",
+    "YES",
+    "NO",
+    "neutralise",
+    "unneutralise",
+    "review_rows",
+    "write_review",
+    "read_review",
+    "read_rejected",
+    "rejected_path",
+]
 
-COLUMNS = ["candidate", "decision", "same_as", "stage", "expected", "firms", "firm_names", "place", "place_name", "segment",
-           "capacity", "unit", "capacity_text", "money", "currency", "bound", "money_text", "date", "date_text",
-           "confidence", "evidence", "start", "end", "source", "url", "published", "outlet", "title"]
+COLUMNS = [
+    "candidate",
+    "decision",
+    "same_as",
+    "stage",
+    "expected",
+    "firms",
+    "firm_names",
+    "place",
+    "place_name",
+    "segment",
+    "capacity",
+    "unit",
+    "capacity_text",
+    "money",
+    "currency",
+    "bound",
+    "money_text",
+    "date",
+    "date_text",
+    "confidence",
+    "evidence",
+    "start",
+    "end",
+    "source",
+    "url",
+    "published",
+    "outlet",
+    "title",
+]
 YES = {"yes", "y", "accept", "accepted", "ok", "是"}
 NO = {"no", "n", "reject", "rejected", "否"}
 REJECTED_COLUMNS = ["candidate", "stage", "evidence", "source"]
@@ -44,15 +82,38 @@ def review_rows(cands: list[Candidate]) -> list[dict]:
         src = c.source
         key = (c.stage, c.expected, c.firms, c.capacity, c.unit, c.date)
         same = first.setdefault(key, c.id) if (c.firms and (c.capacity is not None or c.date)) else c.id
-        rows.append({
-            "candidate": c.id, "decision": "", "same_as": "" if same == c.id else same, "stage": c.stage, "expected": "yes" if c.expected else "",
-            "firms": "|".join(c.firms), "firm_names": "|".join(c.firm_names), "place": c.place,
-            "place_name": c.place_name, "segment": c.segment, "capacity": format_value(c.capacity, digits=None), "unit": c.unit,
-            "capacity_text": c.capacity_text, "money": format_value(c.money, digits=None), "currency": c.currency, "bound": c.bound,
-            "money_text": c.money_text, "date": c.date, "date_text": c.date_text, "confidence": f"{c.confidence:.2f}",
-            "evidence": c.evidence, "start": str(c.start), "end": str(c.end), "source": src.get("source", ""),
-            "url": src.get("url", ""), "published": src.get("published", ""), "outlet": src.get("outlet", ""),
-            "title": src.get("title", "")})
+        rows.append(
+            {
+                "candidate": c.id,
+                "decision": "",
+                "same_as": "" if same == c.id else same,
+                "stage": c.stage,
+                "expected": "yes" if c.expected else "",
+                "firms": "|".join(c.firms),
+                "firm_names": "|".join(c.firm_names),
+                "place": c.place,
+                "place_name": c.place_name,
+                "segment": c.segment,
+                "capacity": format_value(c.capacity, digits=None),
+                "unit": c.unit,
+                "capacity_text": c.capacity_text,
+                "money": format_value(c.money, digits=None),
+                "currency": c.currency,
+                "bound": c.bound,
+                "money_text": c.money_text,
+                "date": c.date,
+                "date_text": c.date_text,
+                "confidence": f"{c.confidence:.2f}",
+                "evidence": c.evidence,
+                "start": str(c.start),
+                "end": str(c.end),
+                "source": src.get("source", ""),
+                "url": src.get("url", ""),
+                "published": src.get("published", ""),
+                "outlet": src.get("outlet", ""),
+                "title": src.get("title", ""),
+            }
+        )
     return rows
 
 

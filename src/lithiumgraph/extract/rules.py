@@ -5,6 +5,7 @@ One candidate per stage statement per sentence, and one per capacity when a sent
 (phases or products). Rules only, no model: the stage words are the tables in ``words``; product words come from
 the editable lexicon ``data/segment_words.csv``; names come from the graph (see ``gazetteer``).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -15,8 +16,21 @@ from .gazetteer import Gazetteer, Mention
 from .lexicon import Lexicon
 from .dates import When, find_dates
 from .normalise import Capacity, Money, find_capacities, find_money
-from .words import (ANNOUNCER, ANY_STAGE, CARRY, CLAUSE_SPLIT, CONTRACTOR_AFTER, EXPECTED, FIGURE, INVEST_WORD,
-                    SOURCE_AROUND, STAGE_RE, STAGE_WORDS, VAGUE_DATE, sentences)
+from .words import (
+    ANNOUNCER,
+    ANY_STAGE,
+    CARRY,
+    CLAUSE_SPLIT,
+    CONTRACTOR_AFTER,
+    EXPECTED,
+    FIGURE,
+    INVEST_WORD,
+    SOURCE_AROUND,
+    STAGE_RE,
+    STAGE_WORDS,
+    VAGUE_DATE,
+    sentences,
+)
 
 __all__ = ["Candidate", "Lexicon", "STAGE_WORDS", "extract_text", "sentences"]
 
@@ -57,6 +71,7 @@ def _simplified(text: str) -> str:
         return text
     if _T2S is None:
         import opencc
+
         _T2S = opencc.OpenCC("t2s")
     simple = _T2S.convert(text)
     return simple if len(simple) == len(text) else text
@@ -109,8 +124,15 @@ def _confidence(c: Candidate, gaz: Gazetteer) -> float:
 class _Sentence:
     """What one sentence says: its clauses, stage words, names, numbers and dates."""
 
-    def __init__(self, text: str, mentions: list[Mention], lexicon: Lexicon, published: str | None,
-                 levels: dict[str, str], present: set[str]):
+    def __init__(
+        self,
+        text: str,
+        mentions: list[Mention],
+        lexicon: Lexicon,
+        published: str | None,
+        levels: dict[str, str],
+        present: set[str],
+    ):
         self.text = text
         self.present = present
         self.levels = levels
@@ -124,22 +146,31 @@ class _Sentence:
         self.money = [m for m in find_money(text) if not m.output]
         expected_sentence = bool(EXPECTED.search(text))
         self.dates = [d for d in find_dates(text, published, future_ok=expected_sentence)]
-        self.words = [(m.start(), m.end(), *lexicon.words[m.group()]) for m in lexicon.pattern.finditer(text)
-                      if m.group() in lexicon.words]
+        self.words = [
+            (m.start(), m.end(), *lexicon.words[m.group()])
+            for m in lexicon.pattern.finditer(text)
+            if m.group() in lexicon.words
+        ]
 
     def clause(self, pos: int) -> int:
         return bisect.bisect_right(self.bounds, pos) - 1
 
     def _party(self, m: Mention) -> bool:
         """A firm that acts in the sentence: not a contractor, not the source of the news."""
-        if CONTRACTOR_AFTER.search(self.text[m.end:m.end + 6]):
+        if CONTRACTOR_AFTER.search(self.text[m.end : m.end + 6]):
             return False
-        return not (SOURCE_AROUND[0].search(self.text[max(0, m.start - 3):m.start])
-                    and SOURCE_AROUND[1].search(self.text[m.end:m.end + 8]))
+        return not (
+            SOURCE_AROUND[0].search(self.text[max(0, m.start - 3) : m.start])
+            and SOURCE_AROUND[1].search(self.text[m.end : m.end + 8])
+        )
 
     def _triggers(self) -> list[tuple[int, int, str]]:
-        found = [(m.start(), m.end(), stage) for stage, rx in STAGE_RE if stage in self.present
-                 for m in rx.finditer(self.text)]
+        found = [
+            (m.start(), m.end(), stage)
+            for stage, rx in STAGE_RE
+            if stage in self.present
+            for m in rx.finditer(self.text)
+        ]
         found = [t for t in found if not any(a <= t[0] and t[1] <= b for a, b in self.firm_spans)]
         kept: list[tuple[int, int, str]] = []
         for t in sorted(found, key=lambda t: (t[0] - t[1], t[0])):
@@ -167,9 +198,9 @@ class _Sentence:
 
     def _conditional(self, t) -> bool:
         """投产后/达产后 (once it operates) is a condition, not an event, unless 继…后 (after it did)."""
-        if self.text[t[1]:t[1] + 1] != "后":
+        if self.text[t[1] : t[1] + 1] != "后":
             return False
-        return "继" not in self.text[self.bounds[self.clause(t[0])]:t[0]]
+        return "继" not in self.text[self.bounds[self.clause(t[0])] : t[0]]
 
     def candidates(self, carried) -> list[Candidate]:
         groups: dict[int, list[Capacity]] = {i: [] for i in range(len(self.triggers))}
@@ -186,8 +217,9 @@ class _Sentence:
         if not self.triggers and not self.capacities and self.money and INVEST_WORD.search(self.text):
             m = self.money[0]
             out.append(self._candidate("investment", m.start, m.end, None, carried))
-        return _dedupe([c for c in out if c.firms or c.capacity is not None or c.money is not None or c.date
-                        or c.place])  # a stage word alone (宣布项目开工) says nothing to act on
+        return _dedupe(
+            [c for c in out if c.firms or c.capacity is not None or c.money is not None or c.date or c.place]
+        )  # a stage word alone (宣布项目开工) says nothing to act on
 
     def _trigger_for(self, pos: int) -> int | None:
         if not self.triggers:
@@ -206,15 +238,28 @@ class _Sentence:
         when = self._date_for(t0)
         expected = self._expected(stage, t0, when)
         return Candidate(
-            stage=stage, expected=expected, firms=firms[0], firm_names=firms[1], own_firms=own,
-            place=place.id if place else "", place_name=place.text if place else "",
+            stage=stage,
+            expected=expected,
+            firms=firms[0],
+            firm_names=firms[1],
+            own_firms=own,
+            place=place.id if place else "",
+            place_name=place.text if place else "",
             segment=self._segment_for(t0, cap),
-            capacity=cap.value if cap else None, unit=cap.unit if cap else "", capacity_text=cap.text if cap else "",
+            capacity=cap.value if cap else None,
+            unit=cap.unit if cap else "",
+            capacity_text=cap.text if cap else "",
             capacity_at=cap.start if cap else -1,
-            money=money.value if money else None, currency=money.currency if money else "",
-            bound=money.bound if money else "", money_text=money.text if money else "",
-            date=when.value if when else "", date_text=when.text if when else "",
-            evidence=self.text, start=0, end=0)
+            money=money.value if money else None,
+            currency=money.currency if money else "",
+            bound=money.bound if money else "",
+            money_text=money.text if money else "",
+            date=when.value if when else "",
+            date_text=when.text if when else "",
+            evidence=self.text,
+            start=0,
+            end=0,
+        )
 
     def _firms_for(self, t0: int, cap: Capacity | None, carried):
         picked: list[Mention] = []
@@ -246,8 +291,11 @@ class _Sentence:
 
     def _firm_of(self, cap: Capacity) -> list[Mention]:
         """The firm named last before a capacity, with no other capacity in between."""
-        near = [m for m in self.firms if m.end <= cap.start
-                and not any(m.end <= o.start < cap.start for o in self.capacities)]
+        near = [
+            m
+            for m in self.firms
+            if m.end <= cap.start and not any(m.end <= o.start < cap.start for o in self.capacities)
+        ]
         return near[-1:]
 
     def _place(self) -> Mention | None:
@@ -279,15 +327,23 @@ class _Sentence:
     def _date_for(self, t0: int) -> When | None:
         c = self.clause(t0)
         same = [d for d in self.dates if self.clause(d.start) == c]
-        before = [d for d in self.dates if d.end <= t0 and self.clause(d.start) != c
-                  and not any(d.end <= t[0] < t0 for t in self.triggers if self.clause(t[0]) != c)]
+        before = [
+            d
+            for d in self.dates
+            if d.end <= t0
+            and self.clause(d.start) != c
+            and not any(d.end <= t[0] < t0 for t in self.triggers if self.clause(t[0]) != c)
+        ]
         if same and not (same[0].text in VAGUE_DATE and before and before[-1].text not in VAGUE_DATE):
             return same[0]
         if before or same:
             return before[-1] if before else same[0]
         own = {self.clause(t[0]) for t in self.triggers if t[0] != t0}
-        after = [d for d in self.dates if d.start >= t0 and self.clause(d.start) not in own
-                 and not any(t0 < t[0] < d.start for t in self.triggers)]
+        after = [
+            d
+            for d in self.dates
+            if d.start >= t0 and self.clause(d.start) not in own and not any(t0 < t[0] < d.start for t in self.triggers)
+        ]
         return after[0] if after else None
 
     def _expected(self, stage: str, t0: int, when: When | None) -> bool:
@@ -298,7 +354,7 @@ class _Sentence:
         lead_from = 0 if stage == "capacity" else self.bounds[c]
         if EXPECTED.search(self.text[lead_from:t1]):
             return True
-        if when and self.published and when.value[:10] > self.published[:len(when.value[:10])]:
+        if when and self.published and when.value[:10] > self.published[: len(when.value[:10])]:
             return True
         return False
 
@@ -347,9 +403,18 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     seen, out = set(), []
     for i, c in enumerate(cands):
         key = (c.stage, c.expected, c.capacity_at, c.firms)
-        loose = c.capacity is None and not c.own_firms and any(
-            j != i and o.stage == c.stage and o.expected == c.expected and (not c.date or c.date == o.date)
-            and (o.capacity is not None or o.own_firms or j < i) for j, o in enumerate(cands))
+        loose = (
+            c.capacity is None
+            and not c.own_firms
+            and any(
+                j != i
+                and o.stage == c.stage
+                and o.expected == c.expected
+                and (not c.date or c.date == o.date)
+                and (o.capacity is not None or o.own_firms or j < i)
+                for j, o in enumerate(cands)
+            )
+        )
         if key not in seen and not loose:
             seen.add(key)
             out.append(c)

@@ -1,5 +1,6 @@
 """Files in, review queue out: read the inputs, extract candidates against the graph's names, leave out
 what a person rejected before, and write the review CSV whole."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,6 +20,7 @@ __all__ = ["ExtractSummary", "extract_files"]
 @dataclass
 class ExtractSummary:
     """Documents read, candidates proposed (by stage), candidates left out as rejected before."""
+
     documents: int = 0
     candidates: int = 0
     skipped: int = 0
@@ -26,19 +28,31 @@ class ExtractSummary:
     text: str = ""  # the review CSV
 
 
-def extract_files(inputs, output: str | Path | None, *, data=None, published: str = "", url: str = "",
-                  outlet: str = "", stdin=None, lexicon: str | Path | None = None,
-                  rejected: str | Path | None = None, max_bytes: int = MAX_BYTES) -> ExtractSummary:
+def extract_files(
+    inputs,
+    output: str | Path | None,
+    *,
+    data=None,
+    published: str = "",
+    url: str = "",
+    outlet: str = "",
+    stdin=None,
+    lexicon: str | Path | None = None,
+    rejected: str | Path | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> ExtractSummary:
     """Extract candidates from ``inputs`` (files, directories, ``-``) into the review CSV ``output``.
 
     Names resolve against the data directories ``data`` (default ``graph_data/``); ``rejected`` (default
     ``rejected.csv`` beside ``output``) lists candidates not to propose again.
     """
     from ..dataset import default_data_dir, load
+
     docs = read_inputs(inputs, published=published, url=url, outlet=outlet, stdin=stdin, max_bytes=max_bytes)
     ds = load([Path(d) for d in (data or [default_data_dir()])])
     gaz, lex = Gazetteer.from_dataset(ds), Lexicon.load(lexicon)
     from .. import model
+
     lex.check({s.id for s in ds.records(model.Segment)})
     if rejected is None and output is not None:
         rejected = rejected_path(output)
@@ -47,8 +61,13 @@ def extract_files(inputs, output: str | Path | None, *, data=None, published: st
     skipped = 0
     for d in docs:
         for c in extract_text(d.text, gaz, lex, published=d.published or None):
-            c.source = {"source": d.source, "url": d.url, "published": d.published, "outlet": d.outlet,
-                        "title": d.title}
+            c.source = {
+                "source": d.source,
+                "url": d.url,
+                "published": d.published,
+                "outlet": d.outlet,
+                "title": d.title,
+            }
             if c.id in gone:
                 skipped += 1
             else:

@@ -1,5 +1,6 @@
 """Writing accepted rows: the output data directory (old rows kept, validated before it is put in place)
 and the list of conflicts with the data beside the review file."""
+
 from __future__ import annotations
 
 import csv
@@ -16,16 +17,45 @@ HEADERS = {
     "sources.csv": ["id", "title", "publisher", "date", "address", "quality", "note", "retrieved_on"],
     "enterprises.csv": ["id", "name_zh", "name_en", "note", "sources", "as_of", "confidence", "retrieved_on"],
     "parks.csv": ["id", "name_zh", "name_en", "level", "note", "sources", "as_of", "confidence", "retrieved_on"],
-    "projects.csv": ["id", "name_zh", "enterprise", "park", "segment", "capacity", "unit", "investment_yuan", "note",
-                     "sources", "as_of", "confidence", "retrieved_on"],
+    "projects.csv": [
+        "id",
+        "name_zh",
+        "enterprise",
+        "park",
+        "segment",
+        "capacity",
+        "unit",
+        "investment_yuan",
+        "note",
+        "sources",
+        "as_of",
+        "confidence",
+        "retrieved_on",
+    ],
     "project_events.csv": ["project", "date", "stage", "note", "sources", "confidence", "retrieved_on"],
     "enterprise_events.csv": ["enterprise", "date", "event", "note", "sources", "confidence", "retrieved_on"],
-    "supplies.csv": ["supplier", "customer", "product", "segment", "period", "evidence", "sources", "as_of",
-                     "confidence", "retrieved_on"],
+    "supplies.csv": [
+        "supplier",
+        "customer",
+        "product",
+        "segment",
+        "period",
+        "evidence",
+        "sources",
+        "as_of",
+        "confidence",
+        "retrieved_on",
+    ],
 }
-KEYS = {"sources.csv": ("id",), "enterprises.csv": ("id",), "parks.csv": ("id",), "projects.csv": ("id",),
-        "project_events.csv": ("project", "date", "stage"), "enterprise_events.csv": ("enterprise", "date", "event"),
-        "supplies.csv": ("supplier", "customer", "segment")}
+KEYS = {
+    "sources.csv": ("id",),
+    "enterprises.csv": ("id",),
+    "parks.csv": ("id",),
+    "projects.csv": ("id",),
+    "project_events.csv": ("project", "date", "stage"),
+    "enterprise_events.csv": ("enterprise", "date", "event"),
+    "supplies.csv": ("supplier", "customer", "segment"),
+}
 
 
 def check_outdir(outdir: Path) -> None:
@@ -36,6 +66,7 @@ def check_outdir(outdir: Path) -> None:
 def write_dir(outdir: Path, files: dict[str, dict], against: list[Path]) -> dict[str, int]:
     """Old and new rows into a staging directory, validated on top of ``against``, then put in place."""
     from ..dataset import load
+
     written = {}
     with staged_dir(outdir, HEADERS) as staging:
         for name in HEADERS:

@@ -1,5 +1,6 @@
 """What every import shares: merging onto the names already in the data, ids made from names, and
 writing a data directory whole or not at all."""
+
 from __future__ import annotations
 
 import csv
@@ -26,6 +27,7 @@ def slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
     if not s:
         import hashlib
+
         s = "x" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     return s
 
@@ -50,6 +52,7 @@ def output_dir(outdir: str | Path, extra: set[str], *, force: bool = False) -> P
     :data:`MARKER` and only what an import writes). Data files no import wrote, curated ones such as
     ``graph_data/``, are replaced only with ``force``; a symbolic link or a file is never written through."""
     from ..output import dir_target
+
     outdir = dir_target(Path(outdir).absolute())
     if force or not outdir.exists():
         return outdir
@@ -58,8 +61,10 @@ def output_dir(outdir: str | Path, extra: set[str], *, force: bool = False) -> P
     if other or (names and MARKER not in names):
         listed = ", ".join((other or sorted(names))[:3]) + (", …" if len(other or names) > 3 else "")
         what = "other files" if other else "data files no import wrote"
-        raise LithiumGraphError(f"{outdir} holds {what} ({listed}); import into a new or empty directory, "
-                                "or pass force=True to replace what is there")
+        raise LithiumGraphError(
+            f"{outdir} holds {what} ({listed}); import into a new or empty directory, "
+            "or pass force=True to replace what is there"
+        )
     return outdir
 
 
@@ -69,6 +74,7 @@ def write_data_dir(outdir: Path, files: dict[str, list[dict]], against: list[Pat
     never loses the import that was there (see :func:`lithiumgraph.output.staged_dir`)."""
     from ..dataset import load
     from ..output import staged_dir
+
     with staged_dir(outdir) as staging:
         for name, rows in files.items():
             header = [c for _, c, _ in model.columns(model.RECORD_FILES[name])]
@@ -79,6 +85,7 @@ def write_data_dir(outdir: Path, files: dict[str, list[dict]], against: list[Pat
                     w.writerow([r.get(c, "") for c in header])
         if extra:
             extra(staging)
-        (staging / MARKER).write_text("written by lithiumgraph import; the next import into this directory "
-                                      "replaces it\n", encoding="utf-8")
+        (staging / MARKER).write_text(
+            "written by lithiumgraph import; the next import into this directory replaces it\n", encoding="utf-8"
+        )
         load([*against, staging])  # the import must validate on top of what it was matched against

@@ -1,5 +1,6 @@
 """ChainKG's main products: the product map (which product counts in which segment, in the context of the
 company's other products), the accounting lines that are not products, and each company's products weighed."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,10 @@ __all__ = ["PLACEHOLDER", "ProductMap", "Products", "bare_code", "read_product_m
 
 #: Accounting lines and placeholders that company reports list beside their products (平衡项目 alone
 #: is "made" by 1,156 companies): reported, never loaded as products.
-PLACEHOLDER = re.compile(r"^(平衡项目|调整项目?|未分配.*|合计|小计|总计|其[他它](业务|收入|产品|项目|主营业务)?"
-                          r"|其[他它][(（]补充[)）]|补充|主营业务|公司内部各业务)$|抵[销減减銷]|[小合总]计$")
+PLACEHOLDER = re.compile(
+    r"^(平衡项目|调整项目?|未分配.*|合计|小计|总计|其[他它](业务|收入|产品|项目|主营业务)?"
+    r"|其[他它][(（]补充[)）]|补充|主营业务|公司内部各业务)$|抵[销減减銷]|[小合总]计$"
+)
 
 
 @dataclass
@@ -23,6 +26,7 @@ class ProductMap:
     """``product -> [(segment, words, not_words)]`` from the mapping file: a row with words maps the
     product only for a company whose other main products contain one of the words and none of the
     not-words (``正极材料`` is NCM cathode beside ``三元前驱体``, ``铝箔`` battery foil beside ``电池箔``)."""
+
     rows: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]]
 
     @property
@@ -67,7 +71,7 @@ def read_product_map(path: Path, segments: set[str]) -> ProductMap:
 
 def bare_code(value) -> str:
     """A listed code without its exchange suffix."""
-    return str(value).split(".")[0]   # 300750 and 300750.SZ alike
+    return str(value).split(".")[0]  # 300750 and 300750.SZ alike
 
 
 class Products:
@@ -76,10 +80,10 @@ class Products:
 
     def __init__(self, products: list[dict], by_code: dict, pmap: ProductMap, anomalies: dict):
         self.per_firm: dict[str, dict[str, list[tuple[str, float]]]] = {}
-        self.firm_names: dict[str, tuple[str, str, str]] = {}   # code -> (short, full, code)
+        self.firm_names: dict[str, tuple[str, str, str]] = {}  # code -> (short, full, code)
         self.unmapped: set[str] = set()
         self.makes: dict[tuple[str, str], list[float]] = {}
-        self.in_context: dict[tuple[str, str], str] = {}        # (code, product) -> segment, mapped by context
+        self.in_context: dict[tuple[str, str], str] = {}  # (code, product) -> segment, mapped by context
         made: dict[str, list[tuple[str, float]]] = {}
         placeholders: dict[str, int] = {}
         for line, rec in enumerate(products, 1):
@@ -95,7 +99,8 @@ class Products:
                 w = float("nan")
             if not 0 <= w <= 1:
                 anomalies["weight outside 0-1"].append(
-                    f"company_product.json:{line}: {short} {product} {rec.get('rel_weight')}")
+                    f"company_product.json:{line}: {short} {product} {rec.get('rel_weight')}"
+                )
                 continue
             self.makes.setdefault((code, product), []).append(w)
             full = str(by_code.get(code, {}).get("fullname") or short)
@@ -103,7 +108,8 @@ class Products:
             made.setdefault(code, []).append((product, w))
         for product, n in sorted(placeholders.items(), key=lambda x: (-x[1], x[0])):
             anomalies.setdefault("accounting or placeholder item, not a product", []).append(
-                f"{product} ({n} compan{'ies' if n != 1 else 'y'})")
+                f"{product} ({n} compan{'ies' if n != 1 else 'y'})"
+            )
         plain = pmap.plain
         for code, items in made.items():
             names = [p for p, _ in items]

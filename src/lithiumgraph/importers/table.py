@@ -7,6 +7,7 @@ existing ones by listed code, name or alias; ambiguous cases listed for a person
 project per facility and mapped stage, and the investment and jobs of each facility as figures in the
 units the table uses. Every imported record has confidence ``imported``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,13 +30,13 @@ _LEVELS = ("country", "province", "city")
 @dataclass
 class ImportSummary:
     """What the import wrote, merged, left unmapped or could not settle."""
+
     counts: dict
     merged: list[tuple[str, str]]
     ambiguous: list[tuple[str, list[str]]]
     unmapped: dict[str, int]
     skipped: int
     anomalies: list[str] = field(default_factory=list)
-
 
 
 def _open_table(table: Path, mapping: Mapping) -> csv.DictReader:
@@ -46,21 +47,28 @@ def _open_table(table: Path, mapping: Mapping) -> csv.DictReader:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise problem(table, raw[:e.start].count(b"\n") + 1, "file",
-                       f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+        raise problem(
+            table,
+            raw[: e.start].count(b"\n") + 1,
+            "file",
+            f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})",
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     cols = mapping.columns
     wanted = [c for k, v in cols.items() for c in (v if isinstance(v, list) else [v])] + list(mapping.filter)
     missing_cols = [c for c in wanted if c not in header]
     if missing_cols:
-        raise DataError([Problem(str(table), 1, c, f"no such column (mapping {mapping.path.name})") for c in missing_cols])
+        raise DataError(
+            [Problem(str(table), 1, c, f"no such column (mapping {mapping.path.name})") for c in missing_cols]
+        )
     return reader
 
 
 @dataclass
 class _Rows:
     """What the table's rows turn into, gathered row by row so every bad row is reported at once."""
+
     table: Path
     mapping: Mapping
     known: dict
@@ -133,7 +141,9 @@ class _Rows:
         notes = []
         if cols.get("date") and (d := (row.get(cols["date"]) or "").strip()):
             notes.append(d + (f" ({period['note']})" if period else ""))
-        lat, lon = ((row.get(cols[k]) or "").strip() for k in ("latitude", "longitude")) if "latitude" in cols else ("", "")
+        lat, lon = (
+            ((row.get(cols[k]) or "").strip() for k in ("latitude", "longitude")) if "latitude" in cols else ("", "")
+        )
         if lat not in mapping.missing and lon not in mapping.missing:
             notes.append(f"coordinates {lat}, {lon}")
         if cols.get("note") and (n := " ".join((row.get(cols["note"]) or "").split())):
@@ -156,11 +166,15 @@ class _Rows:
         park = self.place(row)
         if park is None:
             place_cols = cols.get("place") or []
-            self.problems.append(Problem(str(self.table), line, place_cols[0] if place_cols else "place", "no place given"))
+            self.problems.append(
+                Problem(str(self.table), line, place_cols[0] if place_cols else "place", "no place given")
+            )
             return
         period = mapping.periods.get((row.get(cols["date"]) or "").strip()) if cols.get("date") else None
         dated = {"valid_from": period["valid_from"]} if period else {}
-        loc = self.locations.setdefault((firm, park), {"enterprise": firm, "park": park, "role": "plant", **prov, **dated})
+        loc = self.locations.setdefault(
+            (firm, park), {"enterprise": firm, "park": park, "role": "plant", **prov, **dated}
+        )
         if period and (not loc.get("valid_from") or period["valid_from"] < loc["valid_from"]):
             loc["valid_from"] = period["valid_from"]  # the firm is at the place from its earliest facility there
         stage_text = (row.get(cols["stage"]) or "") if "stage" in cols else ""
@@ -176,26 +190,52 @@ class _Rows:
         for j, seg in enumerate(dict.fromkeys(segs) or [None]):
             pid = f"{mapping.id_prefix}-{line - 1:04d}" + (f"-{j + 1}" if len(set(segs)) > 1 else "")
             ids.append(pid)
-            self.projects.append({"id": pid, "name_en": f"{company}, {self.parks[park]['name_en']}" + (f" ({seg})" if seg else ""),
-                                  "enterprise": firm, "park": park, "segment": seg or "", "note": "; ".join(notes), **prov,
-                                  **dated})
-        for metric, col, unit in (("investment", cols.get("investment"), mapping.investment_unit),
-                                  ("jobs", cols.get("jobs"), "count")):
+            self.projects.append(
+                {
+                    "id": pid,
+                    "name_en": f"{company}, {self.parks[park]['name_en']}" + (f" ({seg})" if seg else ""),
+                    "enterprise": firm,
+                    "park": park,
+                    "segment": seg or "",
+                    "note": "; ".join(notes),
+                    **prov,
+                    **dated,
+                }
+            )
+        for metric, col, unit in (
+            ("investment", cols.get("investment"), mapping.investment_unit),
+            ("jobs", cols.get("jobs"), "count"),
+        ):
             if not col or not unit:
                 continue
             amount = self.number(row, line, col)
             if amount is not None:
-                self.figures.append({"subject": ids[0], "metric": metric, "value": f"{amount:g}", "unit": unit,
-                                     "note": "whole facility" + (f", across {len(ids)} projects" if len(ids) > 1 else ""),
-                                     **prov, **dated})
+                self.figures.append(
+                    {
+                        "subject": ids[0],
+                        "metric": metric,
+                        "value": f"{amount:g}",
+                        "unit": unit,
+                        "note": "whole facility" + (f", across {len(ids)} projects" if len(ids) > 1 else ""),
+                        **prov,
+                        **dated,
+                    }
+                )
 
 
-def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
-                 against: list[str | Path] | None = None, force: bool = False) -> ImportSummary:
+def import_table(
+    table: str | Path,
+    mapping: Mapping,
+    outdir: str | Path,
+    *,
+    against: list[str | Path] | None = None,
+    force: bool = False,
+) -> ImportSummary:
     """Turn ``table`` into a data directory ``outdir`` by ``mapping``; enterprises already in ``against``
     (default: the shipped graph_data/) are referenced, not created again. Nothing is written when a row
     is bad: DataError lists every problem as TABLE:LINE: COLUMN: message."""
     from ..dataset import default_data_dir, load
+
     table, outdir = Path(table), output_dir(outdir, {"LICENSE"}, force=force)
     against = [Path(d) for d in (against or [default_data_dir()])]
     reader = _open_table(table, mapping)
@@ -203,7 +243,9 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
     segments = {r.record.id for r in base.rows[model.Segment]}
     bad_stage = sorted(f"{k} -> {v}" for k, v in mapping.stages.items() if v is not None and v not in segments)
     if bad_stage:
-        raise problem(mapping.path, mapping.lines.get("stages", 0), "stages", f"unknown segment ids: {'; '.join(bad_stage)}")
+        raise problem(
+            mapping.path, mapping.lines.get("stages", 0), "stages", f"unknown segment ids: {'; '.join(bad_stage)}"
+        )
     prov = {"sources": mapping.source["id"], "as_of": mapping.source.get("date", ""), "confidence": "imported"}
     acc = _Rows(table, mapping, name_index(base), prov)
     for line, row in enumerate(reader, start=2):
@@ -212,10 +254,20 @@ def import_table(table: str | Path, mapping: Mapping, outdir: str | Path, *,
         raise DataError(acc.problems)
 
     src = {k: mapping.source.get(k, "") for k in ("id", "title", "publisher", "date", "address", "quality", "note")}
-    files = {"sources.csv": [src], "parks.csv": list(acc.parks.values()), "enterprises.csv": list(acc.firms.values()),
-             "locations.csv": list(acc.locations.values()), "projects.csv": acc.projects, "figures.csv": acc.figures}
+    files = {
+        "sources.csv": [src],
+        "parks.csv": list(acc.parks.values()),
+        "enterprises.csv": list(acc.firms.values()),
+        "locations.csv": list(acc.locations.values()),
+        "projects.csv": acc.projects,
+        "figures.csv": acc.figures,
+    }
     licence = mapping.licence
-    write_data_dir(outdir, files, [Path(d) for d in against],
-                    (lambda d: shutil.copyfile(licence, d / "LICENSE")) if licence else None)
+    write_data_dir(
+        outdir,
+        files,
+        [Path(d) for d in against],
+        (lambda d: shutil.copyfile(licence, d / "LICENSE")) if licence else None,
+    )
     counts = {name[:-4]: len(rows) for name, rows in files.items()}
     return ImportSummary(counts, acc.merged, acc.ambiguous, acc.unmapped, acc.skipped, acc.anomalies)

@@ -2,6 +2,7 @@
 expand to gigabytes when walked), at most :data:`MAX_DEPTH` levels of nesting and :data:`MAX_BYTES`
 of text; every problem names the file and line. The line of each key is kept so that later checks
 can name it too."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,6 +20,7 @@ def _loader():
 
     class Loader(yaml.SafeLoader):
         """SafeLoader refusing aliases and deep nesting while it composes, before anything is built."""
+
         depth = 0
 
         def compose_node(self, parent, index):
@@ -28,11 +30,13 @@ def _loader():
             self.depth += 1
             try:
                 if self.depth > MAX_DEPTH:
-                    raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
-                                                      event.start_mark)
+                    raise yaml.composer.ComposerError(
+                        None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                    )
                 return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
+
     return yaml, Loader
 
 
@@ -59,8 +63,9 @@ def load(path: Path) -> tuple[object, dict[str, int]]:
             loader.dispose()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise problem(path, (mark.line + 1) if mark else 0, "yaml",
-                      " ".join(str(getattr(e, "problem", None) or e).split())) from None
+        raise problem(
+            path, (mark.line + 1) if mark else 0, "yaml", " ".join(str(getattr(e, "problem", None) or e).split())
+        ) from None
     except RecursionError:
         raise problem(path, 0, "yaml", f"nested deeper than {MAX_DEPTH} levels") from None
     return value, _lines(node)
@@ -68,6 +73,7 @@ def load(path: Path) -> tuple[object, dict[str, int]]:
 
 def _lines(node, prefix: str = "", depth: int = 0) -> dict[str, int]:
     import yaml
+
     out: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode) and depth < 2:
         for k, v in node.value:

@@ -1,5 +1,6 @@
 """Everything the chain chief's pack shows, computed once: the park's coverage, balance, candidates
 and risks, its lists and its indicators. Maps, workbook and document only lay these out."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ __all__ = ["Pack", "build_pack"]
 @dataclass
 class Pack:
     """A park's pack: what the analyses found, the five lists and the indicators, on one day."""
+
     park: str
     name: str
     as_of: str
@@ -39,15 +41,15 @@ class Pack:
         return self.coverage.balance
 
 
-def build_pack(G: nx.MultiDiGraph, park: str, *, as_of: str | None = None, rules: GapRules = GapRules(),
-               top: int = 3) -> Pack:
+def build_pack(
+    G: nx.MultiDiGraph, park: str, *, as_of: str | None = None, rules: GapRules = GapRules(), top: int = 3
+) -> Pack:
     """Run every analysis for ``park`` on ``G`` (the graph of the day ``as_of``; today when None)."""
     scope = park_scope(G, park)
     cov = gaps(G, scope, rules=rules)
     recs = recommend(G, scope, top=top, rules=rules, coverage=cov)
     rk = risk(G, scope, rules=rules, coverage=cov)
-    p = Pack(park, display_name(G, park), as_of or date.today().isoformat(), scope, cov,
-             sites(G, scope), recs, rk)
+    p = Pack(park, display_name(G, park), as_of or date.today().isoformat(), scope, cov, sites(G, scope), recs, rk)
     p.lists = all_lists(G, p)
     p.indicators = all_indicators(G, p)
     return p

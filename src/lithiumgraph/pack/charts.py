@@ -1,5 +1,6 @@
 """The document's charts as SVG: balance as ranged bars (demand range vs local supply), the project
 funnel, and coverage by stage."""
+
 from __future__ import annotations
 
 from ..output import format_value
@@ -23,11 +24,23 @@ def balance_chart(p) -> str:
         top = max(m.demand_high, m.supply, 1e-9)
         s.text(10, y + 16, m.name_zh, size=12, width=x0 - 20)
         s.rect(x0, y + 2, bw, 22, fill="#f5f5f5", stroke="#ddd", rx=1)
-        s.rect(x0 + bw * m.demand_low / top, y + 2, bw * (m.demand_high - m.demand_low) / top, 22,
-               fill="#90caf9", stroke="#1565c0", rx=1)
+        s.rect(
+            x0 + bw * m.demand_low / top,
+            y + 2,
+            bw * (m.demand_high - m.demand_low) / top,
+            22,
+            fill="#90caf9",
+            stroke="#1565c0",
+            rx=1,
+        )
         s.rect(x0, y + 9, bw * m.supply / top, 8, fill="#2e7d32", stroke="#2e7d32", rx=1)
-        s.text(x0 + bw + 10, y + 17, f"{format_value(m.demand_low)}–{format_value(m.demand_high)} vs {format_value(m.supply)} {m.unit or ''}",
-               size=11, width=W - x0 - bw - 20)
+        s.text(
+            x0 + bw + 10,
+            y + 17,
+            f"{format_value(m.demand_low)}–{format_value(m.demand_high)} vs {format_value(m.supply)} {m.unit or ''}",
+            size=11,
+            width=W - x0 - bw - 20,
+        )
     if not mats:
         s.text(10, 60, "无需求区间 (no local cell capacity with a figure)", size=12)
     return s.render()
@@ -51,8 +64,11 @@ def funnel_chart(ind) -> str:
 
 def coverage_chart(p) -> str:
     """Segments per stage by status, as stacked bars patterned like the maps."""
-    stages = [st for st in ("upstream", "midstream", "downstream", "recycling")
-              if any(g.stage == st for g in p.coverage.segments)]
+    stages = [
+        st
+        for st in ("upstream", "midstream", "downstream", "recycling")
+        if any(g.stage == st for g in p.coverage.segments)
+    ]
     W, RH, x0, unit = 900, 40, 120, 34
     s = Svg(W, 60 + RH * len(stages), "环节覆盖 coverage by stage")
     s.legend(10, 8)

@@ -1,6 +1,7 @@
 """The pack as one printable HTML document: A4 pages (contents, indicators on one page, charts, the five
 lists, the sources) and one A3 landscape page per map, so map labels stay legible on paper. Every string is escaped; the maps and charts are the
 pack's own SVG, inlined, so the page loads nothing from outside. Chromium prints it to PDF."""
+
 from __future__ import annotations
 
 import html
@@ -21,9 +22,13 @@ th,td{border:1px solid #bbb;padding:2px 4px;text-align:left;vertical-align:top;w
 th{background:#e8eaf6}thead{display:table-header-group}tr{break-inside:avoid}
 .how{color:#555;font-size:9.5px;margin:0 0 4px}.toc a{color:#1a237e;text-decoration:none}.toc li{margin:3px 0}"""
 
-MAPS = (("panorama", "产业链全景图 Chain panorama"), ("tech", "技术路线图 Technology routes"),
-        ("applications", "应用领域图 Applications"), ("regional", "区域分布图 Regions"),
-        ("attraction", "招商路线图 Attraction routes"))
+MAPS = (
+    ("panorama", "产业链全景图 Chain panorama"),
+    ("tech", "技术路线图 Technology routes"),
+    ("applications", "应用领域图 Applications"),
+    ("regional", "区域分布图 Regions"),
+    ("attraction", "招商路线图 Attraction routes"),
+)
 
 
 def _e(v) -> str:
@@ -43,9 +48,19 @@ def _indicators(p) -> str:
     for ind in p.indicators:
         out.append(f"<h3>{_e(ind.name)}</h3><p class=how>计算 how: {_e(ind.how)}</p>")
         if ind.rows:
-            out.append(_table(["项目 item", "值 value", "说明 detail"],
-                              [[r["label"], r["value"] if not isinstance(r["value"], float) else f"{100 * r['value']:.0f}%",
-                                r["detail"]] for r in ind.rows]))
+            out.append(
+                _table(
+                    ["项目 item", "值 value", "说明 detail"],
+                    [
+                        [
+                            r["label"],
+                            r["value"] if not isinstance(r["value"], float) else f"{100 * r['value']:.0f}%",
+                            r["detail"],
+                        ]
+                        for r in ind.rows
+                    ],
+                )
+            )
     return "".join(out)
 
 
@@ -56,21 +71,34 @@ def _sheet(sh: Sheet) -> str:
 def to_html(p, maps: dict[str, str], charts: dict[str, str], sources: Sheet) -> str:
     """The document; ``maps`` and ``charts`` are SVG texts by key."""
     title = f"链长制 五图五清单 — {p.name}"
-    secs = [("indicators", "指标 Indicators", _indicators(p)),
-            ("charts", "图表 Charts", "".join(f"<h3>{_e(t)}</h3><div class=chart>{charts[k]}</div>" for k, t in
-                                          (("balance", "供需平衡 Balance: demand range vs local supply"),
-                                           ("funnel", "项目漏斗 Funnel: 签约 → 开工 → 投产"),
-                                           ("coverage", "环节覆盖 Coverage by stage"))))]
+    secs = [
+        ("indicators", "指标 Indicators", _indicators(p)),
+        (
+            "charts",
+            "图表 Charts",
+            "".join(
+                f"<h3>{_e(t)}</h3><div class=chart>{charts[k]}</div>"
+                for k, t in (
+                    ("balance", "供需平衡 Balance: demand range vs local supply"),
+                    ("funnel", "项目漏斗 Funnel: 签约 → 开工 → 投产"),
+                    ("coverage", "环节覆盖 Coverage by stage"),
+                )
+            ),
+        ),
+    ]
     secs += [(k, t, f"<div class=fig>{maps[k]}</div>") for k, t in MAPS if k in maps]
     secs += [(sh.key, f"{sh.name} {sh.key}", _sheet(sh)) for sh in p.lists]
     secs.append(("sources", "来源 Sources", _sheet(sources)))
     toc = "".join(f'<li><a href="#{k}">{_e(t)}</a></li>' for k, t, _ in secs)
     maps_ = {k for k, _ in MAPS}
-    body = "".join(f'<section id="{k}"{" class=map" if k in maps_ else ""}><h2>{_e(t)}</h2>{c}</section>'
-                   for k, t, c in secs)
-    return ("<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-            f'<section class="first"><h1>{_e(title)}</h1><p>数据日期 as of {_e(p.as_of)} · 园区 park id {_e(p.park)}. '
-            "Every row carries its sources; the sources section lists their addresses. Built by "
-            "<code>lithiumgraph pack</code> from the graph of that day.</p>"
-            f'<h2>目录 Contents</h2><ol class="toc">{toc}</ol></section>{body}</body></html>\n')
+    body = "".join(
+        f'<section id="{k}"{" class=map" if k in maps_ else ""}><h2>{_e(t)}</h2>{c}</section>' for k, t, c in secs
+    )
+    return (
+        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+        f'<section class="first"><h1>{_e(title)}</h1><p>数据日期 as of {_e(p.as_of)} · 园区 park id {_e(p.park)}. '
+        "Every row carries its sources; the sources section lists their addresses. Built by "
+        "<code>lithiumgraph pack</code> from the graph of that day.</p>"
+        f'<h2>目录 Contents</h2><ol class="toc">{toc}</ol></section>{body}</body></html>\n'
+    )

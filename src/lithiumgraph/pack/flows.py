@@ -1,5 +1,6 @@
 """Two flow maps: where the park's cells go (应用领域图) and each gap to its ranked candidates
 (招商路线图). Both are columns of boxes joined by links, drawn from the pack's analyses."""
+
 from __future__ import annotations
 
 import networkx as nx
@@ -14,8 +15,11 @@ __all__ = ["applications", "attraction", "cell_segments"]
 
 def cell_segments(G: nx.MultiDiGraph) -> list[str]:
     """Cell segments of the template: those whose id starts with ``cell-`` but the equipment."""
-    return sorted(n for n, d in G.nodes(data=True)
-                  if d.get("kind") == "Segment" and n.startswith("cell-") and n != "cell-equipment")
+    return sorted(
+        n
+        for n, d in G.nodes(data=True)
+        if d.get("kind") == "Segment" and n.startswith("cell-") and n != "cell-equipment"
+    )
 
 
 def _customers(G, p, cells: list[str]) -> dict[str, list[str]]:
@@ -38,7 +42,9 @@ def applications(G: nx.MultiDiGraph, p) -> str:
     cov = {g.segment: g for g in p.coverage.segments}
     cells = [c for c in cell_segments(G) if c in cov]
     step1 = sorted({v for c in cells for v in T.successors(c) if cov.get(v) and cov[v].stage != "recycling"})
-    step2 = sorted({w for v in step1 for w in T.successors(v) if cov.get(w) and cov[w].stage != "recycling"} - set(step1))
+    step2 = sorted(
+        {w for v in step1 for w in T.successors(v) if cov.get(w) and cov[w].stage != "recycling"} - set(step1)
+    )
     cust = _customers(G, p, cells)
     cols = [cells, step1, step2]
     BW, BH, GX, GY, top = 240, 104, 120, 24, 140
@@ -46,8 +52,14 @@ def applications(G: nx.MultiDiGraph, p) -> str:
     H = top + max(len(c) for c in cols) * (BH + GY + 30) + 60
     s = Svg(W, H, f"应用领域图 — {p.name}")
     s.text(30, 40, f"应用领域图 {p.name}", size=26, weight="bold")
-    s.text(30, 66, f"数据日期 as of {p.as_of} · 电芯 → 应用 (链条模板的上下游关系); 框下为本地电芯企业有来源的客户 (SUPPLIES)",
-           size=13, fill="#444", width=W - 60)
+    s.text(
+        30,
+        66,
+        f"数据日期 as of {p.as_of} · 电芯 → 应用 (链条模板的上下游关系); 框下为本地电芯企业有来源的客户 (SUPPLIES)",
+        size=13,
+        fill="#444",
+        width=W - 60,
+    )
     s.legend(30, 84)
     pos = {}
     for i, col in enumerate(cols):
@@ -60,7 +72,9 @@ def applications(G: nx.MultiDiGraph, p) -> str:
     for seg, (x, y) in pos.items():
         _seg_box(s, G, cov[seg], x, y, BW, BH)
         if cust.get(seg):
-            s.text(x, y + BH + 16, "客户 customers: " + "、".join(cust[seg]), size=11, fill="#1a237e", width=BW + GX - 10)
+            s.text(
+                x, y + BH + 16, "客户 customers: " + "、".join(cust[seg]), size=11, fill="#1a237e", width=BW + GX - 10
+            )
     if not cells:
         s.text(30, top + 20, "模板中没有电芯环节 (no cell segment in the template)", size=14)
     return s.render()
@@ -100,11 +114,18 @@ def _target(s: Svg, t, x: float, y: float, n: int) -> None:
         s.line(x + BW, y + h / 2, cx, cy + 16, stroke="#3949ab", sw=2.5 - 0.5 * min(k, 3), arrow=True)
         s.rect(cx, cy, CW - 30, RH - 8, fill="#e8eaf6", stroke="#3949ab")
         best = max(r.parts, key=lambda q: q.points, default=None)
-        s.text(cx + 10, cy + 20, f"#{r.rank} {r.name}  {r.score:g} 分" + (" (C)" if r.c_only else ""), size=13,
-               weight="bold", width=CW - 190)
+        s.text(
+            cx + 10,
+            cy + 20,
+            f"#{r.rank} {r.name}  {r.score:g} 分" + (" (C)" if r.c_only else ""),
+            size=13,
+            weight="bold",
+            width=CW - 190,
+        )
         if best is not None and best.points:
-            s.text(cx + CW - 40, cy + 20, f"{best.name} +{best.points:g}", size=11, fill="#333", anchor="end",
-                   width=140)
+            s.text(
+                cx + CW - 40, cy + 20, f"{best.name} +{best.points:g}", size=11, fill="#333", anchor="end", width=140
+            )
 
 
 def attraction(G: nx.MultiDiGraph, p) -> str:
@@ -119,9 +140,15 @@ def attraction(G: nx.MultiDiGraph, p) -> str:
     H = top + max([sum(heights[i] for i in c) for c in cols] + [40]) + 40
     s = Svg(W, H, f"招商路线图 — {p.name}")
     s.text(30, 40, f"招商路线图 {p.name}", size=26, weight="bold")
-    s.text(30, 66, f"数据日期 as of {p.as_of} · 缺链/弱链环节 → 排名候选企业 (recommend: 分数为各部分之和;"
-           " (C) = 有得分部分仅有C级来源 (a scoring part rests on C-grade sources only))",
-           size=13, fill="#444", width=W - 60)
+    s.text(
+        30,
+        66,
+        f"数据日期 as of {p.as_of} · 缺链/弱链环节 → 排名候选企业 (recommend: 分数为各部分之和;"
+        " (C) = 有得分部分仅有C级来源 (a scoring part rests on C-grade sources only))",
+        size=13,
+        fill="#444",
+        width=W - 60,
+    )
     s.legend(30, 84)
     for c, idx in enumerate(cols):
         y = top

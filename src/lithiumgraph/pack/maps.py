@@ -1,6 +1,7 @@
 """Four of the five maps (五图) as SVG text: the chain panorama, the technology routes, the
 applications and the attraction routes. (The regional map is in :mod:`.region`.) Each map draws only
 what the pack computed from the data, and says so where the data is silent."""
+
 from __future__ import annotations
 
 import networkx as nx
@@ -56,7 +57,9 @@ def _figures(p) -> list[str]:
     out = [f"本地电芯产能 local cells: {b.cells_gwh:g} GWh/yr (投产 operating)"]
     for m in b.materials:
         if m.demand_low is not None and m.demand_high is not None:
-            out.append(f"{m.name_zh} 需求 {format_value(m.demand_low)}–{format_value(m.demand_high)} / 本地 {format_value(m.supply)} {m.unit or ''}")
+            out.append(
+                f"{m.name_zh} 需求 {format_value(m.demand_low)}–{format_value(m.demand_high)} / 本地 {format_value(m.supply)} {m.unit or ''}"
+            )
     return out
 
 
@@ -74,8 +77,14 @@ def panorama(G: nx.MultiDiGraph, p) -> str:
     H = top + rows * (BH + GY) + 40 + 18 * ((len(figs) + 1) // 2)
     s = Svg(W, H, f"产业链全景图 — {p.name}")
     s.text(30, 40, f"产业链全景图 {p.name}", size=26, weight="bold", width=W - 60)
-    s.text(30, 66, f"数据日期 as of {p.as_of} · 每个环节按状态着色、加纹理并标字 (强/弱/建/缺) · 框内为本地企业 (建 = 仅在建/规划)",
-           size=13, fill="#444", width=W - 60)
+    s.text(
+        30,
+        66,
+        f"数据日期 as of {p.as_of} · 每个环节按状态着色、加纹理并标字 (强/弱/建/缺) · 框内为本地企业 (建 = 仅在建/规划)",
+        size=13,
+        fill="#444",
+        width=W - 60,
+    )
     s.legend(30, 84)
     pos = {}
     for i, c in enumerate(cols):
@@ -88,7 +97,9 @@ def panorama(G: nx.MultiDiGraph, p) -> str:
     for seg, (x, y) in pos.items():
         _seg_box(s, G, cov[seg], x, y, BW, BH)
     fy = top + rows * (BH + GY) + 24
-    s.text(30, fy, "关键数据 key figures (balance; demand is a range from the intensity table):", size=13, weight="bold")
+    s.text(
+        30, fy, "关键数据 key figures (balance; demand is a range from the intensity table):", size=13, weight="bold"
+    )
     half = (len(figs) + 1) // 2
     for i, f in enumerate(figs):
         s.text(30 + (i // half) * (W / 2), fy + 18 * (i % half + 1), f, size=12, width=W / 2 - 40)
@@ -97,14 +108,44 @@ def panorama(G: nx.MultiDiGraph, p) -> str:
 
 #: Routes and the template segments along each; ``keywords`` find a local firm's product on that route.
 ROUTES = (
-    ("资源路线 resource", "锂云母 lepidolite", ("lepidolite-ore", "lepidolite-concentrate", "lithium-carbonate"), ("云母", "lepidolite")),
-    ("资源路线 resource", "锂辉石 spodumene", ("spodumene", "lithium-carbonate", "lithium-hydroxide"), ("锂辉石", "spodumene")),
-    ("资源路线 resource", "盐湖卤水 brine", ("brine", "lithium-carbonate", "lithium-hydroxide"), ("卤水", "盐湖", "brine")),
-    ("电池化学 chemistry", "磷酸铁锂 LFP", ("iron-phosphate", "cathode-lfp", "cell-power", "cell-storage"), ("磷酸铁锂", "LFP")),
-    ("电池化学 chemistry", "三元 NCM/NCA", ("ni-co-mn", "ncm-precursor", "cathode-ncm", "cell-power"), ("三元", "NCM", "NCA")),
+    (
+        "资源路线 resource",
+        "锂云母 lepidolite",
+        ("lepidolite-ore", "lepidolite-concentrate", "lithium-carbonate"),
+        ("云母", "lepidolite"),
+    ),
+    (
+        "资源路线 resource",
+        "锂辉石 spodumene",
+        ("spodumene", "lithium-carbonate", "lithium-hydroxide"),
+        ("锂辉石", "spodumene"),
+    ),
+    (
+        "资源路线 resource",
+        "盐湖卤水 brine",
+        ("brine", "lithium-carbonate", "lithium-hydroxide"),
+        ("卤水", "盐湖", "brine"),
+    ),
+    (
+        "电池化学 chemistry",
+        "磷酸铁锂 LFP",
+        ("iron-phosphate", "cathode-lfp", "cell-power", "cell-storage"),
+        ("磷酸铁锂", "LFP"),
+    ),
+    (
+        "电池化学 chemistry",
+        "三元 NCM/NCA",
+        ("ni-co-mn", "ncm-precursor", "cathode-ncm", "cell-power"),
+        ("三元", "NCM", "NCA"),
+    ),
     ("电池化学 chemistry", "磷酸锰铁锂 LMFP", (), ("锰铁锂", "LMFP")),
     ("电池化学 chemistry", "钠离子 sodium-ion", ("cell-sodium-ion",), ("钠离子", "sodium")),
-    ("电池化学 chemistry", "固态/半固态 solid-state", ("hpa-coating", "lithium-metal", "cell-solid-state"), ("固态", "solid")),
+    (
+        "电池化学 chemistry",
+        "固态/半固态 solid-state",
+        ("hpa-coating", "lithium-metal", "cell-solid-state"),
+        ("固态", "solid"),
+    ),
 )
 _CHEM = {"磷酸铁锂 LFP": ("lfp",), "三元 NCM/NCA": ("ncm", "ncm811", "nca")}
 
@@ -130,7 +171,13 @@ def tech_routes(G: nx.MultiDiGraph, p) -> str:
     H = 150 + RH * len(ROUTES) + 40
     s = Svg(W, H, f"技术路线图 — {p.name}")
     s.text(30, 40, f"技术路线图 {p.name}", size=26, weight="bold")
-    s.text(30, 66, f"数据日期 as of {p.as_of} · 每条路线上的环节按园区现状着色; 份额仅在数据给出化学体系时显示", size=13, fill="#444")
+    s.text(
+        30,
+        66,
+        f"数据日期 as of {p.as_of} · 每条路线上的环节按园区现状着色; 份额仅在数据给出化学体系时显示",
+        size=13,
+        fill="#444",
+    )
     s.legend(30, 84)
     cells = p.balance.chemistry
     total = sum(cells.values())
@@ -144,7 +191,9 @@ def tech_routes(G: nx.MultiDiGraph, p) -> str:
         present = [g for g in segs if g in cov]
         if not present:
             s.rect(x0, y, BW * 2, BH, fill="#fafafa", stroke="#bbb", dash="3 3")
-            s.text(x0 + 10, y + 30, "模板无此环节: the chain template does not separate this route", size=12, fill="#555")
+            s.text(
+                x0 + 10, y + 30, "模板无此环节: the chain template does not separate this route", size=12, fill="#555"
+            )
         for j, g in enumerate(present):
             x = x0 + j * (BW + 30)
             if j:
@@ -155,6 +204,12 @@ def tech_routes(G: nx.MultiDiGraph, p) -> str:
             if gwh:
                 s.text(W - 280, y + 40, f"本地电芯 {gwh:g} GWh/yr ({100 * gwh / total:.0f}%)", size=13, weight="bold")
             else:
-                s.text(W - 280, y + 40, f"份额未知: {cells.get('unknown', 0):g} GWh/yr 未注明化学体系", size=12,
-                       fill="#555", width=270)
+                s.text(
+                    W - 280,
+                    y + 40,
+                    f"份额未知: {cells.get('unknown', 0):g} GWh/yr 未注明化学体系",
+                    size=12,
+                    fill="#555",
+                    width=270,
+                )
     return s.render()

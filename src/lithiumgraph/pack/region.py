@@ -6,6 +6,7 @@ downloaded, no border is drawn, so no boundary is asserted). Outside China the r
 the country are laid out alphabetically in the same kind of grid. Firms located only in another country
 get one tile per country below the grid; places the data cannot put in a province (a city recorded
 directly under the country, a firm without a location) are listed below that."""
+
 from __future__ import annotations
 
 import networkx as nx
@@ -18,11 +19,40 @@ __all__ = ["regional", "CHINA_TILES", "placements"]
 
 #: Provincial unit -> (row, column) of its tile.
 CHINA_TILES = {
-    "黑龙江": (0, 8), "内蒙古": (1, 5), "北京": (1, 6), "吉林": (1, 8), "新疆": (2, 1), "甘肃": (2, 3), "宁夏": (2, 4),
-    "山西": (2, 5), "河北": (2, 6), "天津": (2, 7), "辽宁": (2, 8), "青海": (3, 2), "陕西": (3, 4), "河南": (3, 5),
-    "山东": (3, 6), "西藏": (4, 1), "四川": (4, 3), "重庆": (4, 4), "湖北": (4, 5), "安徽": (4, 6), "江苏": (4, 7),
-    "上海": (4, 8), "云南": (5, 3), "贵州": (5, 4), "湖南": (5, 5), "江西": (5, 6), "浙江": (5, 7), "广西": (6, 4),
-    "广东": (6, 5), "福建": (6, 6), "台湾": (6, 8), "海南": (7, 4), "澳门": (7, 5), "香港": (7, 6),
+    "黑龙江": (0, 8),
+    "内蒙古": (1, 5),
+    "北京": (1, 6),
+    "吉林": (1, 8),
+    "新疆": (2, 1),
+    "甘肃": (2, 3),
+    "宁夏": (2, 4),
+    "山西": (2, 5),
+    "河北": (2, 6),
+    "天津": (2, 7),
+    "辽宁": (2, 8),
+    "青海": (3, 2),
+    "陕西": (3, 4),
+    "河南": (3, 5),
+    "山东": (3, 6),
+    "西藏": (4, 1),
+    "四川": (4, 3),
+    "重庆": (4, 4),
+    "湖北": (4, 5),
+    "安徽": (4, 6),
+    "江苏": (4, 7),
+    "上海": (4, 8),
+    "云南": (5, 3),
+    "贵州": (5, 4),
+    "湖南": (5, 5),
+    "江西": (5, 6),
+    "浙江": (5, 7),
+    "广西": (6, 4),
+    "广东": (6, 5),
+    "福建": (6, 6),
+    "台湾": (6, 8),
+    "海南": (7, 4),
+    "澳门": (7, 5),
+    "香港": (7, 6),
 }
 ROLE_ZH = {"supplier": "供", "customer": "客", "candidate": "候"}
 
@@ -71,8 +101,13 @@ def placements(G: nx.MultiDiGraph, p) -> tuple[dict[str, list[tuple[str, str]]],
     placed: dict[str, list] = {}
     lost: list[tuple[str, str]] = []
     for firm, role in sorted(who.items()):
-        locs = sorted(((d.get("role") != "hq", v) for _, v, d in G.out_edges(firm, data=True)
-                       if d.get("kind") == "LOCATED_IN" and G.nodes[v].get("kind") == "Park"))
+        locs = sorted(
+            (
+                (d.get("role") != "hq", v)
+                for _, v, d in G.out_edges(firm, data=True)
+                if d.get("kind") == "LOCATED_IN" and G.nodes[v].get("kind") == "Park"
+            )
+        )
         reg = next((r for _, v in locs if (r := _region(G, v, country, china))), None)
         abroad = next((c for _, v in locs if (c := _country(G, v)) and c != country), None)
         if reg is None and abroad:
@@ -102,8 +137,14 @@ def regional(G: nx.MultiDiGraph, p) -> str:
     s = Svg(W, H, f"区域分布图 — {p.name}")
     s.text(30, 40, f"区域分布图 {p.name}", size=26, weight="bold")
     grid = "中国省级行政区方格图 (项目自绘, 非地理边界)" if china else "地区方格图 (按字母排列, 非地理位置)"
-    s.text(30, 66, f"数据日期 as of {p.as_of} · {grid} · 供 = 供应商, 客 = 客户 (有来源的供货关系), 候 = 招商候选",
-           size=13, fill="#444", width=W - 60)
+    s.text(
+        30,
+        66,
+        f"数据日期 as of {p.as_of} · {grid} · 供 = 供应商, 客 = 客户 (有来源的供货关系), 候 = 招商候选",
+        size=13,
+        fill="#444",
+        width=W - 60,
+    )
     for key, (r, c) in tiles.items():
         x, y = 30 + c * (TW + 6), top + r * (TH + 6)
         who = placed.get(key, [])
@@ -118,6 +159,11 @@ def regional(G: nx.MultiDiGraph, p) -> str:
     ly = top + rows * (TH + 6) + 24
     s.text(30, ly, f"未能定位到省 (not placed: no province in the data): {len(lost)}", size=13, weight="bold")
     for i in range(0, len(lost), 4):
-        s.text(30, ly + 18 + 16 * (i // 4), "; ".join(f"{ROLE_ZH[r]} {n}" for r, n in lost[i:i + 4]), size=11,
-               width=W - 60)
+        s.text(
+            30,
+            ly + 18 + 16 * (i // 4),
+            "; ".join(f"{ROLE_ZH[r]} {n}" for r, n in lost[i : i + 4]),
+            size=11,
+            width=W - 60,
+        )
     return s.render()

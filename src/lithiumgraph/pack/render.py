@@ -3,6 +3,7 @@
 The Chromium binary is a parameter (``chromium``: a path); the CLI takes it from ``LG_CHROMIUM`` or
 the PATH. Pages are opened from files with every network request refused, so nothing outside the
 pack is fetched."""
+
 from __future__ import annotations
 
 import os
@@ -19,13 +20,17 @@ def find_chromium(path: str | None = None) -> str:
     """The Chromium to use: ``path``, else $LG_CHROMIUM, else chromium on the PATH."""
     found = path or os.environ.get("LG_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise LithiumGraphError("no Chromium for PNG and PDF: install Debian's chromium (scripts/browser.sh), "
-                                "set LG_CHROMIUM, or ask for svg, html, xlsx and csv only")
+        raise LithiumGraphError(
+            "no Chromium for PNG and PDF: install Debian's chromium (scripts/browser.sh), "
+            "set LG_CHROMIUM, or ask for svg, html, xlsx and csv only"
+        )
     return found
 
 
-_FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555">'
-           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+_FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center;color:#555">'
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+)
 
 
 class Renderer:
@@ -39,17 +44,29 @@ class Renderer:
         self._png_page: Any = None
         self._pw = sync_playwright().start()
         try:
-            self._browser = self._pw.chromium.launch(executable_path=find_chromium(chromium), args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-domain-reliability"])
+            self._browser = self._pw.chromium.launch(
+                executable_path=find_chromium(chromium),
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-default-apps",
+                    "--disable-sync",
+                    "--no-first-run",
+                    "--disable-domain-reliability",
+                ],
+            )
         except Exception as e:
             self._pw.stop()
             raise LithiumGraphError(f"cannot start Chromium: {str(e).splitlines()[0]}") from None
 
     def _page(self, **kw):
         page = self._browser.new_page(**kw)
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                   else route.abort())
+        page.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort(),
+        )
         return page
 
     def png(self, svg: Path, out: Path, width: int, height: int) -> None:
@@ -66,10 +83,16 @@ class Renderer:
         """``html`` printed with page numbers: A4, and the page sizes its CSS names (A3 for maps)."""
         page = self._page()
         page.goto(html.resolve().as_uri())
-        page.pdf(path=str(out), format="A4", prefer_css_page_size=True, print_background=True,
-                 display_header_footer=True,
-                 header_template="<span></span>", footer_template=_FOOTER,
-                 margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
+        page.pdf(
+            path=str(out),
+            format="A4",
+            prefer_css_page_size=True,
+            print_background=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=_FOOTER,
+            margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+        )
         page.close()
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 Every string goes through :func:`esc`; text is set in the Noto CJK font the project installs
 (Debian ``fonts-noto-cjk``), so Chinese labels print. Status is shown three ways at once (colour,
 fill pattern and a one-character badge), so a grey-scale print still tells strong from missing."""
+
 from __future__ import annotations
 
 import html
@@ -46,14 +47,18 @@ def _patterns() -> str:
     for st, (stroke, fill, _, _, pat) in STATUS.items():
         body = f'<rect width="10" height="10" fill="{fill}"/>'
         if pat == "hatch":
-            body += f'<path d="M-1,1 l2,-2 M0,10 l10,-10 M9,11 l2,-2" stroke="{stroke}" stroke-width="1" opacity=".35"/>'
+            body += (
+                f'<path d="M-1,1 l2,-2 M0,10 l10,-10 M9,11 l2,-2" stroke="{stroke}" stroke-width="1" opacity=".35"/>'
+            )
         elif pat == "dots":
             body += f'<circle cx="5" cy="5" r="1.4" fill="{stroke}" opacity=".4"/>'
         elif pat == "cross":
-            body += (f'<path d="M0,0 l10,10 M10,0 l-10,10" stroke="{stroke}" stroke-width="1" opacity=".3"/>')
+            body += f'<path d="M0,0 l10,10 M10,0 l-10,10" stroke="{stroke}" stroke-width="1" opacity=".3"/>'
         out.append(f'<pattern id="pat-{st}" width="10" height="10" patternUnits="userSpaceOnUse">{body}</pattern>')
-    out.append('<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-               'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker>')
+    out.append(
+        '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#666"/></marker>'
+    )
     return "<defs>" + "".join(out) + "</defs>"
 
 
@@ -67,25 +72,40 @@ class Svg:
     def rect(self, x, y, w, h, *, fill="none", stroke="#999", sw=1, rx=4, dash: str | None = None, cls: str = ""):
         d = f' stroke-dasharray="{dash}"' if dash else ""
         c = f' class="{esc(cls)}"' if cls else ""
-        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="{rx}" fill="{fill}" '
-                          f'stroke="{stroke}" stroke-width="{sw}"{d}{c}/>')
+        self.parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="{rx}" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{sw}"{d}{c}/>'
+        )
 
     def text(self, x, y, text, *, size=12, weight="normal", fill="#222", anchor="start", width: float | None = None):
         t = fit(text, width, size) if width else str(text)
-        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" fill="{fill}" '
-                          f'text-anchor="{anchor}">{esc(t)}</text>')
+        self.parts.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" fill="{fill}" '
+            f'text-anchor="{anchor}">{esc(t)}</text>'
+        )
 
     def line(self, x1, y1, x2, y2, *, stroke="#888", sw=1.2, arrow=False, dash: str | None = None):
         m = ' marker-end="url(#arrow)"' if arrow else ""
         d = f' stroke-dasharray="{dash}"' if dash else ""
-        self.parts.append(f'<path d="M{x1:.1f},{y1:.1f} C{(x1 + x2) / 2:.1f},{y1:.1f} {(x1 + x2) / 2:.1f},{y2:.1f} '
-                          f'{x2:.1f},{y2:.1f}" fill="none" stroke="{stroke}" stroke-width="{sw}"{m}{d}/>')
+        self.parts.append(
+            f'<path d="M{x1:.1f},{y1:.1f} C{(x1 + x2) / 2:.1f},{y1:.1f} {(x1 + x2) / 2:.1f},{y2:.1f} '
+            f'{x2:.1f},{y2:.1f}" fill="none" stroke="{stroke}" stroke-width="{sw}"{m}{d}/>'
+        )
 
     def status_box(self, x, y, w, h, status: str):
         """A box coloured, patterned and badged by status."""
         stroke, _, _, badge, _ = STATUS[status]
-        self.rect(x, y, w, h, fill=f"url(#pat-{status})", stroke=stroke, sw=1.6,
-                  dash="5 3" if status in ("missing", "pipeline") else None, cls=f"seg {status}")
+        self.rect(
+            x,
+            y,
+            w,
+            h,
+            fill=f"url(#pat-{status})",
+            stroke=stroke,
+            sw=1.6,
+            dash="5 3" if status in ("missing", "pipeline") else None,
+            cls=f"seg {status}",
+        )
         self.parts.append(f'<circle cx="{x + w - 12:.1f}" cy="{y + 12:.1f}" r="9" fill="{stroke}"/>')
         self.text(x + w - 12, y + 16.5, badge, size=11, weight="bold", fill="#fff", anchor="middle")
 
@@ -95,7 +115,9 @@ class Svg:
             self.text(x + i * 190 + 38, y + 17, STATUS[st][2], size=13)
 
     def render(self) -> str:
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
-                f'width="{self.width:.0f}" height="{self.height:.0f}" font-family="{esc(FONT)}">'
-                f"<title>{esc(self.title)}</title>{_patterns()}"
-                f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(self.parts) + "</svg>\n")
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
+            f'width="{self.width:.0f}" height="{self.height:.0f}" font-family="{esc(FONT)}">'
+            f"<title>{esc(self.title)}</title>{_patterns()}"
+            f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(self.parts) + "</svg>\n"
+        )

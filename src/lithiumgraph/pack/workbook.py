@@ -5,6 +5,7 @@ because the data's dates are often partial), a frozen header and an autofilter; 
 how each list is made, and a sources sheet with every cited source and its address. Every text cell
 goes through :func:`~lithiumgraph.output.safe_cell`, so no cell becomes a formula, and characters a
 workbook cannot hold are dropped."""
+
 from __future__ import annotations
 
 import csv
@@ -18,9 +19,16 @@ from .lists import Column, Sheet
 
 __all__ = ["write_workbook", "write_csv", "sources_sheet"]
 
-_SOURCE_COLS = [Column("id", "来源 id"), Column("title", "标题"), Column("publisher", "发布方"),
-                Column("date", "日期", "date"), Column("address", "地址"), Column("mirror", "镜像地址"),
-                Column("quality", "质量"), Column("retrieved_on", "核对日期", "date")]
+_SOURCE_COLS = [
+    Column("id", "来源 id"),
+    Column("title", "标题"),
+    Column("publisher", "发布方"),
+    Column("date", "日期", "date"),
+    Column("address", "地址"),
+    Column("mirror", "镜像地址"),
+    Column("quality", "质量"),
+    Column("retrieved_on", "核对日期", "date"),
+]
 
 
 def sources_sheet(G: nx.MultiDiGraph, sheets: list[Sheet]) -> Sheet:
@@ -49,8 +57,12 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
-    notes = Sheet("notes", "说明", [Column("list", "清单"), Column("rows", "行数", "integer"), Column("how", "说明")],
-                  [{"list": s.name, "rows": len(s.rows), "how": s.note} for s in sheets])
+    notes = Sheet(
+        "notes",
+        "说明",
+        [Column("list", "清单"), Column("rows", "行数", "integer"), Column("how", "说明")],
+        [{"list": s.name, "rows": len(s.rows), "how": s.note} for s in sheets],
+    )
     for sh in [*sheets, notes]:
         ws = wb.create_sheet(sh.name)
         ws.append([c.header for c in sh.columns])

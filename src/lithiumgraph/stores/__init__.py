@@ -3,6 +3,7 @@
 ``memory`` builds the graph from graph_data/ directories (:mod:`.memory`, with Cypher on the embedded
 engine of :mod:`.embedded`); ``neo4j`` reads a graph pushed to a server (:mod:`.neo4j`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ __all__ = ["Store", "Result", "MemoryStore", "open_store", "push"]
 @dataclass
 class Result:
     """A query's answer: column names and rows of plain values (nodes and relationships as dicts)."""
+
     columns: list[str]
     rows: list[list] = field(default_factory=list)
 
@@ -34,17 +36,29 @@ class Store(Protocol):
 
     def graph(self) -> nx.MultiDiGraph: ...
 
-    def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph: ...
+    def park_graph(
+        self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph: ...
 
-    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
-              timeout: float | None = None) -> Result: ...
+    def query(
+        self, cypher: str, params: dict | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> Result: ...
 
     def close(self) -> None: ...
 
 
-def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None = None, uri: str | None = None,
-               user: str = "neo4j", password: str = "", database: str | None = None, cache: bool = True,
-               progress: Callable | None = None, warn: Callable[[str], None] | None = None) -> Store:
+def open_store(
+    kind: str = "memory",
+    *,
+    data_dirs: Iterable[str | Path] | None = None,
+    uri: str | None = None,
+    user: str = "neo4j",
+    password: str = "",
+    database: str | None = None,
+    cache: bool = True,
+    progress: Callable | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Store:
     """Open a store: ``memory`` (graph_data/ built in memory, kept in the cache unless ``cache=False``; see
     :mod:`lithiumgraph.cache`) or ``neo4j`` (a server the graph was pushed to)."""
     if kind == "memory":
@@ -52,25 +66,45 @@ def open_store(kind: str = "memory", *, data_dirs: Iterable[str | Path] | None =
     if kind == "neo4j":
         from ..errors import LithiumGraphError
         from .neo4j import Neo4jStore
+
         if not uri:
             raise LithiumGraphError("the neo4j store needs a uri")
         return Neo4jStore(uri, user, password, database)
     raise ValueError(f"unknown store {kind!r}")
 
 
-def push(G: nx.MultiDiGraph, uri: str, *, user: str = "neo4j", password: str = "", database: str | None = None,
-         replace: bool = False, batch: int = 5000, workers: int = 2, progress: Callable | None = None) -> dict:
+def push(
+    G: nx.MultiDiGraph,
+    uri: str,
+    *,
+    user: str = "neo4j",
+    password: str = "",
+    database: str | None = None,
+    replace: bool = False,
+    batch: int = 5000,
+    workers: int = 2,
+    progress: Callable | None = None,
+) -> dict:
     """Write ``G`` to the Neo4j server at ``uri`` (see :func:`.neo4j.push`) and close the connection;
     returns the counts of nodes and relationships pushed. ``progress(total)``, called once the server
     has answered, gives a context manager whose value's ``update(n)`` is told of each batch."""
     from .neo4j import connect, push as _push
+
     driver = connect(uri, user, password, database)
     try:
         if progress is None:
             return _push(G, driver, database=database, replace=replace, batch=batch, workers=workers, uri=uri)
         with progress(G.number_of_nodes() + G.number_of_edges()) as bar:
-            return _push(G, driver, database=database, replace=replace, batch=batch, workers=workers,
-                         progress=bar.update, uri=uri)
+            return _push(
+                G,
+                driver,
+                database=database,
+                replace=replace,
+                batch=batch,
+                workers=workers,
+                progress=bar.update,
+                uri=uri,
+            )
     finally:
         driver.close()
 

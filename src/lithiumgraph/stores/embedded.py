@@ -4,6 +4,7 @@ COPY from Arrow tables, answering in the same plain values as Neo4j.
 Queries pass the dialect checks of :mod:`lithiumgraph.cypher` first: constructs the engine runs with
 another meaning than Neo4j are refused, and property names and ``sum`` are rewritten to Neo4j's meaning.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -27,13 +28,19 @@ def normalise(value, ids: dict | None = None):
     …}``, paths ``{"nodes", "relationships"}``, dates as ISO text; absent properties left out."""
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:
-            return {"nodes": [normalise(n, ids) for n in value["_NODES"]],
-                    "relationships": [normalise(r, ids) for r in value["_RELS"]]}
+            return {
+                "nodes": [normalise(n, ids) for n in value["_NODES"]],
+                "relationships": [normalise(r, ids) for r in value["_RELS"]],
+            }
         if "_SRC" in value and "_LABEL" in value:
             props = {k: normalise(v, ids) for k, v in value.items() if not k.startswith("_") and v is not None}
             ends = ids or {}
-            return {"type": value["_LABEL"], "from": ends[_ikey(value["_SRC"])], "to": ends[_ikey(value["_DST"])],
-                    **props}
+            return {
+                "type": value["_LABEL"],
+                "from": ends[_ikey(value["_SRC"])],
+                "to": ends[_ikey(value["_DST"])],
+                **props,
+            }
         if "_LABEL" in value and "_ID" in value:
             props = {k: normalise(v, ids) for k, v in value.items() if not k.startswith("_") and v is not None}
             return {"kind": value["_LABEL"], **props}
@@ -68,8 +75,9 @@ def _value_type(key: str, values: list, what: str) -> str | None:
     elif len(ts) == 1 and (t := next(iter(ts))) in _TYPES:
         return _TYPES[t]
     names = ", ".join(sorted(t.__name__ for t in ts))
-    raise LithiumGraphError(f"{what} property {key!r} mixes value types ({names}); "
-                            "the embedded Cypher store needs one type per property")
+    raise LithiumGraphError(
+        f"{what} property {key!r} mixes value types ({names}); the embedded Cypher store needs one type per property"
+    )
 
 
 def _columns(groups: dict, declared: dict[str, str], what: str, skip: tuple[str, ...]) -> tuple[dict, dict]:
@@ -79,7 +87,7 @@ def _columns(groups: dict, declared: dict[str, str], what: str, skip: tuple[str,
     for g, dicts in groups.items():
         n = len(dicts)
         cols: dict[str, list] = {}
-        for i, d in enumerate(dicts):   # one pass over each dict: columns of values, None where absent
+        for i, d in enumerate(dicts):  # one pass over each dict: columns of values, None where absent
             for k, v in d.items():
                 c = cols.get(k)
                 if c is None:
@@ -105,6 +113,7 @@ def _declared() -> tuple[dict[str, str], dict[str, str]]:
     binds on another where some property never occurs (null then, as on Neo4j)."""
     from dataclasses import fields
     from ..model import RECORD_FILES
+
     nodes: dict[str, str] = {}
     edges: dict[str, str] = {"role": "STRING", "capacity": "DOUBLE", "unit": "STRING", "status": "STRING"}
     for cls in RECORD_FILES.values():
@@ -117,6 +126,7 @@ def _declared() -> tuple[dict[str, str], dict[str, str]]:
 
 def _arrow_type(t: str):
     import pyarrow as pa
+
     base = {"BOOLEAN": pa.bool_(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "STRING": pa.string()}
     return pa.list_(base[t[:-2]]) if t.endswith("[]") else base[t]
 
@@ -124,6 +134,7 @@ def _arrow_type(t: str):
 def _arrow(first: dict, values: dict, types: dict, n: int, last: dict | None = None):
     """An Arrow table: the key columns, then every typed column (all-null where absent), then ``last``."""
     import pyarrow as pa
+
     cols = {k: pa.array(v, pa.string()) for k, v in first.items()}
     for k, t in sorted(types.items()):
         vals = values.get(k)
@@ -136,7 +147,6 @@ def _arrow(first: dict, values: dict, types: dict, n: int, last: dict | None = N
     for k, v in (last or {}).items():
         cols[k] = pa.array(v, pa.string())
     return pa.table(cols)
-
 
 
 class Embedded:
@@ -164,7 +174,7 @@ class Embedded:
         self.db = ladybug.Database(str(path), read_only=True)
         self.conn = ladybug.Connection(self.db)
         self._ids = None
-        self.conn.execute("MATCH (n:Segment) RETURN count(n)")   # a damaged file fails here, not mid-answer
+        self.conn.execute("MATCH (n:Segment) RETURN count(n)")  # a damaged file fails here, not mid-answer
         return self
 
     def close(self) -> None:
@@ -182,15 +192,16 @@ class Embedded:
         if bad:
             raise LithiumGraphError(f"node kinds outside the model: {', '.join(bad)}")
         nodes = G._node
-        nvals, ncols = _columns({k: [nodes[n] for n in ids] for k, ids in by_kind.items()}, declared_nodes,
-                                "node", ("id", "kind"))
+        nvals, ncols = _columns(
+            {k: [nodes[n] for n in ids] for k, ids in by_kind.items()}, declared_nodes, "node", ("id", "kind")
+        )
         cols = "".join(f", {_q(k)} {t}" for k, t in sorted(ncols.items()))
         for kind in NODE_KINDS:
             self.conn.execute(f"CREATE NODE TABLE {kind}(id STRING PRIMARY KEY{cols})")
         for kind, ids in by_kind.items():
             self._copy(kind, _arrow({"id": ids}, nvals[kind], ncols, len(ids)))
         pairs: dict[tuple[str, str, str], list] = {}
-        for u, nbrs in G._succ.items():   # the adjacency itself: several times faster than G.edges()
+        for u, nbrs in G._succ.items():  # the adjacency itself: several times faster than G.edges()
             ku = nodes[u]["kind"]
             for v, keyed in nbrs.items():
                 kv = nodes[v]["kind"]
@@ -202,13 +213,17 @@ class Embedded:
                             raise LithiumGraphError(f"relationship kind outside the model: {kind!r}")
                         group = pairs[(kind, ku, kv)] = []
                     group.append((u, v, k, d))
-        evals, ecols = _columns({g: [r[3] for r in rows] for g, rows in pairs.items()}, declared_edges,
-                                "relationship", ("_key", "kind"))
+        evals, ecols = _columns(
+            {g: [r[3] for r in rows] for g, rows in pairs.items()}, declared_edges, "relationship", ("_key", "kind")
+        )
         ecol_sql = "".join(f", {_q(k)} {t}" for k, t in sorted(ecols.items()))
         for kind in EDGE_KINDS:
             ends = sorted((a, b) for k, a, b in pairs if k == kind) or [("Enterprise", "Enterprise")]
-            self.conn.execute(f"CREATE REL TABLE {kind}("
-                              + ", ".join(f"FROM {a} TO {b}" for a, b in ends) + f"{ecol_sql}, _key STRING)")
+            self.conn.execute(
+                f"CREATE REL TABLE {kind}("
+                + ", ".join(f"FROM {a} TO {b}" for a, b in ends)
+                + f"{ecol_sql}, _key STRING)"
+            )
         for (kind, a, b), rows in sorted(pairs.items()):
             first = {"from": [r[0] for r in rows], "to": [r[1] for r in rows]}
             table = _arrow(first, evals[(kind, a, b)], ecols, len(rows), {"_key": [r[2] for r in rows]})
@@ -244,7 +259,7 @@ class Embedded:
         engine_cols = r.get_column_names()
         try:
             if r.get_num_tuples() <= 1000 and set(r.get_column_data_types()) <= _SCALARS:
-                rows = [list(r.get_next()) for _ in range(r.get_num_tuples())]   # short: no pyarrow import
+                rows = [list(r.get_next()) for _ in range(r.get_num_tuples())]  # short: no pyarrow import
             else:
                 table = r.get_as_arrow()  # column-wise: several times faster than row by row for large answers
                 rows = [list(t) for t in zip(*(c.to_pylist() for c in table.columns))] if table.num_columns else []
@@ -254,14 +269,29 @@ class Embedded:
         names = return_columns(query)
         cols = names if names and len(names) == len(engine_cols) else engine_cols
         plain = (str, int, float, bool, type(None))
-        return Result(cols, [row if all(type(v) in plain for v in row) else [normalise(v, ids) for v in row]
-                             for row in rows])
-
+        return Result(
+            cols, [row if all(type(v) in plain for v in row) else [normalise(v, ids) for v in row] for row in rows]
+        )
 
 
 #: Column types whose values come out the same row by row as through Arrow.
-_SCALARS = frozenset(("STRING", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16", "UINT8", "DOUBLE",
-                      "FLOAT", "BOOL", "SERIAL"))
+_SCALARS = frozenset(
+    (
+        "STRING",
+        "INT64",
+        "INT32",
+        "INT16",
+        "INT8",
+        "UINT64",
+        "UINT32",
+        "UINT16",
+        "UINT8",
+        "DOUBLE",
+        "FLOAT",
+        "BOOL",
+        "SERIAL",
+    )
+)
 
 
 def _has_rel(value) -> bool:

@@ -1,5 +1,6 @@
 """The embedded default store: graph_data/ directories validated and built in memory, kept on disk between
 commands by :mod:`lithiumgraph.cache`."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,12 +25,17 @@ class MemoryStore:
     ``progress`` and ``warn`` are handed to :class:`lithiumgraph.cache.GraphCache`.
     """
 
-    def __init__(self, data_dirs: Iterable[str | Path] | None = None, *, cache: bool = True,
-                 progress: Callable | None = None, warn: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        data_dirs: Iterable[str | Path] | None = None,
+        *,
+        cache: bool = True,
+        progress: Callable | None = None,
+        warn: Callable[[str], None] | None = None,
+    ):
         from ..cache import GraphCache
 
-        self._source = GraphCache(list(data_dirs) if data_dirs else None, enabled=cache, progress=progress,
-                                  warn=warn)
+        self._source = GraphCache(list(data_dirs) if data_dirs else None, enabled=cache, progress=progress, warn=warn)
         self._source.ready()
         self._engine: Embedded | None = None
 
@@ -40,24 +46,31 @@ class MemoryStore:
         """The graph as known and true on ``day`` (default today, which the cache keeps)."""
         return self._source.snapshot(day)
 
-    def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    def park_graph(
+        self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph:
         """The whole graph: it is in memory already, and every park analysis runs on it."""
         return self.graph()
 
-    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
-              timeout: float | None = None) -> Result:
+    def query(
+        self, cypher: str, params: dict | None = None, *, write: bool = False, timeout: float | None = None
+    ) -> Result:
         """Read-only Cypher on the embedded engine (opened from the cache, or built once from the graph)."""
         from ..cypher import check
+
         check(cypher, write=write)
         if write:
             from ..errors import QueryError
-            raise QueryError("the memory store is built from graph_data/ for each command, so a write "
-                                    "would be lost: edit the files, or push and write on the neo4j store")
+
+            raise QueryError(
+                "the memory store is built from graph_data/ for each command, so a write "
+                "would be lost: edit the files, or push and write on the neo4j store"
+            )
         if self._engine is None:
             self._engine = self._source.engine()
         return self._engine.run(cypher, params, timeout=timeout)
 
     def close(self) -> None:
-        if self._engine is not None and self._source.enabled:   # an engine opened from the cache
+        if self._engine is not None and self._source.enabled:  # an engine opened from the cache
             self._engine.close()
         self._engine = None

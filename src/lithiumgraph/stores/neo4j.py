@@ -5,6 +5,7 @@ Every node lithiumgraph writes carries the label ``LG`` (what ``--replace`` clea
 :data:`~lithiumgraph.model.EDGE_KINDS`. Labels and types are never taken from data: anything outside
 the allow-lists is refused. Values always travel as query parameters.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,14 @@ def connect(uri: str, user: str, password: str, database: str | None = None):
     from neo4j.exceptions import ConfigurationError
 
     try:
-        driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=TIMEOUT,
-                                      connection_acquisition_timeout=TIMEOUT, max_transaction_retry_time=TIMEOUT,
-                                      notifications_min_severity="OFF")
+        driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=TIMEOUT,
+            connection_acquisition_timeout=TIMEOUT,
+            max_transaction_retry_time=TIMEOUT,
+            notifications_min_severity="OFF",
+        )
     except (ConfigurationError, ValueError) as e:
         raise StoreUnavailable(f"bad Neo4j URI {uri!r}: {e}") from None
     try:
@@ -51,8 +57,15 @@ def connect(uri: str, user: str, password: str, database: str | None = None):
     return driver
 
 
-def _error(e: Exception, uri: str, *, user: str = "", database: str | None = None, timeout: float | None = None,
-           during: str = "") -> Exception:
+def _error(
+    e: Exception,
+    uri: str,
+    *,
+    user: str = "",
+    database: str | None = None,
+    timeout: float | None = None,
+    during: str = "",
+) -> Exception:
     """The one mapping from the driver's errors to ours: StoreUnavailable when the server cannot be
     reached or refuses us, LithiumGraphError when it refuses a query (``during="query"``); anything
     else is returned as it is, to be re-raised. ``during="push"`` says a push can be run again."""
@@ -61,8 +74,10 @@ def _error(e: Exception, uri: str, *, user: str = "", database: str | None = Non
     if isinstance(e, AuthError):
         return StoreUnavailable(f"Neo4j at {uri} refused the user {user!r}: wrong user name or password")
     if during == "push" and isinstance(e, (ServiceUnavailable, SessionExpired, OSError)):
-        return StoreUnavailable(f"Neo4j at {uri} became unreachable during the push ({_first_line(e)}); "
-                                "nothing pushed is lost: run the same push again to complete it")
+        return StoreUnavailable(
+            f"Neo4j at {uri} became unreachable during the push ({_first_line(e)}); "
+            "nothing pushed is lost: run the same push again to complete it"
+        )
     if isinstance(e, (ServiceUnavailable, SessionExpired)):
         return StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(e)}")
     if isinstance(e, ClientError):
@@ -73,8 +88,9 @@ def _error(e: Exception, uri: str, *, user: str = "", database: str | None = Non
             if "TransactionTimedOut" in code:
                 return QueryError(f"the query ran past the {timeout:g} s timeout")
             if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
-                return QueryError("Neo4j refused a write in a read-only session; "
-                                         "queries are read-only unless write=True")
+                return QueryError(
+                    "Neo4j refused a write in a read-only session; queries are read-only unless write=True"
+                )
             msg = (e.message or str(e)).strip().splitlines()[0]
             return QueryError(f"Neo4j at {uri} cannot run this query: {msg}")
     if isinstance(e, (Neo4jError, DriverError, OSError)):
@@ -88,9 +104,17 @@ def _first_line(e: Exception) -> str:
     return text.split(" (resolved to")[0].rstrip(" :")
 
 
-def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bool = False,
-         batch: int = BATCH, progress: Callable[[int], None] | None = None, uri: str = "",
-         workers: int = WORKERS) -> dict:
+def push(
+    G: nx.MultiDiGraph,
+    driver,
+    *,
+    database: str | None = None,
+    replace: bool = False,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
+    uri: str = "",
+    workers: int = WORKERS,
+) -> dict:
     """Write ``G`` to Neo4j: constraint first, then UNWIND batches on ``workers`` concurrent sessions
     (CREATE into an empty graph, MERGE otherwise). Running it twice leaves the same nodes, relationships
     and properties. Returns the counts."""
@@ -105,6 +129,7 @@ def push(G: nx.MultiDiGraph, driver, *, database: str | None = None, replace: bo
     if bad:
         raise LithiumGraphError(f"refusing to push property names outside [A-Za-z_][A-Za-z0-9_]*: {bad[0]!r}")
     from .pushlock import hold
+
     try:
         with hold(driver, database, uri):  # one push at a time; reads are told while it runs
             _write(G, driver, database, replace, batch, progress, workers)
@@ -131,10 +156,14 @@ def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, prog
         for kind, rows in _rows_by_kind(G.nodes(data=True), lambda n, d: {"id": n}).items():
             assert kind in NODE_KINDS
             props = _map_of(rows)
-            q = (f"UNWIND $rows AS r CREATE (n:LG:{kind} {props})" if fresh else
-                 f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = {props}, n:{kind}")
-            jobs += [(q + " RETURN n.id AS id, elementId(n) AS e", rows[i:i + batch])
-                     for i in range(0, len(rows), batch)]
+            q = (
+                f"UNWIND $rows AS r CREATE (n:LG:{kind} {props})"
+                if fresh
+                else f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = {props}, n:{kind}"
+            )
+            jobs += [
+                (q + " RETURN n.id AS id, elementId(n) AS e", rows[i : i + batch]) for i in range(0, len(rows), batch)
+            ]
         nodes = _submit(pool, driver, jobs, database, batch)
         # relationship rows are built while the server creates the nodes; they find their ends by
         # element id, a cheaper seek than the id index, filled in just before each batch is sent
@@ -152,9 +181,12 @@ def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, prog
             rows.sort(key=lambda r: (r["_u"], r["_v"]))  # neighbouring rows touch the same nodes
             props = _map_of(rows, skip=("_u", "_v"))
             match = "MATCH (a) WHERE elementId(a) = r._u MATCH (b) WHERE elementId(b) = r._v"
-            q = (f"UNWIND $rows AS r {match} CREATE (a)-[e:{kind} {props}]->(b)" if fresh else
-                 f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}")
-            jobs += [(q, rows[i:i + batch]) for i in range(0, len(rows), batch)]
+            q = (
+                f"UNWIND $rows AS r {match} CREATE (a)-[e:{kind} {props}]->(b)"
+                if fresh
+                else f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}"
+            )
+            jobs += [(q, rows[i : i + batch]) for i in range(0, len(rows), batch)]
         _collect(_submit(pool, driver, jobs, database, batch, ends), progress)
 
 
@@ -205,6 +237,7 @@ def _submit(pool, driver, parts: list[tuple[str, list]], database, batch: int, p
         job = [(q, _Rows(prepare(rows) if prepare else rows)) for q, rows in job]
         with driver.session(database=database) as s:
             return s.execute_write(lambda tx: [r for q, rows in job for r in tx.run(q, rows=rows)])
+
     return [(sum(len(rows) for _, rows in job), pool.submit(one, job)) for job in jobs]
 
 
@@ -239,13 +272,21 @@ def plain(value, ids: dict | None = None):
         kind = next((label for label in sorted(value.labels) if label != "LG"), None)
         return {"kind": kind, **{k: plain(v, ids) for k, v in value.items()}}
     if isinstance(value, Relationship):
-        ends = [(n.get("id") or (ids or {}).get(n.element_id)) if n is not None else None
-                for n in (value.start_node, value.end_node)]
-        return {"type": value.type, "from": ends[0], "to": ends[1],
-                **{k: plain(v, ids) for k, v in value.items() if k != "_key"}}
+        ends = [
+            (n.get("id") or (ids or {}).get(n.element_id)) if n is not None else None
+            for n in (value.start_node, value.end_node)
+        ]
+        return {
+            "type": value.type,
+            "from": ends[0],
+            "to": ends[1],
+            **{k: plain(v, ids) for k, v in value.items() if k != "_key"},
+        }
     if isinstance(value, Path):
-        return {"nodes": [plain(n, ids) for n in value.nodes],
-                "relationships": [plain(r, ids) for r in value.relationships]}
+        return {
+            "nodes": [plain(n, ids) for n in value.nodes],
+            "relationships": [plain(r, ids) for r in value.relationships],
+        }
     if hasattr(value, "iso_format"):
         return value.iso_format()
     if hasattr(value, "isoformat"):
@@ -262,6 +303,7 @@ def _value(v):
 
 def _relationships(values):
     from neo4j.graph import Path, Relationship
+
     for v in values:
         if isinstance(v, Relationship):
             yield v
@@ -282,9 +324,11 @@ class Neo4jStore:
 
     def _read(self, query: str, **params):
         from neo4j import RoutingControl
+
         try:
-            return self.driver.execute_query(query, params, routing_=RoutingControl.READ,
-                                             database_=self.database).records
+            return self.driver.execute_query(
+                query, params, routing_=RoutingControl.READ, database_=self.database
+            ).records
         except Exception as e:
             err = _error(e, self.uri, database=self.database)
             if err is e:
@@ -296,9 +340,12 @@ class Neo4jStore:
         ``LG``, and LG nodes without exactly one known kind or with a missing or repeated id; their count
         is in ``G.graph["left_out"]``. Refused while a push is writing."""
         from .pushlock import LOCK, check_idle
+
         check_idle(self._read(LOCK), self.uri)
-        nodes = self._read("MATCH (n:LG) RETURN n.id AS id, [l IN labels(n) WHERE l IN $kinds] AS kinds, "
-                           "properties(n) AS props", kinds=list(NODE_KINDS))
+        nodes = self._read(
+            "MATCH (n:LG) RETURN n.id AS id, [l IN labels(n) WHERE l IN $kinds] AS kinds, properties(n) AS props",
+            kinds=list(NODE_KINDS),
+        )
         G = nx.MultiDiGraph()
         left = {"nodes": 0, "relationships": 0}
         for r in nodes:
@@ -309,11 +356,17 @@ class Neo4jStore:
             G.add_node(nid, kind=r["kinds"][0], **{k: _value(v) for k, v in r["props"].items() if k != "id"})
         if not G:
             raise LithiumGraphError(f"Neo4j at {self.uri} holds no lithiumgraph data: run 'lithiumgraph push' first")
-        rels = self._read("MATCH (a:LG)-[e]->(b:LG) RETURN a.id AS u, b.id AS v, type(e) AS kind, "
-                          "properties(e) AS props")
+        rels = self._read(
+            "MATCH (a:LG)-[e]->(b:LG) RETURN a.id AS u, b.id AS v, type(e) AS kind, properties(e) AS props"
+        )
         for r in rels:
-            if r["kind"] not in EDGE_KINDS or r["u"] not in G or r["v"] not in G \
-                    or not isinstance(r["u"], str) or not isinstance(r["v"], str):
+            if (
+                r["kind"] not in EDGE_KINDS
+                or r["u"] not in G
+                or r["v"] not in G
+                or not isinstance(r["u"], str)
+                or not isinstance(r["v"], str)
+            ):
                 left["relationships"] += 1
                 continue
             props = {k: _value(v) for k, v in r["props"].items()}
@@ -323,7 +376,9 @@ class Neo4jStore:
             G.graph["left_out"] = left
         return G
 
-    def park_graph(self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    def park_graph(
+        self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
+    ) -> nx.MultiDiGraph:
         """Only what the park analyses read for ``park`` (an id or a name), fetched with server-side Cypher in
         one read transaction (see :mod:`.neo4jpark`); with ``supplies``, the supply relations of the park's
         groups; with ``segments``, also what recommend scores the candidates in those segments with. Refused while a push is writing."""
@@ -335,6 +390,7 @@ class Neo4jStore:
         def work(tx):
             check_idle(list(tx.run(LOCK)), self.uri)
             return park_graph(tx, park, supplies=supplies, segments=segments)
+
         try:
             with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as s:
                 return s.execute_read(work)
@@ -344,29 +400,35 @@ class Neo4jStore:
                 raise
             raise err from None
 
-    def query(self, cypher: str, params: dict | None = None, *, write: bool = False,
-              timeout: float | None = None):
+    def query(self, cypher: str, params: dict | None = None, *, write: bool = False, timeout: float | None = None):
         """Cypher on the server: a read-access session unless ``write``, so the server refuses writes too."""
         from neo4j import READ_ACCESS, WRITE_ACCESS, Query
 
         from ..cypher import check
         from ..guard import check_plan
+
         check(cypher, write=write)
         try:
-            with self.driver.session(database=self.database,
-                                     default_access_mode=WRITE_ACCESS if write else READ_ACCESS) as s:
+            with self.driver.session(
+                database=self.database, default_access_mode=WRITE_ACCESS if write else READ_ACCESS
+            ) as s:
                 if not write:  # a second lock: the server's own plan must be a plain read
                     from .pushlock import LOCK, check_idle
+
                     check_idle(list(s.run(LOCK)), self.uri)
                     check_plan(s.run(Query("EXPLAIN " + cypher, timeout=timeout), params or {}).consume())
                 res = s.run(Query(cypher, timeout=timeout), params or {})
                 columns = list(res.keys())
                 raw = [rec.values() for rec in res]
                 # a relationship returned alone carries its end nodes without properties: look up their ids
-                ends = list({n.element_id for r in _relationships(raw) for n in (r.start_node, r.end_node)
-                             if "id" not in n})
-                ids = dict(s.run("MATCH (n) WHERE elementId(n) IN $e RETURN elementId(n), n.id", e=ends)
-                           .values()) if ends else {}
+                ends = list(
+                    {n.element_id for r in _relationships(raw) for n in (r.start_node, r.end_node) if "id" not in n}
+                )
+                ids = (
+                    dict(s.run("MATCH (n) WHERE elementId(n) IN $e RETURN elementId(n), n.id", e=ends).values())
+                    if ends
+                    else {}
+                )
                 rows = [[plain(v, ids) for v in row] for row in raw]
         except Exception as e:
             err = _error(e, self.uri, database=self.database, timeout=timeout, during="query")

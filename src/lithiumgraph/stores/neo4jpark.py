@@ -16,6 +16,7 @@ graph of any day is then taken on the client exactly as from the whole graph):
 
 Anything else (supply relations between firms elsewhere, figures, prices) stays on the server.
 """
+
 from __future__ import annotations
 
 from typing import Iterable
@@ -33,8 +34,11 @@ PROJECT_OUT = ("HAS_EVENT", "IN_SEGMENT", "LOCATED_IN")
 FIRM_OUT = ("IN_SEGMENT", "HAS_EVENT", "LOCATED_IN")
 NODE = "n.id AS id, [l IN labels(n) WHERE l IN $kinds] AS kinds, properties(n) AS props"
 #: The node at the far end of a relationship, with its properties unless it is of a kind read whole.
-FAR = ("{far}.id AS id, [l IN labels({far}) WHERE l IN $kinds] AS kinds, CASE WHEN "
-       + " OR ".join(f"{{far}}:{k}" for k in BASE) + " THEN null ELSE properties({far}) END AS props")
+FAR = (
+    "{far}.id AS id, [l IN labels({far}) WHERE l IN $kinds] AS kinds, CASE WHEN "
+    + " OR ".join(f"{{far}}:{k}" for k in BASE)
+    + " THEN null ELSE properties({far}) END AS props"
+)
 
 
 def _types(types: Iterable[str]) -> str:
@@ -73,8 +77,12 @@ class _Reader:
         self._add_nodes(self._run(f"MATCH (n:LG) WHERE {where} RETURN {NODE}", kinds=list(NODE_KINDS)))
         starts = " UNION ".join(f"MATCH (a:LG:{k}) RETURN a" for k in BASE)  # a union of label scans: each
         # kind's own relationships, never the hundred thousand sites located in the parks
-        self._add_rels(self._run(f"CALL () {{ {starts} }} MATCH (a)-[r]->(b:LG) WHERE {where.replace('n:', 'b:')} "
-                                 "RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops"))
+        self._add_rels(
+            self._run(
+                f"CALL () {{ {starts} }} MATCH (a)-[r]->(b:LG) WHERE {where.replace('n:', 'b:')} "
+                "RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops"
+            )
+        )
 
     def out(self, ids: Iterable[str], types: Iterable[str]) -> set[str]:
         """The relationships of ``types`` leaving ``ids`` and the nodes they reach; returns those nodes' ids."""
@@ -88,9 +96,12 @@ class _Reader:
         ids = sorted(set(ids))
         if not ids:
             return set()
-        recs = self._run(f"UNWIND $ids AS i MATCH {pattern % _types(types)} "
-                         f"RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops, "
-                         + FAR.format(far=far), ids=ids, kinds=list(NODE_KINDS))
+        recs = self._run(
+            f"UNWIND $ids AS i MATCH {pattern % _types(types)} "
+            f"RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops, " + FAR.format(far=far),
+            ids=ids,
+            kinds=list(NODE_KINDS),
+        )
         self._add_nodes(r for r in recs if r["props"] is not None)
         self._add_rels(recs)
         return {r["id"] for r in recs if r["id"] in self.nodes}
@@ -119,11 +130,12 @@ class _Reader:
 
     def graph(self) -> nx.MultiDiGraph:
         from .neo4j import _value
+
         G = nx.MultiDiGraph()
         for nid in sorted(self.nodes):
             kind, props = self.nodes[nid]
             G.add_node(nid, kind=kind, **{k: _value(v) for k, v in props.items() if k != "id"})
-        for (u, v, key) in sorted(self.rels):
+        for u, v, key in sorted(self.rels):
             kind, props = self.rels[(u, v, key)]
             if kind in EDGE_KINDS and u in G and v in G:
                 G.add_edge(u, v, key=key, kind=kind, **{k: _value(x) for k, x in props.items() if k != "_key"})
@@ -136,6 +148,7 @@ def park_graph(tx, park: str, *, supplies: bool = False, segments: Iterable[str]
     scores its candidates in those segments with."""
     from ..names import resolve
     from ..scope import ancestors, park_scope
+
     rd = _Reader(tx)
     rd.base()
     places = rd.graph()
@@ -156,6 +169,7 @@ def _candidates(rd: _Reader, places, pid: str, segments: set[str], regions: list
     """Every firm and project active in ``segments``, the candidates' groups with their projects and
     products, and the sites in ``regions``."""
     from ..scope import park_scope
+
     active = rd.into(segments, ("IN_SEGMENT",))
     firms = rd.kind(active, "Enterprise") | rd.projects(rd.kind(active, "Project"))
     for r in regions:

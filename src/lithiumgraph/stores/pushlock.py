@@ -7,6 +7,7 @@ left by a push that died with its process on this machine (or by an earlier push
 taken over; any other is reported with the way to clear it. Reads look for the node first: a graph a
 push is still writing is half-written, and they say so instead of answering from it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -20,7 +21,7 @@ from ..errors import LithiumGraphError
 __all__ = ["hold", "check_idle", "LOCK"]
 
 LOCK = "MATCH (l:LGLock {id: 'push'}) RETURN l.host AS host, l.pid AS pid, l.started AS started"
-_ACTIVE: set[int] = set()   # pushes running in this process (by thread id)
+_ACTIVE: set[int] = set()  # pushes running in this process (by thread id)
 _MUTEX = threading.Lock()
 
 
@@ -51,30 +52,42 @@ def _who(held) -> str:
 def hold(driver, database, uri: str):
     """Hold the push lock for the block, or raise LithiumGraphError naming who holds it."""
     from neo4j.exceptions import ConstraintError
-    me = {"host": socket.gethostname(), "pid": os.getpid(),
-          "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
+
+    me = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    }
     with driver.session(database=database) as s:
         s.run("CREATE CONSTRAINT lg_lock IF NOT EXISTS FOR (l:LGLock) REQUIRE l.id IS UNIQUE").consume()
         with _MUTEX:
             held = s.run(LOCK).single()
             if held and _stale(held):
-                s.run("MATCH (l:LGLock {id: 'push'}) WHERE l.host = $host AND l.pid = $pid DELETE l",
-                      host=held["host"], pid=held["pid"]).consume()
+                s.run(
+                    "MATCH (l:LGLock {id: 'push'}) WHERE l.host = $host AND l.pid = $pid DELETE l",
+                    host=held["host"],
+                    pid=held["pid"],
+                ).consume()
             try:
                 s.run("CREATE (:LGLock {id: 'push', host: $host, pid: $pid, started: $started})", **me).consume()
             except ConstraintError:
                 held = s.run(LOCK).single() or {"started": "?", "host": "?", "pid": "?"}
                 raise LithiumGraphError(
                     f"another push to {uri} is running ({_who(held)}); wait for it to end. If none is, clear the "
-                    "lock: lithiumgraph query --store neo4j --write \"MATCH (l:LGLock) DELETE l\"") from None
+                    'lock: lithiumgraph query --store neo4j --write "MATCH (l:LGLock) DELETE l"'
+                ) from None
             _ACTIVE.add(threading.get_ident())
     try:
         yield
     finally:
         _ACTIVE.discard(threading.get_ident())
         try:
-            driver.execute_query("MATCH (l:LGLock {id: 'push'}) WHERE l.host = $host AND l.pid = $pid DELETE l",
-                                 host=me["host"], pid=me["pid"], database_=database)
+            driver.execute_query(
+                "MATCH (l:LGLock {id: 'push'}) WHERE l.host = $host AND l.pid = $pid DELETE l",
+                host=me["host"],
+                pid=me["pid"],
+                database_=database,
+            )
         except Exception:  # the server may be gone: the next push takes the lock over
             pass
 
@@ -82,5 +95,7 @@ def hold(driver, database, uri: str):
 def check_idle(records, uri: str) -> None:
     """Refuse to read while a push is writing (``records``: the answer to :data:`LOCK`)."""
     if records:
-        raise LithiumGraphError(f"a push to {uri} is running or was cut off ({_who(records[0])}): the graph "
-                                "there is half-written; read again when it has ended, or run the push again")
+        raise LithiumGraphError(
+            f"a push to {uri} is running or was cut off ({_who(records[0])}): the graph "
+            "there is half-written; read again when it has ended, or run the push again"
+        )
