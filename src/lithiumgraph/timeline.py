@@ -15,6 +15,7 @@ The rules analyses call: :func:`capacity_class` (which statuses count as capacit
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import networkx as nx
@@ -107,42 +108,40 @@ class _Rule:
         self.day, self.source_dates = day, source_dates
         self.late = {s for s, dt in source_dates.items() if dt > day}  # sources published after the day
         self._seen: dict[tuple, bool] = {}
-        self._trimmed: dict[tuple, tuple] = {}
+
+    @staticmethod
+    def key(d: dict, timeless: bool) -> tuple:
+        """What decides whether a fact stands: its dates, and its sources only when neither valid_from
+        nor as_of does."""
+        vf, at = d.get("valid_from"), d.get("as_of")
+        return (timeless, vf, d.get("valid_to"), at, None if vf or at else d.get("sources"))
 
     def keeps(self, d: dict, timeless: bool) -> bool:
-        vf, vt, at = d.get("valid_from"), d.get("valid_to"), d.get("as_of")
-        # the sources decide only when neither valid_from nor as_of does
-        key = (timeless, vf, vt, at, None if vf or at else d.get("sources"))
+        key = self.key(d, timeless)
         ok = self._seen.get(key)
-        if ok is None:
-            vt = d.get("valid_to")
-            if vt and last_day(vt) < self.day:
-                ok = False
-            elif timeless and not d.get("valid_from"):
-                ok = True
-            else:
-                k = known_from(d, self.source_dates)
-                ok = k is None or k <= self.day
-            self._seen[key] = ok
-        return ok
+        return self.decide(d, key) if ok is None else ok
 
-    def sources(self, srcs: tuple) -> tuple:
-        """``srcs`` without those published after the day (the same tuple when none is)."""
-        out = self._trimmed.get(srcs)
-        if out is None:
-            out = tuple(s for s in srcs if s not in self.source_dates or self.source_dates[s] <= self.day)
-            self._trimmed[srcs] = srcs if len(out) == len(srcs) else out
-            out = self._trimmed[srcs]
-        return out
+    def decide(self, d: dict, key: tuple) -> bool:
+        """The decision for a key not seen yet, remembered."""
+        vt = d.get("valid_to")
+        if vt and last_day(vt) < self.day:
+            ok = False
+        elif key[0] and not d.get("valid_from"):
+            ok = True
+        else:
+            k = known_from(d, self.source_dates)
+            ok = k is None or k <= self.day
+        self._seen[key] = ok
+        return ok
 
 
 def _attrs(d: dict, rule: _Rule) -> dict:
-    if not rule.late:
-        return d
+    """``d`` without the sources published after the day (``d`` itself when none is)."""
+    late = rule.late
     srcs = d.get("sources")
-    if srcs and len(trimmed := rule.sources(srcs)) != len(srcs):
-        return {**d, "sources": trimmed}
-    return d
+    if not late or not srcs or late.isdisjoint(srcs):
+        return d
+    return {**d, "sources": tuple(s for s in srcs if s not in late)}
 
 
 def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGraph:
@@ -159,6 +158,16 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
     'signed'
     """
     day = parse_date(day)
+    paused = gc.isenabled()
+    gc.disable()  # a million new dicts: the collector would rescan the whole graph over and over
+    try:
+        return _snapshot(G, day)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _snapshot(G: nx.MultiDiGraph, day: date) -> nx.MultiDiGraph:
     node = G._node
     source_dates = {n: first_day(d["date"]) for n, d in node.items() if d.get("kind") == "Source" and d.get("date")}
     rule = _Rule(day, source_dates)
@@ -198,7 +207,7 @@ def _select_edges(
     succ: dict = {n: {} for n in keep}
     pred: dict = {n: {} for n in keep}
     later, total, kept, changed = [], 0, 0, False
-    keeps, late = rule.keeps, bool(rule.late)
+    late = bool(rule.late)
 
     def put(u, v, k, d) -> bool:
         e = _edge_attrs(d, keep, u, rule) if late or d["kind"] == "IN_SEGMENT" else d
@@ -208,6 +217,7 @@ def _select_edges(
         keyed[k] = e
         return e is not d
 
+    seen, decide, key = rule._seen, rule.decide, rule.key
     for u, nbrs in G._succ.items():
         su = succ.get(u)
         for v, keyed in nbrs.items():
@@ -216,19 +226,22 @@ def _select_edges(
                 if (su is not None or u in pending) and (v in succ or v in pending):
                     later.append((u, v, keyed))
                 continue
-            for k, d in keyed.items():
-                if keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
-                    changed |= put(u, v, k, d)
-                    kept += 1
-    for u, v, keyed in later:  # edges of firms known only later: a kept one brings the firm in
-        for k, d in keyed.items():
-            if keeps(d, d["kind"] in _TIMELESS_EDGES or d.get("role") == "part_of"):
-                for f in (u, v):
-                    if f in pending:
-                        keep[f] = _attrs(pending.pop(f), rule)
-                        succ[f], pred[f] = {}, {}
-                changed |= put(u, v, k, d)
+            out = None
+            for k, d in keyed.items():  # keeps() and put() inlined: this loop runs once per edge
+                kind = d["kind"]
+                ek = key(d, kind in _TIMELESS_EDGES or d.get("role") == "part_of")
+                ok = seen.get(ek)
+                if not (decide(d, ek) if ok is None else ok):
+                    continue
+                e = _edge_attrs(d, keep, u, rule) if late or kind == "IN_SEGMENT" else d
+                if out is None:
+                    out = su[v] = pred[v][u] = {}
+                out[k] = e
+                changed |= e is not d
                 kept += 1
+    n_later, changed_later = _later_edges(later, keep, pending, succ, pred, rule)
+    kept += n_later
+    changed |= changed_later
     for n in (p for p in began if p in keep):  # projects that entered by their first event: their own edges
         for u, v, k, d in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
             if (
@@ -250,6 +263,32 @@ def _select_edges(
     H._succ.update(succ)
     H._pred.update(pred)
     return H
+
+
+def _later_edges(later: list, keep: dict, pending: dict, succ: dict, pred: dict, rule: _Rule) -> tuple[int, bool]:
+    """Edges of firms known only later: a kept one brings the firm in. How many were kept, and whether
+    any changed."""
+    seen, decide, key, late = rule._seen, rule.decide, rule.key, bool(rule.late)
+    kept, changed = 0, False
+    for u, v, keyed in later:
+        for k, d in keyed.items():
+            kind = d["kind"]
+            ek = key(d, kind in _TIMELESS_EDGES or d.get("role") == "part_of")
+            ok = seen.get(ek)
+            if not (decide(d, ek) if ok is None else ok):
+                continue
+            for f in (u, v):
+                if f in pending:
+                    keep[f] = _attrs(pending.pop(f), rule)
+                    succ[f], pred[f] = {}, {}
+            e = _edge_attrs(d, keep, u, rule) if late or kind == "IN_SEGMENT" else d
+            out = succ[u].get(v)
+            if out is None:
+                out = succ[u][v] = pred[v][u] = {}
+            out[k] = e
+            changed |= e is not d
+            kept += 1
+    return kept, changed
 
 
 def _began(G: nx.MultiDiGraph, n: str, d: dict, day: date) -> bool:
