@@ -372,11 +372,18 @@ def test_chainkg_settled_answers_and_bad_lines(runner, tmp_path):
 def test_chainkg_real_files(runner, tmp_path):
     r = runner.invoke(cli, ["import", "chainkg", str(REAL_CKG), "-o", str(tmp_path / "ckg")])
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith(
-        f"wrote {tmp_path / 'ckg'}: 1 sources, 4603 enterprises, 54 listings, "
-        "50 enterprise_segments, 95514 products, 511 industries, 51156 makes, "
-        "109670 product_links, 4262 enterprise_industries, 5171 industry_links; merged 86"
+    # the input's own counts are fixed; how many of its 4,689 firms merge into curated ones grows with the data
+    import re
+
+    head = re.match(
+        rf"wrote {re.escape(str(tmp_path / 'ckg'))}: 1 sources, (\d+) enterprises, \d+ listings, "
+        r"\d+ enterprise_segments, 95514 products, 511 industries, 51156 makes, "
+        r"109670 product_links, 4262 enterprise_industries, 5171 industry_links; merged (\d+)",
+        r.stdout,
     )
+    assert head, r.stdout[:400]
+    written, merged = int(head[1]), int(head[2])
+    assert written + merged == 4689 and merged >= 86
     report = (tmp_path / "ckg" / "merge_report.tsv").read_text(encoding="utf-8")
     for line in (
         "宁德时代 (300750)\tmerged by listed code\tcatl",
