@@ -84,12 +84,8 @@ NOT_YET_RECHECKED = {
     "jiangxi-gotion→energy-storage-system",
     "yichun-ganfeng→lithium-metal",
     "fengxin-ganfeng→lithium-carbonate",
-    "ganfeng→cell-power",
-    "ganfeng-lib→cell-power",
     "baohong-nano→hpa-coating",
     "zhengzhao-seed→anode",
-    "bmw→vehicle-nev",
-    "gem→recycling",
 }
 
 
