@@ -91,20 +91,10 @@ def chromium():
         pytest.skip(msg)
     from playwright.sync_api import sync_playwright
 
+    from lithiumgraph.pack.render import CHROMIUM_ARGS
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-default-apps",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-domain-reliability",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

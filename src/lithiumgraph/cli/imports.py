@@ -7,6 +7,22 @@ import click
 from .base import cli, echo, errors_to_click, progress_line
 
 
+def _written_to(f):
+    """The options every import shares: the data directory it writes, and whether it may replace one no
+    import wrote."""
+    f = click.option(
+        "--force", is_flag=True, help="Replace what the output directory holds even if no import wrote it."
+    )(f)
+    return click.option(
+        "-o",
+        "--output",
+        "outdir",
+        required=True,
+        type=click.Path(),
+        help="The data directory to write (new, empty, or written by an earlier import).",
+    )(f)
+
+
 @cli.group("import")
 def import_():
     """Bring outside data sets in as graph_data directories to layer over the curated data.
@@ -23,15 +39,7 @@ def import_():
     type=click.Path(dir_okay=False),
     help="YAML file naming the columns: company, stage, investment, jobs, place, coordinates, date, note.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(),
-    help="The data directory to write (new, empty, or written by an earlier import).",
-)
-@click.option("--force", is_flag=True, help="Replace what the output directory holds even if no import wrote it.")
+@_written_to
 @click.option(
     "--against",
     multiple=True,
@@ -69,15 +77,7 @@ def import_table(table, mapping, outdir, against, force):
 
 @import_.command("chainkg")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(),
-    help="The data directory to write (new, empty, or written by an earlier import).",
-)
-@click.option("--force", is_flag=True, help="Replace what the output directory holds even if no import wrote it.")
+@_written_to
 @click.option(
     "--products",
     type=click.Path(dir_okay=False, exists=True),

@@ -13,7 +13,20 @@ from pathlib import Path
 
 from ..errors import LithiumGraphError
 
-__all__ = ["find_chromium", "Renderer"]
+__all__ = ["CHROMIUM_ARGS", "find_chromium", "Renderer"]
+
+
+#: Headless Chromium offline and quiet: no sandbox (root in CI), no GPU, no calls home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-domain-reliability",
+]
 
 
 def find_chromium(path: str | None = None) -> str:
@@ -44,19 +57,7 @@ class Renderer:
         self._png_page: Any = None
         self._pw = sync_playwright().start()
         try:
-            self._browser = self._pw.chromium.launch(
-                executable_path=find_chromium(chromium),
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-default-apps",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--disable-domain-reliability",
-                ],
-            )
+            self._browser = self._pw.chromium.launch(executable_path=find_chromium(chromium), args=CHROMIUM_ARGS)
         except Exception as e:
             self._pw.stop()
             raise LithiumGraphError(f"cannot start Chromium: {str(e).splitlines()[0]}") from None
