@@ -151,7 +151,7 @@ def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, prog
         # into an empty graph CREATE is enough (and about twice as fast); a re-run after an
         # interrupted push finds nodes there and MERGEs, so it completes the graph without duplicates
         fresh = s.run("MATCH (n:LG) RETURN count(n) > 0 AS any").single()["any"] is False
-    with ThreadPoolExecutor(max(1, workers)) as pool:
+    with ThreadPoolExecutor(max(1, workers)) as pool, ThreadPoolExecutor(1) as serial:
         jobs = []
         for kind, rows in _rows_by_kind(G.nodes(data=True), lambda n, d: {"id": n}).items():
             assert kind in NODE_KINDS
@@ -187,7 +187,9 @@ def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, prog
                 else f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}"
             )
             jobs += [(q, rows[i : i + batch]) for i in range(0, len(rows), batch)]
-        _collect(_submit(pool, driver, jobs, database, batch, ends), progress)
+        # MERGE onto existing nodes locks both ends of every relationship it looks at: two sessions merging
+        # around the same busy node deadlock until the driver's retries run out, so a re-run goes one at a time
+        _collect(_submit(pool if fresh else serial, driver, jobs, database, batch, ends), progress)
 
 
 def _map_of(rows: list[dict], skip: tuple[str, ...] = ()) -> str:
