@@ -27,16 +27,21 @@ Evidence whose confidence is ``uncertain`` counts at ``uncertain_factor`` of its
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from heapq import nsmallest
 
 import networkx as nx
 
 from ..graph import cached, in_kind, short_name
 from ..history import first_day, parse_date
 from ..template import template
-from ..units import to_base
 from .gaps import Coverage, GapRules, gaps
 from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
+from .scoring import Candidate, ParkFacts, candidate_table, park_members, recent_hits, score, supply_hits, tie_hit
+from .scoring import candidates as _candidates  # noqa: F401  (read by lithiumgraph.coverage)
+from .scoring import flag as _flag
+from .scoring import makes_product as _makes_product
+from .scoring import points as _points
 from .targets import Recommendation, Recommendations, ScorePart, SegmentTargets
 
 __all__ = [
@@ -66,14 +71,6 @@ class RecommendWeights:
     uncertain_factor: float = 0.5
     recent_expansion: float = 1.0
     recent_years: int = 3  #: the window of ``recent_expansion``, back from the graph's date
-
-
-def _points(weight: float, confidence: str | None, w: RecommendWeights) -> float:
-    return round(weight * (w.uncertain_factor if confidence == "uncertain" else 1.0), 3)
-
-
-def _flag(confidence: str | None) -> str:
-    return " (uncertain)" if confidence == "uncertain" else ""
 
 
 class _Names(dict):
@@ -148,25 +145,35 @@ def recommend(
     )
     sited = _sited(G, scope, regions)
     runs, here_subs = _in_park(G, scope, own, rules)
+    ctx = ParkFacts(G, weights, names, grp, local_groups, sells, sited, scope, runs, here_subs, makers, recent)
     out = []
     for sg in target_segments(cov, segment):
-        cands = _candidates(G, sg.segment, set(sg.firms))
-        caps = {c: cap for c, (cap, _, _) in cands.items() if cap}
-        biggest = max(caps.values(), default=0.0)
+        table, present = candidate_table(G, sg.segment), set(sg.firms)
+        cands = [(c, e) for c, e in table.items() if c not in present]
+        biggest = max((e.capacity for _, e in cands if e.capacity), default=0.0)
         fits = _adjacent(T, sg.segment)
-        recs = []
-        for c, (cap, unit, membership) in cands.items():
-            parts = [_in_segment(sg.segment, membership)]
-            parts += _supplies_local(names, c, sells, local_groups, weights, grp, fits)
-            parts += _leader_and_capacity(sg.segment, membership, cap, unit, biggest, weights)
-            parts += _regional_tie(names, c, sited, weights, grp)
-            parts += _group_in_park(names, c, scope, weights, runs, grp, here_subs)
-            parts += _makes_product(G, c, sg.segment, weights) if c in makers else []
-            parts += _recent_expansion(names, c, recent, weights, grp)
-            parts = [replace(p, c_only=True) if p.points and c_only(G, p.sources) else p for p in parts]
-            recs.append(Recommendation(sg.segment, c, names[c], sum(p.points for p in parts), parts))
-        out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, _ranked(recs)[:top]))
+        # every candidate's score from points alone; only those shown get their parts spelled out
+        keys = [(-score(ctx, sg.segment, c, e, biggest, fits), e.name, c) for c, e in cands]
+        chosen = nsmallest(top, keys) if 0 <= top < len(keys) else sorted(keys)[:top]
+        recs = [_scored(ctx, sg.segment, c, table[c], biggest, fits) for _, _, c in chosen]
+        for i, r in enumerate(recs, 1):
+            r.rank = i
+        out.append(SegmentTargets(sg.segment, sg.name_zh, sg.status, sg.action, sg.reason, recs))
     return Recommendations(scope.park, out)
+
+
+def _scored(ctx: ParkFacts, seg: str, c: str, cand: Candidate, biggest: float, fits: set[str]) -> Recommendation:
+    """One candidate with its score broken into parts, each with its evidence and sources."""
+    weights, names, grp = ctx.weights, ctx.names, ctx.grp
+    parts = [_in_segment(seg, cand.membership)]
+    parts += _supplies_local(names, c, ctx.sells, ctx.local_groups, weights, grp, fits)
+    parts += _leader_and_capacity(seg, cand.membership, cand.capacity, cand.unit, biggest, weights)
+    parts += _regional_tie(names, c, ctx.sited, weights, grp)
+    parts += _group_in_park(names, c, ctx.scope, weights, ctx.runs, grp, ctx.here_subs)
+    parts += _makes_product(ctx.G, c, seg, weights) if c in ctx.makers else []
+    parts += _recent_expansion(names, c, ctx.recent, weights, grp)
+    parts = [replace(p, c_only=True) if p.points and c_only(ctx.G, p.sources) else p for p in parts]
+    return Recommendation(seg, c, names[c], sum(p.points for p in parts), parts)
 
 
 def _in_park(G, scope: Scope, own: Ownership, rules: GapRules) -> tuple[dict[str, str], dict[str, list]]:
@@ -214,14 +221,6 @@ def _adjacent(T, seg: str) -> set[str]:
     return {seg} | set(T.predecessors(seg)) | set(T.successors(seg)) if seg in T else {seg}
 
 
-def _ranked(recs: list[Recommendation]) -> list[Recommendation]:
-    """Highest score first (ties by name, then id), each numbered with its rank."""
-    recs.sort(key=lambda r: (-r.score, r.name, r.enterprise))
-    for i, r in enumerate(recs, 1):
-        r.rank = i
-    return recs
-
-
 def _in_segment(seg: str, membership: dict) -> ScorePart:
     """The zero-point part that states why the firm is a candidate at all: it is active in ``seg``."""
     return ScorePart(
@@ -263,89 +262,21 @@ def _leader_and_capacity(
     return parts
 
 
-def _candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:
-    """Enterprises active in ``seg`` but not in the park's ``seg``: ``id -> (capacity, unit, edge)``.
-
-    Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities, and only
-    what is built (operating or expanded): a plan or a site being built earns no capacity points; a firm
-    without a membership of its own is shown by its project with the first id (in id order, so the answer
-    does not hang on the order a store keeps the edges in).
-    """
-    member: dict[str, dict] = {}
-    projects: dict[str, list[dict]] = {}
-    for u, _, d in sorted(G.in_edges(seg, data=True), key=lambda e: e[0]):
-        kind = G.nodes[u]["kind"]
-        if d["kind"] != "IN_SEGMENT" or kind not in ("Enterprise", "Project"):
-            continue
-        firm = u if kind == "Enterprise" else G.nodes[u].get("enterprise")
-        if firm in present or d.get("status") in ("halted", "suspended", "cancelled"):
-            continue
-        if kind == "Enterprise":
-            member[firm] = d
-        else:
-            projects.setdefault(firm, []).append(d)
-    unit = G.nodes[seg].get("unit")
-    out = {}
-    for firm in set(member) | set(projects):
-        m = member.get(firm)
-        if m is not None and m.get("capacity") is not None and counts(m.get("status"), False):
-            cap = to_base(m["capacity"], m["unit"])
-        else:
-            cap = sum(
-                to_base(p["capacity"], p["unit"])
-                for p in projects.get(firm, [])
-                if p.get("capacity") is not None and counts(p.get("status"), False)
-            )
-        out[firm] = (cap or None, unit if cap else None, m if m is not None else projects[firm][0])
-    return out
-
-
-def _makes_product(G, c, seg, w) -> list[ScorePart]:
-    """The candidate's best product, in imported data, that maps to ``seg``: weight x confidence."""
-    best = None
-    for prod, keys in G._succ[c].items():
-        for d in keys.values():
-            if d["kind"] != "MAKES" or d.get("weight") is None:
-                continue
-            if d.get("segment") != seg and not any(
-                v == seg and e["kind"] == "MAPS_TO" for v, ks in G._succ[prod].items() for e in ks.values()
-            ):
-                continue
-            if best is None or d["weight"] > best[1]["weight"]:
-                best = (prod, d)
-    if best is None:
-        return []
-    prod, d = best
-    name = G.nodes[prod].get("name_zh") or G.nodes[prod].get("name_en") or prod
-    return [
-        ScorePart(
-            "makes_product",
-            _points(w.makes_product * float(d["weight"]), d.get("confidence"), w),
-            f"makes {name} (weight {float(d['weight']):.2f}{_flag(d.get('confidence'))}) per "
-            f"{', '.join(d.get('sources', ())) or 'imported data'}",
-            tuple(d.get("sources", ())),
-        )
-    ]
-
-
 def _supplies_local(names: _Names, c, sells, local_groups, w, grp, fits: set[str]) -> list[ScorePart]:
     """Relations of the candidate's group into the park's groups in the segment or a directly adjacent one."""
     parts: list[ScorePart] = []
-    for m in grp(c):
-        for cust, d in sells.get(m, ()):
-            if d.get("segment") not in fits:
-                continue
-            via = "" if m == c else f" (through {names[m]})"
-            firm = local_groups[cust]
-            where = "" if firm == cust else f", whose {names[firm]} is in the park"
-            parts.append(
-                ScorePart(
-                    "supplies_local",
-                    _points(w.supplies_local, d.get("confidence"), w),
-                    f"supplies {d.get('product')} to {names[cust]}{where}{via}{_flag(d.get('confidence'))}",
-                    tuple(d.get("sources", ())),
-                )
+    for m, cust, d in supply_hits(c, sells, grp, fits):
+        via = "" if m == c else f" (through {names[m]})"
+        firm = local_groups[cust]
+        where = "" if firm == cust else f", whose {names[firm]} is in the park"
+        parts.append(
+            ScorePart(
+                "supplies_local",
+                _points(w.supplies_local, d.get("confidence"), w),
+                f"supplies {d.get('product')} to {names[cust]}{where}{via}{_flag(d.get('confidence'))}",
+                tuple(d.get("sources", ())),
             )
+        )
     parts.sort(key=lambda p: -p.points)
     return parts[: w.supplies_local_max]
 
@@ -375,32 +306,26 @@ def _sited(G, scope, regions) -> list[tuple[str, dict[str, tuple[str, dict]]]]:
 
 def _regional_tie(names: _Names, c, sited, w, grp) -> list[ScorePart]:
     """The nearest region containing the park where the candidate's group is already sited."""
-    for i, (region, best) in enumerate(sited):
-        for m in grp(c):
-            if m in best:
-                place, d = best[m]
-                weight = w.tie_near if i == 0 else w.tie_far
-                via = "" if m == c else f" (through {names[m]})"
-                within = "" if place == region else f", within {names[region]}"
-                return [
-                    ScorePart(
-                        "regional_tie",
-                        _points(weight, d.get("confidence"), w),
-                        f"already sited in {names[place]}{within}{via}{_flag(d.get('confidence'))}",
-                        tuple(d.get("sources", ())),
-                    )
-                ]
-    return []
+    hit = tie_hit(c, sited, grp)
+    if hit is None:
+        return []
+    i, region, m, (place, d) = hit
+    weight = w.tie_near if i == 0 else w.tie_far
+    via = "" if m == c else f" (through {names[m]})"
+    within = "" if place == region else f", within {names[region]}"
+    return [
+        ScorePart(
+            "regional_tie",
+            _points(weight, d.get("confidence"), w),
+            f"already sited in {names[place]}{within}{via}{_flag(d.get('confidence'))}",
+            tuple(d.get("sources", ())),
+        )
+    ]
 
 
 def _group_in_park(names: _Names, c, scope, w, runs: dict[str, str], grp, here_subs) -> list[ScorePart]:
     """The candidate, or another member of its group (parent or subsidiary), is already in the park."""
-    members: dict[str, tuple] = {}
-    for m in grp(c):
-        members.setdefault(m, ())
-        for u, sources in here_subs.get(m, ()):  # the subsidiaries of each member that are in the park
-            members.setdefault(u, sources)
-    here = sorted(m for m in members if m in scope.enterprises or m in runs)
+    here, members = park_members(c, grp, here_subs, scope, runs)
     if not here:
         return []
     what = [("itself" if m == c else names[m]) + (f" (runs {runs[m]})" if m in runs else "") for m in here]
@@ -429,7 +354,7 @@ def _recent_projects(G, w: RecommendWeights) -> dict[str, list[tuple[str, str]]]
 
 def _recent_expansion(names: _Names, c, recent, w: RecommendWeights, grp) -> list[ScorePart]:
     """The group's projects begun in the last ``recent_years`` years, anywhere."""
-    hits = sorted((p, when, m) for m in grp(c) for p, when in recent.get(m, ()))
+    hits = recent_hits(c, recent, grp)
     if not hits:
         return []
     what = ", ".join(f"{p} ({when})" + ("" if m == c else f" through {names[m]}") for p, when, m in hits[:3])
