@@ -68,3 +68,19 @@ def test_a_snapshot_and_an_edited_graph_get_their_own_groups(G):
     assert all(group_of(S, f) == walk(S, f) for f, k in S.nodes(data="kind") if k == "Enterprise")
     assert Ownership.of(S) is not Ownership.of(G)
     assert recommend(S, "yichun-etdz").to_dict() == recommend(S.copy(), "yichun-etdz").to_dict()
+
+
+@pytest.mark.parametrize("which", ["graph_data", "synthetic"])
+def test_the_top_candidates_are_the_head_of_the_whole_ranking(G, synth, which):
+    """Candidates are ranked by points alone and only the shown ones get their parts: the top five are the
+    first five of the whole ranking, which runs by the sum of each candidate's parts, then name, then id."""
+    H = G if which == "graph_data" else synth
+    parks = ["yichun-etdz", "yichun-city", "jiangxi"] if which == "graph_data" else ["syn-park00000", "syn-city0000"]
+    for p in parks:
+        whole = recommend(H, p, top=10**6)
+        assert sum(len(t.candidates) for t in whole) > 20
+        for t, head in zip(whole, recommend(H, p, top=5)):
+            assert [r.row() for r in head.candidates] == [r.row() for r in t.candidates[:5]]
+            keys = [(-sum(x.points for x in r.parts), r.name, r.enterprise) for r in t.candidates]
+            assert keys == sorted(keys) and [r.score for r in t.candidates] == [-k[0] for k in keys]
+            assert [r.rank for r in t.candidates] == list(range(1, len(t.candidates) + 1))
