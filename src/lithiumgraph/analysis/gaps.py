@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..template import layers, segment_order, template
-from ..graph import out_kind, short_name
+from ..graph import short_name
 from ..output import format_value
 from .balance import MATERIALS, Balance, balance
+from .edges import edges_by_node
 from .grades import C_ONLY, c_only
 from .presence import SegmentSites, sites
-from .scope import Scope, group_of, park_scope
+from .scope import Ownership, Scope, park_scope
 from ..timeline import firm_stopped
 
 __all__ = ["GapRules", "SegmentGap", "Coverage", "gaps"]
@@ -379,9 +380,10 @@ def _leaders(G, firms, seg, rules) -> list[tuple[str, str, tuple[str, ...], bool
     source; an uncertain claim, or a firm whose production has stopped or that is in bankruptcy
     restructuring (:func:`~lithiumgraph.timeline.firm_stopped`), is listed but does not count."""
     out = []
+    grp, memberships = Ownership.of(G).group, edges_by_node(G, "IN_SEGMENT")
     for f in firms:
-        for m in group_of(G, f):
-            for s, d in out_kind(G, m, "IN_SEGMENT"):
+        for m in grp(f):
+            for s, d in memberships.get(m, ()):
                 if s == seg and d.get("leader") in rules.leader_levels:
                     via = "" if m == f else f" via {_name(G, m)}"
                     halt = firm_stopped(G, f) or (firm_stopped(G, m) if m != f else None)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..graph import in_kind, out_kind
+from ..graph import in_kind
 from ..timeline import capacity_class
 from ..units import to_base
+from .edges import edges_by_node
 from .scope import Scope
 
 __all__ = ["Site", "SegmentSites", "sites", "RUNNING", "BUILDING", "PROMISED", "STOPPED"]
@@ -141,11 +142,12 @@ def sites(G: nx.MultiDiGraph, scope: Scope) -> dict[str, SegmentSites]:
                 _pipeline(status, d.get("confidence")),
             )
         )
+    memberships = edges_by_node(G, "IN_SEGMENT")
     for park in sorted(scope.parks):
         for firm, d in sorted(in_kind(G, park, "LOCATED_IN"), key=lambda x: (x[0], x[1].get("role") or "")):
             if not d.get("segments") or G.nodes[firm].get("kind") != "Enterprise":
                 continue
-            member = {s: m for s, m in out_kind(G, firm, "IN_SEGMENT")}
+            member = dict(memberships.get(firm, ()))
             for seg in d["segments"]:
                 m = member.get(seg, {})
                 status = m.get("status")

@@ -34,6 +34,7 @@ import networkx as nx
 from ..graph import cached, in_kind, short_name
 from ..history import first_day, parse_date
 from ..template import template
+from .edges import edges_by_node
 from .gaps import Coverage, GapRules, gaps
 from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
@@ -136,14 +137,13 @@ def recommend(
     names = _Names(G)
     grp = own.group
     local_groups = {m: f for f in sorted(local) for m in grp(f)}  # group member -> local firm, in a fixed order
-    regions = [(r, park_scope(G, r)) for r in ancestors(G, scope.park)[:2]]
     sells = _sales_into(G, local_groups)
     T = template(G)
     makers = cached(G, "makers", _makers)
     recent = cached(
         G, ("recent projects", weights.recent_years, G.graph.get("as_of")), lambda G: _recent_projects(G, weights)
     )
-    sited = _sited(G, scope, regions)
+    sited = [(r, _Seats(cached(G, ("seats", r), lambda G: _seats(G, r)), scope)) for r in ancestors(G, scope.park)[:2]]
     runs, here_subs = _in_park(G, scope, own, rules)
     ctx = ParkFacts(G, weights, names, grp, local_groups, sells, sited, scope, runs, here_subs, makers, recent)
     out = []
@@ -185,9 +185,10 @@ def _in_park(G, scope: Scope, own: Ownership, rules: GapRules) -> tuple[dict[str
         for p in sorted(scope.projects)
         if counts(G.nodes[p].get("status"), rules.include_pipeline)
     }
+    here = scope.enterprises | set(runs)
+    parents = {v for u in here for v in own.parents.get(u, ())}  # no other parent has a subsidiary here
     here_subs = {
-        m: [(u, tuple(d.get("sources", ()))) for u, d in subs if u in scope.enterprises or u in runs]
-        for m, subs in own.subsidiaries.items()
+        m: [(u, tuple(d.get("sources", ()))) for u, d in own.subsidiaries[m] if u in here] for m in sorted(parents)
     }
     return runs, here_subs
 
@@ -205,8 +206,9 @@ def target_segments(cov: Coverage, segment: str | None = None) -> list:
 def _sales_into(G, local_groups: dict[str, str]) -> dict[str, list[tuple[str, dict]]]:
     """Supplier -> its SUPPLIES edges into the local firms' groups."""
     sells: dict[str, list[tuple[str, dict]]] = {}
+    supplied = edges_by_node(G, "SUPPLIES", incoming=True)
     for cust in local_groups:
-        for sup, d in in_kind(G, cust, "SUPPLIES"):
+        for sup, d in supplied.get(cust, ()):
             sells.setdefault(sup, []).append((cust, d))
     return sells
 
@@ -281,27 +283,40 @@ def _supplies_local(names: _Names, c, sells, local_groups, w, grp, fits: set[str
     return parts[: w.supplies_local_max]
 
 
-def _sited(G, scope, regions) -> list[tuple[str, dict[str, tuple[str, dict]]]]:
-    """Per region around the park (nearest first): firm -> (place, evidence) of its best seat there
-    outside the park itself (a location, or a project it runs)."""
-    out = []
-    for region, inside in regions:
-        best: dict[str, tuple[str, dict]] = {}
+def _seats(G, region: str) -> dict[str, list[tuple[bool, str, str, dict]]]:
+    """Firm -> its seats in ``region`` (a location, or a project it runs) in the order they are offered:
+    ``(is project, park or project id, place, evidence)``, locations by park id, then projects by id."""
+    inside = park_scope(G, region)
+    seats: dict[str, list[tuple[bool, str, str, dict]]] = {}
+    for p in sorted(inside.parks):
+        for u, d in in_kind(G, p, "LOCATED_IN"):
+            if G.nodes[u]["kind"] == "Enterprise":
+                seats.setdefault(u, []).append((False, p, p, d))
+    for p in sorted(inside.projects):
+        d = G.nodes[p]
+        seats.setdefault(d["enterprise"], []).append((True, p, d["park"], d))
+    return seats
 
-        def offer(firm, place, d):
-            if firm not in best or (best[firm][1].get("confidence") == "uncertain") > (
-                d.get("confidence") == "uncertain"
-            ):
-                best[firm] = (place, d)
 
-        for p in sorted(inside.parks - scope.parks):
-            for u, d in in_kind(G, p, "LOCATED_IN"):
-                if G.nodes[u]["kind"] == "Enterprise":
-                    offer(u, p, d)
-        for p in sorted(inside.projects - scope.projects):
-            offer(G.nodes[p]["enterprise"], G.nodes[p]["park"], G.nodes[p])
-        out.append((region, best))
-    return out
+class _Seats(dict):
+    """Firm -> (place, evidence) of its best seat in a region around the park, outside the park itself:
+    the first that is not uncertain, else the first; worked out for the firms asked about only (a
+    country's seats are read once per graph, :func:`_seats`)."""
+
+    def __init__(self, seats: dict, scope: Scope):
+        super().__init__()
+        self.seats, self.scope = seats, scope
+
+    def __missing__(self, firm: str) -> tuple[str, dict] | None:
+        offers = [
+            (place, d)
+            for is_project, key, place, d in self.seats.get(firm, ())
+            if key not in (self.scope.projects if is_project else self.scope.parks)
+        ]
+        self[firm] = best = next(
+            (o for o in offers if o[1].get("confidence") != "uncertain"), offers[0] if offers else None
+        )
+        return best
 
 
 def _regional_tie(names: _Names, c, sited, w, grp) -> list[ScorePart]:

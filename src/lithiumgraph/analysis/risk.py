@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..template import template
-from ..graph import in_kind, out_kind, short_name
+from ..graph import out_kind, short_name
+from .edges import edges_by_node
 from .gaps import Coverage, GapRules, gaps
 from .presence import sites
-from .scope import Scope, group_of, park_scope
+from .scope import Ownership, Scope, park_scope
 
 __all__ = ["SingleSource", "Chokepoint", "Concentration", "RiskReport", "risk"]
 
@@ -137,7 +138,7 @@ def _name(G, n: str) -> str:
 
 def _top(G, n):
     """The top of ``n``'s group (its ultimate parent)."""
-    return group_of(G, n)[-1]
+    return Ownership.of(G).group(n)[-1]
 
 
 def risk(
@@ -176,7 +177,8 @@ def risk(
     local = scope.firms
     rep = RiskReport(scope.park)
     # customers are local firms and the groups they belong to
-    customers = {m: f for f in sorted(local) for m in group_of(G, f)}
+    grp = Ownership.of(G).group
+    customers = {m: f for f in sorted(local) for m in grp(f)}
     rep.single_sources += _single_sources(G, customers)
     rep.chokepoints += _sole_firms(G, cov)
     here_sites = sites(G, scope)
@@ -189,9 +191,10 @@ def risk(
 def _single_sources(G, customers: dict[str, str]) -> list[SingleSource]:
     """Inputs for which a local firm's group has one documented supplier: losing it stops that input."""
     out = []
+    supplied = edges_by_node(G, "SUPPLIES", incoming=True)
     for cust in sorted(customers):
         by_seg: dict[str | None, list[tuple[str, dict]]] = {}
-        for sup, d in in_kind(G, cust, "SUPPLIES"):
+        for sup, d in supplied.get(cust, ()):
             by_seg.setdefault(d.get("segment"), []).append((sup, d))
         for seg, sups in sorted(by_seg.items(), key=lambda x: str(x[0])):
             if len({s for s, _ in sups}) == 1:
@@ -238,28 +241,22 @@ def _articulation_points(G, scope: Scope, local, customers: dict[str, str], here
     """Chokepoints (b): articulation points of the supply network around the park: the supply edges
     between the park's firms (with their groups) and their direct suppliers and customers."""
     out: list[Chokepoint] = []
-    pairs: set[tuple[str, str]] = set()
+    supplied, supplies = edges_by_node(G, "SUPPLIES", incoming=True), edges_by_node(G, "SUPPLIES")
+    adj: dict[str, set[str]] = {}
     for m in customers:
-        pairs.update((u, m) if u <= m else (m, u) for u, _ in in_kind(G, m, "SUPPLIES"))
-        pairs.update((m, v) if m <= v else (v, m) for v, _ in out_kind(G, m, "SUPPLIES"))
-    firms = {x for p in pairs for x in p}
-    small = len(firms) <= 5000  # betweenness is computed: build in sorted order, as sampled betweenness
-    S = nx.Graph()  # must not depend on the store's edge order (articulation points do not)
-    S.add_nodes_from(sorted(firms) if small else firms)
-    S.add_edges_from(sorted(pairs) if small else pairs)
-    if S.number_of_nodes():
+        for u, _ in supplied.get(m, ()):
+            adj.setdefault(u, set()).add(m)
+            adj.setdefault(m, set()).add(u)
+        for v, _ in supplies.get(m, ()):
+            adj.setdefault(m, set()).add(v)
+            adj.setdefault(v, set()).add(m)
+    if adj:
         # exact up to 200 firms; up to 5,000 estimated from 32 sampled sources (fixed seed: repeatable);
         # beyond that left out (None), as it would cost more than every other analysis together
-        n = S.number_of_nodes()
-        bc = (
-            nx.betweenness_centrality(S, normalized=True)
-            if n <= 200
-            else nx.betweenness_centrality(S, k=32, normalized=True, seed=0)
-            if n <= 5000
-            else {}
-        )
+        n = len(adj)
+        bc = _betweenness(adj) if n <= 5000 else {}
         rows = _local_rows(G, scope, local, here_sites)
-        for a in sorted(nx.articulation_points(S)):
+        for a in sorted(_cut_vertices(adj)):
             out.append(
                 Chokepoint(
                     a,
@@ -272,6 +269,55 @@ def _articulation_points(G, scope: Scope, local, customers: dict[str, str], here
                     rows.get(a, []),
                 )
             )
+    return out
+
+
+def _betweenness(adj: dict[str, set[str]]) -> dict[str, float]:
+    """Betweenness of the network (built in sorted order, as sampled betweenness must not depend on the
+    store's edge order): exact up to 200 firms, else estimated from 32 sources picked with a fixed seed."""
+    S = nx.Graph()
+    S.add_nodes_from(sorted(adj))
+    S.add_edges_from(sorted((u, v) for u, vs in adj.items() for v in vs if u <= v))
+    if len(adj) <= 200:
+        return nx.betweenness_centrality(S, normalized=True)
+    return nx.betweenness_centrality(S, k=32, normalized=True, seed=0)
+
+
+def _cut_vertices(adj: dict[str, set[str]]) -> set[str]:
+    """The articulation points of the undirected network ``adj`` (node -> neighbours): those whose removal
+    leaves more connected components. Tarjan's low-link depth-first search, without recursion; the same set
+    networkx's ``articulation_points`` gives, without first building a networkx graph of the network."""
+    disc: dict[str, int] = {}
+    low: dict[str, int] = {}
+    out: set[str] = set()
+    for root in adj:
+        if root in disc:
+            continue
+        disc[root] = low[root] = len(disc)
+        children = 0
+        stack = [(root, "", iter(adj[root]))]
+        while stack:
+            node, parent, nbrs = stack[-1]
+            for nxt in nbrs:
+                if nxt == parent or nxt == node:
+                    continue
+                if nxt in disc:
+                    low[node] = min(low[node], disc[nxt])
+                else:
+                    disc[nxt] = low[nxt] = len(disc)
+                    stack.append((nxt, node, iter(adj[nxt])))
+                    break
+            else:
+                stack.pop()
+                if node == root:
+                    continue
+                low[parent] = min(low[parent], low[node])
+                if parent == root:
+                    children += 1
+                elif low[node] >= disc[parent]:
+                    out.add(parent)
+        if children > 1:
+            out.add(root)
     return out
 
 
@@ -323,9 +369,10 @@ def _local_rows(G, scope, local: frozenset[str] | set[str], here: dict) -> dict[
         for site in ss.present + ss.pipeline:
             by_firm.setdefault(site.enterprise, []).append(site.row)
     out: dict[str, list[str]] = {}
+    grp = Ownership.of(G).group
     for firm in sorted(local):
         rows = by_firm.get(firm) or [f"{firm}@{p}" for p, _ in out_kind(G, firm, "LOCATED_IN") if p in scope.parks]
-        for member in group_of(G, firm):
+        for member in grp(firm):
             have = out.setdefault(member, [])
             have += [r for r in sorted(dict.fromkeys(rows)) if r not in have]
     return out

@@ -46,7 +46,7 @@ class ParkFacts:
     grp: Any  #: firm -> its group (itself and its parents, nearest first)
     local_groups: dict[str, str]  #: group member -> local firm
     sells: dict[str, list[tuple[str, dict]]]  #: supplier -> its relations into the local groups
-    sited: list  #: per region around the park: firm -> its best seat there
+    sited: list  #: per region around the park: firm -> its best seat there, or None
     scope: Any  #: the park's :class:`~lithiumgraph.scope.Scope`
     runs: dict[str, str]  #: firm -> a counted project it runs in the park
     here_subs: dict[str, list]  #: parent -> its subsidiaries in the park, with sources
@@ -121,8 +121,9 @@ def tie_hit(c, sited, grp) -> tuple[int, str, str, tuple[str, dict]] | None:
     ``c``'s group is sited, or None."""
     for i, (region, best) in enumerate(sited):
         for m in grp(c):
-            if m in best:
-                return i, region, m, best[m]
+            seat = best[m]
+            if seat is not None:
+                return i, region, m, seat
     return None
 
 

@@ -1,0 +1,29 @@
+"""Each node's edges of one kind, read once per graph: the analyses ask them of thousands of firms per
+park (a region's suppliers and customers, every firm's segment memberships), and scanning each firm's
+whole adjacency for them every time cost more than the analyses' own work at 100,000 enterprises."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ..graph import cached
+
+__all__ = ["edges_by_node"]
+
+
+def edges_by_node(G: nx.MultiDiGraph, kind: str, incoming: bool = False) -> dict[str, list[tuple[str, dict]]]:
+    """Node -> ``(other end, attrs)`` of its outgoing (or ``incoming``) edges of ``kind``, in the order
+    :func:`lithiumgraph.graph.out_kind` (:func:`~lithiumgraph.graph.in_kind`) gives them; a node without
+    one is absent."""
+
+    def build(G: nx.MultiDiGraph) -> dict[str, list[tuple[str, dict]]]:
+        out: dict[str, list[tuple[str, dict]]] = {}
+        cut = len(kind)
+        for n, nbrs in (G._pred if incoming else G._succ).items():
+            for v, keys in nbrs.items():
+                for k, d in keys.items():
+                    if k == kind or (k[cut : cut + 1] == "#" and k.startswith(kind)):
+                        out.setdefault(n, []).append((v, d))
+        return out
+
+    return cached(G, ("edges by node", kind, incoming), build)
