@@ -243,3 +243,23 @@ def test_recent_expansion_names_projects_begun_within_the_window():
             assert (
                 date(2020, 6, 30) < date.fromisoformat(when if len(when) == 10 else when + "-01") <= date(2023, 6, 30)
             )
+
+
+def test_articulation_points_are_networkx_s():
+    """risk's own low-link search finds the articulation points networkx finds, on sparse random networks
+    with several components, self-loops and paths (where every inner node is one)."""
+    import random
+
+    import networkx as nx
+
+    from lithiumgraph.analysis.risk import _cut_vertices
+
+    rnd = random.Random(7)
+    for n, m in [(2, 1), (5, 4), (30, 30), (200, 220), (2000, 2300)]:
+        S = nx.Graph()
+        S.add_nodes_from(f"f{i}" for i in range(n))
+        S.add_edges_from((f"f{rnd.randrange(n)}", f"f{rnd.randrange(n)}") for _ in range(m))
+        adj = {u: set(S[u]) for u in S}
+        assert _cut_vertices(adj) == set(nx.articulation_points(S)), n
+    path = {f"p{i}": {f"p{j}" for j in (i - 1, i + 1) if 0 <= j < 6} for i in range(6)}
+    assert _cut_vertices(path) == {f"p{i}" for i in range(1, 5)}
