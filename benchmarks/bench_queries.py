@@ -38,7 +38,8 @@ def main():
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
     store = None
     if args.neo4j:
-        from lithiumgraph.stores.neo4j import Neo4jStore, push
+        from lithiumgraph.stores.neo4j import Neo4jStore
+        from lithiumgraph.stores.neo4jpush import push
 
         store = Neo4jStore(
             os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]

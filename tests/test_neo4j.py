@@ -289,7 +289,8 @@ def test_labels_and_types_outside_the_allow_list_never_reach_the_server(yichun):
     """A kind that is not in the model is refused before any query is sent; the graph stays as it was."""
     import networkx as nx
     from lithiumgraph.errors import LithiumGraphError
-    from lithiumgraph.stores.neo4j import connect, push as push_graph
+    from lithiumgraph.stores.neo4j import connect
+    from lithiumgraph.stores.neo4jpush import push as push_graph
 
     before = counts(yichun)
     driver = connect(yichun["uri"], yichun["user"], yichun["password"])
@@ -317,7 +318,8 @@ def test_concurrent_batches_create_then_merge_the_very_graph(yichun):
     """Small batches on several sessions: an empty graph gets exactly ``G``; a push onto it after edits
     (a property changed, one dropped, an edge gone) MERGEs it into exactly the edited graph."""
     from lithiumgraph import load_graph
-    from lithiumgraph.stores.neo4j import Neo4jStore, connect, push as push_graph
+    from lithiumgraph.stores.neo4j import Neo4jStore, connect
+    from lithiumgraph.stores.neo4jpush import push as push_graph
 
     G = load_graph()
     driver = connect(yichun["uri"], yichun["user"], yichun["password"])

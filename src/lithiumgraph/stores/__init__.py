@@ -88,7 +88,8 @@ def push(
     """Write ``G`` to the Neo4j server at ``uri`` (see :func:`.neo4j.push`) and close the connection;
     returns the counts of nodes and relationships pushed. ``progress(total)``, called once the server
     has answered, gives a context manager whose value's ``update(n)`` is told of each batch."""
-    from .neo4j import connect, push as _push
+    from .neo4j import connect
+    from .neo4jpush import push as _push
 
     driver = connect(uri, user, password, database)
     try:

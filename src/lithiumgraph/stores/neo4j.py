@@ -1,17 +1,9 @@
-"""The Neo4j store: push the graph in idempotent batches, and read it back as the same networkx graph.
-
-Every node lithiumgraph writes carries the label ``LG`` (what ``--replace`` clears) and one label from
-:data:`~lithiumgraph.model.NODE_KINDS`; relationship types come from
-:data:`~lithiumgraph.model.EDGE_KINDS`. Labels and types are never taken from data: anything outside
-the allow-lists is refused. Values always travel as query parameters.
-"""
+"""The Neo4j store: the connection, the one error mapping, and reading a pushed graph back as the same
+networkx graph (:mod:`.neo4jpush` writes it: nodes labelled ``LG`` and their kind)."""
 
 from __future__ import annotations
 
-import re
-from concurrent.futures import ThreadPoolExecutor
-from itertools import chain
-from typing import Callable, Iterable
+from typing import Iterable
 
 import networkx as nx
 
@@ -19,14 +11,8 @@ from ..errors import LithiumGraphError, QueryError, StoreUnavailable
 from ..model import EDGE_KINDS, NODE_KINDS
 from . import Result
 
-__all__ = ["Neo4jStore", "connect", "push", "plain"]
+__all__ = ["Neo4jStore", "connect", "plain"]
 
-BATCH = 5000
-WORKERS = 2  # concurrent sessions: the server commits one batch while the next is sent
-PROPERTY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# relationships first, in small transactions, so that dense nodes never need one huge transaction
-CLEAR_RELS = "MATCH (:LG)-[e]->(:LG) CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS"
-CLEAR_NODES = "MATCH (n:LG) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 #: Relationships above which ``push`` points to the offline import (``export --to neo4j-import``) for a first load.
 OFFLINE_ABOVE = 1_000_000
 TIMEOUT = 3.0  # seconds: connection, acquisition and retry window, so a dead server fails fast
@@ -102,160 +88,6 @@ def _error(
 def _first_line(e: Exception) -> str:
     text = (str(e).strip() or type(e).__name__).splitlines()[0]
     return text.split(" (resolved to")[0].rstrip(" :")
-
-
-def push(
-    G: nx.MultiDiGraph,
-    driver,
-    *,
-    database: str | None = None,
-    replace: bool = False,
-    batch: int = BATCH,
-    progress: Callable[[int], None] | None = None,
-    uri: str = "",
-    workers: int = WORKERS,
-) -> dict:
-    """Write ``G`` to Neo4j: constraint first, then UNWIND batches on ``workers`` concurrent sessions
-    (CREATE into an empty graph, MERGE otherwise). Running it twice leaves the same nodes, relationships
-    and properties. Returns the counts."""
-    kinds, keys = set(), set()
-    for *_, d in chain(G.nodes(data=True), G.edges(data=True)):
-        kinds.add(d.get("kind"))
-        keys.update(d)
-    bad = sorted(map(str, kinds - set(NODE_KINDS + EDGE_KINDS)))
-    if bad:
-        raise LithiumGraphError(f"refusing to push kinds outside the allow-list: {', '.join(bad)}")
-    bad = sorted(k for k in map(str, keys) if not PROPERTY_RE.fullmatch(k))
-    if bad:
-        raise LithiumGraphError(f"refusing to push property names outside [A-Za-z_][A-Za-z0-9_]*: {bad[0]!r}")
-    from .pushlock import hold
-
-    try:
-        with hold(driver, database, uri):  # one push at a time; reads are told while it runs
-            _write(G, driver, database, replace, batch, progress, workers)
-    except Exception as e:
-        err = _error(e, uri, during="push")
-        if err is e:
-            raise
-        raise err from None
-    return {"nodes": G.number_of_nodes(), "relationships": G.number_of_edges()}
-
-
-def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, progress, workers: int) -> None:
-    """The push itself, under the lock: constraint, optional clear, then node and relationship batches."""
-    with driver.session(database=database) as s:
-        s.run("CREATE CONSTRAINT lg_id IF NOT EXISTS FOR (n:LG) REQUIRE n.id IS UNIQUE").consume()
-        if replace:
-            s.run(CLEAR_RELS).consume()
-            s.run(CLEAR_NODES).consume()
-        # into an empty graph CREATE is enough (and about twice as fast); a re-run after an
-        # interrupted push finds nodes there and MERGEs, so it completes the graph without duplicates
-        fresh = s.run("MATCH (n:LG) RETURN count(n) > 0 AS any").single()["any"] is False
-    with ThreadPoolExecutor(max(1, workers)) as pool, ThreadPoolExecutor(1) as serial:
-        jobs = []
-        for kind, rows in _rows_by_kind(G.nodes(data=True), lambda n, d: {"id": n}).items():
-            assert kind in NODE_KINDS
-            props = _map_of(rows)
-            q = (
-                f"UNWIND $rows AS r CREATE (n:LG:{kind} {props})"
-                if fresh
-                else f"UNWIND $rows AS r MERGE (n:LG {{id: r.id}}) SET n = {props}, n:{kind}"
-            )
-            jobs += [
-                (q + " RETURN n.id AS id, elementId(n) AS e", rows[i : i + batch]) for i in range(0, len(rows), batch)
-            ]
-        nodes = _submit(pool, driver, jobs, database, batch)
-        # relationship rows are built while the server creates the nodes; they find their ends by
-        # element id, a cheaper seek than the id index, filled in just before each batch is sent
-        by_type = _rows_by_kind(G.edges(keys=True, data=True), lambda u, v, k, d: {"_u": u, "_v": v, "_key": k})
-        element = {r["id"]: r["e"] for records in _collect(nodes, progress) for r in records}
-
-        def ends(rows):
-            for r in rows:
-                r["_u"], r["_v"] = element[r["_u"]], element[r["_v"]]
-            return rows
-
-        jobs = []
-        for kind, rows in by_type.items():
-            assert kind in EDGE_KINDS
-            rows.sort(key=lambda r: (r["_u"], r["_v"]))  # neighbouring rows touch the same nodes
-            props = _map_of(rows, skip=("_u", "_v"))
-            match = "MATCH (a) WHERE elementId(a) = r._u MATCH (b) WHERE elementId(b) = r._v"
-            q = (
-                f"UNWIND $rows AS r {match} CREATE (a)-[e:{kind} {props}]->(b)"
-                if fresh
-                else f"UNWIND $rows AS r {match} MERGE (a)-[e:{kind} {{_key: r._key}}]->(b) SET e = {props}"
-            )
-            jobs += [(q, rows[i : i + batch]) for i in range(0, len(rows), batch)]
-        # MERGE onto existing nodes locks both ends of every relationship it looks at: two sessions merging
-        # around the same busy node deadlock until the driver's retries run out, so a re-run goes one at a time
-        _collect(_submit(pool if fresh else serial, driver, jobs, database, batch, ends), progress)
-
-
-def _map_of(rows: list[dict], skip: tuple[str, ...] = ()) -> str:
-    """A map literal taking every property the rows carry, ``{`id`: r.`id`, …}``. Spelling the keys out
-    spares CREATE the Eager step (every row buffered) that Neo4j plans for ``SET n = r``; a row without
-    a key stores nothing there.
-    ``push`` has checked every key against :data:`PROPERTY_RE` before anything was sent."""
-    keys = sorted({k for r in rows for k in r} - set(skip))
-    assert all(PROPERTY_RE.fullmatch(k) for k in keys)
-    return "{" + ", ".join(f"`{k}`: r.`{k}`" for k in keys) + "}"
-
-
-def _rows_by_kind(items, base) -> dict[str, list[dict]]:
-    """Property rows grouped by kind, from ``G.nodes(data=True)`` or ``G.edges(keys=True, data=True)``;
-    ``base(*item)`` gives the identifying fields. Tuples stay tuples: the driver sends them as lists."""
-    out: dict[str, list[dict]] = {}
-    for item in items:
-        d = item[-1]
-        row = {k: v for k, v in d.items() if k != "kind"}
-        row.update(base(*item))
-        out.setdefault(d["kind"], []).append(row)
-    return out
-
-
-class _Rows(list):
-    """A batch of rows with a short repr: the driver formats every RUN's parameters for its debug log
-    even when that log is off (neo4j 6.4, ``_bolt5.py``), which cost a quarter of the client's time."""
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} rows>"
-
-
-def _submit(pool, driver, parts: list[tuple[str, list]], database, batch: int, prepare=None) -> list:
-    """Queue (query, rows) parts on the pool's sessions, so the server commits one transaction while
-    the next is prepared and sent. Consecutive small parts share a transaction of up to ``batch`` rows
-    (a graph has many kinds with few rows each); ``prepare(rows)`` runs once, before a part is sent."""
-    jobs: list[list[tuple[str, list]]] = []
-    size = 0
-    for q, rows in parts:
-        if not jobs or size + len(rows) > batch:
-            jobs.append([])
-            size = 0
-        jobs[-1].append((q, rows))
-        size += len(rows)
-
-    def one(job):
-        job = [(q, _Rows(prepare(rows) if prepare else rows)) for q, rows in job]
-        with driver.session(database=database) as s:
-            return s.execute_write(lambda tx: [r for q, rows in job for r in tx.run(q, rows=rows)])
-
-    return [(sum(len(rows) for _, rows in job), pool.submit(one, job)) for job in jobs]
-
-
-def _collect(futures: list, progress) -> list[list]:
-    """Each transaction's records, in order; the first failure cancels those not yet started."""
-    out = []
-    try:
-        for n, f in futures:
-            out.append(f.result())
-            if progress:
-                progress(n)
-    except BaseException:
-        for _, f in futures:
-            f.cancel()
-        raise
-    return out
 
 
 def plain(value, ids: dict | None = None):
