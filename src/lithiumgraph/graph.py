@@ -19,7 +19,17 @@ from .columns import Table, field_names
 from .dataset import Dataset
 from .history import Step, project_steps, status_on
 
-__all__ = ["build_graph", "nodes_of", "edges_of", "display_name", "short_name", "out_kind", "in_kind", "cached"]
+__all__ = [
+    "build_graph",
+    "nodes_of",
+    "edges_of",
+    "display_name",
+    "short_name",
+    "out_kind",
+    "in_kind",
+    "cached",
+    "forget",
+]
 
 _PROVENANCE = ("sources", "as_of", "confidence", "valid_from", "valid_to", "retrieved_on")
 
@@ -358,3 +368,8 @@ def cached(G: nx.MultiDiGraph, key, build):
     if key not in got[1]:
         got[1][key] = build(G)
     return got[1][key]
+
+
+def forget(G: nx.MultiDiGraph) -> None:
+    """Drop the indexes kept for ``G``: for a graph edited in place (a snapshot taken in place)."""
+    _INDEXES.pop(G, None)

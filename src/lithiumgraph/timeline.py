@@ -20,6 +20,7 @@ from datetime import date
 
 import networkx as nx
 
+from .graph import forget
 from .history import Step, first_day, last_day, parse_date, status_on
 
 __all__ = [
@@ -108,6 +109,9 @@ class _Rule:
         self.day, self.source_dates = day, source_dates
         self.late = {s for s, dt in source_dates.items() if dt > day}  # sources published after the day
         self._seen: dict[tuple, bool] = {}
+        #: An edge's verdict by (kind, role, valid_from, valid_to, as_of, sources): 0 left out, 1 kept as it
+        #: is, 2 kept without its late sources.
+        self.edges: dict[tuple, int] = {}
 
     @staticmethod
     def key(d: dict, timeless: bool) -> tuple:
@@ -134,6 +138,13 @@ class _Rule:
         self._seen[key] = ok
         return ok
 
+    def edge(self, key: tuple, d: dict) -> int:
+        """The verdict on an edge whose key (see :attr:`edges`) was not seen yet, remembered."""
+        ok = self.keeps(d, key[0] in _TIMELESS_EDGES or key[1] == "part_of")
+        srcs = d.get("sources")
+        got = self.edges[key] = 0 if not ok else 2 if self.late and srcs and not self.late.isdisjoint(srcs) else 1
+        return got
+
 
 def _attrs(d: dict, rule: _Rule) -> dict:
     """``d`` without the sources published after the day (``d`` itself when none is)."""
@@ -144,11 +155,15 @@ def _attrs(d: dict, rule: _Rule) -> dict:
     return {**d, "sources": tuple(s for s in srcs if s not in late)}
 
 
-def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGraph:
+def snapshot(G: nx.MultiDiGraph, day: str | date | None = None, *, inplace: bool = False) -> nx.MultiDiGraph:
     """The graph as known and true on ``day`` (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date; a period
     means its last day; None means today). Returns ``G`` itself when nothing differs on today or on the
     day ``G`` already stands for; an earlier day gets its own graph with ``as_of`` set, even when no fact
     differs, so answers measured back from the day (recent projects) use it.
+
+    ``inplace=True`` is for a caller that hands ``G`` over (a graph just built or read from the cache and
+    kept for nothing else): what does not hold on the day is removed from ``G`` itself, which is returned,
+    rather than all that holds being copied into a new graph; the same nodes, edges and properties.
 
     >>> from lithiumgraph import load_graph
     >>> G = load_graph()
@@ -161,13 +176,13 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None) -> nx.MultiDiGra
     paused = gc.isenabled()
     gc.disable()  # a million new dicts: the collector would rescan the whole graph over and over
     try:
-        return _snapshot(G, day)
+        return _snapshot(G, day, inplace)
     finally:
         if paused:
             gc.enable()
 
 
-def _snapshot(G: nx.MultiDiGraph, day: date) -> nx.MultiDiGraph:
+def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
     node = G._node
     source_dates = {n: first_day(d["date"]) for n, d in node.items() if d.get("kind") == "Source" and d.get("date")}
     rule = _Rule(day, source_dates)
@@ -195,100 +210,160 @@ def _snapshot(G: nx.MultiDiGraph, day: date) -> nx.MultiDiGraph:
             keep[f] = _attrs(pending.pop(f), rule)
     _cascade(G, keep)
     _statuses(G, keep, day)
-    return _select_edges(G, keep, pending, began, rule, day)
-
-
-def _select_edges(
-    G: nx.MultiDiGraph, keep: dict, pending: dict, began: list, rule: _Rule, day: date
-) -> nx.MultiDiGraph:
-    """The kept edges, written straight into the new graph's adjacency (one pass; networkx's add_edge per
-    edge cost more than the whole selection); ``G`` itself when nothing differs. Attribute dicts are
-    shared with ``G`` where unchanged."""
-    succ: dict = {n: {} for n in keep}
-    pred: dict = {n: {} for n in keep}
-    later, total, kept, changed = [], 0, 0, False
-    late = bool(rule.late)
-
-    def put(u, v, k, d) -> bool:
-        e = _edge_attrs(d, keep, u, rule) if late or d["kind"] == "IN_SEGMENT" else d
-        keyed = succ[u].get(v)
-        if keyed is None:
-            keyed = succ[u][v] = pred[v][u] = {}
-        keyed[k] = e
-        return e is not d
-
-    seen, decide, key = rule._seen, rule.decide, rule.key
-    for u, nbrs in G._succ.items():
-        su = succ.get(u)
-        for v, keyed in nbrs.items():
-            total += len(keyed)
-            if su is None or v not in succ:
-                if (su is not None or u in pending) and (v in succ or v in pending):
-                    later.append((u, v, keyed))
-                continue
-            out = None
-            for k, d in keyed.items():  # keeps() and put() inlined: this loop runs once per edge
-                kind = d["kind"]
-                ek = key(d, kind in _TIMELESS_EDGES or d.get("role") == "part_of")
-                ok = seen.get(ek)
-                if not (decide(d, ek) if ok is None else ok):
-                    continue
-                e = _edge_attrs(d, keep, u, rule) if late or kind == "IN_SEGMENT" else d
-                if out is None:
-                    out = su[v] = pred[v][u] = {}
-                out[k] = e
-                changed |= e is not d
-                kept += 1
-    n_later, changed_later = _later_edges(later, keep, pending, succ, pred, rule)
-    kept += n_later
-    changed |= changed_later
-    for n in (p for p in began if p in keep):  # projects that entered by their first event: their own edges
-        for u, v, k, d in list(G.in_edges(n, keys=True, data=True)) + list(G.out_edges(n, keys=True, data=True)):
-            if (
-                d["kind"] in ("RUNS", "LOCATED_IN", "IN_SEGMENT")
-                and u in succ
-                and v in succ
-                and k not in succ[u].get(v, ())
-            ):
-                put(u, v, k, d)
-                kept += 1
-    node = G._node
-    same = kept == total and not changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep)
+    sel = _Selection(G, keep, pending, {p for p in began if p in keep}, rule, inplace)
+    sel.run()
+    same = not sel.dropped and not sel.changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep)
     if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
         return G  # an earlier day keeps its own graph: answers measured back from the day (recent projects) need it
-    H = nx.MultiDiGraph()
-    H.graph.update(G.graph)
-    H.graph["as_of"] = day.isoformat()
-    H._node.update(keep)
-    H._succ.update(succ)
-    H._pred.update(pred)
-    return H
+    return sel.graph(day)
 
 
-def _later_edges(later: list, keep: dict, pending: dict, succ: dict, pred: dict, rule: _Rule) -> tuple[int, bool]:
-    """Edges of firms known only later: a kept one brings the firm in. How many were kept, and whether
-    any changed."""
-    seen, decide, key, late = rule._seen, rule.decide, rule.key, bool(rule.late)
-    kept, changed = 0, False
-    for u, v, keyed in later:
-        for k, d in keyed.items():
-            kind = d["kind"]
-            ek = key(d, kind in _TIMELESS_EDGES or d.get("role") == "part_of")
-            ok = seen.get(ek)
-            if not (decide(d, ek) if ok is None else ok):
+#: Edge kinds a project that entered by its first event keeps, whatever their own dates.
+_BEGAN_EDGES = frozenset(("RUNS", "LOCATED_IN", "IN_SEGMENT"))
+
+
+class _Selection:
+    """The edges that hold on the day, decided in one pass over ``G``'s adjacency: written into a new
+    adjacency (networkx's add_edge per edge cost more than the whole selection), or, ``inplace``, the
+    edges and nodes that do not hold removed from ``G``. Attribute dicts are shared with ``G`` where
+    unchanged. Firms known only later (``pending``) come in with a kept edge."""
+
+    def __init__(self, G, keep: dict, pending: dict, began: set, rule: _Rule, inplace: bool):
+        self.G, self.keep, self.pending, self.began, self.rule, self.inplace = G, keep, pending, began, rule, inplace
+        ends = [n for n in G._node if n in keep or n in pending]  # in G's order
+        self.succ: dict = {} if inplace else {n: {} for n in ends}
+        self.pred: dict = {} if inplace else {n: {} for n in ends}
+        self.drop: list[tuple] = []  # (u, v, k) to remove (inplace)
+        self.held: list[tuple] = []  # (u, v, k, d): a began project's edges that fail their own dates
+        self.dropped = self.changed = 0
+
+    def run(self) -> None:
+        """One pass over every edge whose ends may stay; the verdict inlined from its memo."""
+        keep, pending, began, inplace = self.keep, self.pending, self.began, self.inplace
+        ends = keep.keys() | pending.keys()
+        memo, verdict, rule, drop, held, bring = (
+            self.rule.edges,
+            self.rule.edge,
+            self.rule,
+            self.drop,
+            self.held,
+            self._bring,
+        )
+        succ, pred = self.succ, self.pred
+        projects = {n for n, d in keep.items() if d.get("kind") == "Project"}
+        dropped = changed = 0
+        cut = False  # an edge left out with an end
+        for u, nbrs in self.G._succ.items():
+            if u not in ends:
+                cut = cut or bool(nbrs)
                 continue
-            for f in (u, v):
-                if f in pending:
-                    keep[f] = _attrs(pending.pop(f), rule)
-                    succ[f], pred[f] = {}, {}
-            e = _edge_attrs(d, keep, u, rule) if late or kind == "IN_SEGMENT" else d
-            out = succ[u].get(v)
-            if out is None:
-                out = succ[u][v] = pred[v][u] = {}
-            out[k] = e
-            changed |= e is not d
-            kept += 1
-    return kept, changed
+            pu, proj, su = u in pending, u in projects, succ.get(u)
+            for v, keyed in nbrs.items():
+                if v not in ends:
+                    cut = True
+                    continue
+                pv, out = v in pending, None
+                for k, d in keyed.items():
+                    kind = d["kind"]
+                    key = (
+                        kind,
+                        d.get("role"),
+                        d.get("valid_from"),
+                        d.get("valid_to"),
+                        d.get("as_of"),
+                        d.get("sources"),
+                    )
+                    ok = memo.get(key)
+                    if ok is None:
+                        ok = verdict(key, d)
+                    if not ok:
+                        dropped += 1
+                        if began and kind in _BEGAN_EDGES and (u in began or v in began):
+                            held.append((u, v, k, d))
+                        elif inplace:
+                            drop.append((u, v, k))
+                        continue
+                    if pu:
+                        pu = bring(u)
+                    if pv:
+                        pv = bring(v)
+                    e = _edge_attrs(d, keep, u, rule) if ok == 2 or (proj and kind == "IN_SEGMENT") else d
+                    if e is not d:
+                        changed += 1
+                        if inplace:
+                            keyed[k] = e  # the key exists: no change of size while iterating
+                    if not inplace:
+                        if out is None:
+                            out = su[v] = pred[v][u] = {}
+                        out[k] = e
+        self.dropped, self.changed = dropped + cut, changed
+        self._held()
+
+    def _bring(self, f: str) -> bool:
+        """Bring a pending firm in (once); False, so the caller stops asking."""
+        if f in self.pending:
+            self.keep[f] = _attrs(self.pending.pop(f), self.rule)
+        return False
+
+    def _held(self) -> None:
+        """A began project's own edges stay where both ends do."""
+        keep = self.keep
+        for u, v, k, d in self.held:
+            if u not in keep or v not in keep:
+                if self.inplace:
+                    self.drop.append((u, v, k))
+                continue
+            e = _edge_attrs(d, keep, u, self.rule)
+            self.dropped -= 1
+            self.changed += e is not d
+            if self.inplace:
+                self.G._succ[u][v][k] = e
+            else:
+                out = self.succ[u].get(v)
+                if out is None:
+                    out = self.succ[u][v] = self.pred[v][u] = {}
+                out[k] = e
+
+    def graph(self, day: date) -> nx.MultiDiGraph:
+        """The day's graph: ``G`` cut down (inplace), else a new graph."""
+        G, keep = self.G, self.keep
+        if self.inplace:
+            _remove_nodes(G, [n for n in G._node if n not in keep])
+            succ, pred, node = G._succ, G._pred, G._node
+            for u, v, k in self.drop:
+                keyed = succ[u].get(v) if u in succ else None
+                if keyed is not None and k in keyed:
+                    del keyed[k]
+                    if not keyed:
+                        del succ[u][v], pred[v][u]
+            for n, d in keep.items():
+                if node[n] is not d:
+                    node[n] = d
+            forget(G)
+            G.graph["as_of"] = day.isoformat()
+            return G
+        H = nx.MultiDiGraph()
+        H.graph.update(G.graph)
+        H.graph["as_of"] = day.isoformat()
+        H._node.update((n, keep[n]) for n in G._node if n in keep)
+        H._succ.update((n, a) for n, a in self.succ.items() if n in keep)
+        H._pred.update((n, a) for n, a in self.pred.items() if n in keep)
+        return H
+
+
+def _remove_nodes(G: nx.MultiDiGraph, gone: list) -> None:
+    """Remove nodes and their edges straight from the adjacency (networkx's remove_node, without its
+    per-call checks)."""
+    succ, pred, node = G._succ, G._pred, G._node
+    for n in gone:
+        out, into = succ.pop(n), pred.pop(n)
+        for v in out:
+            if v != n and v in pred:
+                del pred[v][n]
+        for u in into:
+            if u != n and u in succ:
+                del succ[u][n]
+        del node[n]
 
 
 def _began(G: nx.MultiDiGraph, n: str, d: dict, day: date) -> bool:
