@@ -160,22 +160,28 @@ class GraphCache:
 
         when = parse_date(day)
         if not self.enabled or when != date.today():
-            return snapshot(self.graph(), when)
+            return snapshot(self._hand_over(), when, inplace=True)
         same, own = self._path(f"{when.isoformat()}.same"), self._path(f"{when.isoformat()}.graph")
         if same.is_file():
             return self.graph()
         got = self._read(own)
         if got is not None:
             return got
-        G = self.graph()
-        H = snapshot(G, when)
+        G = self._hand_over()
+        H = snapshot(G, when, inplace=True)
         for old in self.folder.glob(f"{self.key}.*-*-*.*"):  # snapshots of other days
             _remove(old)
-        if H is G:
+        if "as_of" not in H.graph:  # nothing differed (a graph cut to a day carries the day)
             _write_atomic(same, b"")
         else:
             self._write(own, H)
         return H
+
+    def _hand_over(self) -> nx.MultiDiGraph:
+        """The validated graph, given up to be cut to a day in place (cheaper than copying what holds): a
+        later :meth:`graph` reads it back from the cache, or builds it again."""
+        G, self._graph = self.graph(), None
+        return G
 
     def _build(self) -> nx.MultiDiGraph:
         from .dataset import load

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gc
 import weakref
+from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
 
 import networkx as nx
+import numpy as np
 
 from . import model
 from .columns import Table, field_names
@@ -263,6 +265,65 @@ def _put_edges(G: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict]]) -> N
         keyed[k] = d
 
 
+@dataclass(eq=False)
+class EdgeTable:
+    """Every edge of a built graph as columns, kept in ``G.graph[EdgeTable.KEY]`` (so the cache's copy of
+    the graph carries it): its ends as positions in the graph's node order, its key, and its provenance
+    class, one of ``classes`` = (kind, role, valid_from, valid_to, as_of, sources). A day's snapshot then
+    decides a class at a time and touches only the edges that differ. Valid for the graph as built: a
+    graph edited in place drops it."""
+
+    KEY = "edge_table"
+    u: np.ndarray
+    v: np.ndarray
+    key: np.ndarray
+    keys: list
+    cls: np.ndarray
+    classes: list
+    nodes: int
+
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict]]) -> "EdgeTable":
+        at = {n: i for i, n in enumerate(G._node)}
+        keys: dict[str, int] = {}
+        classes: dict[tuple, int] = {}
+        n = len(edges)
+        u = np.fromiter(map(at.__getitem__, [e[0] for e in edges]), np.int32, n)
+        v = np.fromiter(map(at.__getitem__, [e[1] for e in edges]), np.int32, n)
+        key = np.fromiter((keys.setdefault(e[2], len(keys)) for e in edges), np.int32, n)
+        c = np.fromiter(
+            (
+                classes.setdefault(
+                    (
+                        d["kind"],
+                        d.get("role"),
+                        d.get("valid_from"),
+                        d.get("valid_to"),
+                        d.get("as_of"),
+                        d.get("sources"),
+                    ),
+                    len(classes),
+                )
+                for _, _, _, d in edges
+            ),
+            np.int32,
+            n,
+        )
+        return cls(u, v, key, list(keys), c, list(classes), len(G._node))
+
+    @classmethod
+    def get(cls, G: nx.MultiDiGraph) -> "EdgeTable | None":
+        """``G``'s table, if it still matches ``G`` (as many nodes; the first and last edge where they were)."""
+        t = G.graph.get(cls.KEY)
+        if not isinstance(t, cls) or t.nodes != len(G._node):
+            return None
+        names = list(G._node)
+        for i in (0, len(t.u) - 1) if len(t.u) else ():
+            if t.keys[t.key[i]] not in G._succ[names[t.u[i]]].get(names[t.v[i]], ()):
+                return None
+        return t
+
+
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     """Build the graph from a validated dataset, a file's columns at a time.
 
@@ -290,6 +351,7 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
             add(ds, b)
         G.add_nodes_from(b.nodes)
         _put_edges(G, b.edges)
+        G.graph[EdgeTable.KEY] = EdgeTable.of(G, b.edges)
         gc.freeze()  # straight into the oldest generation: no young collection walks the new graph
         gc.unfreeze()
     finally:
@@ -371,5 +433,7 @@ def cached(G: nx.MultiDiGraph, key, build):
 
 
 def forget(G: nx.MultiDiGraph) -> None:
-    """Drop the indexes kept for ``G``: for a graph edited in place (a snapshot taken in place)."""
+    """Drop the indexes and the edge table kept for ``G``: for a graph edited in place (a snapshot taken
+    in place)."""
     _INDEXES.pop(G, None)
+    G.graph.pop(EdgeTable.KEY, None)

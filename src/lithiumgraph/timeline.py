@@ -19,8 +19,9 @@ import gc
 from datetime import date
 
 import networkx as nx
+import numpy as np
 
-from .graph import forget
+from .graph import EdgeTable, forget
 from .history import Step, first_day, last_day, parse_date, status_on
 
 __all__ = [
@@ -163,7 +164,8 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None, *, inplace: bool
 
     ``inplace=True`` is for a caller that hands ``G`` over (a graph just built or read from the cache and
     kept for nothing else): what does not hold on the day is removed from ``G`` itself, which is returned,
-    rather than all that holds being copied into a new graph; the same nodes, edges and properties.
+    rather than all that holds being copied into a new graph; the same nodes, edges and properties. ``G``
+    comes back without ``as_of`` only when nothing differed.
 
     >>> from lithiumgraph import load_graph
     >>> G = load_graph()
@@ -210,7 +212,10 @@ def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
             keep[f] = _attrs(pending.pop(f), rule)
     _cascade(G, keep)
     _statuses(G, keep, day)
-    sel = _Selection(G, keep, pending, {p for p in began if p in keep}, rule, inplace)
+    began_kept = {p for p in began if p in keep}
+    if inplace and (table := EdgeTable.get(G)) is not None:
+        return _cut(G, table, keep, pending, began_kept, rule, day)
+    sel = _Selection(G, keep, pending, began_kept, rule, inplace)
     sel.run()
     same = not sel.dropped and not sel.changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep)
     if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
@@ -344,11 +349,78 @@ class _Selection:
             return G
         H = nx.MultiDiGraph()
         H.graph.update(G.graph)
+        H.graph.pop(EdgeTable.KEY, None)
         H.graph["as_of"] = day.isoformat()
         H._node.update((n, keep[n]) for n in G._node if n in keep)
         H._succ.update((n, a) for n, a in self.succ.items() if n in keep)
         H._pred.update((n, a) for n, a in self.pred.items() if n in keep)
         return H
+
+
+def _cut(G: nx.MultiDiGraph, t: EdgeTable, keep: dict, pending: dict, began: set, rule: _Rule, day: date):
+    """The day's graph cut from ``G`` in place, every edge decided a provenance class at a time from ``G``'s
+    edge table; Python touches only the edges that go or change. The same result as :class:`_Selection`."""
+    names = list(G._node)
+    verdict = np.array([_class_verdict(c, rule) for c in t.classes], np.int8)[t.cls]
+    kept_ = np.fromiter(map(keep.__contains__, names), bool, len(names))
+    pend = np.fromiter(map(pending.__contains__, names), bool, len(names))
+    ends = kept_ | pend
+    good = (verdict > 0) & ends[t.u] & ends[t.v]
+    brought = np.zeros(len(names), bool)
+    brought[t.u[good]] = brought[t.v[good]] = True
+    brought &= pend
+    for i in np.flatnonzero(brought):
+        keep[names[i]] = _attrs(pending.pop(names[i]), rule)
+    final = kept_ | brought
+    both = final[t.u] & final[t.v]
+    held = np.zeros(len(t.u), bool)
+    if began:
+        in_began = np.fromiter(map(began.__contains__, names), bool, len(names))
+        kinds = np.array([c[0] in _BEGAN_EDGES for c in t.classes], bool)[t.cls]
+        held = (verdict == 0) & kinds & (in_began[t.u] | in_began[t.v]) & both
+    projects = {n for n, d in keep.items() if d.get("kind") == "Project"}
+    project = np.fromiter(map(projects.__contains__, names), bool, len(names))
+    in_segment = np.array([c[0] == "IN_SEGMENT" for c in t.classes], bool)[t.cls]
+    look = (good & ((verdict == 2) | (in_segment & project[t.u])) | held) & both
+    succ, pred, node = G._succ, G._pred, G._node
+    changes = []
+    look = np.flatnonzero(look)
+    for u, v, k in zip(_at(names, t.u[look]), _at(names, t.v[look]), _at(t.keys, t.key[look])):
+        d = succ[u][v][k]
+        if (e := _edge_attrs(d, keep, u, rule)) is not d:
+            changes.append((u, v, k, e))
+    drop = np.flatnonzero((verdict == 0) & both & ~held)
+    same = final.all() and not len(drop) and not changes and all(keep[n] is node[n] for n in keep)
+    if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
+        return G
+    _remove_nodes(G, [names[i] for i in np.flatnonzero(~final)])
+    for u, v, k in zip(_at(names, t.u[drop]), _at(names, t.v[drop]), _at(t.keys, t.key[drop])):
+        keyed = succ[u][v]
+        del keyed[k]
+        if not keyed:
+            del succ[u][v], pred[v][u]
+    for u, v, k, e in changes:
+        succ[u][v][k] = e
+    for n, d in keep.items():
+        if node[n] is not d:
+            node[n] = d
+    forget(G)
+    G.graph["as_of"] = day.isoformat()
+    return G
+
+
+def _at(items: list, positions: np.ndarray) -> list:
+    """``items`` at ``positions``."""
+    return list(map(items.__getitem__, positions.tolist()))
+
+
+def _class_verdict(c: tuple, rule: _Rule) -> int:
+    """:meth:`_Rule.edge` for a provenance class of the edge table."""
+    got = rule.edges.get(c)
+    if got is None:
+        names = ("kind", "role", "valid_from", "valid_to", "as_of", "sources")
+        got = rule.edge(c, {a: x for a, x in zip(names, c) if x is not None})
+    return got
 
 
 def _remove_nodes(G: nx.MultiDiGraph, gone: list) -> None:
