@@ -21,7 +21,7 @@ from datetime import date
 import networkx as nx
 import numpy as np
 
-from .graph import EdgeTable, forget
+from .graph import EdgeTable, cached, forget
 from .history import Step, first_day, last_day, parse_date, status_on
 
 __all__ = [
@@ -213,153 +213,42 @@ def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
     _cascade(G, keep)
     _statuses(G, keep, day)
     began_kept = {p for p in began if p in keep}
-    if inplace and (table := EdgeTable.get(G)) is not None:
-        return _cut(G, table, keep, pending, began_kept, rule, day)
-    sel = _Selection(G, keep, pending, began_kept, rule, inplace)
-    sel.run()
-    same = not sel.dropped and not sel.changed and len(keep) == len(node) and all(keep[n] is node[n] for n in keep)
-    if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
-        return G  # an earlier day keeps its own graph: answers measured back from the day (recent projects) need it
-    return sel.graph(day)
+    table = EdgeTable.get(G) or cached(G, EdgeTable.KEY, _table)
+    H = _cut(G if inplace else _copy(G), table, keep, pending, began_kept, rule, day)
+    return G if H is None else H
+
+
+def _table(G: nx.MultiDiGraph) -> EdgeTable:
+    """The edge table of a graph that came without one (read from a store, or a subgraph)."""
+    return EdgeTable.of(
+        G, [(u, v, k, d) for u, nbrs in G._succ.items() for v, keyed in nbrs.items() for k, d in keyed.items()]
+    )
+
+
+def _copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A graph of ``G``'s nodes and edges in the same order, sharing their property dicts, to be cut."""
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H._node.update(G._node)
+    pred: dict = {n: {} for n in G._node}
+    for u, nbrs in G._succ.items():
+        H._succ[u] = su = {}
+        for v, keyed in nbrs.items():
+            su[v] = pred[v][u] = keyed.copy()
+    H._pred.update(pred)
+    return H
 
 
 #: Edge kinds a project that entered by its first event keeps, whatever their own dates.
 _BEGAN_EDGES = frozenset(("RUNS", "LOCATED_IN", "IN_SEGMENT"))
 
 
-class _Selection:
-    """The edges that hold on the day, decided in one pass over ``G``'s adjacency: written into a new
-    adjacency (networkx's add_edge per edge cost more than the whole selection), or, ``inplace``, the
-    edges and nodes that do not hold removed from ``G``. Attribute dicts are shared with ``G`` where
-    unchanged. Firms known only later (``pending``) come in with a kept edge."""
-
-    def __init__(self, G, keep: dict, pending: dict, began: set, rule: _Rule, inplace: bool):
-        self.G, self.keep, self.pending, self.began, self.rule, self.inplace = G, keep, pending, began, rule, inplace
-        ends = [n for n in G._node if n in keep or n in pending]  # in G's order
-        self.succ: dict = {} if inplace else {n: {} for n in ends}
-        self.pred: dict = {} if inplace else {n: {} for n in ends}
-        self.drop: list[tuple] = []  # (u, v, k) to remove (inplace)
-        self.held: list[tuple] = []  # (u, v, k, d): a began project's edges that fail their own dates
-        self.dropped = self.changed = 0
-
-    def run(self) -> None:
-        """One pass over every edge whose ends may stay; the verdict inlined from its memo."""
-        keep, pending, began, inplace = self.keep, self.pending, self.began, self.inplace
-        ends = keep.keys() | pending.keys()
-        memo, verdict, rule, drop, held, bring = (
-            self.rule.edges,
-            self.rule.edge,
-            self.rule,
-            self.drop,
-            self.held,
-            self._bring,
-        )
-        succ, pred = self.succ, self.pred
-        projects = {n for n, d in keep.items() if d.get("kind") == "Project"}
-        dropped = changed = 0
-        cut = False  # an edge left out with an end
-        for u, nbrs in self.G._succ.items():
-            if u not in ends:
-                cut = cut or bool(nbrs)
-                continue
-            pu, proj, su = u in pending, u in projects, succ.get(u)
-            for v, keyed in nbrs.items():
-                if v not in ends:
-                    cut = True
-                    continue
-                pv, out = v in pending, None
-                for k, d in keyed.items():
-                    kind = d["kind"]
-                    key = (
-                        kind,
-                        d.get("role"),
-                        d.get("valid_from"),
-                        d.get("valid_to"),
-                        d.get("as_of"),
-                        d.get("sources"),
-                    )
-                    ok = memo.get(key)
-                    if ok is None:
-                        ok = verdict(key, d)
-                    if not ok:
-                        dropped += 1
-                        if began and kind in _BEGAN_EDGES and (u in began or v in began):
-                            held.append((u, v, k, d))
-                        elif inplace:
-                            drop.append((u, v, k))
-                        continue
-                    if pu:
-                        pu = bring(u)
-                    if pv:
-                        pv = bring(v)
-                    e = _edge_attrs(d, keep, u, rule) if ok == 2 or (proj and kind == "IN_SEGMENT") else d
-                    if e is not d:
-                        changed += 1
-                        if inplace:
-                            keyed[k] = e  # the key exists: no change of size while iterating
-                    if not inplace:
-                        if out is None:
-                            out = su[v] = pred[v][u] = {}
-                        out[k] = e
-        self.dropped, self.changed = dropped + cut, changed
-        self._held()
-
-    def _bring(self, f: str) -> bool:
-        """Bring a pending firm in (once); False, so the caller stops asking."""
-        if f in self.pending:
-            self.keep[f] = _attrs(self.pending.pop(f), self.rule)
-        return False
-
-    def _held(self) -> None:
-        """A began project's own edges stay where both ends do."""
-        keep = self.keep
-        for u, v, k, d in self.held:
-            if u not in keep or v not in keep:
-                if self.inplace:
-                    self.drop.append((u, v, k))
-                continue
-            e = _edge_attrs(d, keep, u, self.rule)
-            self.dropped -= 1
-            self.changed += e is not d
-            if self.inplace:
-                self.G._succ[u][v][k] = e
-            else:
-                out = self.succ[u].get(v)
-                if out is None:
-                    out = self.succ[u][v] = self.pred[v][u] = {}
-                out[k] = e
-
-    def graph(self, day: date) -> nx.MultiDiGraph:
-        """The day's graph: ``G`` cut down (inplace), else a new graph."""
-        G, keep = self.G, self.keep
-        if self.inplace:
-            _remove_nodes(G, [n for n in G._node if n not in keep])
-            succ, pred, node = G._succ, G._pred, G._node
-            for u, v, k in self.drop:
-                keyed = succ[u].get(v) if u in succ else None
-                if keyed is not None and k in keyed:
-                    del keyed[k]
-                    if not keyed:
-                        del succ[u][v], pred[v][u]
-            for n, d in keep.items():
-                if node[n] is not d:
-                    node[n] = d
-            forget(G)
-            G.graph["as_of"] = day.isoformat()
-            return G
-        H = nx.MultiDiGraph()
-        H.graph.update(G.graph)
-        H.graph.pop(EdgeTable.KEY, None)
-        H.graph["as_of"] = day.isoformat()
-        H._node.update((n, keep[n]) for n in G._node if n in keep)
-        H._succ.update((n, a) for n, a in self.succ.items() if n in keep)
-        H._pred.update((n, a) for n, a in self.pred.items() if n in keep)
-        return H
-
-
-def _cut(G: nx.MultiDiGraph, t: EdgeTable, keep: dict, pending: dict, began: set, rule: _Rule, day: date):
+def _cut(
+    G: nx.MultiDiGraph, t: EdgeTable, keep: dict, pending: dict, began: set, rule: _Rule, day: date
+) -> nx.MultiDiGraph | None:
     """The day's graph cut from ``G`` in place, every edge decided a provenance class at a time from ``G``'s
-    edge table; Python touches only the edges that go or change. The same result as :class:`_Selection`."""
+    edge table; Python touches only the edges that go or change. None when nothing differs on today or on
+    the day ``G`` already stands for (``G`` is then left as it was)."""
     names = list(G._node)
     verdict = np.array([_class_verdict(c, rule) for c in t.classes], np.int8)[t.cls]
     kept_ = np.fromiter(map(keep.__contains__, names), bool, len(names))
@@ -392,7 +281,7 @@ def _cut(G: nx.MultiDiGraph, t: EdgeTable, keep: dict, pending: dict, began: set
     drop = np.flatnonzero((verdict == 0) & both & ~held)
     same = final.all() and not len(drop) and not changes and all(keep[n] is node[n] for n in keep)
     if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
-        return G
+        return None
     _remove_nodes(G, [names[i] for i in np.flatnonzero(~final)])
     for u, v, k in zip(_at(names, t.u[drop]), _at(names, t.v[drop]), _at(t.keys, t.key[drop])):
         keyed = succ[u][v]
