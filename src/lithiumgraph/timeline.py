@@ -191,6 +191,7 @@ def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
     keep: dict[str, dict] = {}
     pending: dict[str, dict] = {}  # firms known only later: kept where a fact of the day involves them
     began: list[str] = []  # projects that entered by their first event
+    late = rule.late
     for n, d in node.items():
         kind = d.get("kind")
         if kind == "Source":
@@ -202,8 +203,8 @@ def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
             if not ok and kind == "Project" and _began(G, n, d, day):
                 ok = True
                 began.append(n)
-        if ok:
-            keep[n] = _attrs(d, rule) if kind != "Source" else d
+        if ok:  # _attrs inlined for the common case of no late source
+            keep[n] = d if kind == "Source" or not late or late.isdisjoint(d.get("sources", ())) else _attrs(d, rule)
         elif kind == "Enterprise":
             pending[n] = d
     for n in [n for n, d in keep.items() if d.get("kind") == "Project"]:
