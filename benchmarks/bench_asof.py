@@ -84,6 +84,13 @@ def one_round(d: str, park: str) -> dict:
     return out
 
 
+def shown(r: dict) -> dict:
+    """Print a round as it ends (answer seconds, snapshot in place and copied) and return it."""
+    print("  round:", "; ".join(f"{k} {t:.2f} s (in place {s:.2f}, copied {c:.2f})" for k, (t, _, s, c) in r.items()))
+    print(f"  load average {os.getloadavg()[0]:.1f}", flush=True)
+    return r
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -101,12 +108,12 @@ def main():
     ]
     for n in args.sizes:
         if args.data:
-            rounds = [one_round(args.data, "syn-park00000") for _ in range(args.rounds)]
+            rounds = [shown(one_round(args.data, "syn-park00000")) for _ in range(args.rounds)]
         else:
             with tempfile.TemporaryDirectory() as d:
                 write_synth(n, 1, d)
                 date_facts(d)
-                rounds = [one_round(d, "syn-park00000") for _ in range(args.rounds)]
+                rounds = [shown(one_round(d, "syn-park00000")) for _ in range(args.rounds)]
         loads = os.getloadavg()
         plain = [r["plain (validate+build+gaps)"][0] for r in rounds]
         for label in rounds[0]:
