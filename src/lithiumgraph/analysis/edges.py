@@ -8,7 +8,7 @@ import networkx as nx
 
 from ..graph import cached
 
-__all__ = ["edges_by_node"]
+__all__ = ["edges_by_node", "neighbours"]
 
 
 def edges_by_node(G: nx.MultiDiGraph, kind: str, incoming: bool = False) -> dict[str, list[tuple[str, dict]]]:
@@ -27,3 +27,18 @@ def edges_by_node(G: nx.MultiDiGraph, kind: str, incoming: bool = False) -> dict
         return out
 
     return cached(G, ("edges by node", kind, incoming), build)
+
+
+def neighbours(G: nx.MultiDiGraph, kind: str) -> dict[str, set[str]]:
+    """Node -> the nodes it has an edge of ``kind`` with, either way (itself too, for an edge to itself);
+    a node without one is absent. The sets are shared: read them, do not change them."""
+
+    def build(G: nx.MultiDiGraph) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for u, edges in edges_by_node(G, kind).items():
+            for v, _ in edges:
+                out.setdefault(u, set()).add(v)
+                out.setdefault(v, set()).add(u)
+        return out
+
+    return cached(G, ("neighbours", kind), build)

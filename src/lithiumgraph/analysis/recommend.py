@@ -31,6 +31,7 @@ from heapq import nsmallest
 
 import networkx as nx
 
+from .collector import collector_paused
 from ..graph import cached, in_kind, short_name
 from ..history import first_day, parse_date
 from ..template import template
@@ -86,6 +87,7 @@ class _Names(dict):
         return name
 
 
+@collector_paused
 def recommend(
     G: nx.MultiDiGraph,
     park: str | Scope,
