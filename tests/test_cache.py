@@ -43,7 +43,8 @@ def test_warm_answers_are_the_cold_ones(runner, data_copy, cache):
     cold = run(runner, "stats", "--data", str(data_copy), "--no-cache").stdout
     assert files(cache) == []
     first = run(runner, "stats", "--data", str(data_copy))
-    assert [f.split(".", 1)[1] for f in files(cache)] == [f"{time.strftime('%Y-%m-%d')}.graph", "graph"]
+    today = time.strftime("%Y-%m-%d")
+    assert [f.split(".", 1)[1] for f in files(cache)] == [f"{today}.graph", f"{today}.stats", "graph"]
     warm = run(runner, "stats", "--data", str(data_copy))
     assert cold == first.stdout == warm.stdout and warm.stderr == ""
     as_of = run(runner, "show", "ganfeng-yichun-cells", "--data", str(data_copy), "--as-of", "2022-12").stdout
@@ -66,7 +67,7 @@ def test_an_edited_cell_rebuilds_graph_and_engine(runner, data_copy, cache):
     assert "CATL edited" in run(runner, "show", "catl", "--data", str(data_copy)).stdout
     assert "CATL edited" in run(runner, "query", QUERY, "--data", str(data_copy)).stdout
     after = set(files(cache))
-    assert before.isdisjoint(after) and len(after) == 3  # the old entry is gone: graph, today, engine
+    assert before.isdisjoint(after) and len(after) == 4  # the old entry is gone: graph, today, its figures, engine
 
 
 def test_a_new_file_in_the_data_directory_changes_the_key(data_copy, cache):
@@ -89,18 +90,24 @@ def damage(path: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["cut off", "one byte changed", "empty", "garbage"])
-@pytest.mark.parametrize("which", ["graph", "today"])
+@pytest.mark.parametrize("which", ["graph", "today", "stats"])
 def test_a_damaged_graph_file_is_rebuilt_with_one_warning(runner, data_copy, cache, how, which):
-    # the full graph is read for another day, today's snapshot for a plain command
-    args = ["stats", "--data", str(data_copy)] + (["--as-of", "2025-01"] if which == "graph" else [])
+    # the full graph is read for another day, today's snapshot for a plain command, today's figures for stats
+    args = {
+        "graph": ["show", "catl", "--as-of", "2025-01"],
+        "today": ["show", "catl"],
+        "stats": ["stats", "--format", "json"],
+    }[which] + ["--data", str(data_copy)]
     right = run(runner, *args).stdout
     run(runner, "stats", "--data", str(data_copy))
-    target = next(p for p in cache.rglob("*.graph") if (p.name.count(".") == 1) == (which == "graph"))
-    damage(target, how)
+    today = time.strftime("%Y-%m-%d")
+    suffix = {"graph": "graph", "today": f"{today}.graph", "stats": f"{today}.stats"}[which]
+    damage(next(p for p in cache.rglob("*.*") if p.name.split(".", 1)[1] == suffix), how)
     r = run(runner, *args)
     assert r.stdout == right
+    what = "figures" if which == "stats" else "graph"
     lines = r.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("warning: the cached graph ") and "rebuilding it" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith(f"warning: the cached {what} ") and "rebuilding it" in lines[0]
     again = run(runner, *args)
     assert again.stdout == right and again.stderr == ""
 
@@ -156,7 +163,7 @@ def test_cache_info_and_clear(runner, data_copy, cache):
     r = run(runner, "cache", "info", "--data", str(data_copy), "--format", "json")
     assert ": cached (folder " in r.stderr and '"file"' in r.stdout
     (cache / "someone-elses-file").write_text("kept", encoding="utf-8")
-    assert run(runner, "cache", "clear").stdout == f"removed 2 cached files from {cache}\n"
+    assert run(runner, "cache", "clear").stdout == f"removed 3 cached files from {cache}\n"
     assert files(cache) == ["someone-elses-file"]
 
 
@@ -176,3 +183,35 @@ def test_a_slow_step_shows_one_line_on_a_terminal():
     with _ProgressLine("validating", piped, delay=0.01):
         time.sleep(0.1)
     assert quick.getvalue() == piped.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["search", "lithium", "--limit", "1000", "--format", "json"], 0),  # more than the output buffer
+        (["stats"], 0),
+        (["show", "no-such-firm"], 1),
+        (["stats", "--no-such-option"], 2),
+    ],
+)
+def test_a_command_leaves_without_teardown_yet_says_everything(runner, cache, tmp_path, args, code):
+    # the process skips freeing the graph at exit: its status, its output and its exit handlers stay
+    env = {**os.environ, "LITHIUMGRAPH_CACHE": str(cache)}
+    out = tmp_path / "out.txt"
+    with open(out, "w", encoding="utf-8") as f:
+        r = subprocess.run([sys.executable, "-m", "lithiumgraph", *args], env=env, stdout=f, stderr=subprocess.PIPE)
+    same = runner.invoke(cli, args)
+    assert r.returncode == code == same.exit_code
+    assert out.read_text(encoding="utf-8") == same.stdout
+    assert len(same.stdout) > 8192 if "search" in args else True
+    assert r.stderr.decode().splitlines()[-1:] == same.stderr.splitlines()[-1:]
+
+
+def test_exit_handlers_run_before_the_quick_exit(tmp_path):
+    mark = tmp_path / "handled"
+    code = (
+        "import atexit, pathlib, sys; from lithiumgraph.cli import main; "
+        f"atexit.register(pathlib.Path({str(mark)!r}).write_text, 'yes'); sys.argv = ['lithiumgraph', '--version']; main()"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("lithiumgraph") and mark.read_text() == "yes"

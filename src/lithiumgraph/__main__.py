@@ -1,5 +1,5 @@
 """Run the command line as ``python -m lithiumgraph``."""
 
-from lithiumgraph.cli import cli
+from lithiumgraph.cli import main
 
-cli()
+main()

@@ -96,6 +96,8 @@ def redact(text: str) -> str:
 
 def width(text: str) -> int:
     """Columns a string takes in a terminal: CJK and full-width characters take two."""
+    if text.isascii():  # every ASCII character takes one column
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
@@ -127,15 +129,14 @@ def format_value(value, *, digits: int | None = 6, sep: str = "|") -> str:
 
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
-    if width(text) <= limit:
-        return text
-    out, w = [], 0
-    for c in text:
+    w, cut = 0, 0
+    for i, c in enumerate(text):  # stops once past the limit: a cell may hold thousands of names
         w += width(c)
-        if w > limit - 1:
-            break
-        out.append(c)
-    return "".join(out) + "…"
+        if w <= limit - 1:
+            cut = i + 1
+        elif w > limit:
+            return text[:cut] + "…"
+    return text
 
 
 def render(

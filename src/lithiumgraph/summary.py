@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 from dataclasses import dataclass, field
+from typing import Callable
 
 import networkx as nx
 
@@ -80,6 +81,24 @@ def _built(status: str | None) -> bool:
     return status is None or capacity_class(status) == "capacity"
 
 
+def _citations(G: nx.MultiDiGraph, since: int) -> Callable[[tuple], tuple[bool, bool]]:
+    """A judge of a fact's list of sources: (one is dated ``since`` or later, it names at least one source and
+    every one is a Source node). A million facts share a few thousand lists: each is judged once."""
+    sources = {n for n, d in G.nodes(data=True) if d.get("kind") == "Source"}
+    dated = {n: last_day(d["date"]).year for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")}
+    seen: dict[tuple, tuple[bool, bool]] = {}
+
+    def judge(cited: tuple) -> tuple[bool, bool]:
+        if (c := seen.get(cited)) is None:
+            c = seen[cited] = (
+                max((dated.get(s, 0) for s in cited), default=0) >= since,
+                bool(cited) and all(s in sources for s in cited),
+            )
+        return c
+
+    return judge
+
+
 def stats(G: nx.MultiDiGraph) -> Stats:
     """Count nodes and edges by kind; a fact (any node but a Source, or any edge) is sourced when
     it names at least one source and every source it names is a Source node of the graph.
@@ -98,8 +117,6 @@ def stats(G: nx.MultiDiGraph) -> Stats:
     >>> stats(load_graph()).sourced_share
     1.0
     """
-    sources = {n for n, d in G.nodes(data=True) if d.get("kind") == "Source"}
-    dated = {n: last_day(d["date"]).year for n, d in G.nodes(data=True) if d.get("kind") == "Source" and d.get("date")}
     nodes: Counter[str] = Counter()
     edges: Counter[str] = Counter()
     conf: Counter[str] = Counter()
@@ -108,15 +125,21 @@ def stats(G: nx.MultiDiGraph) -> Stats:
     today = date.today()
     recent, since = today - timedelta(days=365), today.year - 1
 
+    when: dict[str, tuple[bool, bool]] = {}  # a million facts share a few thousand dates: judge each once
+    judge = _citations(G, since)
+
     def check(label: str, d: dict) -> None:
         nonlocal facts, sourced, checked, checked_years, sourced_years
         facts += 1
-        checked += bool((r := d.get("retrieved_on")) and last_day(r) >= recent)
-        checked_years += bool(r and last_day(r).year >= since)
-        sourced_years += max((dated.get(s, 0) for s in d.get("sources") or ()), default=0) >= since
+        if r := d.get("retrieved_on"):
+            if (w := when.get(r)) is None:
+                w = when[r] = (last_day(r) >= recent, last_day(r).year >= since)
+            checked += w[0]
+            checked_years += w[1]
+        c = judge(tuple(d.get("sources") or ()))
+        sourced_years += c[0]
         conf[d.get("confidence", "none")] += 1
-        cited = d.get("sources") or []
-        if cited and all(s in sources for s in cited):
+        if c[1]:
             sourced += 1
         else:
             unsourced.append(label)

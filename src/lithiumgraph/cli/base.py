@@ -135,27 +135,40 @@ class GraphSource:
             **extra,
         )
         try:
-            return fn(st)
+            got = fn(st)
         finally:
             st.close()
+        # One command reads one graph and ends. Out of the collector's sight, its millions of objects are not
+        # scanned again by a full collection (most of a second at a million relationships) while the command
+        # works; they are never freed one by one either, as the process leaves without it (see cli.main).
+        import gc
+
+        gc.freeze()
+        return got
 
     def graph(self):
         """The graph as known and true on --as-of (default today); nodes a Neo4j store left out are noted."""
+        return self._use(self._read)
+
+    def stats(self):
+        """The figures of ``stats`` on --as-of: the memory store keeps today's in the cache."""
+        from ..summary import stats
+
+        return self._use(lambda st: st.stats(self.as_of) if hasattr(st, "stats") else stats(self._read(st)))
+
+    def _read(self, st):
         from ..timeline import snapshot
 
-        def read(st):
-            if hasattr(st, "snapshot"):  # the memory store keeps today's snapshot in the cache
-                return st.snapshot(self.as_of)
-            G = st.graph()
-            if left := G.graph.get("left_out"):
-                echo(
-                    f"note: left out {left['nodes']} nodes and {left['relationships']} relationships at "
-                    f"{self.uri} that lithiumgraph did not write (unknown kinds, missing or repeated ids)",
-                    err=True,
-                )
-            return snapshot(G, self.as_of)
-
-        return self._use(read)
+        if hasattr(st, "snapshot"):  # the memory store keeps today's snapshot in the cache
+            return st.snapshot(self.as_of)
+        G = st.graph()
+        if left := G.graph.get("left_out"):
+            echo(
+                f"note: left out {left['nodes']} nodes and {left['relationships']} relationships at "
+                f"{self.uri} that lithiumgraph did not write (unknown kinds, missing or repeated ids)",
+                err=True,
+            )
+        return snapshot(G, self.as_of)
 
     def park_graph(self, park, targets=None, *, supplies=False):
         """The graph a park's analyses read, as known and true on --as-of, and the park's id. A server sends

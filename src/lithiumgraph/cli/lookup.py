@@ -42,9 +42,7 @@ def stats(src, fmt):
 
     Example: lithiumgraph stats
     """
-    from ..summary import stats as _stats
-
-    s = _stats(_graph(src))
+    s = src.stats()
     _echo(
         s.rows(),
         fmt,

@@ -46,6 +46,10 @@ class MemoryStore:
         """The graph as known and true on ``day`` (default today, which the cache keeps)."""
         return self._source.snapshot(day)
 
+    def stats(self, day: str | date | None = None):
+        """The figures of ``stats`` on the graph of ``day`` (today's are kept in the cache)."""
+        return self._source.stats(day)
+
     def park_graph(
         self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
     ) -> nx.MultiDiGraph:
