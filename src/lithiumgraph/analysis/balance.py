@@ -268,8 +268,13 @@ def balance(G: nx.MultiDiGraph, park: str | Scope, *, include_pipeline: bool = F
     True
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
+    return balance_of(G, scope, sites(G, scope), include_pipeline)
+
+
+def balance_of(G: nx.MultiDiGraph, scope: Scope, here: dict[str, SegmentSites], include_pipeline: bool) -> Balance:
+    """:func:`balance` from the park's sites (:func:`~lithiumgraph.analysis.presence.sites`), when the caller
+    has them already (``gaps`` reads them too)."""
     table = _intensities(G)
-    here = sites(G, scope)
     by_chem: dict[str, float] = {}
     gwh_projects: list[str] = []
     cells_pipeline: list[str] = []

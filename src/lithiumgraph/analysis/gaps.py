@@ -23,7 +23,7 @@ from .collector import collector_paused
 from ..template import layers, segment_order, template
 from ..graph import short_name
 from ..output import format_value
-from .balance import MATERIALS, Balance, balance
+from .balance import MATERIALS, Balance, balance_of
 from .edges import edges_by_node
 from .grades import C_ONLY, c_only
 from .presence import SegmentSites, sites
@@ -193,7 +193,8 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
     'strong'
     """
     scope = park if isinstance(park, Scope) else park_scope(G, park)
-    bal = balance(G, scope, include_pipeline=rules.include_pipeline)
+    here = sites(G, scope)
+    bal = balance_of(G, scope, here, rules.include_pipeline)
     short = {}  # supply segment -> material balance it belongs to
     for m in MATERIALS:
         mb = bal.get(m.id)
@@ -201,7 +202,6 @@ def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules())
             short[seg] = mb
     T = template(G)
     lay = layers(G, T)
-    here = sites(G, scope)
     has = {s for s, ss in here.items() if ss.present}
     out = []
     for seg in segment_order(G, lay):
