@@ -255,7 +255,7 @@ def test_articulation_points_are_networkx_s():
     from lithiumgraph.analysis.risk import _cut_vertices
 
     rnd = random.Random(7)
-    for n, m in [(2, 1), (5, 4), (30, 30), (200, 220), (2000, 2300)]:
+    for n, m in [(2, 1), (5, 4), (30, 30), (100, 400), (200, 220), (300, 600), (2000, 2300)]:
         S = nx.Graph()
         S.add_nodes_from(f"f{i}" for i in range(n))
         S.add_edges_from((f"f{rnd.randrange(n)}", f"f{rnd.randrange(n)}") for _ in range(m))

@@ -302,12 +302,12 @@ def _cut_vertices(adj: dict[str, set[str]]) -> set[str]:
         stack = [(root, "", iter(adj[root]))]
         while stack:
             node, parent, nbrs = stack[-1]
-            for nxt in nbrs:
-                if nxt == parent or nxt == node or nxt in leaves:
-                    continue
-                if nxt in disc:
-                    low[node] = min(low[node], disc[nxt])
-                else:
+            for nxt in nbrs:  # a node met again (itself too) lowers the low-link; a leaf is never entered
+                seen = disc.get(nxt)
+                if seen is not None:
+                    if seen < low[node] and nxt != parent:
+                        low[node] = seen
+                elif nxt not in leaves:
                     disc[nxt] = low[nxt] = len(disc)
                     stack.append((nxt, node, iter(adj[nxt])))
                     break
@@ -315,7 +315,8 @@ def _cut_vertices(adj: dict[str, set[str]]) -> set[str]:
                 stack.pop()
                 if node == root:
                     continue
-                low[parent] = min(low[parent], low[node])
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
                 if parent == root:
                     children += 1
                 elif low[node] >= disc[parent]:
