@@ -281,6 +281,7 @@ class EdgeTable:
     cls: np.ndarray
     classes: list
     nodes: int
+    pairs: int  # node pairs with an edge: a cheap check that the graph is still the one built
 
     @classmethod
     def of(cls, G: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict]]) -> "EdgeTable":
@@ -309,19 +310,24 @@ class EdgeTable:
             np.int32,
             n,
         )
-        return cls(u, v, key, list(keys), c, list(classes), len(G._node))
+        return cls(u, v, key, list(keys), c, list(classes), len(G._node), _pairs(G))
 
     @classmethod
     def get(cls, G: nx.MultiDiGraph) -> "EdgeTable | None":
-        """``G``'s table, if it still matches ``G`` (as many nodes; the first and last edge where they were)."""
+        """``G``'s table, if it still matches ``G`` (as many nodes and linked pairs; the first and last edge
+        where they were)."""
         t = G.graph.get(cls.KEY)
-        if not isinstance(t, cls) or t.nodes != len(G._node):
+        if not isinstance(t, cls) or t.nodes != len(G._node) or t.pairs != _pairs(G):
             return None
         names = list(G._node)
         for i in (0, len(t.u) - 1) if len(t.u) else ():
             if t.keys[t.key[i]] not in G._succ[names[t.u[i]]].get(names[t.v[i]], ()):
                 return None
         return t
+
+
+def _pairs(G: nx.MultiDiGraph) -> int:
+    return sum(map(len, G._succ.values()))
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
