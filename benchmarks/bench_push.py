@@ -115,7 +115,8 @@ def run(label, G, driver, args, work: str) -> dict:
         pushed.append(timed_push(G, driver))
         print(
             f"  round {i + 1}: admin import {admin[-1]:6.1f} s (load {la:.1f})   push {pushed[-1]:6.1f} s "
-            f"{m / pushed[-1]:>8,.0f} rels/s (load {os.getloadavg()[0]:.1f})",
+            f"{m / pushed[-1]:>8,.0f} rels/s (load {os.getloadavg()[0]:.1f})   "
+            f"push / admin {pushed[-1] / admin[-1]:.2f}x",
             flush=True,
         )
     out = {"label": label, "rels": m, "admin": admin, "push": pushed, "repush": None, "naive": None}
