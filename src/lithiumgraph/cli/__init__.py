@@ -11,7 +11,8 @@ __all__ = ["cli", "main"]
 
 def main() -> None:
     """Run the command line, then leave without tearing the interpreter down: a command that read a graph of
-    a million relationships would otherwise spend a second or more freeing its objects one by one at exit.
+    a million relationships would otherwise spend a second or more freeing its objects one by one at exit (and
+    it keeps what it read from the garbage collector, see ``base.ONE_SHOT``).
 
     Output is flushed and exit handlers run first. Python's own exit takes over whenever the quick one could
     lose something: a message for an exit status, another thread still running, output that cannot be
@@ -22,6 +23,9 @@ def main() -> None:
     import sys
     import threading
 
+    from . import base
+
+    base.ONE_SHOT = True
     try:
         cli.main()
         code: object = 0

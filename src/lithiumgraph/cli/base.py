@@ -10,6 +10,10 @@ import click
 
 FORMATS = ("table", "json", "csv")
 
+#: Set by :func:`lithiumgraph.cli.main`: this process runs one command and ends, so what it reads may be kept
+#: from the garbage collector for good (a program calling the commands in-process keeps its memory collectable).
+ONE_SHOT = False
+
 
 class DataProblems(click.ClickException):
     """Bad input: one ``FILE:LINE: FIELD: message`` line per problem, then a summary; exit 1."""
@@ -138,12 +142,13 @@ class GraphSource:
             got = fn(st)
         finally:
             st.close()
-        # One command reads one graph and ends. Out of the collector's sight, its millions of objects are not
-        # scanned again by a full collection (most of a second at a million relationships) while the command
-        # works; they are never freed one by one either, as the process leaves without it (see cli.main).
-        import gc
+        if ONE_SHOT:
+            # The process reads one graph and ends. Out of the collector's sight, its millions of objects are not
+            # scanned again by a full collection (most of a second at a million relationships) while the command
+            # works; they are never freed at all, as the process leaves without it (see cli.main).
+            import gc
 
-        gc.freeze()
+            gc.freeze()
         return got
 
     def graph(self):
