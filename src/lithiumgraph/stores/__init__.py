@@ -6,6 +6,7 @@ engine of :mod:`.embedded`); ``neo4j`` reads a graph pushed to a server (:mod:`.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol, runtime_checkable
@@ -65,6 +66,8 @@ def open_store(
         return MemoryStore(data_dirs, cache=cache, progress=progress, warn=warn)
     if kind == "neo4j":
         from ..errors import LithiumGraphError
+
+        _import_driver()
         from .neo4j import Neo4jStore
 
         if not uri:
@@ -111,3 +114,20 @@ def push(
 
 
 from .memory import MemoryStore  # noqa: E402  (it needs Result above)
+
+
+def _import_driver() -> None:
+    """Import the driver without its optional table support (numpy, pandas, pyarrow) unless they are loaded
+    already: reads hand it plain values only, and those imports took most of a second of every read
+    command on Neo4j. Each stays importable afterwards; only the driver's ``to_df`` goes without pandas."""
+    if "neo4j" in sys.modules:
+        return
+    hidden = [m for m in ("numpy", "pandas", "pyarrow") if m not in sys.modules]
+    for m in hidden:
+        sys.modules[m] = None  # type: ignore[assignment]  # an import of it fails, and the driver skips it
+    try:
+        import neo4j  # noqa: F401
+    finally:
+        for m in hidden:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]

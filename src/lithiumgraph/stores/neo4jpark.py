@@ -19,6 +19,7 @@ Anything else (supply relations between firms elsewhere, figures, prices) stays 
 
 from __future__ import annotations
 
+import gc
 from typing import Iterable
 
 import networkx as nx
@@ -32,13 +33,17 @@ BASE = ("Park", "Segment", "Intensity", "Source")
 #: Relationships of a site (an enterprise or project located in a park), read from the park's side.
 PROJECT_OUT = ("HAS_EVENT", "IN_SEGMENT", "LOCATED_IN")
 FIRM_OUT = ("IN_SEGMENT", "HAS_EVENT", "LOCATED_IN")
-NODE = "n.id AS id, [l IN labels(n) WHERE l IN $kinds] AS kinds, properties(n) AS props"
-#: The node at the far end of a relationship, with its properties unless it is of a kind read whole.
+NODE = "[n.id, [l IN labels(n) WHERE l IN $kinds], properties(n)]"
+#: The node at the far end of a relationship, its kinds and properties, or null if it is of a kind read whole.
 FAR = (
-    "{far}.id AS id, [l IN labels({far}) WHERE l IN $kinds] AS kinds, CASE WHEN "
+    "CASE WHEN "
     + " OR ".join(f"{{far}}:{k}" for k in BASE)
-    + " THEN null ELSE properties({far}) END AS props"
+    + " THEN null ELSE [[l IN labels({far}) WHERE l IN $kinds], properties({far})] END"
 )
+#: A relationship as a list: its ends' ids, type and properties.
+REL = "a.id, b.id, type(r), properties(r)"
+#: Property types kept as they come (lists become tuples, server types text).
+PLAIN = frozenset((str, int, float, bool, type(None)))
 
 
 def _types(types: Iterable[str]) -> str:
@@ -54,57 +59,66 @@ class _Reader:
         self.tx = tx
         self.nodes: dict[str, tuple[str, dict]] = {}
         self.rels: dict[tuple[str, str, str], tuple[str, dict]] = {}
+        self.located: set[str] = set()  # parks whose sites' LOCATED_IN relationships have all been read
 
-    def _run(self, query: str, **params) -> list:
-        return list(self.tx.run(query, params))
+    def _rows(self, query: str, **params) -> list:
+        """The one list ``query`` collects on the server. One record holding every row: the driver's cost is
+        per record, and a record per row took twice as long as the server's own work."""
+        return self.tx.run(query, params).single(strict=True)[0]
 
-    def _add_nodes(self, records) -> None:
-        for r in records:
-            nid = r["id"]
-            if isinstance(nid, str) and nid and len(r["kinds"]) == 1 and nid not in self.nodes:
-                self.nodes[nid] = (r["kinds"][0], r["props"])
+    def _add_nodes(self, rows) -> None:
+        for nid, kinds, props in rows:
+            if isinstance(nid, str) and nid and len(kinds) == 1 and nid not in self.nodes:
+                self.nodes[nid] = (kinds[0], props)
 
-    def _add_rels(self, records) -> None:
-        for r in records:
-            u, v, props = r["u"], r["v"], r["rprops"]
-            if not (isinstance(u, str) and isinstance(v, str)):
-                continue
-            self.rels.setdefault((u, v, str(props.get("_key", r["t"]))), (r["t"], props))
+    def _add_rels(self, rows) -> None:
+        for u, v, t, props in rows:
+            if isinstance(u, str) and isinstance(v, str):
+                self.rels.setdefault((u, v, str(props.get("_key", t))), (t, props))
 
     def base(self) -> None:
         """Every park, segment, intensity and source, and the relationships among them."""
         where = " OR ".join(f"n:{k}" for k in BASE)
-        self._add_nodes(self._run(f"MATCH (n:LG) WHERE {where} RETURN {NODE}", kinds=list(NODE_KINDS)))
+        self._add_nodes(self._rows(f"MATCH (n:LG) WHERE {where} RETURN collect({NODE})", kinds=list(NODE_KINDS)))
         starts = " UNION ".join(f"MATCH (a:LG:{k}) RETURN a" for k in BASE)  # a union of label scans: each
         # kind's own relationships, never the hundred thousand sites located in the parks
         self._add_rels(
-            self._run(
+            self._rows(
                 f"CALL () {{ {starts} }} MATCH (a)-[r]->(b:LG) WHERE {where.replace('n:', 'b:')} "
-                "RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops"
+                f"RETURN collect([{REL}])"
             )
         )
 
     def out(self, ids: Iterable[str], types: Iterable[str]) -> set[str]:
-        """The relationships of ``types`` leaving ``ids`` and the nodes they reach; returns those nodes' ids."""
-        return self._edges(ids, types, "(a:LG {id: i})-[r:%s]->(b:LG)", "b")
+        """The relationships of ``types`` leaving ``ids`` and the nodes they reach; returns those nodes' ids.
+        Sites' places already read whole (see :meth:`into`) are not sent again."""
+        types = tuple(types)
+        located = self.located and "LOCATED_IN" in types
+        skip = " WHERE NOT (type(r) = 'LOCATED_IN' AND b.id IN $located)" if located else ""
+        return self._edges(ids, types, "(a:LG {id: i})-[r:%s]->(b:LG)" + skip, 1)
 
     def into(self, ids: Iterable[str], types: Iterable[str]) -> set[str]:
         """The relationships of ``types`` entering ``ids`` and the nodes they come from; returns their ids."""
-        return self._edges(ids, types, "(a:LG)-[r:%s]->(b:LG {id: i})", "a")
+        ids, types = set(ids), tuple(types)
+        found = self._edges(ids, types, "(a:LG)-[r:%s]->(b:LG {id: i})", 0)
+        if types == ("LOCATED_IN",):
+            self.located |= ids
+        return found
 
-    def _edges(self, ids, types, pattern: str, far: str) -> set[str]:
+    def _edges(self, ids, types, pattern: str, far: int) -> set[str]:
+        """``pattern`` from each of ``ids``; ``far`` says which end (0 the start, 1 the end) is the node reached."""
         ids = sorted(set(ids))
         if not ids:
             return set()
-        recs = self._run(
-            f"UNWIND $ids AS i MATCH {pattern % _types(types)} "
-            f"RETURN a.id AS u, b.id AS v, type(r) AS t, properties(r) AS rprops, " + FAR.format(far=far),
+        rows = self._rows(
+            f"UNWIND $ids AS i MATCH {pattern % _types(types)} RETURN collect([{REL}, {FAR.format(far='ab'[far])}])",
             ids=ids,
             kinds=list(NODE_KINDS),
+            located=sorted(self.located),
         )
-        self._add_nodes(r for r in recs if r["props"] is not None)
-        self._add_rels(recs)
-        return {r["id"] for r in recs if r["id"] in self.nodes}
+        self._add_nodes((r[far], *r[4]) for r in rows if r[4] is not None)
+        self._add_rels(r[:4] for r in rows)
+        return {r[far] for r in rows if r[far] in self.nodes}
 
     def kind(self, ids: Iterable[str], kind: str) -> set[str]:
         return {i for i in ids if i in self.nodes and self.nodes[i][0] == kind}
@@ -129,17 +143,32 @@ class _Reader:
         return self.kind(self.into(projects, ("RUNS",)), "Enterprise")
 
     def graph(self) -> nx.MultiDiGraph:
-        from .neo4j import _value
+        """What was read, as :func:`~lithiumgraph.graph.build_graph` lays it out: nodes in id order, then the
+        relationships in (start, end, key) order, each property dict put in as made (no copy)."""
+        from ..graph import _put_edges
 
         G = nx.MultiDiGraph()
-        for nid in sorted(self.nodes):
-            kind, props = self.nodes[nid]
-            G.add_node(nid, kind=kind, **{k: _value(v) for k, v in props.items() if k != "id"})
-        for u, v, key in sorted(self.rels):
-            kind, props = self.rels[(u, v, key)]
-            if kind in EDGE_KINDS and u in G and v in G:
-                G.add_edge(u, v, key=key, kind=kind, **{k: _value(x) for k, x in props.items() if k != "_key"})
+        paused = gc.isenabled()
+        gc.disable()  # tens of thousands of small dicts: the collector would rescan them over and over
+        try:
+            G.add_nodes_from((nid, _props(*self.nodes[nid], "id")) for nid in sorted(self.nodes))
+            edges = []
+            for u, v, key in sorted(self.rels):
+                kind, props = self.rels[(u, v, key)]
+                if kind in EDGE_KINDS and u in G and v in G:
+                    edges.append((u, v, key, _props(kind, props, "_key")))
+            _put_edges(G, edges)
+        finally:
+            if paused:
+                gc.enable()
         return G
+
+
+def _props(kind: str, props: dict, skip: str) -> dict:
+    """``kind`` and the properties as the analyses expect them, leaving out ``skip`` (the id or key)."""
+    from .neo4j import _value
+
+    return {"kind": kind, **{k: v if type(v) in PLAIN else _value(v) for k, v in props.items() if k != skip}}
 
 
 def park_graph(tx, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
