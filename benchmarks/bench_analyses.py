@@ -37,11 +37,17 @@ def timed(fn) -> float:
 
 
 def cold(G, fn):
-    """``fn`` with the graph's indexes dropped first, so it reads them from every edge again."""
+    """``fn`` with the graph's indexes dropped first, so it reads them from every edge again; those kept
+    before are put back after, so that the next warm step finds every index warm (not only those the
+    cold step happened to rebuild)."""
 
     def run():
-        graph_module._INDEXES.pop(G, None)
-        fn()
+        kept = graph_module._INDEXES.pop(G, None)
+        try:
+            fn()
+        finally:
+            if kept is not None:
+                graph_module._INDEXES[G] = kept
 
     return run
 
