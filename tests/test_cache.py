@@ -122,6 +122,14 @@ def test_a_damaged_cypher_database_is_rebuilt_with_one_warning(runner, data_copy
     assert len(warnings) == 1 and "rebuilding it" in warnings[0]
 
 
+def test_the_cache_is_its_owners_only(runner, data_copy, cache):
+    run(runner, "query", "MATCH (n:Enterprise) RETURN count(n) AS n", "--data", str(data_copy))
+    made = [p for p in cache.rglob("*") if not p.name.startswith(".")]
+    assert any(p.suffix == ".lbdb" for p in made) and any(p.suffix == ".graph" for p in made)
+    modes = {str(p.relative_to(cache)): (p.is_dir(), oct(p.stat().st_mode & 0o777)) for p in made}
+    assert {(d, m) for d, m in modes.values()} == {(True, "0o700"), (False, "0o600")}, modes
+
+
 def test_no_cache_writes_nothing(runner, data_copy, cache):
     run(runner, "gaps", "--park", "yichun-etdz", "--data", str(data_copy), "--no-cache")
     run(runner, "query", QUERY, "--data", str(data_copy), "--no-cache")

@@ -292,6 +292,7 @@ class GraphCache:
             tmp = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
             try:
                 Embedded(G, path=tmp / "db").close()
+                os.chmod(tmp / "db", 0o600)  # like the graph files: the folder and what it holds are the owner's
                 path = self._path(f"{_file_crc(tmp / 'db'):08x}.lbdb")
                 os.replace(tmp / "db", path)
             finally:
