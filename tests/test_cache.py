@@ -3,6 +3,7 @@ entry rebuilt with one warning, two processes building at once, nothing written 
 
 import io
 import os
+import pstats
 import subprocess
 import sys
 import time
@@ -223,3 +224,17 @@ def test_exit_handlers_run_before_the_quick_exit(tmp_path):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("lithiumgraph") and mark.read_text() == "yes"
+
+
+def test_a_profiled_command_still_writes_its_profile(cache, tmp_path):
+    # the quick exit would leave before cProfile writes what it measured: under a profiler it steps aside
+    prof = tmp_path / "stats.prof"
+    env = {**os.environ, "LITHIUMGRAPH_CACHE": str(cache)}
+    r = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "lithiumgraph", "stats"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0 and "sources by grade" in r.stdout
+    assert any("lithiumgraph" in f for f, _, _ in pstats.Stats(str(prof)).stats)  # type: ignore[attr-defined]

@@ -16,7 +16,8 @@ def main() -> None:
 
     Output is flushed and exit handlers run first. Python's own exit takes over whenever the quick one could
     lose something: a message for an exit status, another thread still running, output that cannot be
-    flushed (a closed pipe).
+    flushed (a closed pipe), or a profiler or tracer (cProfile, coverage) that writes what it measured after
+    the command returns.
     """
     import atexit
     import os
@@ -31,7 +32,8 @@ def main() -> None:
         code: object = 0
     except SystemExit as e:
         code = e.code or 0
-    if not isinstance(code, int) or threading.active_count() > 1:
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if not isinstance(code, int) or threading.active_count() > 1 or watched:
         raise SystemExit(code)
     try:
         sys.stdout.flush()
