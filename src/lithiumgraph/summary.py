@@ -17,6 +17,24 @@ from .timeline import capacity_class
 __all__ = ["Stats", "stats", "Neighbour", "Entity", "describe"]
 
 
+#: The fields of each project :func:`describe` lists: its id, name and the firm that runs it, then its own fields.
+PROJECT_FIELDS = (
+    "id",
+    "name",
+    "run_by",
+    "park",
+    "segment",
+    "capacity",
+    "unit",
+    "investment_yuan",
+    "status",
+    "start",
+    "confidence",
+    "sources",
+    "note",
+)
+
+
 @dataclass
 class Stats:
     """Counts by node and edge kind and by confidence; how many facts cite a known source."""
@@ -269,21 +287,7 @@ def _projects(G: nx.MultiDiGraph, n: str) -> list[dict]:
                 "id": p,
                 "name": d.get("name_zh"),
                 "run_by": runner or d.get("enterprise"),
-                **{
-                    k: d.get(k)
-                    for k in (
-                        "park",
-                        "segment",
-                        "capacity",
-                        "unit",
-                        "investment_yuan",
-                        "status",
-                        "start",
-                        "confidence",
-                        "sources",
-                        "note",
-                    )
-                },
+                **{k: d.get(k) for k in PROJECT_FIELDS[3:]},
             }
         )
     return out

@@ -72,42 +72,25 @@ def _regions(enterprises: int, syn: dict) -> tuple[list, list[str], list[float]]
             id="syn-cn", name_zh="合成国家", name_en="Synthetic Country", level="country", note="synthetic", **syn
         )
     ]
-    parks += [
-        model.Park(
-            id=f"syn-prov{i:03d}",
-            name_zh=f"合成省{i:03d}",
-            name_en=f"Synthetic Province {i:03d}",
-            level="province",
-            parent="syn-cn",
-            note="synthetic",
-            **syn,
-        )
-        for i in range(n_prov)
-    ]
-    parks += [
-        model.Park(
-            id=f"syn-city{i:04d}",
-            name_zh=f"合成市{i:04d}",
-            name_en=f"Synthetic City {i:04d}",
-            level="city",
-            parent=f"syn-prov{i % n_prov:03d}",
-            note="synthetic",
-            **syn,
-        )
-        for i in range(n_city)
-    ]
-    parks += [
-        model.Park(
-            id=f"syn-park{i:05d}",
-            name_zh=f"合成园区{i:05d}",
-            name_en=f"Synthetic Park {i:05d}",
-            level="park",
-            parent=f"syn-city{i % n_city:04d}",
-            note="synthetic",
-            **syn,
-        )
-        for i in range(n_park)
-    ]
+    # (id prefix, zh, en, level, digits, count, parent of the i-th): provinces, cities, parks
+    levels = (
+        ("syn-prov", "合成省", "Synthetic Province", "province", 3, n_prov, lambda i: "syn-cn"),
+        ("syn-city", "合成市", "Synthetic City", "city", 4, n_city, lambda i: f"syn-prov{i % n_prov:03d}"),
+        ("syn-park", "合成园区", "Synthetic Park", "park", 5, n_park, lambda i: f"syn-city{i % n_city:04d}"),
+    )
+    for prefix, zh, en, level, digits, count, parent in levels:
+        parks += [
+            model.Park(
+                id=f"{prefix}{i:0{digits}d}",
+                name_zh=f"{zh}{i:0{digits}d}",
+                name_en=f"{en} {i:0{digits}d}",
+                level=level,
+                parent=parent(i),
+                note="synthetic",
+                **syn,
+            )
+            for i in range(count)
+        ]
     park_ids = [f"syn-park{i:05d}" for i in range(n_park)]
     park_w = [1 / (i + 1) ** 0.9 for i in range(n_park)]
     return parks, park_ids, park_w

@@ -70,7 +70,7 @@ def show(name, src, fmt):
     Example: lithiumgraph show 赣锋锂业
     """
     from ..names import resolve
-    from ..summary import describe
+    from ..summary import PROJECT_FIELDS, describe
 
     G = _graph(src)
     e = describe(G, resolve(G, name))
@@ -92,24 +92,7 @@ def show(name, src, fmt):
     for k, v in e.attrs.items():
         echo(f"  {k}: {' | '.join(v) if isinstance(v, (list, tuple)) else v}")
     for title, section, cols in (
-        (
-            "projects",
-            e.projects,
-            [
-                "id",
-                "name",
-                "run_by",
-                "park",
-                "segment",
-                "capacity",
-                "unit",
-                "investment_yuan",
-                "status",
-                "start",
-                "confidence",
-                "sources",
-            ],
-        ),
+        ("projects", e.projects, [c for c in PROJECT_FIELDS if c != "note"]),
         ("figures", e.figures, ["subject", "metric", "value", "unit", "confidence", "sources", "note"]),
         ("neighbours", rows, None),
         ("sources", e.sources, ["id", "title", "publisher", "date", "address"]),
