@@ -346,3 +346,13 @@ def test_synth_writes_histories_that_changes_and_freshness_read(tmp_path, runner
     assert {x["what"] for x in rows} >= {"stage", "event", "new"}
     r = runner.invoke(cli, ["freshness", "--stuck-months", "24", "--data", str(out), "--format", "json"])
     assert any(x["problem"] == "stuck" for x in json.loads(r.output))
+
+
+def test_a_graph_edited_twice_is_cut_by_its_own_edges():
+    # a graph edited after its build gets a fresh edge table each time, never the table of an earlier edit
+    G = build_graph(load())
+    firms = sorted(n for n, d in G.nodes(data=True) if d["kind"] == "Enterprise")
+    pairs = [(a, b) for a, b in zip(firms, firms[1:]) if b not in G._succ[a]][:2]
+    for a, b in pairs:
+        G.add_edge(a, b, key="SUPPLIES#later", kind="SUPPLIES", valid_from="2024-01", sources=())
+        assert b not in snapshot(G, "2023-06")._succ[a] and b in snapshot(G, "2024-06")._succ[a]

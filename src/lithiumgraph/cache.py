@@ -195,8 +195,13 @@ class GraphCache:
         when = parse_date(day)
         if not self.enabled or when != date.today():
             return stats(self.snapshot(when))
-        got = self._read(self._path(f"{when.isoformat()}.stats"), what="figures")
-        return got if got is not None else self._save_stats(self.snapshot(when), when)
+        path = self._path(f"{when.isoformat()}.stats")
+        got = self._read(path, what="figures")
+        if got is None:
+            H = self.snapshot(when)  # a snapshot made now saves its figures with it
+            got = self._read(path, what="figures")
+            got = got if got is not None else self._save_stats(H, when)
+        return got
 
     def _save_stats(self, H: nx.MultiDiGraph, when: date):
         from .summary import stats

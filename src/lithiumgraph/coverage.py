@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .analysis.recommend import _candidates
+from .analysis.scoring import candidates
 from .graph import nodes_of
 from .template import segment_order
 
@@ -71,7 +71,7 @@ def segment_coverage(G: nx.MultiDiGraph) -> list[SegmentCoverage]:
     resource = {n: d.get("resource") == "yes" for n, d in nodes_of(G, "Segment")}
     out = []
     for seg in segment_order(G):
-        cands = _candidates(G, seg, set())
+        cands = candidates(G, seg)
         leaders = sum(1 for _, _, m in cands.values() if m.get("leader") in ("world", "national"))
         few = FEWER_IN_REALITY.get(seg, ("",))[0]
         out.append(

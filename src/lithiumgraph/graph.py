@@ -17,9 +17,11 @@ import networkx as nx
 import numpy as np
 
 from . import model
+from .collector import collector_paused
 from .columns import Table, field_names
 from .dataset import Dataset
 from .history import Step, project_steps, status_on
+
 
 __all__ = [
     "build_graph",
@@ -349,9 +351,7 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     ('Enterprise', 'Contemporary Amperex Technology Co. Limited')
     """
     G = nx.MultiDiGraph()
-    paused = gc.isenabled()
-    gc.disable()  # building millions of small dicts: the collector would rescan them over and over
-    try:
+    with collector_paused():
         b = _Build()
         for add in (_add_chain, _add_sites, _add_relations, _add_dated):
             add(ds, b)
@@ -360,9 +360,6 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
         G.graph[EdgeTable.KEY] = EdgeTable.of(G, b.edges)
         gc.freeze()  # straight into the oldest generation: no young collection walks the new graph
         gc.unfreeze()
-    finally:
-        if paused:
-            gc.enable()
     return G
 
 

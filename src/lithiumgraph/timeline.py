@@ -15,13 +15,13 @@ The rules analyses call: :func:`capacity_class` (which statuses count as capacit
 
 from __future__ import annotations
 
-import gc
 from datetime import date
 
 import networkx as nx
 import numpy as np
 
-from .graph import EdgeTable, cached, forget
+from .collector import collector_paused
+from .graph import EdgeTable, forget
 from .history import Step, first_day, last_day, parse_date, status_on
 
 __all__ = [
@@ -110,9 +110,6 @@ class _Rule:
         self.day, self.source_dates = day, source_dates
         self.late = {s for s, dt in source_dates.items() if dt > day}  # sources published after the day
         self._seen: dict[tuple, bool] = {}
-        #: An edge's verdict by (kind, role, valid_from, valid_to, as_of, sources): 0 left out, 1 kept as it
-        #: is, 2 kept without its late sources.
-        self.edges: dict[tuple, int] = {}
 
     @staticmethod
     def key(d: dict, timeless: bool) -> tuple:
@@ -140,11 +137,12 @@ class _Rule:
         return ok
 
     def edge(self, key: tuple, d: dict) -> int:
-        """The verdict on an edge whose key (see :attr:`edges`) was not seen yet, remembered."""
+        """The verdict on an edge of provenance class ``key`` = (kind, role, valid_from, valid_to, as_of,
+        sources): 0 left out, 1 kept as it is, 2 kept without its late sources. The edge table lists each
+        class once, so the verdict is not remembered."""
         ok = self.keeps(d, key[0] in _TIMELESS_EDGES or key[1] == "part_of")
         srcs = d.get("sources")
-        got = self.edges[key] = 0 if not ok else 2 if self.late and srcs and not self.late.isdisjoint(srcs) else 1
-        return got
+        return 0 if not ok else 2 if self.late and srcs and not self.late.isdisjoint(srcs) else 1
 
 
 def _attrs(d: dict, rule: _Rule) -> dict:
@@ -175,13 +173,8 @@ def snapshot(G: nx.MultiDiGraph, day: str | date | None = None, *, inplace: bool
     'signed'
     """
     day = parse_date(day)
-    paused = gc.isenabled()
-    gc.disable()  # a million new dicts: the collector would rescan the whole graph over and over
-    try:
+    with collector_paused():
         return _snapshot(G, day, inplace)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
@@ -214,8 +207,10 @@ def _snapshot(G: nx.MultiDiGraph, day: date, inplace: bool) -> nx.MultiDiGraph:
     _cascade(G, keep)
     _statuses(G, keep, day)
     began_kept = {p for p in began if p in keep}
-    table = EdgeTable.get(G) or cached(G, EdgeTable.KEY, _table)
-    H = _cut(G if inplace else _copy(G), table, keep, pending, began_kept, rule, day)
+    table = EdgeTable.get(G)
+    if table is None:
+        table = G.graph[EdgeTable.KEY] = _table(G)
+    H = _cut(G, table, keep, pending, began_kept, rule, day, copy=not inplace)
     return G if H is None else H
 
 
@@ -245,7 +240,7 @@ _BEGAN_EDGES = frozenset(("RUNS", "LOCATED_IN", "IN_SEGMENT"))
 
 
 def _cut(
-    G: nx.MultiDiGraph, t: EdgeTable, keep: dict, pending: dict, began: set, rule: _Rule, day: date
+    G: nx.MultiDiGraph, t: EdgeTable, keep: dict, pending: dict, began: set, rule: _Rule, day: date, copy: bool = False
 ) -> nx.MultiDiGraph | None:
     """The day's graph cut from ``G`` in place, every edge decided a provenance class at a time from ``G``'s
     edge table; Python touches only the edges that go or change. None when nothing differs on today or on
@@ -283,6 +278,9 @@ def _cut(
     same = final.all() and not len(drop) and not changes and all(keep[n] is node[n] for n in keep)
     if same and (day == date.today() or G.graph.get("as_of") == day.isoformat()):
         return None
+    if copy:
+        G = _copy(G)
+        succ, pred, node = G._succ, G._pred, G._node
     _remove_nodes(G, [names[i] for i in np.flatnonzero(~final)])
     for u, v, k in zip(_at(names, t.u[drop]), _at(names, t.v[drop]), _at(t.keys, t.key[drop])):
         keyed = succ[u][v]
@@ -306,11 +304,8 @@ def _at(items: list, positions: np.ndarray) -> list:
 
 def _class_verdict(c: tuple, rule: _Rule) -> int:
     """:meth:`_Rule.edge` for a provenance class of the edge table."""
-    got = rule.edges.get(c)
-    if got is None:
-        names = ("kind", "role", "valid_from", "valid_to", "as_of", "sources")
-        got = rule.edge(c, {a: x for a, x in zip(names, c) if x is not None})
-    return got
+    names = ("kind", "role", "valid_from", "valid_to", "as_of", "sources")
+    return rule.edge(c, {a: x for a, x in zip(names, c) if x is not None})
 
 
 def _remove_nodes(G: nx.MultiDiGraph, gone: list) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .collector import collector_paused
+from ..collector import collector_paused
 from .presence import SegmentSites, sites
 from .scope import Scope, park_scope
 
@@ -238,7 +238,7 @@ def _site_ids(ss: SegmentSites | None, pipeline: bool = False) -> list[str]:
     return [] if ss is None else [s.row for s in (ss.pipeline if pipeline else ss.present)]
 
 
-@collector_paused
+@collector_paused()
 def balance(G: nx.MultiDiGraph, park: str | Scope, *, include_pipeline: bool = False) -> Balance:
     """Material demand of a park's cell capacity against its own material capacity.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ..graph import cached
+from ..graph import cached, in_kind, out_kind
 
 __all__ = ["edges_by_node", "neighbours"]
 
@@ -17,14 +17,8 @@ def edges_by_node(G: nx.MultiDiGraph, kind: str, incoming: bool = False) -> dict
     one is absent."""
 
     def build(G: nx.MultiDiGraph) -> dict[str, list[tuple[str, dict]]]:
-        out: dict[str, list[tuple[str, dict]]] = {}
-        cut = len(kind)
-        for n, nbrs in (G._pred if incoming else G._succ).items():
-            for v, keys in nbrs.items():
-                for k, d in keys.items():
-                    if k == kind or (k[cut : cut + 1] == "#" and k.startswith(kind)):
-                        out.setdefault(n, []).append((v, d))
-        return out
+        of = in_kind if incoming else out_kind
+        return {n: edges for n in G._node if (edges := list(of(G, n, kind)))}
 
     return cached(G, ("edges by node", kind, incoming), build)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .collector import collector_paused
+from ..collector import collector_paused
 from ..template import layers, segment_order, template
 from ..graph import short_name
 from ..output import format_value
@@ -164,7 +164,7 @@ class Coverage:
         return next(s for s in self.segments if s.segment == segment)
 
 
-@collector_paused
+@collector_paused()
 def gaps(G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules()) -> Coverage:
     """Status of every segment for a park, upstream to downstream.
 

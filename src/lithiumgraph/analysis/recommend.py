@@ -31,7 +31,7 @@ from heapq import nsmallest
 
 import networkx as nx
 
-from .collector import collector_paused
+from ..collector import collector_paused
 from ..graph import cached, in_kind, short_name
 from ..history import first_day, parse_date
 from ..template import template
@@ -40,7 +40,6 @@ from .gaps import Coverage, GapRules, gaps
 from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
 from .scoring import Candidate, ParkFacts, candidate_table, park_members, recent_hits, score, supply_hits, tie_hit
-from .scoring import candidates as _candidates  # noqa: F401  (read by lithiumgraph.coverage)
 from .scoring import flag as _flag
 from .scoring import makes_product as _makes_product
 from .scoring import points as _points
@@ -87,7 +86,7 @@ class _Names(dict):
         return name
 
 
-@collector_paused
+@collector_paused()
 def recommend(
     G: nx.MultiDiGraph,
     park: str | Scope,

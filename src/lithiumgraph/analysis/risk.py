@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .collector import collector_paused
+from ..collector import collector_paused
 from ..template import template
 from ..graph import out_kind, short_name
 from .edges import edges_by_node, neighbours
@@ -142,7 +142,7 @@ def _top(G, n):
     return Ownership.of(G).group(n)[-1]
 
 
-@collector_paused
+@collector_paused()
 def risk(
     G: nx.MultiDiGraph, park: str | Scope, *, rules: GapRules = GapRules(), coverage: Coverage | None = None
 ) -> RiskReport:

@@ -68,13 +68,13 @@ def candidate_table(G: nx.MultiDiGraph, seg: str) -> dict[str, Candidate]:
     candidates are these less its own firms in the segment."""
 
     def build(G):
-        return {f: Candidate(cap, unit, m, short_name(G, f)) for f, (cap, unit, m) in candidates(G, seg, set()).items()}
+        return {f: Candidate(cap, unit, m, short_name(G, f)) for f, (cap, unit, m) in candidates(G, seg).items()}
 
     return cached(G, ("candidates", seg), build)
 
 
-def candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str | None, dict]]:
-    """Enterprises active in ``seg`` but not in the park's ``seg``: ``id -> (capacity, unit, edge)``.
+def candidates(G, seg) -> dict[str, tuple[float | None, str | None, dict]]:
+    """Enterprises active in ``seg``: ``id -> (capacity, unit, edge)``.
 
     Capacity is the firm's stated capacity in the segment, else the sum of its projects' capacities, and only
     what is built (operating or expanded): a plan or a site being built earns no capacity points; a firm
@@ -88,7 +88,7 @@ def candidates(G, seg, present: set[str]) -> dict[str, tuple[float | None, str |
         if d["kind"] != "IN_SEGMENT" or kind not in ("Enterprise", "Project"):
             continue
         firm = u if kind == "Enterprise" else G.nodes[u].get("enterprise")
-        if firm in present or d.get("status") in ("halted", "suspended", "cancelled"):
+        if d.get("status") in ("halted", "suspended", "cancelled"):
             continue
         if kind == "Enterprise":
             member[firm] = d

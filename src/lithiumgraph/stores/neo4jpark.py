@@ -19,12 +19,12 @@ Anything else (supply relations between firms elsewhere, figures, prices) stays 
 
 from __future__ import annotations
 
-import gc
 from typing import Iterable
 
 import networkx as nx
 
 from ..model import EDGE_KINDS, NODE_KINDS
+from .neo4j import _value
 
 __all__ = ["park_graph"]
 
@@ -145,12 +145,11 @@ class _Reader:
     def graph(self) -> nx.MultiDiGraph:
         """What was read, as :func:`~lithiumgraph.graph.build_graph` lays it out: nodes in id order, then the
         relationships in (start, end, key) order, each property dict put in as made (no copy)."""
+        from ..collector import collector_paused
         from ..graph import _put_edges
 
         G = nx.MultiDiGraph()
-        paused = gc.isenabled()
-        gc.disable()  # tens of thousands of small dicts: the collector would rescan them over and over
-        try:
+        with collector_paused():
             G.add_nodes_from((nid, _props(*self.nodes[nid], "id")) for nid in sorted(self.nodes))
             edges = []
             for u, v, key in sorted(self.rels):
@@ -158,16 +157,11 @@ class _Reader:
                 if kind in EDGE_KINDS and u in G and v in G:
                     edges.append((u, v, key, _props(kind, props, "_key")))
             _put_edges(G, edges)
-        finally:
-            if paused:
-                gc.enable()
         return G
 
 
 def _props(kind: str, props: dict, skip: str) -> dict:
     """``kind`` and the properties as the analyses expect them, leaving out ``skip`` (the id or key)."""
-    from .neo4j import _value
-
     return {"kind": kind, **{k: v if type(v) in PLAIN else _value(v) for k, v in props.items() if k != skip}}
 
 
