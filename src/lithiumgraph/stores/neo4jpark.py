@@ -1,20 +1,8 @@
 """A park's part of a graph held in Neo4j, read with server-side Cypher instead of the whole graph.
 
-What the park analyses touch, and so what is read (every node with all its properties and dates, so the
-graph of any day is then taken on the client exactly as from the whole graph):
-
-- every park, segment, intensity and source, and the relationships among them (the template, the
-  places, the dates of sources);
-- the enterprises and projects located in the park or any park within it; the projects' firms,
-  events, segments and places;
-- the park's firms and every firm of their groups (``SUBSIDIARY_OF``, transitively): their
-  segments, events and places;
-- with ``supplies`` (what ``risk`` reads): their supply relations both ways, with the firms at the other end;
-- with ``segments`` (what ``recommend`` scores nationally): the supply relations into those groups, every
-  firm and project active in those segments, their groups with all the groups' projects, their products,
-  and the firms and projects sited in the two regions around the park.
-
-Anything else (supply relations between firms elsewhere, figures, prices) stays on the server.
+What is read is defined once for every store in :mod:`.parkpart`; here is its reader for a server: every node
+with all its properties and dates, so the graph of any day is then taken on the client exactly as from the
+whole graph. Anything else (supply relations between firms elsewhere, figures, prices) stays on the server.
 """
 
 from __future__ import annotations
@@ -25,14 +13,10 @@ import networkx as nx
 
 from ..model import EDGE_KINDS, NODE_KINDS
 from .neo4j import _value
+from .parkpart import BASE, read_park
 
 __all__ = ["park_graph"]
 
-#: Node kinds read whole: small, and what every park analysis and the graph's dates rest on.
-BASE = ("Park", "Segment", "Intensity", "Source")
-#: Relationships of a site (an enterprise or project located in a park), read from the park's side.
-PROJECT_OUT = ("HAS_EVENT", "IN_SEGMENT", "LOCATED_IN")
-FIRM_OUT = ("IN_SEGMENT", "HAS_EVENT", "LOCATED_IN")
 NODE = "[n.id, [l IN labels(n) WHERE l IN $kinds], properties(n)]"
 #: The node at the far end of a relationship, its kinds and properties, or null if it is of a kind read whole.
 FAR = (
@@ -123,25 +107,6 @@ class _Reader:
     def kind(self, ids: Iterable[str], kind: str) -> set[str]:
         return {i for i in ids if i in self.nodes and self.nodes[i][0] == kind}
 
-    def groups(self, firms: set[str]) -> set[str]:
-        """``firms`` and every firm they are (transitively) subsidiaries of."""
-        seen, todo = set(firms), set(firms)
-        while todo:
-            todo = self.kind(self.out(todo, ("SUBSIDIARY_OF",)), "Enterprise") - seen
-            seen |= todo
-        return seen
-
-    def sites(self, parks: set[str]) -> tuple[set[str], set[str]]:
-        """The enterprises and projects located in ``parks``, with each project's firm, events, segments and place."""
-        here = self.into(parks, ("LOCATED_IN",))
-        projects = self.kind(here, "Project")
-        return self.kind(here, "Enterprise") | self.projects(projects), projects
-
-    def projects(self, projects: set[str]) -> set[str]:
-        """Each project's relationships and the firms that run them; returns the firms."""
-        self.out(projects, PROJECT_OUT)
-        return self.kind(self.into(projects, ("RUNS",)), "Enterprise")
-
     def graph(self) -> nx.MultiDiGraph:
         """What was read, as :func:`~lithiumgraph.graph.build_graph` lays it out: nodes in id order, then the
         relationships in (start, end, key) order, each property dict put in as made (no copy)."""
@@ -166,38 +131,6 @@ def _props(kind: str, props: dict, skip: str) -> dict:
 
 
 def park_graph(tx, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:
-    """What the park analyses read for ``park`` (an id or a name), in the canonical networkx form; with
-    ``supplies``, the supply relations of the park's groups too; with ``segments``, also what ``recommend``
-    scores its candidates in those segments with."""
-    from ..names import resolve
-    from ..scope import ancestors, park_scope
-
-    rd = _Reader(tx)
-    rd.base()
-    places = rd.graph()
-    pid = resolve(places, park, kinds=("Park",), what="park")
-    firms, _ = rd.sites(set(park_scope(places, pid).parks))
-    members = rd.groups(firms)
-    rd.out(members, FIRM_OUT)
-    if supplies:
-        rd.out(members, ("SUPPLIES",))
-    if supplies or segments is not None:
-        rd.into(members, ("SUPPLIES",))
-    if segments is not None:
-        _candidates(rd, places, pid, set(segments), ancestors(places, pid)[:2])
-    return rd.graph()
-
-
-def _candidates(rd: _Reader, places, pid: str, segments: set[str], regions: list[str]) -> None:
-    """Every firm and project active in ``segments``, the candidates' groups with their projects and
-    products, and the sites in ``regions``."""
-    from ..scope import park_scope
-
-    active = rd.into(segments, ("IN_SEGMENT",))
-    firms = rd.kind(active, "Enterprise") | rd.projects(rd.kind(active, "Project"))
-    for r in regions:
-        rd.sites(set(park_scope(places, r).parks))
-    members = rd.groups(firms)
-    rd.projects(rd.kind(rd.out(members, ("RUNS",)), "Project"))
-    products = rd.kind(rd.out(firms, ("MAKES",)), "Product")
-    rd.out(products, ("MAPS_TO",))
+    """What the park analyses read for ``park`` (an id or a name), in the canonical networkx form, read in the
+    transaction ``tx`` (see :func:`.parkpart.read_park` for ``supplies`` and ``segments``)."""
+    return read_park(_Reader(tx), park, supplies=supplies, segments=segments)
