@@ -7,6 +7,8 @@ one folder per list of data directories:
 - ``KEY.graph``: the validated graph with every date in it (what ``changes`` and ``--as-of`` start from);
 - ``KEY.DAY.graph``: its snapshot for the day it was made (what read commands answer from by default), or
   an empty ``KEY.DAY.same`` when that snapshot is the graph itself;
+- ``KEY.DAY.part-HASH.graph``: small parts of that snapshot (what one park's analyses read, see
+  :mod:`lithiumgraph.stores.parkpart`), so ``gaps --park`` reads its park's part instead of the graph;
 - ``KEY.DAY.stats``: the figures of ``stats`` on that snapshot, made with it (they depend on nothing but the
   files and the day), so ``stats`` reads a few hundred bytes instead of the graph;
 - ``KEY.CRC.lbdb``: the embedded Cypher engine's database (named by its CRC-32), so ``query`` opens it
@@ -116,6 +118,7 @@ class GraphCache:
         self._graph: nx.MultiDiGraph | None = None
         self._key: str | None = None
         self._root = root
+        self._day: tuple[date, nx.MultiDiGraph] | None = None  # the graph of a day that parts were cut from
 
     # where things are -------------------------------------------------------------------------------------
     @property
@@ -179,6 +182,25 @@ class GraphCache:
             self._write(own, H)
         self._save_stats(H, when)
         return H
+
+    def part(self, name: str, make: Callable[[nx.MultiDiGraph], nx.MultiDiGraph], day: str | date | None = None):
+        """``make(G)`` of the graph ``G`` of ``day``: a small part of it, named ``name`` (e.g. what one park's
+        analyses read). Today's is kept beside today's snapshot (``KEY.DAY.part-HASH.graph``, a hash of
+        ``name``), so a command asking for it again reads that file alone; another day's, or with the cache
+        off, is made and not kept. The day's graph, once read or cut, serves this object's later parts."""
+        from .history import parse_date
+
+        when = parse_date(day)
+        keep = self.enabled and when == date.today()
+        path = self._path(f"{when.isoformat()}.part-{hashlib.sha256(name.encode()).hexdigest()[:24]}.graph")
+        got = self._read(path, what="part of the graph") if keep else None
+        if got is None:
+            if self._day is None or self._day[0] != when:
+                self._day = (when, self.snapshot(when))
+            got = make(self._day[1])
+            if keep:
+                self._write(path, got)
+        return got
 
     def _hand_over(self) -> nx.MultiDiGraph:
         """The validated graph, given up to be cut to a day in place (cheaper than copying what holds): a

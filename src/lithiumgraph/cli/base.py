@@ -176,33 +176,19 @@ class GraphSource:
         return snapshot(G, self.as_of)
 
     def park_graph(self, park, targets=None, *, supplies=False):
-        """The graph a park's analyses read, as known and true on --as-of, and the park's id. A server sends
-        only the park's part; ``targets(G, park_id)`` names the segments whose candidates are scored
-        nationally (recommend), read in a second step; ``supplies`` asks for the supply relations of the
-        park's groups (risk)."""
+        """The part of the graph of --as-of that a park's analyses read, and the park's id: a server sends only
+        that part, the memory store keeps today's in the cache. ``targets(G, park_id)`` names the segments
+        whose candidates are scored nationally (recommend), read in a second step; ``supplies`` asks for the
+        supply relations of the park's groups (risk)."""
 
         def read(st):
-            if hasattr(st, "snapshot"):  # the memory store: the whole graph, today's snapshot from the cache
-                G = st.snapshot(self.as_of)
-                return G, _park(G, park)
-            raw = st.park_graph(park, supplies=supplies)
-            G = self._day(raw)
+            G = st.park_graph(park, supplies=supplies, as_of=self.as_of)
             pid = _park(G, park)
-            if targets is not None and (more := st.park_graph(pid, segments=targets(G, pid))) is not raw:
-                G = self._day(more)
+            if targets is not None:
+                G = st.park_graph(pid, segments=targets(G, pid), as_of=self.as_of)
             return G, pid
 
         return self._use(read)
-
-    def _day(self, H):
-        """``H`` as of --as-of; a graph read for one park is dated like the whole graph would be."""
-        from ..history import parse_date
-        from ..timeline import snapshot
-
-        G = snapshot(H, self.as_of)
-        if G is H:  # nothing differed in this part; the whole graph would be dated
-            G.graph["as_of"] = parse_date(self.as_of).isoformat()
-        return G
 
     def history(self):
         """The stored graph with every date in it (for what changed between two dates)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol, runtime_checkable
 
@@ -30,15 +31,20 @@ class Result:
 
 @runtime_checkable
 class Store(Protocol):
-    """What analyses need of a store: the whole graph, in the canonical networkx form; the part of it that
-    a park's analyses read (``park`` an id or a name; with ``supplies``, the supply relations of the park's
-    firms and their groups; with ``segments``, what recommend scores candidates in those segments with), which a store holding the graph in memory answers with the whole graph; and
-    Cypher."""
+    """What analyses need of a store: the whole graph, in the canonical networkx form; the part of the graph
+    of a day (``as_of``, default today) that a park's analyses read (``park`` an id or a name; with
+    ``supplies``, the supply relations of the park's firms and their groups; with ``segments``, what
+    recommend scores candidates in those segments with; see :mod:`.parkpart`); and Cypher."""
 
     def graph(self) -> nx.MultiDiGraph: ...
 
     def park_graph(
-        self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
+        self,
+        park: str,
+        *,
+        supplies: bool = False,
+        segments: Iterable[str] | None = None,
+        as_of: str | date | None = None,
     ) -> nx.MultiDiGraph: ...
 
     def query(

@@ -51,10 +51,21 @@ class MemoryStore:
         return self._source.stats(day)
 
     def park_graph(
-        self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
+        self,
+        park: str,
+        *,
+        supplies: bool = False,
+        segments: Iterable[str] | None = None,
+        as_of: str | date | None = None,
     ) -> nx.MultiDiGraph:
-        """The whole graph: it is in memory already, and every park analysis runs on it."""
-        return self.graph()
+        """What the park analyses read for ``park`` (an id or a name) in the graph of ``as_of`` (default
+        today; see :func:`.parkpart.read_park` for ``supplies`` and ``segments``). Today's part is kept in the
+        cache, so a command asking for the same park again reads that small file, not the graph."""
+        from .parkpart import part_of
+
+        segs = None if segments is None else sorted(set(segments))
+        name = f"park {park!r} supplies {supplies} segments {segs!r}"
+        return self._source.part(name, lambda G: part_of(G, park, supplies=supplies, segments=segs), as_of)
 
     def query(
         self, cypher: str, params: dict | None = None, *, write: bool = False, timeout: float | None = None

@@ -3,6 +3,7 @@ networkx graph (:mod:`.neo4jpush` writes it: nodes labelled ``LG`` and their kin
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
 import networkx as nx
@@ -211,11 +212,25 @@ class Neo4jStore:
         return G
 
     def park_graph(
-        self, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None
+        self,
+        park: str,
+        *,
+        supplies: bool = False,
+        segments: Iterable[str] | None = None,
+        as_of: str | date | None = None,
     ) -> nx.MultiDiGraph:
-        """Only what the park analyses read for ``park`` (an id or a name), fetched with server-side Cypher in
-        one read transaction (see :mod:`.neo4jpark`); with ``supplies``, the supply relations of the park's
-        groups; with ``segments``, also what recommend scores the candidates in those segments with. Refused while a push is writing."""
+        """Only what the park analyses read for ``park`` (an id or a name) in the graph of ``as_of`` (default
+        today), fetched with server-side Cypher in one read transaction (see :mod:`.neo4jpark`) and cut to
+        the day in place; with ``supplies``, the supply relations of the park's groups; with ``segments``, also
+        what recommend scores the candidates in those segments with. Refused while a push is writing."""
+        from ..history import parse_date
+        from ..timeline import snapshot
+
+        G = snapshot(self._park_graph(park, supplies, segments), as_of, inplace=True)
+        G.graph.setdefault("as_of", parse_date(as_of).isoformat())  # dated like the whole graph would be
+        return G
+
+    def _park_graph(self, park: str, supplies: bool, segments: Iterable[str] | None) -> nx.MultiDiGraph:
         from neo4j import READ_ACCESS
 
         from .neo4jpark import park_graph
