@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import gc
 import weakref
-from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
 
 import networkx as nx
-import numpy as np
 
 from . import model
 from .collector import collector_paused
 from .columns import Table, field_names
 from .dataset import Dataset
+from .edgetable import Build, EdgeTable, put_edges, put_nodes
+from .edgetable import _put_edges as _put_edges  # the Neo4j reader puts its edges with it
 from .history import Step, project_steps, status_on
 
 
@@ -59,36 +59,7 @@ def _prov(t: Table) -> list[str]:
     return [a for a in _PROVENANCE if a in t.values]
 
 
-class _Build:
-    """Nodes and edges gathered a file at a time; an edge's key is its kind, numbered when one pair has
-    several edges of a kind (two products)."""
-
-    def __init__(self) -> None:
-        self.nodes: list[tuple[str, dict]] = []
-        self.edges: list[tuple[str, str, str, dict]] = []
-        self.seen: dict[str, dict[tuple[str, str], int]] = {}
-
-    def add_nodes(self, ids, dicts: list[dict]) -> None:
-        self.nodes.extend(zip(ids, dicts))
-
-    def add_edges(self, us, vs, kinds, dicts: list[dict]) -> None:
-        """Edges ``us[i] -> vs[i]`` of ``kinds`` (one kind for all, or one per edge), ``dicts`` starting
-        with their ``kind``."""
-        if isinstance(kinds, str):
-            pairs = list(zip(us, vs))
-            seen = self.seen.setdefault(kinds, {})
-            if len(set(pairs)) == len(pairs) and seen.keys().isdisjoint(pairs):
-                seen.update(dict.fromkeys(pairs, 1))
-                self.edges.extend(zip(us, vs, repeat(kinds), dicts))
-                return
-            kinds = repeat(kinds)
-        for u, v, kind, d in zip(us, vs, kinds, dicts):
-            seen = self.seen.setdefault(kind, {})
-            n = seen[(u, v)] = seen.get((u, v), 0) + 1
-            self.edges.append((u, v, kind if n == 1 else f"{kind}#{n}", d))
-
-
-def _add_chain(ds: Dataset, b: _Build) -> None:
+def _add_chain(ds: Dataset, b: Build) -> None:
     """Add sources, parks, segments, their links and enterprises with all their listed codes."""
     for t in ds.tables(model.Source):
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Source"),)))
@@ -97,7 +68,13 @@ def _add_chain(ds: Dataset, b: _Build) -> None:
         has = [i for i, p in enumerate(t.values["parent"]) if p]
         prov = _dicts(t, _prov(t), (("kind", "LOCATED_IN"), ("role", "part_of")))
         b.add_edges(
-            [t.values["id"][i] for i in has], [t.values["parent"][i] for i in has], "LOCATED_IN", [prov[i] for i in has]
+            [t.values["id"][i] for i in has],
+            [t.values["parent"][i] for i in has],
+            "LOCATED_IN",
+            [prov[i] for i in has],
+            t,
+            "part_of",
+            has,
         )
     for t in ds.tables(model.Segment):
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Segment"),)))
@@ -107,6 +84,7 @@ def _add_chain(ds: Dataset, b: _Build) -> None:
             t.values["downstream"],
             "UPSTREAM_OF",
             _dicts(t, _fields(t, ("upstream", "downstream")), (("kind", "UPSTREAM_OF"),)),
+            t,
         )
     first = len(b.nodes)
     for t in ds.tables(model.Enterprise):
@@ -123,7 +101,7 @@ def _add_chain(ds: Dataset, b: _Build) -> None:
                 d.setdefault("listed_code", codes[0])
 
 
-def _add_sites(ds: Dataset, b: _Build) -> None:
+def _add_sites(ds: Dataset, b: Build) -> None:
     """Add locations, segment memberships and projects, each project with its status on today's date."""
     for t in ds.tables(model.Location):
         b.add_edges(
@@ -131,6 +109,8 @@ def _add_sites(ds: Dataset, b: _Build) -> None:
             t.values["park"],
             "LOCATED_IN",
             _dicts(t, _fields(t, ("enterprise", "park")), (("kind", "LOCATED_IN"),)),
+            t,
+            t.values["role"],
         )
     for t in ds.tables(model.Membership):
         b.add_edges(
@@ -138,6 +118,7 @@ def _add_sites(ds: Dataset, b: _Build) -> None:
             t.values["segment"],
             "IN_SEGMENT",
             _dicts(t, _fields(t, ("enterprise", "segment")), (("kind", "IN_SEGMENT"),)),
+            t,
         )
     statuses = project_statuses(ds, date.today())
     for t in ds.tables(model.Project):
@@ -152,8 +133,10 @@ def _add_sites(ds: Dataset, b: _Build) -> None:
                 p["status"] = statuses[pid]
             nodes.append({"kind": "Project", **p})
         b.add_nodes(ids, nodes)
-        b.add_edges(t.values["enterprise"], ids, "RUNS", [{"kind": "RUNS", **p} for p in prov])
-        b.add_edges(ids, t.values["park"], "LOCATED_IN", [{"kind": "LOCATED_IN", "role": "site", **p} for p in prov])
+        b.add_edges(t.values["enterprise"], ids, "RUNS", [{"kind": "RUNS", **p} for p in prov], t)
+        b.add_edges(
+            ids, t.values["park"], "LOCATED_IN", [{"kind": "LOCATED_IN", "role": "site", **p} for p in prov], t, "site"
+        )
         has = [i for i, s in enumerate(segment) if s]
         extra = [{k: props[i][k] for k in ("capacity", "unit", "status") if k in props[i]} for i in has]
         b.add_edges(
@@ -161,10 +144,12 @@ def _add_sites(ds: Dataset, b: _Build) -> None:
             [segment[i] for i in has],
             "IN_SEGMENT",
             [{"kind": "IN_SEGMENT", **x, **prov[i]} for x, i in zip(extra, has)],
+            t,
+            rows=has,
         )
 
 
-def _add_relations(ds: Dataset, b: _Build) -> None:
+def _add_relations(ds: Dataset, b: Build) -> None:
     """Add supplies, ownership, figures, intensities and the product and industry layers."""
     for t in ds.tables(model.Supply):
         b.add_edges(
@@ -172,6 +157,7 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
             t.values["customer"],
             "SUPPLIES",
             _dicts(t, _fields(t, ("supplier", "customer")), (("kind", "SUPPLIES"),)),
+            t,
         )
     for t in ds.tables(model.Ownership):
         props = _dicts(t, _fields(t, ("owner_from", "owner_to", "kind")))
@@ -180,6 +166,7 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
             t.values["owner_to"],
             t.values["kind"],
             [{"kind": k, **p} for k, p in zip(t.values["kind"], props)],
+            t,
         )
     counts: dict[tuple[str, str], int] = {}
     for t in ds.tables(model.Figure):
@@ -188,11 +175,11 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
             k = counts[(subject, metric)] = counts.get((subject, metric), 0) + 1
             fids.append(f"fig:{subject}:{metric}:{k}")
         b.add_nodes(fids, _dicts(t, _fields(t, ("subject",)), (("kind", "Figure"),)))
-        b.add_edges(t.values["subject"], fids, "HAS_FIGURE", _dicts(t, _prov(t), (("kind", "HAS_FIGURE"),)))
+        b.add_edges(t.values["subject"], fids, "HAS_FIGURE", _dicts(t, _prov(t), (("kind", "HAS_FIGURE"),)), t)
     for t in ds.tables(model.Intensity):
         iids = [f"int:{m}:{c}" for m, c in zip(t.values["material"], t.values["chemistry"])]
         b.add_nodes(iids, _dicts(t, _fields(t), (("kind", "Intensity"),)))
-        b.add_edges(t.values["material"], iids, "HAS_INTENSITY", _dicts(t, _prov(t), (("kind", "HAS_INTENSITY"),)))
+        b.add_edges(t.values["material"], iids, "HAS_INTENSITY", _dicts(t, _prov(t), (("kind", "HAS_INTENSITY"),)), t)
     layers: tuple[tuple[type, str, str, str], ...] = (
         (model.Product, "Product", "segment", "MAPS_TO"),
         (model.Industry, "Industry", "parent", "PART_OF"),
@@ -203,7 +190,12 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
             has = [i for i, p in enumerate(t.values[parent]) if p]
             prov = _dicts(t, _prov(t), (("kind", edge),))
             b.add_edges(
-                [t.values["id"][i] for i in has], [t.values[parent][i] for i in has], edge, [prov[i] for i in has]
+                [t.values["id"][i] for i in has],
+                [t.values[parent][i] for i in has],
+                edge,
+                [prov[i] for i in has],
+                t,
+                rows=has,
             )
     for t in ds.tables(model.Make):
         b.add_edges(
@@ -211,6 +203,7 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
             t.values["product"],
             "MAKES",
             _dicts(t, _fields(t, ("enterprise", "product")), (("kind", "MAKES"),)),
+            t,
         )
     for t in ds.tables(model.ProductLink):
         props = _dicts(t, _fields(t, ("link_from", "link_to", "kind")))
@@ -219,6 +212,7 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
             t.values["link_to"],
             t.values["kind"],
             [{"kind": k, **p} for k, p in zip(t.values["kind"], props)],
+            t,
         )
     links: tuple[tuple[type, str, str, str], ...] = (
         (model.IndustryMembership, "enterprise", "industry", "IN_INDUSTRY"),
@@ -226,10 +220,10 @@ def _add_relations(ds: Dataset, b: _Build) -> None:
     )
     for cls, a, z, kind in links:
         for t in ds.tables(cls):
-            b.add_edges(t.values[a], t.values[z], kind, _dicts(t, _fields(t, (a, z)), (("kind", kind),)))
+            b.add_edges(t.values[a], t.values[z], kind, _dicts(t, _fields(t, (a, z)), (("kind", kind),)), t)
 
 
-def _add_dated(ds: Dataset, b: _Build) -> None:
+def _add_dated(ds: Dataset, b: Build) -> None:
     """Add project and enterprise events, policies and prices: the facts that carry a date."""
     for cls, who, what in ((model.ProjectEvent, "project", "stage"), (model.EnterpriseEvent, "enterprise", "event")):
         for t in ds.tables(cls):
@@ -240,6 +234,7 @@ def _add_dated(ds: Dataset, b: _Build) -> None:
                 eids,
                 "HAS_EVENT",
                 [{"kind": "HAS_EVENT", "date": d, **p} for d, p in zip(t.values["date"], _dicts(t, _prov(t)))],
+                t,
             )
     for t in ds.tables(model.Policy):
         b.add_nodes(t.values["id"], _dicts(t, _fields(t, ("id",)), (("kind", "Policy"),)))
@@ -250,86 +245,6 @@ def _add_dated(ds: Dataset, b: _Build) -> None:
             _dicts(t, _fields(t), (("kind", "Price"),)),
         )
         i += len(t)
-
-
-def _put_edges(G: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict]]) -> None:
-    """Put keyed edges into ``G`` as ``add_edges_from`` would, keeping each edge's fresh property dict
-    instead of copying it (the copy was 60% of the build at a million edges). Keys are unique per pair
-    (:class:`_Build` numbers them), so no edge's properties are merged into another's."""
-    node, succ, pred = G._node, G._succ, G._pred
-    for u, v, k, d in edges:
-        for n in (u, v):
-            if n not in succ:  # as add_edges_from: an end that is no node yet becomes one
-                succ[n], pred[n], node[n] = {}, {}, {}
-        keyed = succ[u].get(v)
-        if keyed is None:
-            keyed = succ[u][v] = pred[v][u] = {}
-        keyed[k] = d
-
-
-@dataclass(eq=False)
-class EdgeTable:
-    """Every edge of a built graph as columns, kept in ``G.graph[EdgeTable.KEY]`` (so the cache's copy of
-    the graph carries it): its ends as positions in the graph's node order, its key, and its provenance
-    class, one of ``classes`` = (kind, role, valid_from, valid_to, as_of, sources). A day's snapshot then
-    decides a class at a time and touches only the edges that differ. Valid for the graph as built: a
-    graph edited in place drops it."""
-
-    KEY = "edge_table"
-    u: np.ndarray
-    v: np.ndarray
-    key: np.ndarray
-    keys: list
-    cls: np.ndarray
-    classes: list
-    nodes: int
-    pairs: int  # node pairs with an edge: a cheap check that the graph is still the one built
-
-    @classmethod
-    def of(cls, G: nx.MultiDiGraph, edges: list[tuple[str, str, str, dict]]) -> "EdgeTable":
-        at = {n: i for i, n in enumerate(G._node)}
-        keys: dict[str, int] = {}
-        classes: dict[tuple, int] = {}
-        n = len(edges)
-        u = np.fromiter(map(at.__getitem__, [e[0] for e in edges]), np.int32, n)
-        v = np.fromiter(map(at.__getitem__, [e[1] for e in edges]), np.int32, n)
-        key = np.fromiter((keys.setdefault(e[2], len(keys)) for e in edges), np.int32, n)
-        c = np.fromiter(
-            (
-                classes.setdefault(
-                    (
-                        d["kind"],
-                        d.get("role"),
-                        d.get("valid_from"),
-                        d.get("valid_to"),
-                        d.get("as_of"),
-                        d.get("sources"),
-                    ),
-                    len(classes),
-                )
-                for _, _, _, d in edges
-            ),
-            np.int32,
-            n,
-        )
-        return cls(u, v, key, list(keys), c, list(classes), len(G._node), _pairs(G))
-
-    @classmethod
-    def get(cls, G: nx.MultiDiGraph) -> "EdgeTable | None":
-        """``G``'s table, if it still matches ``G`` (as many nodes and linked pairs; the first and last edge
-        where they were)."""
-        t = G.graph.get(cls.KEY)
-        if not isinstance(t, cls) or t.nodes != len(G._node) or t.pairs != _pairs(G):
-            return None
-        names = list(G._node)
-        for i in (0, len(t.u) - 1) if len(t.u) else ():
-            if t.keys[t.key[i]] not in G._succ[names[t.u[i]]].get(names[t.v[i]], ()):
-                return None
-        return t
-
-
-def _pairs(G: nx.MultiDiGraph) -> int:
-    return sum(map(len, G._succ.values()))
 
 
 def build_graph(ds: Dataset) -> nx.MultiDiGraph:
@@ -352,12 +267,12 @@ def build_graph(ds: Dataset) -> nx.MultiDiGraph:
     """
     G = nx.MultiDiGraph()
     with collector_paused():
-        b = _Build()
+        b = Build()
         for add in (_add_chain, _add_sites, _add_relations, _add_dated):
             add(ds, b)
-        G.add_nodes_from(b.nodes)
-        _put_edges(G, b.edges)
-        G.graph[EdgeTable.KEY] = EdgeTable.of(G, b.edges)
+        put_nodes(G, b.nodes)
+        put_edges(G, b)
+        G.graph[EdgeTable.KEY] = EdgeTable.built(G, b)
         gc.freeze()  # straight into the oldest generation: no young collection walks the new graph
         gc.unfreeze()
     return G
