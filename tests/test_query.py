@@ -401,3 +401,71 @@ def test_the_embedded_store_refuses_kinds_outside_the_model():
 )
 def test_fixed_lengths_become_hops_that_never_reuse_a_relationship(query, expected):
     assert rewrite(query) == (expected or query)
+
+
+@pytest.mark.parametrize(
+    "query,looped,expected",
+    [
+        # neighbouring hops of one pattern are one relationship only on a node's relationship to itself
+        (
+            "MATCH (a)-[:SUPPLIES*2]->(c) RETURN c",
+            [],
+            "MATCH (a)-[lg_hop5_1:SUPPLIES]->()-[lg_hop5_2:SUPPLIES]->(c) RETURN c",
+        ),
+        (
+            "MATCH (a)-[:SUPPLIES*3]->(c) RETURN c",
+            ["UPSTREAM_OF"],
+            "MATCH (a)-[lg_hop5_1:SUPPLIES]->()-[lg_hop5_2:SUPPLIES]->()-[lg_hop5_3:SUPPLIES]->(c)  "
+            "WHERE lg_hop5_1 <> lg_hop5_3 RETURN c",
+        ),
+        (
+            "MATCH (a)-[:SUPPLIES*2]->(c) RETURN c",
+            ["SUPPLIES"],
+            "MATCH (a)-[lg_hop5_1:SUPPLIES]->()-[lg_hop5_2:SUPPLIES]->(c)  WHERE lg_hop5_1 <> lg_hop5_2 RETURN c",
+        ),
+        (
+            "MATCH (a)<-[:A|`B`*2]-(c) RETURN c",
+            ["b"],
+            "MATCH (a)<-[lg_hop6_1:A|`B`]-()<-[lg_hop6_2:A|`B`]-(c)  WHERE lg_hop6_1 <> lg_hop6_2 RETURN c",
+        ),
+        ("MATCH (a)-[*2]->(c) RETURN c", [], "MATCH (a)-[lg_hop5_1]->()-[lg_hop5_2]->(c) RETURN c"),
+        (
+            "MATCH (a)-[*2]->(c) RETURN c",
+            ["LOCATED_IN"],
+            "MATCH (a)-[lg_hop5_1]->()-[lg_hop5_2]->(c)  WHERE lg_hop5_1 <> lg_hop5_2 RETURN c",
+        ),
+        # hops of two patterns may meet anywhere: their condition stays
+        (
+            "MATCH (a)-[:S*1]->(b)-[:S*2]->(c) RETURN c",
+            [],
+            "MATCH (a)-[lg_hop5_1:S]->(b)-[lg_hop17_1:S]->()-[lg_hop17_2:S]->(c)  "
+            "WHERE lg_hop5_1 <> lg_hop17_1 AND lg_hop5_1 <> lg_hop17_2 RETURN c",
+        ),
+    ],
+)
+def test_neighbouring_hops_need_no_condition_without_a_relationship_to_itself(query, looped, expected):
+    asked = []
+    assert rewrite(query, lambda: asked.append(1) or looped) == expected
+    assert asked == [1]
+    assert rewrite("MATCH (a)-[:S*1]->(c) RETURN c", lambda: asked.append(1) or []) and asked == [1]
+
+
+def test_fixed_lengths_on_a_graph_with_a_relationship_to_itself(tmp_path):
+    """A firm that supplies itself (the data's checks refuse it; a graph built in code may have it): two
+    hops never reuse its relationship, built from the graph or opened from a file."""
+    import networkx as nx
+    from lithiumgraph.stores.embedded import Embedded
+
+    G = nx.MultiDiGraph()
+    for n in ("a", "b"):
+        G.add_node(n, kind="Enterprise", id=n)
+    G.add_edge("a", "a", key="s1", kind="SUPPLIES")
+    G.add_edge("a", "b", key="s2", kind="SUPPLIES")
+    query = "MATCH (x:Enterprise)-[:SUPPLIES*2]->(y:Enterprise) RETURN x.id, y.id"
+    built = Embedded(G, path=tmp_path / "db")
+    assert built.run(query).rows == [["a", "b"]]  # a->a->a would reuse the one relationship
+    built.close()
+    opened = Embedded.open(tmp_path / "db")
+    assert opened.run(query).rows == [["a", "b"]] and opened._looped() == {"SUPPLIES"}
+    G.remove_edge("a", "a", key="s1")
+    assert Embedded(G).run(query).rows == []

@@ -10,6 +10,7 @@ message, prefixed with the store's name. Writes are refused unless asked for.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from .errors import QueryError
@@ -224,13 +225,14 @@ def quote_name(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def rewrite(query: str) -> str:
+def rewrite(query: str, looped: Callable[[], Collection[str]] | None = None) -> str:
     """The spellings the embedded engine needs for Neo4j's meaning: property names in backquotes
     (``group`` is a keyword to its parser, a plain name to Neo4j), ``sum(x)`` as ``coalesce(sum(x), 0)``
     (Neo4j sums nothing to 0, the engine to null), and fixed-length patterns as fixed hops (see
-    :func:`_fixed_hops`)."""
+    :func:`_fixed_hops`; ``looped`` gives the relationship types of the graph that have a relationship
+    from a node to itself, asked only when a pattern has two hops or more)."""
     toks = _tokens(query)
-    edits = _fixed_hops(query, toks)
+    edits = _fixed_hops(query, toks, looped)
     for i, (kind, text, off) in enumerate(toks):
         if kind == "word" and i and toks[i - 1][1] == "." and toks[i - 1][2] == off - 1:
             edits.append((off, off + len(text), quote_name(text)))
@@ -260,13 +262,18 @@ def rewrite(query: str) -> str:
 _CLAUSE_ENDS = {"RETURN", "WITH", "MATCH", "OPTIONAL", "UNWIND", "ORDER", "SKIP", "LIMIT", "UNION", "CALL", "WHERE"}
 
 
-def _fixed_hops(query: str, toks: list[Token]) -> list[tuple[int, int, str]]:
+def _fixed_hops(
+    query: str, toks: list[Token], looped: Callable[[], Collection[str]] | None = None
+) -> list[tuple[int, int, str]]:
     """Edits that spell each anonymous fixed-length pattern of a MATCH, ``-[:R*2]->`` or ``-[:R*2..2]->``,
     as that many hops, ``-[h1:R]->()-[h2:R]->``, with ``h1 <> h2`` added to the clause's WHERE (for every
-    two hops written into one MATCH): Neo4j never reuses a relationship within a match, and the engine's variable-length search (which may)
-    costs seconds where fixed hops cost milliseconds. Undirected patterns (the engine's counts of undirected
-    hops with such conditions are not Neo4j's), named relationship lists, ``RETURN *`` and patterns outside
-    a MATCH's pattern part stay as written."""
+    two hops written into one MATCH): Neo4j never reuses a relationship within a match, and the engine's
+    variable-length search (which may) costs seconds where fixed hops cost milliseconds. Two neighbouring
+    hops of one pattern can only be one relationship if it runs from a node to itself, so their condition
+    is left out where ``looped()`` (the types that do; every type when None) names none of theirs: the
+    engine then counts the hops before it lists them, twice as fast on a long answer. Undirected patterns
+    (the engine's counts of undirected hops with such conditions are not Neo4j's), named relationship
+    lists, ``RETURN *`` and patterns outside a MATCH's pattern part stay as written."""
     words = {t[1].lower() for t in toks if t[0] == "word"}
     if any(t[1] == "*" and i and toks[i - 1][1].upper() in ("RETURN", "WITH", "DISTINCT") for i, t in enumerate(toks)):
         return []
@@ -277,6 +284,8 @@ def _fixed_hops(query: str, toks: list[Token]) -> list[tuple[int, int, str]]:
         depth += kind == "sym" and text in "([{"
     edits: list[tuple[int, int, str]] = []
     hops_of: dict[int, list[str]] = {}  # clause's MATCH token -> the hops written into it
+    apart: set[tuple[str, str]] = set()  # neighbouring hops that cannot be one relationship
+    loops: set[str] | None = None
     for i, (kind, text, off) in enumerate(toks):
         hop = _fixed_length(toks, depths, i) if text == "[" and kind == "sym" else None
         if hop is None or (m := _match_of(toks, depths, i)) is None:
@@ -288,16 +297,22 @@ def _fixed_hops(query: str, toks: list[Token]) -> list[tuple[int, int, str]]:
             while name.lower() in words:
                 name += "_"
             names.append(name)
+        if n > 1 and looped is not None:
+            if loops is None:
+                loops = {t.casefold() for t in looped()}
+            types = {t[1].strip("`").casefold() for t in toks[i + 1 : types_end] if t[0] in ("word", "tick")}
+            if not (types & loops if types else loops):
+                apart.update(zip(names, names[1:]))
         inner = query[toks[i][2] + 1 : toks[types_end][2]] + query[toks[spec_end][2] : toks[close][2]]
         arrow_l, arrow_r = ("<-" if toks[left][1] == "<" else "-"), ("->" if toks[right][1] == ">" else "-")
         hops = "()".join(f"{arrow_l}[{h}{inner}]{arrow_r}" for h in names)
         edits.append((toks[left][2], toks[right][2] + 1, hops))
         hops_of.setdefault(m, []).extend(names)
     for m, names in hops_of.items():
-        if len(names) > 1:  # no two relationships of one MATCH alike, as Neo4j matches
-            edits += _add_where(
-                query, toks, depths, m, " AND ".join(f"{a} <> {b}" for j, a in enumerate(names) for b in names[j + 1 :])
-            )
+        # no two relationships of one MATCH alike, as Neo4j matches
+        pairs = [f"{a} <> {b}" for j, a in enumerate(names) for b in names[j + 1 :] if (a, b) not in apart]
+        if pairs:
+            edits += _add_where(query, toks, depths, m, " AND ".join(pairs))
     return edits
 
 

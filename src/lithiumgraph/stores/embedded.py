@@ -163,6 +163,7 @@ class Embedded:
         self.db = ladybug.Database(str(path) if path is not None else ":memory:")
         self.conn = ladybug.Connection(self.db)
         self._ids: dict | None = None
+        self._loops: frozenset[str] | None = None
         self._load(G)
 
     @classmethod
@@ -173,7 +174,7 @@ class Embedded:
         self = cls.__new__(cls)
         self.db = ladybug.Database(str(path), read_only=True)
         self.conn = ladybug.Connection(self.db)
-        self._ids = None
+        self._ids = self._loops = None
         self.conn.execute("MATCH (n:Segment) RETURN count(n)")  # a damaged file fails here, not mid-answer
         return self
 
@@ -201,8 +202,11 @@ class Embedded:
         for kind, ids in by_kind.items():
             self._copy(kind, _arrow({"id": ids}, nvals[kind], ncols, len(ids)))
         pairs: dict[tuple[str, str, str], list] = {}
+        loops: set[str] = set()
         for u, nbrs in G._succ.items():  # the adjacency itself: several times faster than G.edges()
             ku = nodes[u]["kind"]
+            if u in nbrs:
+                loops.update(d.get("kind") for d in nbrs[u].values())
             for v, keyed in nbrs.items():
                 kv = nodes[v]["kind"]
                 for k, d in keyed.items():
@@ -228,6 +232,7 @@ class Embedded:
             first = {"from": [r[0] for r in rows], "to": [r[1] for r in rows]}
             table = _arrow(first, evals[(kind, a, b)], ecols, len(rows), {"_key": [r[2] for r in rows]})
             self._copy(kind, table, f" (from='{a}', to='{b}')")
+        self._loops = frozenset(loops)
 
     def _copy(self, table_name: str, arrow_table, options: str = "") -> None:
         lg_copy_source = arrow_table  # noqa: F841 -- the engine finds the Arrow table by this name
@@ -243,10 +248,19 @@ class Embedded:
                 self._ids[_ikey(internal)] = nid  # type: ignore[arg-type]  # the engine's id is a dict
         return self._ids
 
+    def _looped(self) -> frozenset[str]:
+        """The relationship types with a relationship from a node to itself (the data's checks refuse
+        them; a graph built otherwise may have them), which the rewrite of fixed-length patterns asks for."""
+        if self._loops is None:
+            r = self.conn.execute("MATCH (n)-[r]->(n) RETURN DISTINCT label(r)")
+            assert not isinstance(r, list)  # one statement, one result
+            self._loops = frozenset(str(next(iter(r.get_next()))) for _ in range(r.get_num_tuples()))
+        return self._loops
+
     def run(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
         """Run a read query; errors become one-line LithiumGraphErrors naming the embedded store."""
         check(query, embedded=True)
-        text = rewrite(query)
+        text = rewrite(query, self._looped)
         self.conn.set_query_timeout(int(timeout * 1000) if timeout else 0)
         try:
             r = self.conn.execute(text, params or {})
