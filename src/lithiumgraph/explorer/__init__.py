@@ -80,7 +80,12 @@ class Explorer:
 
 
 def _details(lines) -> list[list[str]]:
-    return [[k, format_value(v, sep=", ")] for k, v in lines if k and v not in (None, "", [], ())]
+    # a true value is none of the empty ones: most lines are decided by the first test
+    return [
+        [k, v if type(v) is str else format_value(v, sep=", ")]
+        for k, v in lines
+        if k and (v or v not in (None, "", [], ()))
+    ]
 
 
 @dataclass
@@ -386,7 +391,7 @@ def _edges(G, shown: set[str], home: dict, lay: dict) -> list[dict]:
         if kind not in _EDGES or (kind == "IN_SEGMENT" and home.get(u) == v):
             continue  # a firm's home segment is the box it sits in: no line needed
         # the page puts the relation's two names in front; only the edge's own fields are written here
-        details = [[f, d[f]] for f in _EDGE_FIELDS if d.get(f)]
+        details = [[f, x] for f in _EDGE_FIELDS if (x := d.get(f))]
         if d.get("share_pct"):
             details.insert(2, ["share", f"{d['share_pct']:g}%"])
         sources = list(d.get("sources") or ())
