@@ -84,3 +84,43 @@ def test_the_top_candidates_are_the_head_of_the_whole_ranking(G, synth, which):
             keys = [(-sum(x.points for x in r.parts), r.name, r.enterprise) for r in t.candidates]
             assert keys == sorted(keys) and [r.score for r in t.candidates] == [-k[0] for k in keys]
             assert [r.rank for r in t.candidates] == list(range(1, len(t.candidates) + 1))
+
+
+KINDS = ("SUPPLIES", "IN_SEGMENT", "LOCATED_IN", "SUBSIDIARY_OF", "RUNS")
+
+
+@pytest.mark.parametrize("which", ["graph_data", "synthetic", "synthetic as of 2023"])
+def test_indexes_read_node_by_node_equal_those_read_from_every_edge(G, synth, which):
+    """Each node's edges, its trading partners and the nodes with an edge of a kind, read when asked for
+    (the last from the edge table where the graph has one), are what a pass over every edge gives, in the
+    same order."""
+    from lithiumgraph.analysis.edges import edges_by_node, neighbours, tails
+    from lithiumgraph.graph import EdgeTable, in_kind
+    from lithiumgraph.timeline import _table, snapshot
+
+    H = (G if which == "graph_data" else synth if which == "synthetic" else snapshot(synth, "2023-01-01")).copy()
+    if which == "graph_data":  # today's cut of the shipped data comes without one
+        H.graph[EdgeTable.KEY] = _table(H)
+    assert (EdgeTable.get(H) is None) == (which == "synthetic as of 2023")  # both ways of reading tails
+    nodes = list(H._node)
+    asked = nodes[::-7] + ["no-such-node"]  # some nodes first, out of order, then all of them
+    for kind in KINDS:
+        for incoming in (False, True):
+            lazy = edges_by_node(H, kind, incoming)
+            of = in_kind if incoming else out_kind
+            full = {n: e for n in nodes if (e := list(of(H, n, kind)))}
+            assert all(lazy.get(n, ()) == full.get(n, ()) and (n in lazy) == (n in full) for n in asked)
+            assert list(lazy.items()) == list(full.items())
+        trade: dict[str, set[str]] = {}
+        for u in nodes:
+            for v, _ in out_kind(H, u, kind):
+                trade.setdefault(u, set()).add(v)
+                trade.setdefault(v, set()).add(u)
+        near = neighbours(H, kind)
+        assert all((n in near) == (n in trade) and (n not in trade or near[n] == trade[n]) for n in asked + nodes)
+    every: dict[str, dict[str, None]] = {}
+    for u, nbrs in H._succ.items():
+        for keys in nbrs.values():
+            for d in keys.values():
+                every.setdefault(d["kind"], {})[u] = None
+    assert tails(H) == {k: list(us) for k, us in every.items()} and len(every) > 5

@@ -320,18 +320,21 @@ def short_name(G: nx.MultiDiGraph, n: str) -> str:
 
 
 def out_kind(G: nx.MultiDiGraph, n: str, kind: str):
-    """``(target, attrs)`` of ``n``'s outgoing edges of one kind; reads edge keys, which start with the kind."""
+    """``(target, attrs)`` of ``n``'s outgoing edges of one kind; reads edge keys, which are the kind or
+    start with the kind and ``#``."""
+    numbered = kind + "#"
     for v, keys in G._succ[n].items():
         for k, d in keys.items():
-            if k == kind or (k.startswith(kind) and k[len(kind) : len(kind) + 1] == "#"):
+            if k == kind or k.startswith(numbered):
                 yield v, d
 
 
 def in_kind(G: nx.MultiDiGraph, n: str, kind: str):
     """``(source, attrs)`` of ``n``'s incoming edges of one kind."""
+    numbered = kind + "#"
     for u, keys in G._pred[n].items():
         for k, d in keys.items():
-            if k == kind or (k.startswith(kind) and k[len(kind) : len(kind) + 1] == "#"):
+            if k == kind or k.startswith(numbered):
                 yield u, d
 
 

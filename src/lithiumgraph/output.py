@@ -128,10 +128,13 @@ def format_value(value, *, digits: int | None = 6, sep: str = "|") -> str:
 
 
 def _clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` columns with an ellipsis (the ellipsis taking the last)."""
     text = " ".join(text.split())
+    if text.isascii():  # one column a character: the loop below, in one step
+        return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
     w, cut = 0, 0
     for i, c in enumerate(text):  # stops once past the limit: a cell may hold thousands of names
-        w += width(c)
+        w += 1 if c.isascii() else width(c)
         if w <= limit - 1:
             cut = i + 1
         elif w > limit:
@@ -168,13 +171,15 @@ def render(
             w.writerow(cells if raw else [printable(safe_cell(v)) if isinstance(v, str) else v for v in cells])
         return buf.getvalue().rstrip("\n")
     cells = [[_clip(printable(format_value(r.get(c))), max_width) for c in columns] for r in rows]
-    widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    head = [printable(c) for c in columns]
+    sizes = [[width(v) for v in row] for row in [head, *cells]]  # each cell measured once
+    widths = [max([width(c), *col[1:]]) for c, col in zip(columns, zip(*sizes))]
 
-    def line(values):
-        return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)).rstrip()
+    def line(values, measured):
+        return "  ".join(v + " " * (w - n) for v, n, w in zip(values, measured, widths)).rstrip()
 
-    out = [line(printable(c) for c in columns), line(["-" * w for w in widths])]
-    out += [line(row) for row in cells]
+    out = [line(head, sizes[0]), line(["-" * w for w in widths], widths)]
+    out += [line(row, n) for row, n in zip(cells, sizes[1:])]
     return "\n".join(out)
 
 

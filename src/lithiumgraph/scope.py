@@ -133,8 +133,8 @@ def _climb(n: str, parents) -> list[str]:
 
 @dataclass
 class Ownership:
-    """Who is whose subsidiary, read in one pass over the edges, for analyses that ask it of thousands
-    of firms (scanning each firm's edges every time cost more than the rest of ``recommend``)."""
+    """Who is whose subsidiary, read once per graph from the subsidiaries' edges, for analyses that ask it
+    of thousands of firms (scanning each firm's edges every time cost more than the rest of ``recommend``)."""
 
     parents: dict[str, list[str]]
     subsidiaries: dict[str, list[tuple[str, dict]]]
@@ -147,11 +147,15 @@ class Ownership:
 
     @classmethod
     def read(cls, G: nx.MultiDiGraph) -> "Ownership":
-        """The ownership of ``G`` from one pass over its edges."""
+        """The ownership of ``G`` from the edges of the firms that are a subsidiary of another
+        (:func:`~lithiumgraph.analysis.edges.tails`), not from every edge."""
+        from .analysis.edges import tails
+
         parents: dict[str, list[str]] = {}
         subs: dict[str, list[tuple[str, dict]]] = {}
-        for u, nbrs in G._succ.items():  # per firm in its adjacency order, as out_kind gives them
-            for v, keys in nbrs.items():
+        succ = G._succ
+        for u in tails(G).get("SUBSIDIARY_OF", ()):  # firm by firm in node order, each in its adjacency order
+            for v, keys in succ[u].items():
                 for d in keys.values():
                     if d["kind"] == "SUBSIDIARY_OF":
                         parents.setdefault(u, []).append(v)

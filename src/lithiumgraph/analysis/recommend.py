@@ -35,7 +35,7 @@ from ..collector import collector_paused
 from ..graph import cached, in_kind, short_name
 from ..history import first_day, parse_date
 from ..template import template
-from .edges import edges_by_node
+from .edges import edges_by_node, tails
 from .gaps import Coverage, GapRules, gaps
 from .grades import c_only
 from .scope import Ownership, Scope, ancestors, counts, park_scope
@@ -216,7 +216,7 @@ def _sales_into(G, local_groups: dict[str, str]) -> dict[str, list[tuple[str, di
 
 def _makers(G) -> set[str]:
     """The nodes that make a product (imported data): only they are looked at for products."""
-    return {u for u, nbrs in G._succ.items() for keys in nbrs.values() for d in keys.values() if d["kind"] == "MAKES"}
+    return set(tails(G).get("MAKES", ()))
 
 
 def _adjacent(T, seg: str) -> set[str]:

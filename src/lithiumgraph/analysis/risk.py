@@ -247,10 +247,12 @@ def _articulation_points(G, scope: Scope, local, customers: dict[str, str], here
     inner = set(customers)
     # each customer with all its trading partners; each partner outside with the customers only
     adj = {m: trade[m] for m in customers if m in trade}
+    outside: dict[str, set[str]] = {}  # a partner's customers: the customers it is a partner of (ties go both ways)
     for m in list(adj):
         for x in trade[m]:
-            if x not in adj and x not in inner:
-                adj[x] = trade[x] & inner
+            if x not in inner:
+                outside.setdefault(x, set()).add(m)
+    adj.update(outside)
     if adj:
         # exact up to 200 firms; up to 5,000 estimated from 32 sampled sources (fixed seed: repeatable);
         # beyond that left out (None), as it would cost more than every other analysis together
