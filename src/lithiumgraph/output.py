@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import os
@@ -94,11 +95,17 @@ def redact(text: str) -> str:
     return _SECRET.sub(r"\1:***@", text)
 
 
+@functools.cache
+def _columns(c: str) -> int:
+    """Columns one character takes (looked up once per character: tables repeat the same few thousand)."""
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+
+
 def width(text: str) -> int:
     """Columns a string takes in a terminal: CJK and full-width characters take two."""
     if text.isascii():  # every ASCII character takes one column
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+    return sum(map(_columns, text))
 
 
 def format_value(value, *, digits: int | None = 6, sep: str = "|") -> str:
@@ -134,7 +141,7 @@ def _clip(text: str, limit: int) -> str:
         return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
     w, cut = 0, 0
     for i, c in enumerate(text):  # stops once past the limit: a cell may hold thousands of names
-        w += 1 if c.isascii() else width(c)
+        w += _columns(c)
         if w <= limit - 1:
             cut = i + 1
         elif w > limit:

@@ -358,10 +358,11 @@ def _recent_projects(G, w: RecommendWeights) -> dict[str, list[tuple[str, str]]]
     day = parse_date(G.graph.get("as_of"))
     since = day.replace(year=day.year - w.recent_years)
     out: dict[str, list[tuple[str, str]]] = {}
-    for n, d in G.nodes(data=True):
+    node, succ = G._node, G._succ
+    for n, d in node.items():
         if d.get("kind") != "Project" or not d.get("enterprise"):
             continue
-        dates = [G.nodes[v]["date"] for v in G._succ[n] if G.nodes[v].get("kind") == "Event"]
+        dates = [node[v]["date"] for v in succ[n] if node[v].get("kind") == "Event"]
         first = min(dates, key=first_day) if dates else d.get("start") or d.get("valid_from")
         if first and since < first_day(str(first)) <= day:
             out.setdefault(d["enterprise"], []).append((n, str(first)))

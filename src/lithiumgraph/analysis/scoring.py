@@ -83,11 +83,12 @@ def candidates(G, seg) -> dict[str, tuple[float | None, str | None, dict]]:
     """
     member: dict[str, dict] = {}
     projects: dict[str, list[dict]] = {}
-    for u, _, d in sorted(G.in_edges(seg, data=True), key=lambda e: e[0]):
-        kind = G.nodes[u]["kind"]
+    node = G._node
+    for u, d in sorted(((u, d) for u, keys in G._pred[seg].items() for d in keys.values()), key=lambda e: e[0]):
+        kind = node[u]["kind"]
         if d["kind"] != "IN_SEGMENT" or kind not in ("Enterprise", "Project"):
             continue
-        firm = u if kind == "Enterprise" else G.nodes[u].get("enterprise")
+        firm = u if kind == "Enterprise" else node[u].get("enterprise")
         if d.get("status") in ("halted", "suspended", "cancelled"):
             continue
         if kind == "Enterprise":
