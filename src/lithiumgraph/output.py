@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .collector import collector_paused
 from .errors import LithiumGraphError
 
 __all__ = [
@@ -202,9 +203,12 @@ class Table:
     empty: str | None = None
 
 
+@collector_paused()
 def show(result, fmt: str = "table", *, raw: bool = False, **view) -> str:
     """Any result as text, in one call: JSON from its ``to_dict()``, CSV from its ``rows()``, a table
-    from its ``tables(**view)`` (or its rows). Lines from data are shown with control characters escaped."""
+    from its ``tables(**view)`` (or its rows). Lines from data are shown with control characters escaped.
+    The collector is paused: a large result's rows and cells would set off full collections that walk
+    every object an analysis of a large graph left behind."""
     if fmt == "json":
         return render([], "json", data=result.to_dict())
     if fmt == "csv":
