@@ -154,7 +154,7 @@ class Ownership:
         parents: dict[str, list[str]] = {}
         subs: dict[str, list[tuple[str, dict]]] = {}
         succ = G._succ
-        for u in tails(G).get("SUBSIDIARY_OF", ()):  # firm by firm in node order, each in its adjacency order
+        for u in tails(G, "SUBSIDIARY_OF"):  # firm by firm in node order, each in its adjacency order
             for v, keys in succ[u].items():
                 for d in keys.values():
                     if d["kind"] == "SUBSIDIARY_OF":

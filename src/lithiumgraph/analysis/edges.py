@@ -6,6 +6,8 @@ are read when first asked for, node by node: a park's analyses ask about a few t
 
 from __future__ import annotations
 
+from itertools import compress
+
 import networkx as nx
 import numpy as np
 
@@ -82,31 +84,29 @@ def neighbours(G: nx.MultiDiGraph, kind: str) -> Neighbours:
     return cached(G, ("neighbours", kind), lambda G: Neighbours(G, kind))
 
 
-def tails(G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Edge kind -> the nodes with an outgoing edge of that kind (its ``kind`` property), in the graph's node
-    order; read once per graph, from the edge table where ``G`` still has one (a few array operations),
-    else in one pass over every edge. An analysis then visits only the few thousand owners or makers, not
-    a graph's every node."""
+def tails(G: nx.MultiDiGraph, kind: str) -> list[str]:
+    """The nodes with an outgoing edge of ``kind`` (its ``kind`` property), in the graph's node order, read
+    once per graph: from the edge table where ``G`` still has one (a few array operations), else with every
+    other kind in one pass over every edge. An analysis then visits only the few thousand owners or makers,
+    not a graph's every node."""
 
-    def build(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    def build(G: nx.MultiDiGraph) -> list[str]:
         t = EdgeTable.get(G)
         if t is None:
-            seen: dict[str, dict[str, None]] = {}
-            for u, nbrs in G._succ.items():
-                for keys in nbrs.values():
-                    for d in keys.values():
-                        seen.setdefault(d["kind"], {})[u] = None
-            return {k: list(us) for k, us in seen.items()}
-        kinds = sorted({c[0] for c in t.classes})
-        of_class = np.array([kinds.index(c[0]) for c in t.classes], np.int64)
-        pairs = np.unique(of_class[t.cls] * t.nodes + t.u) if len(t.u) else np.zeros(0, np.int64)
-        names = list(G._node)
-        out: dict[str, list[str]] = {}
-        for kind, at in zip(
-            kinds, np.split(pairs % t.nodes, np.searchsorted(pairs, np.arange(1, len(kinds)) * t.nodes))
-        ):
-            if len(at):
-                out[kind] = [names[i] for i in at.tolist()]
-        return out
+            return cached(G, "tails", _every_tail).get(kind, [])
+        mine = np.array([c[0] == kind for c in t.classes], bool)
+        at = np.zeros(t.nodes, bool)
+        at[t.u[mine[t.cls]]] = True
+        return list(compress(G._node, at.tolist()))
 
-    return cached(G, "tails", build)
+    return cached(G, ("tails", kind), build)
+
+
+def _every_tail(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Edge kind -> the nodes with an outgoing edge of that kind, from every edge."""
+    seen: dict[str, dict[str, None]] = {}
+    for u, nbrs in G._succ.items():
+        for keys in nbrs.values():
+            for d in keys.values():
+                seen.setdefault(d["kind"], {})[u] = None
+    return {k: list(us) for k, us in seen.items()}

@@ -216,7 +216,7 @@ def _sales_into(G, local_groups: dict[str, str]) -> dict[str, list[tuple[str, di
 
 def _makers(G) -> set[str]:
     """The nodes that make a product (imported data): only they are looked at for products."""
-    return set(tails(G).get("MAKES", ()))
+    return set(tails(G, "MAKES"))
 
 
 def _adjacent(T, seg: str) -> set[str]:
