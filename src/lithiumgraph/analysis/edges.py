@@ -11,7 +11,8 @@ from itertools import compress
 import networkx as nx
 import numpy as np
 
-from ..graph import EdgeTable, cached, in_kind, out_kind
+from ..edgetable import EdgeTable
+from ..graph import cached, in_kind, out_kind
 
 __all__ = ["EdgesByNode", "Neighbours", "edges_by_node", "neighbours", "tails"]
 
