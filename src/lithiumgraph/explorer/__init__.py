@@ -156,7 +156,7 @@ def _scope(G, park, focus, hops):
     return coverage, local, keep
 
 
-@collector_paused()
+@collector_paused(promote=True)  # the page's many small objects outlive the call
 def explore(
     G: nx.MultiDiGraph,
     *,
@@ -384,27 +384,38 @@ def _firm_node(G, e, f: _Firm, group, home, is_local, park) -> dict:
 def _edges(G, shown: set[str], home: dict, lay: dict) -> list[dict]:
     edges = []
     succ = G._succ  # the shown nodes' adjacency only: a page shows a small part of a large graph
-    for u, v, k, d in (
-        (u, v, k, d) for u in shown if u in succ for v, keys in succ[u].items() if v in shown for k, d in keys.items()
-    ):
-        kind = d["kind"]
-        if kind not in _EDGES or (kind == "IN_SEGMENT" and home.get(u) == v):
-            continue  # a firm's home segment is the box it sits in: no line needed
-        # the page puts the relation's two names in front; only the edge's own fields are written here
-        details = [[f, x] for f in _EDGE_FIELDS if (x := d.get(f))]
-        if d.get("share_pct"):
-            details.insert(2, ["share", f"{d['share_pct']:g}%"])
-        sources = list(d.get("sources") or ())
-        if sources:
-            details.append(["sources", ", ".join(sources)])
-        lg = {"kind": kind, "details": details, "sources": sources}
-        if kind == "UPSTREAM_OF" and lay.get(u, 0) > lay.get(v, 0):
-            lg["loop"] = True
-        if d.get("confidence") == "uncertain":
-            lg["uncertain"] = True
-        since = d.get("valid_from") or (d.get("period") or "")[:4]
-        if since[:4].isdigit():
-            lg["since"] = since
-        edges.append({"id": f"{u}|{v}|{k}", "from": u, "to": v, "lg": lg})
+    for u in shown:
+        nbrs = succ.get(u)
+        if not nbrs:
+            continue
+        own = home.get(u)
+        for v, keys in nbrs.items():
+            if v in shown:
+                for k, d in keys.items():
+                    kind = d["kind"]
+                    if kind in _EDGES and not (kind == "IN_SEGMENT" and own == v):
+                        # (a firm's home segment is the box it sits in: no line needed)
+                        edges.append({"id": f"{u}|{v}|{k}", "from": u, "to": v, "lg": _edge_lg(kind, d, lay, u, v)})
     edges.sort(key=lambda e: e["id"])  # stores keep edges in different orders; the page must not differ
     return edges
+
+
+def _edge_lg(kind: str, d: dict, lay: dict, u: str, v: str) -> dict:
+    """What the page says of one edge; the page puts the relation's two names in front, so only the
+    edge's own fields are written here."""
+    get = d.get
+    details = [[f, x] for f in _EDGE_FIELDS if (x := get(f))]
+    if get("share_pct"):
+        details.insert(2, ["share", f"{d['share_pct']:g}%"])
+    sources = list(get("sources") or ())
+    if sources:
+        details.append(["sources", ", ".join(sources)])
+    lg: dict = {"kind": kind, "details": details, "sources": sources}
+    if kind == "UPSTREAM_OF" and lay.get(u, 0) > lay.get(v, 0):
+        lg["loop"] = True
+    if get("confidence") == "uncertain":
+        lg["uncertain"] = True
+    since = get("valid_from") or (get("period") or "")[:4]
+    if since[:4].isdigit():
+        lg["since"] = since
+    return lg
