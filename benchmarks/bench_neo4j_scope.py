@@ -2,7 +2,7 @@
 
 Usage: bash scripts/neo4j.sh start && eval "$(bash scripts/neo4j.sh env)"
        lithiumgraph synth --enterprises 100000 --seed 1 -o DIR && lithiumgraph push --data DIR --replace
-       python benchmarks/bench_neo4j_scope.py [--parks syn-park00000 syn-city0000] [--runs 3] [--data DIR]
+       python benchmarks/bench_neo4j_scope.py [--parks syn-park00000 syn-city0000] [--runs 3] [--data DIR] [--before SRC]
 Each round runs, alternated, one process per command (wall time and the process's peak RSS):
 ``gaps --store neo4j`` per park, ``risk`` and ``recommend`` for the first park, and the same-run baseline,
 a process that reads the whole graph back (what every park analysis did before); ``--slow-runs`` rounds (default 1) include those slow ones. With ``--data`` the
@@ -50,10 +50,18 @@ def main() -> None:
         help="rounds that also run risk, recommend and the whole-graph read (each takes a minute or more)",
     )
     ap.add_argument("--no-whole", action="store_true", help="leave out the whole-graph baseline")
+    ap.add_argument(
+        "--before",
+        help="a src/ directory of other code (e.g. git archive COMMIT src | tar -x -C DIR): its gaps per park are "
+        "timed in the same rounds, alternated, as a same-run before/after",
+    )
     args = ap.parse_args()
     uri, user, pw = os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]
     neo = ["--store", "neo4j", "--neo4j-uri", uri, "--neo4j-user", user, "--neo4j-password", pw]
     steps = {f"gaps {p}": LG + ["gaps", "--park", p, "--format", "json"] + neo for p in args.parks}
+    if args.before:  # the same command on the other code, first on the path
+        before = ["env", f"PYTHONPATH={os.path.abspath(args.before)}"]
+        steps.update({f"gaps {p} (before)": before + steps[f"gaps {p}"] for p in args.parks})
     steps[f"risk {args.parks[0]}"] = LG + ["risk", "--park", args.parks[0], "--format", "json"] + neo
     steps[f"recommend {args.parks[0]}"] = LG + ["recommend", "--park", args.parks[0], "--format", "json"] + neo
     if not args.no_whole:
@@ -64,6 +72,9 @@ def main() -> None:
             mem = run(LG + ["gaps", "--park", p, "--format", "json", "--data", args.data])[2]
             db = run(steps[f"gaps {p}"])[2]
             print(f"gaps {p}: memory and neo4j answers {'identical' if mem == db else 'DIFFER'}")
+            if args.before:
+                old = run(steps[f"gaps {p} (before)"])[2]
+                print(f"gaps {p}: neo4j answers before and after {'identical' if old == db else 'DIFFER'}")
     times: dict[str, list[float]] = {k: [] for k in steps}
     peaks: dict[str, list[float]] = {k: [] for k in steps}
     sizes = ""

@@ -223,10 +223,12 @@ class Neo4jStore:
         today), fetched with server-side Cypher in one read transaction (see :mod:`.neo4jpark`) and cut to
         the day in place; with ``supplies``, the supply relations of the park's groups; with ``segments``, also
         what recommend scores the candidates in those segments with. Refused while a push is writing."""
+        from ..collector import collector_paused
         from ..history import parse_date
         from ..timeline import snapshot
 
-        G = snapshot(self._park_graph(park, supplies, segments), as_of, inplace=True)
+        with collector_paused():  # the driver unpacks hundreds of thousands of small objects: no full collections
+            G = snapshot(self._park_graph(park, supplies, segments), as_of, inplace=True)
         G.graph.setdefault("as_of", parse_date(as_of).isoformat())  # dated like the whole graph would be
         return G
 

@@ -51,14 +51,17 @@ class _Reader:
         return self.tx.run(query, params).single(strict=True)[0]
 
     def _add_nodes(self, rows) -> None:
+        nodes = self.nodes
         for nid, kinds, props in rows:
-            if isinstance(nid, str) and nid and len(kinds) == 1 and nid not in self.nodes:
-                self.nodes[nid] = (kinds[0], props)
+            if type(nid) is str and nid and len(kinds) == 1 and nid not in nodes:
+                nodes[nid] = (kinds[0], props)
 
     def _add_rels(self, rows) -> None:
-        for u, v, t, props in rows:
-            if isinstance(u, str) and isinstance(v, str):
-                self.rels.setdefault((u, v, str(props.get("_key", t))), (t, props))
+        add = self.rels.setdefault
+        for u, v, t, props, _ in rows:  # the fifth column: the far node, if any (see :meth:`_edges`)
+            if type(u) is str and type(v) is str:
+                key = props.get("_key", t)
+                add((u, v, key if type(key) is str else str(key)), (t, props))
 
     def base(self) -> None:
         """Every park, segment, intensity and source, and the relationships among them."""
@@ -69,7 +72,7 @@ class _Reader:
         self._add_rels(
             self._rows(
                 f"CALL () {{ {starts} }} MATCH (a)-[r]->(b:LG) WHERE {where.replace('n:', 'b:')} "
-                f"RETURN collect([{REL}])"
+                f"RETURN collect([{REL}, null])"
             )
         )
 
@@ -100,9 +103,9 @@ class _Reader:
             kinds=list(NODE_KINDS),
             located=sorted(self.located),
         )
-        self._add_nodes((r[far], *r[4]) for r in rows if r[4] is not None)
-        self._add_rels(r[:4] for r in rows)
-        return {r[far] for r in rows if r[far] in self.nodes}
+        self._add_nodes([(r[far], *r[4]) for r in rows if r[4] is not None])
+        self._add_rels(rows)
+        return {r[far] for r in rows} & self.nodes.keys()
 
     def kind(self, ids: Iterable[str], kind: str) -> set[str]:
         return {i for i in ids if i in self.nodes and self.nodes[i][0] == kind}
@@ -111,23 +114,34 @@ class _Reader:
         """What was read, as :func:`~lithiumgraph.graph.build_graph` lays it out: nodes in id order, then the
         relationships in (start, end, key) order, each property dict put in as made (no copy)."""
         from ..collector import collector_paused
-        from ..graph import _put_edges
+        from ..graph import _put_edges, put_nodes
 
         G = nx.MultiDiGraph()
         with collector_paused():
-            G.add_nodes_from((nid, _props(*self.nodes[nid], "id")) for nid in sorted(self.nodes))
-            edges = []
-            for u, v, key in sorted(self.rels):
-                kind, props = self.rels[(u, v, key)]
-                if kind in EDGE_KINDS and u in G and v in G:
-                    edges.append((u, v, key, _props(kind, props, "_key")))
-            _put_edges(G, edges)
+            put_nodes(G, [(nid, _props(kind, props, "id")) for nid, (kind, props) in sorted(self.nodes.items())])
+            node = G._node
+            _put_edges(
+                G,
+                [
+                    (u, v, key, _props(kind, props, "_key"))
+                    for (u, v, key), (kind, props) in sorted(self.rels.items())  # keys are unique: never the values
+                    if kind in EDGE_KINDS and u in node and v in node
+                ],
+            )
         return G
 
 
 def _props(kind: str, props: dict, skip: str) -> dict:
-    """``kind`` and the properties as the analyses expect them, leaving out ``skip`` (the id or key)."""
-    return {"kind": kind, **{k: v if type(v) in PLAIN else _value(v) for k, v in props.items() if k != skip}}
+    """``kind`` and the properties as the analyses expect them, leaving out ``skip`` (the id or key). The
+    dict is copied whole and only values not of a plain type converted (lists of plain values, the
+    usual ones, straight to tuples): most of the values go through no Python code at all."""
+    d = {"kind": kind, **props}
+    d.pop(skip, None)
+    if not PLAIN.issuperset(map(type, props.values())):
+        for k, v in props.items():
+            if type(v) not in PLAIN and k != skip:
+                d[k] = tuple(v) if type(v) is list and PLAIN.issuperset(map(type, v)) else _value(v)
+    return d
 
 
 def park_graph(tx, park: str, *, supplies: bool = False, segments: Iterable[str] | None = None) -> nx.MultiDiGraph:

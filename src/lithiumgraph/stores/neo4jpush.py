@@ -84,12 +84,13 @@ def _write(G: nx.MultiDiGraph, driver, database, replace: bool, batch: int, prog
             assert kind in NODE_KINDS
             cols, props = _columns(datas, {"id": ids})
             q = f"CREATE (n:LG:{kind} {props})" if fresh else f"MERGE (n:LG {{id: $p0[i]}}) SET n = {props}, n:{kind}"
-            jobs += _parts(_UNWIND + q + " RETURN n.id AS id, elementId(n) AS e", cols, batch)
+            jobs += _parts(_UNWIND + q + " RETURN collect([n.id, elementId(n)])", cols, batch)
         nodes = _submit(pool, driver, jobs, database, batch)
         # relationship columns are built while the server creates the nodes; they find their ends by
-        # element id, a cheaper seek than the id index, filled in just before each batch is sent
+        # element id, a cheaper seek than the id index, filled in just before each batch is sent. Each
+        # batch sends its (id, element id) pairs back as one record: the driver's cost is per record
         by_type = _by_kind(G.edges(keys=True, data=True))
-        element = {r["id"]: r["e"] for records in _collect(nodes, progress) for r in records}
+        element = dict(pair for records in _collect(nodes, progress) for r in records for pair in r[0])
 
         def ends(cols):
             cols["u"] = [element[u] for u in cols["u"]]
