@@ -227,7 +227,7 @@ class Neo4jStore:
         from ..history import parse_date
         from ..timeline import snapshot
 
-        with collector_paused():  # the driver unpacks hundreds of thousands of small objects: no full collections
+        with collector_paused(promote=True):  # the driver unpacks hundreds of thousands of small objects
             G = snapshot(self._park_graph(park, supplies, segments), as_of, inplace=True)
         G.graph.setdefault("as_of", parse_date(as_of).isoformat())  # dated like the whole graph would be
         return G
