@@ -8,13 +8,26 @@ import bisect
 import re
 import unicodedata
 import weakref
+from array import array
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .errors import AmbiguousName, NodeNotFound
 
-__all__ = ["Match", "resolve", "search", "name_key", "code_key", "NAMED_KINDS"]
+if TYPE_CHECKING:  # search on a names table needs no networkx: the command starts faster
+    import networkx as nx
+
+__all__ = [
+    "Match",
+    "NameTable",
+    "name_table",
+    "resolve",
+    "search",
+    "search_table",
+    "name_key",
+    "code_key",
+    "NAMED_KINDS",
+]
 
 #: Node kinds a person looks up by name; where one name names nodes of several kinds, the earlier kind wins
 #: (宁德时代 the firm before a product of that name, 碳酸锂 the segment before the imported product).
@@ -232,6 +245,58 @@ def _label(d: dict, n: str) -> str:
     return d.get("name_zh") or d.get("name_en") or n
 
 
+@dataclass
+class NameTable:
+    """Every name of every named node, ready to search without the graph: what ``search`` reads (the cache
+    keeps today's beside today's snapshot, a few MiB instead of the graph with its edges).
+
+    Nodes are in the graph's order, each with its kind and label; names are in :func:`_candidates`' order
+    (the id, then names, aliases and listed codes), each with its node's position in ``owner`` and its
+    folded form (:func:`_norm`) in ``folded``.
+    """
+
+    ids: list[str]
+    kinds: list[str]
+    labels: list[str]
+    owner: array
+    names: list[str]
+    folded: list[str]
+
+    def only(self, kinds: tuple[str, ...]) -> NameTable:
+        """The table of the nodes of ``kinds`` only, in the same order."""
+        if set(self.kinds) <= set(kinds):
+            return self
+        keep = [i for i, k in enumerate(self.kinds) if k in kinds]
+        where = {old: new for new, old in enumerate(keep)}
+        rows = [(where[n], i) for i, n in enumerate(self.owner) if n in where]
+        return NameTable(
+            [self.ids[i] for i in keep],
+            [self.kinds[i] for i in keep],
+            [self.labels[i] for i in keep],
+            array("i", [n for n, _ in rows]),
+            [self.names[i] for _, i in rows],
+            [self.folded[i] for _, i in rows],
+        )
+
+
+def name_table(G: nx.MultiDiGraph, kinds: tuple[str, ...] = NAMED_KINDS) -> NameTable:
+    """The :class:`NameTable` of the nodes of ``kinds`` in ``G``."""
+    t = NameTable([], [], [], array("i"), [], [])
+    where: dict[str, int] = {}
+    for n, name in _candidates(G, kinds):
+        if n not in where:
+            where[n] = len(t.ids)
+            d = G.nodes[n]
+            t.ids.append(n)
+            t.kinds.append(d["kind"])
+            t.labels.append(_label(d, n))
+        t.owner.append(where[n])
+        t.names.append(name)
+        folded = _norm(name)
+        t.folded.append(name if folded == name else folded)  # one string where they agree: a smaller file
+    return t
+
+
 def search(
     G: nx.MultiDiGraph, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS, min_score: float = 60
 ) -> list[Match]:
@@ -259,19 +324,46 @@ def search(
     >>> search(load_graph(), "ganfeng", limit=1)[0].id
     'ganfeng'
     """
+    return search_table(name_table(G, kinds), text, limit=limit, kinds=kinds, min_score=min_score)
+
+
+def search_table(
+    table: NameTable, text: str, *, limit: int = 10, kinds: tuple[str, ...] = NAMED_KINDS, min_score: float = 60
+) -> list[Match]:
+    """:func:`search` on a :class:`NameTable` (the graph's names without the graph). Every name is scored at
+    once (rapidfuzz's ``cdist``); only the nodes that make the first ``limit`` are then looked at one by one,
+    their names in the order of score and position, as a plain scan of all hits would."""
+    import numpy as np
     from rapidfuzz import fuzz, process
 
-    cands = _candidates(G, kinds)
     key = _norm(text)
     if not key:
         return []
-    scored = process.extract(key, [_norm(c) for _, c in cands], scorer=fuzz.WRatio, limit=None, score_cutoff=min_score)
-    best: dict[str, Match] = {}
-    for _, score, i in scored:
-        n, cand = cands[i]
-        if _norm(cand) == key:
-            score = 100.0
-        if n not in best or score > best[n].score:
-            d = G.nodes[n]
-            best[n] = Match(n, d["kind"], _label(d, n), cand, round(score, 1))
-    return sorted(best.values(), key=lambda m: (-m.score, m.id))[:limit]
+    table = table.only(kinds)
+    scores = process.cdist([key], table.folded, scorer=fuzz.WRatio, dtype=np.float64, score_cutoff=min_score)[0]
+    hits = np.flatnonzero(scores >= min_score)
+    if not hits.size:
+        return []
+    owner = np.frombuffer(table.owner, dtype=np.int32)[hits]
+    best = np.full(len(table.ids), -1.0)
+    np.maximum.at(best, owner, scores[hits])
+    nodes = np.flatnonzero(best >= 0)
+    if nodes.size > limit:  # a node's place is its best score rounded to 0.1: keep all that may round into it
+        floor = np.partition(best[nodes], nodes.size - limit)[nodes.size - limit]
+        nodes = nodes[best[nodes] >= floor - 0.1]
+    top = sorted(nodes.tolist(), key=lambda n: (-round(float(best[n]), 1), table.ids[n]))[:limit]
+    out = [_best_name(table, n, key, hits[owner == n].tolist(), scores) for n in top]
+    return sorted(out, key=lambda m: (-m.score, m.id))
+
+
+def _best_name(table: NameTable, n: int, key: str, mine: list[int], scores) -> Match:
+    """Node ``n``'s hit: its names ``mine`` walked best first (then by position), as a scan of every hit
+    walks them, each taken when it scores above the rounded score of the one before."""
+    mine.sort(key=lambda i: (-scores[i], i))
+    m = None
+    for i in mine:
+        score = 100.0 if table.folded[i] == key else float(scores[i])
+        if m is None or score > m.score:
+            m = Match(table.ids[n], table.kinds[n], table.labels[n], table.names[i], round(score, 1))
+    assert m is not None  # n is a node with hits
+    return m

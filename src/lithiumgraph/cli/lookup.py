@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .base import _echo, _graph, _park, cli, data_option, echo, errors_to_click, format_option
+from .base import _echo, _graph, _park, cli, data_option, echo, errors_to_click, format_option, progress_line, warn
 
 
 @cli.command()
@@ -133,13 +133,25 @@ def search(text, limit, kinds, src, fmt):
     Example: lithiumgraph search 国轩
     """
     from dataclasses import asdict
-    from ..names import NAMED_KINDS, search as _search
+    from ..names import NAMED_KINDS, search_table
 
     kinds = tuple(k for k in NAMED_KINDS if k.lower() in {x.lower() for x in kinds}) or NAMED_KINDS
-    hits = [asdict(m) for m in _search(_graph(src), text, limit=limit, kinds=kinds)]
+    hits = [asdict(m) for m in search_table(_names(src), text, limit=limit, kinds=kinds)]
     if not hits and fmt == "table":
         raise click.ClickException(f"nothing matches {text!r}")
     _echo(hits, fmt, ["id", "kind", "name", "matched", "score"])
+
+
+def _names(src):
+    """The names ``search`` looks through: from the cache on the memory store (today's are kept there, read
+    without the graph), else from the graph."""
+    if src.store != "memory":
+        from ..names import name_table
+
+        return name_table(_graph(src))
+    from ..cache import GraphCache
+
+    return GraphCache(src.data_dirs or None, enabled=src.cache, progress=progress_line, warn=warn).names(src.as_of)
 
 
 @cli.command()
