@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..graph import in_kind
+from ..graph import cached, in_kind
 from ..timeline import capacity_class
 from ..units import to_base
 from .edges import edges_by_node
@@ -115,7 +115,12 @@ def sites(G: nx.MultiDiGraph, scope: Scope) -> dict[str, SegmentSites]:
 
     A location row's site takes the weaker status and confidence of the row and of the firm's
     membership in the segment (a planned membership stays planned wherever it is said to be).
+    Worked out once per graph and scope (gaps, balance and risk each ask for it): read it, do not change it.
     """
+    return cached(G, ("sites", scope), lambda G: _sites(G, scope))
+
+
+def _sites(G: nx.MultiDiGraph, scope: Scope) -> dict[str, SegmentSites]:
     out: dict[str, SegmentSites] = {}
 
     def add(site: Site) -> None:
