@@ -344,3 +344,17 @@ def test_concurrent_batches_create_then_merge_the_very_graph(yichun):
         driver.close()
         store.close()
         push_graph(load_graph(), connect(yichun["uri"], yichun["user"], yichun["password"]), replace=True)
+
+
+def test_the_driver_packs_and_unpacks_in_rust():
+    """``neo4j-rust-ext`` (a dependency) is what the driver uses, also as the commands import it (without numpy,
+    pandas and pyarrow): the pure-Python packstream would be several times slower on every park read and push."""
+    import subprocess
+    import sys
+
+    code = (
+        "from lithiumgraph.stores import _import_driver; _import_driver(); "
+        "from neo4j._codec.packstream import RUST_AVAILABLE; print(RUST_AVAILABLE)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
