@@ -2,6 +2,7 @@
 warm, on synthetic graphs (labelled synthetic in every record).
 
 Usage: python benchmarks/bench_snapshot.py [--sizes 10000 100000] [--rounds 3] [--cold-rounds 1] [--work DIR]
+[--only LABEL ...]
 
 Per size and round: the cached graph files removed, then ``gaps`` cold (validate, build, save the graph,
 today's snapshot and its ``stats`` figures: the first command after a change), then every read command warm
@@ -16,7 +17,9 @@ before the cache), and the interpreter starting and importing the command line (
 run in the first ``--cold-rounds`` rounds only (the engine's database is kept for the later rounds' warm
 ``query``), so three rounds at 100,000 enterprises stay within six minutes. Synthetic data are written once
 into ``--work`` (default: a temporary folder) and reused. Last, the park's parts kept in the cache are read
-back in the benchmark's own process: their size and the seconds to read each.
+back in the benchmark's own process: their size and the seconds to read each. ``--only search floor`` runs only
+the rows whose label begins with one of the words given, after one untimed run of each warm one (so the first
+is not cold), and not the parts.
 """
 
 from __future__ import annotations
@@ -110,6 +113,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--cold-rounds", type=int, default=1, help="rounds that run the slow cold steps")
     ap.add_argument("--work", help="folder for the synthetic data and the cache (kept between runs)")
+    ap.add_argument("--only", nargs="+", metavar="LABEL", help="only the rows whose label begins with one of these")
     args = ap.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="bench-snapshot-"))
     print(
@@ -128,8 +132,12 @@ def main():
         shutil.rmtree(cache, ignore_errors=True)
         times: dict[str, list[float]] = {}
         loads = []
+        chosen = [s for s in steps(str(data), n) if not args.only or s[0].startswith(tuple(args.only))]
+        for label, cmd, remove, slow in chosen if args.only else ():
+            if not remove:
+                timed(cmd, env)  # untimed: the cache made, as the rows before it would have made it
         for r in range(args.rounds):
-            for label, cmd, remove, slow in steps(str(data), n):
+            for label, cmd, remove, slow in chosen:
                 if slow and r >= args.cold_rounds:
                     continue
                 for p in cache.rglob("*.*") if remove else ():
@@ -146,7 +154,7 @@ def main():
             f"{'':>9}  load average after each round: {', '.join(f'{x:.1f}' for x in loads)}; peak memory of "
             f"a command: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:,.0f} MiB"
         )
-        rows += parts(data, cache)
+        rows += parts(data, cache) if not args.only else []
     print("\nRESULTS.md block:\n")
     print("| enterprises | command | min s | median s | runs |\n|---:|---|---:|---:|---:|")
     for n, label, lo, med, k in rows:
