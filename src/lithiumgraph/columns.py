@@ -18,6 +18,8 @@ from sys import intern
 from dataclasses import fields
 from datetime import date
 from functools import lru_cache
+from itertools import repeat
+from operator import contains, eq, is_, ne
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -66,10 +68,10 @@ class Table:
         return self._values
 
     def places(self):
-        """``(path, line)`` of each row."""
+        """``(path, line)`` of each row, to iterate over once."""
         if self._rows is not None:
-            return [(r.path, r.line) for r in self._rows]
-        return [(self.path, line) for line in self.lines]
+            return ((r.path, r.line) for r in self._rows)
+        return zip(repeat(self.path), self.lines)
 
     def rows(self) -> list[Row]:
         if self._rows is None:
@@ -238,8 +240,11 @@ def _column(col, rules, today: date) -> _Parsed:
         pattern = ID_RE.pattern if kind == "id" else NUMBER_RE.pattern if kind in ("number", "percent") else PLAIN
         fast = pc.match_substring_regex(enc.dictionary, pattern).to_pylist()
     top = 100.0 if kind == "percent" else MAX_NUMBER
-    values: list[Any] = []
     errors: dict[int, str] = {}
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    if fast is not None and all(fast) and (got := _plain(cells, kind, ref, top)) is not None:
+        return _Parsed(cells, got, errors, codes)
+    values: list[Any] = []
     for k, cell in enumerate(cells):
         if fast is not None and fast[k]:
             if kind == "text":
@@ -259,7 +264,21 @@ def _column(col, rules, today: date) -> _Parsed:
         except ValueError as e:
             values.append(None)
             errors[k] = str(e)
-    return _Parsed(cells, values, errors, enc.indices.to_numpy(zero_copy_only=False))
+    return _Parsed(cells, values, errors, codes)
+
+
+def _plain(cells: list[str], kind: str, ref, top: float) -> list | None:
+    """The values of a column whose distinct cells are all plain, a column at a time (what the loop in
+    :func:`_column` makes of each); None where a cell needs that loop (a list of several, a number out
+    of range)."""
+    if kind == "text":
+        return list(map(intern, cells)) if ref else list(cells)
+    if kind == "id":
+        return list(map(intern, cells))
+    if kind == "list":
+        return None if any(map(contains, cells, repeat("|"))) else list(zip(map(intern, cells)))
+    xs = list(map(float, cells))
+    return xs if not xs or (min(xs) >= 0 and max(xs) <= top) else None
 
 
 def _rows_with(p: _Parsed, keys: set[int]) -> list[int]:
@@ -369,7 +388,7 @@ def clean(ds: Dataset, cls: type, kinds: dict[str, str], segments: dict) -> bool
         if rules["type"] == "list":
             distinct = {v for t in distinct for v in t}
         distinct.discard(None)
-        if any(v not in kinds or (ref != "*" and kinds[v] != ref) for v in distinct):
+        if not kinds.keys() >= distinct or (ref != "*" and any(map(ne, map(kinds.__getitem__, distinct), repeat(ref)))):
             return False
     key = getattr(cls, "key", None)
     if key and len(set(zip(*(vals[a] for a in key)))) != n:
@@ -385,7 +404,7 @@ def _fields_agree(cls: type, vals: dict[str, list], segments: dict) -> bool:
     from .units import dimension
 
     if "capacity" in vals and "unit" in vals:
-        if any((c is None) != (u is None) for c, u in zip(vals["capacity"], vals["unit"])):
+        if list(map(is_, vals["capacity"], repeat(None))) != list(map(is_, vals["unit"], repeat(None))):
             return False
         for unit, seg in set(zip(vals["unit"], vals["segment"])):
             s = segments.get(seg) if seg else None
@@ -401,4 +420,4 @@ def _fields_agree(cls: type, vals: dict[str, list], segments: dict) -> bool:
         model.Ownership: ("owner_from", "owner_to"),
         model.Park: ("parent", "id"),
     }.get(cls)
-    return not (pair and any(a == b for a, b in zip(vals[pair[0]], vals[pair[1]])))
+    return not (pair and any(map(eq, vals[pair[0]], vals[pair[1]])))
