@@ -26,6 +26,7 @@ Anything else (supply relations between firms elsewhere, figures, prices) is not
 from __future__ import annotations
 
 from typing import Iterable, Protocol
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 
@@ -122,13 +123,15 @@ class GraphReader:
     def __init__(self, G: nx.MultiDiGraph) -> None:
         self.G = G
         self.nodes: set[str] = set()
-        self.rels: set[tuple[str, str, str]] = set()
+        self.rels: dict[str, set[tuple[str, str]]] = {}  # each tail's (head, key) read
 
     def base(self) -> None:
         node, succ = self.G._node, self.G._succ
         here = {n for n, d in node.items() if d.get("kind") in BASE}
         self.nodes |= here
-        self.rels.update((u, v, k) for u in here for v, keyed in succ[u].items() if v in here for k in keyed)
+        for u in here:
+            if got := {(v, k) for v, keyed in succ[u].items() if v in here for k in keyed}:
+                self.rels.setdefault(u, set()).update(got)
 
     def out(self, ids: Iterable[str], types: Iterable[str]) -> set[str]:
         return self._edges(ids, frozenset(types), self.G._succ, False)
@@ -144,7 +147,10 @@ class GraphReader:
                 for k, d in keyed.items():
                     if d["kind"] in types:
                         found.add(b)
-                        rels.add((b, a, k) if backwards else (a, b, k))
+                        if backwards:
+                            rels.setdefault(b, set()).add((a, k))
+                        else:
+                            rels.setdefault(a, set()).add((b, k))
         self.nodes |= found
         return found
 
@@ -163,20 +169,45 @@ class GraphReader:
             order = [n for n in G._node if n in nodes]
             H._node.update((n, G._node[n]) for n in order)
             succ: dict = {n: {} for n in order}
+            tails: dict = {}  # each node's predecessors kept, from the relationships kept (not its every one)
             for u in order:
+                if (read := rels.get(u)) is None:  # nothing read leaving u: its relationships are not walked
+                    continue
                 su = succ[u]
                 for v, keyed in G._succ[u].items():
-                    if v in nodes and (kept := {k: d for k, d in keyed.items() if (u, v, k) in rels}):
+                    if v in nodes and (kept := {k: d for k, d in keyed.items() if (v, k) in read}):
                         su[v] = kept
-            pred: dict = {n: {} for n in order}
+                        tails.setdefault(v, []).append(u)
+            pred: dict = {}
             for v in order:
-                pv = pred[v]
-                for u in G._pred[v]:
-                    if u in nodes and v in succ[u]:
-                        pv[u] = succ[u][v]
+                pred[v] = {u: succ[u][v] for u in self._ordered(v, tails[v])} if v in tails else {}
             H._succ.update(succ)
             H._pred.update(pred)
         return H
+
+    def _ordered(self, v: str, tails: list[str]) -> list[str]:
+        """``tails`` (predecessors of ``v`` kept) in the order of ``v``'s predecessors in the graph read. A
+        park or segment has a great many (every site in it) of which a part keeps few: those are sorted by
+        their places in the graph's list, found once per graph, instead of walking it for every part."""
+        every = self.G._pred[v]
+        if len(tails) == 1:
+            return tails
+        if len(every) <= 8 * len(tails):
+            kept = set(tails)
+            return [u for u in every if u in kept]
+        return sorted(tails, key=_places(self.G, v).__getitem__)
+
+
+_PLACES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _places(G: nx.MultiDiGraph, v: str) -> dict[str, int]:
+    """Each predecessor of ``v`` in ``G`` with its place in ``G``'s list, kept while ``G`` lives."""
+    known = _PLACES.setdefault(G, {})
+    if v not in known:
+        every = G._pred[v]
+        known[v] = dict(zip(every, range(len(every))))
+    return known[v]
 
 
 def part_of(
