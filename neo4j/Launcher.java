@@ -22,7 +22,7 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.load_csv_file_url_root, imports)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 512L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, 1024L * 1024 * 1024)
                 // keep only the transaction log recovery needs (the default keeps two days: gigabytes
                 // after a few large pushes)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
