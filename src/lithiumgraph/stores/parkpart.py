@@ -126,15 +126,12 @@ class GraphReader:
         self.rels: dict[str, set[tuple[str, str]]] = {}  # each tail's (head, key) read
 
     def base(self) -> None:
-        known = _READ.setdefault(self.G, {})
-        if "base" not in known:
-            node, succ = self.G._node, self.G._succ
-            here = {n for n, d in node.items() if d.get("kind") in BASE}
-            known["base"] = (
-                here,
-                [(u, v, k) for u in here for v, keyed in succ[u].items() if v in here for k in keyed],
-            )
-        self._take(*known["base"])
+        node, succ = self.G._node, self.G._succ
+        here = {n for n, d in node.items() if d.get("kind") in BASE}
+        self.nodes |= here
+        for u in here:
+            if got := {(v, k) for v, keyed in succ[u].items() if v in here for k in keyed}:
+                self.rels.setdefault(u, set()).update(got)
 
     def out(self, ids: Iterable[str], types: Iterable[str]) -> set[str]:
         return self._edges(ids, frozenset(types), self.G._succ, False)
@@ -143,27 +140,19 @@ class GraphReader:
         return self._edges(ids, frozenset(types), self.G._pred, True)
 
     def _edges(self, ids: Iterable[str], types: frozenset, adj: dict, backwards: bool) -> set[str]:
-        ask = (frozenset(ids), types, backwards)
-        known = _READ.setdefault(self.G, {})
-        if ask not in known:  # a second part of the same graph (recommend's) repeats the first one's reads
-            found: set[str] = set()
-            got: list[tuple[str, str, str]] = []
-            for a in ask[0]:
-                for b, keyed in adj.get(a, {}).items():
-                    for k, d in keyed.items():
-                        if d["kind"] in types:
-                            found.add(b)
-                            got.append((b, a, k) if backwards else (a, b, k))
-            known[ask] = (found, got)
-        return self._take(*known[ask])
-
-    def _take(self, found: set[str], got: list[tuple[str, str, str]]) -> set[str]:
-        """Keep ``found`` and the relationships ``got`` (tail, head, key) as read; a copy of ``found``."""
+        found: set[str] = set()
         rels = self.rels
-        for u, v, k in got:
-            rels.setdefault(u, set()).add((v, k))
+        for a in set(ids):
+            for b, keyed in adj.get(a, {}).items():
+                for k, d in keyed.items():
+                    if d["kind"] in types:
+                        found.add(b)
+                        if backwards:
+                            rels.setdefault(b, set()).add((a, k))
+                        else:
+                            rels.setdefault(a, set()).add((b, k))
         self.nodes |= found
-        return set(found)
+        return found
 
     def kind(self, ids: Iterable[str], kind: str) -> set[str]:
         node = self.G._node
@@ -210,8 +199,6 @@ class GraphReader:
 
 
 _PLACES: WeakKeyDictionary = WeakKeyDictionary()
-#: What each graph's readers read: (ids, types, backwards) to (the nodes found, the relationships read).
-_READ: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def _places(G: nx.MultiDiGraph, v: str) -> dict[str, int]:
