@@ -173,8 +173,7 @@ def read(raw: bytes, shown: str, cls: type, today: date, problems: list[Problem]
 
 
 def _arrow(raw: bytes, width: int):
-    """Every cell of the file after its first line as a string column; None if pyarrow cannot split it.
-    Blocks of 1 MiB, so a big file is split on both cores (one block is one thread)."""
+    """Every cell of the file after its first line as a string column; None if pyarrow cannot split it."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -182,7 +181,7 @@ def _arrow(raw: bytes, width: int):
     try:
         return pacsv.read_csv(
             pa.py_buffer(raw),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 20),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 26),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
