@@ -6,8 +6,9 @@ Usage: python benchmarks/bench_snapshot.py [--sizes 10000 100000] [--rounds 3] [
 
 Per size and round: the cached graph files removed, then ``gaps`` cold (validate, build, save the graph,
 today's snapshot and its ``stats`` figures: the first command after a change), then every read command warm
-(``stats``, ``gaps``, ``balance``, ``recommend``, ``risk`` for a park, ``show`` and ``search``; ``recommend``
-and ``risk`` twice, as the first ask of the park keeps the part it reads: see the cache in the README), a new
+(``stats``, ``gaps``, ``balance``, ``recommend``, ``risk`` for a park, ``show`` and ``search``; ``recommend``,
+``risk`` and ``search`` twice, as the first ask keeps the park's part or the names it reads: see the cache in
+the README), a new
 park's first ``gaps``, ``recommend`` and ``risk`` (each a park not asked before: its part is cut from today's
 snapshot and kept), ``gaps --as-of 2025-06``, ``query`` cold for the engine (the graph cached, the engine's
 database built and saved) and ``query`` warm (its first answer: the process started, the database opened, one
@@ -73,6 +74,12 @@ def steps(data: str, n: int) -> list[tuple[str, list[str], str, bool]]:
         ("recommend, a new park (syn-park00002)", ["recommend", *other(2)], "", False),
         ("risk, a new park (syn-park00003)", ["risk", *other(3)], "", False),
         ("show, warm", ["show", firm, "--data", data], "", False),
+        (
+            "first search after the cache is made (names kept)",
+            ["search", "Synthetic Enterprise 1", "--data", data],
+            "",
+            False,
+        ),
         ("search, warm", ["search", "Synthetic Enterprise 1", "--data", data], "", False),
         ("gaps --as-of 2025-06, warm", ["gaps", *park, "--as-of", "2025-06"], "", False),
         ("query, cold engine (build, save)", query, "engine", True),
