@@ -21,6 +21,14 @@ def _remove_test_cache():
 
 
 @pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """An empty cache of the test's own (``LITHIUMGRAPH_CACHE``)."""
+    root = tmp_path / "cache"
+    monkeypatch.setenv("LITHIUMGRAPH_CACHE", str(root))
+    return root
+
+
+@pytest.fixture
 def runner():
     return CliRunner()
 

@@ -22,14 +22,6 @@ NAME = "Contemporary Amperex Technology Co. Limited"
 QUERY = "MATCH (e:Enterprise {id: 'catl'}) RETURN e.name_en"
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    """An empty cache of this test's own."""
-    root = tmp_path / "cache"
-    monkeypatch.setenv("LITHIUMGRAPH_CACHE", str(root))
-    return root
-
-
 def files(root: Path) -> list[str]:
     return sorted(p.name for p in root.rglob("*") if p.is_file())
 

@@ -22,13 +22,6 @@ from test_cache import damage, files, run
 SHIPPED = ["yichun-etdz", "yichun-city", "宜春经开区", "jiangxi", "china", "ningde"]
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "cache"
-    monkeypatch.setenv("LITHIUMGRAPH_CACHE", str(root))
-    return root
-
-
 def parts(root: Path) -> list[str]:
     return [f for f in files(root) if ".part-" in f]
 

@@ -96,13 +96,6 @@ def test_hits_are_those_of_a_scan_of_every_name(G, synthetic, which):
     assert found > 40  # most queries find something: the comparison is not of empty lists
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    root = tmp_path / "cache"
-    monkeypatch.setenv("LITHIUMGRAPH_CACHE", str(root))
-    return root
-
-
 def names_file(cache):
     today = time.strftime("%Y-%m-%d")
     return [p for p in cache.rglob("*.*") if p.name.split(".", 1)[1] == f"{today}.names"]

@@ -36,7 +36,7 @@ import tempfile
 import zlib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ContextManager, Iterable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable
 
 from .errors import LithiumGraphError
 
@@ -187,15 +187,21 @@ class GraphCache:
 
     def part(self, name: str, make: Callable[[nx.MultiDiGraph], nx.MultiDiGraph], day: str | date | None = None):
         """``make(G)`` of the graph ``G`` of ``day``: a small part of it, named ``name`` (e.g. what one park's
-        analyses read). Today's is kept beside today's snapshot (``KEY.DAY.part-HASH.graph``, a hash of
-        ``name``), so a command asking for it again reads that file alone; another day's, or with the cache
-        off, is made and not kept. The day's graph, once read or cut, serves this object's later parts."""
+        analyses read), kept as ``KEY.DAY.part-HASH.graph`` (a hash of ``name``; see :meth:`_kept`)."""
+        return self._kept(
+            day, f"part-{hashlib.sha256(name.encode()).hexdigest()[:24]}.graph", "part of the graph", make
+        )
+
+    def _kept(self, day: str | date | None, suffix: str, what: str, make: Callable[[nx.MultiDiGraph], Any]):
+        """``make(G)`` of the graph ``G`` of ``day``. Today's is kept beside today's snapshot (``KEY.DAY.suffix``),
+        so a command asking for it again reads that file alone; another day's, or with the cache off, is made
+        and not kept. The day's graph, once read or cut, serves this object's later ones."""
         from .history import parse_date
 
         when = parse_date(day)
         keep = self.enabled and when == date.today()
-        path = self._path(f"{when.isoformat()}.part-{hashlib.sha256(name.encode()).hexdigest()[:24]}.graph")
-        got = self._read(path, what="part of the graph") if keep else None
+        path = self._path(f"{when.isoformat()}.{suffix}")
+        got = self._read(path, what=what) if keep else None
         if got is None:
             if self._day is None or self._day[0] != when:
                 self._day = (when, self.snapshot(when))
@@ -228,21 +234,11 @@ class GraphCache:
         return got
 
     def names(self, day: str | date | None = None):
-        """The names ``search`` looks through (:class:`lithiumgraph.names.NameTable`) on the graph of ``day``:
-        today's are kept in the cache beside today's snapshot (made from it the first time they are asked
-        for), so ``search`` reads a few MiB instead of the graph; any other day's are taken from its snapshot."""
-        from .history import parse_date
+        """The names ``search`` looks through (:class:`lithiumgraph.names.NameTable`) on the graph of ``day``,
+        kept as ``KEY.DAY.names`` (see :meth:`_kept`), so ``search`` reads a few MiB instead of the graph."""
         from .names import name_table
 
-        when = parse_date(day)
-        if not self.enabled or when != date.today():
-            return name_table(self.snapshot(when))
-        path = self._path(f"{when.isoformat()}.names")
-        got = self._read(path, what="names")
-        if got is None:
-            got = name_table(self.snapshot(when))
-            self._write(path, got)
-        return got
+        return self._kept(day, "names", "names", name_table)
 
     def _save_stats(self, H: nx.MultiDiGraph, when: date):
         from .summary import stats
